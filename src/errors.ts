@@ -1,0 +1,64 @@
+// One registry of coded errors (see ../shared/STYLE.md, "Errors"). Every code has a one-line
+// description here and an entry in docs/errors.md; test/errors.test.ts checks both.
+// The CLI prints `error: <message>` and exits with the code's exit status; the admin API answers
+// with the code's HTTP status and `{ error: code, message }`.
+
+export const ERROR_CODES = {
+  BAD_ARGUMENT: { http: 400, exit: 2, doc: 'A command-line or API argument is missing or malformed.' },
+  UNKNOWN_COMMAND: { http: 404, exit: 2, doc: 'The command or sub-command does not exist.' },
+  FILE_NOT_FOUND: { http: 400, exit: 3, doc: 'A file named on the command line does not exist or cannot be read.' },
+  FILE_EXISTS: { http: 409, exit: 3, doc: 'An output file already exists and --force was not given.' },
+  BAD_SUBJECT: { http: 400, exit: 2, doc: 'The X.500 subject string cannot be parsed or has no CN.' },
+  BAD_DOMAIN: { http: 400, exit: 2, doc: 'A domain name given for the subject alternative names is not a valid DNS name.' },
+  BAD_KEY_SIZE: { http: 400, exit: 2, doc: 'The key size is not one of 1024, 2048 or 4096.' },
+  FRIENDLY_NAME_TOO_LONG: { http: 400, exit: 2, doc: 'The friendly name has 64 characters or more.' },
+  UNRECOGNISED_CERTIFICATE_FILE: { http: 400, exit: 4, doc: 'The file is not PEM, DER, PKCS#7 or PKCS#12 certificate data.' },
+  NO_CERTIFICATE_IN_FILE: { http: 400, exit: 4, doc: 'The file holds no certificate (for example only a private key).' },
+  PASSWORD_REQUIRED: { http: 400, exit: 4, doc: 'The file is password-protected and no password was given.' },
+  BAD_PASSWORD: { http: 400, exit: 4, doc: 'The password does not open the PKCS#12/PFX file.' },
+  UNSUPPORTED_KEY: { http: 400, exit: 4, doc: 'The private or public key type is not supported (RSA and EC are).' },
+  KEY_MISMATCH: { http: 400, exit: 4, doc: 'The private key in the file does not belong to the certificate.' },
+  BAD_CRL: { http: 400, exit: 4, doc: 'The file is not a certificate revocation list, or its signature does not verify.' },
+  CERTIFICATE_NOT_FOUND: { http: 404, exit: 5, doc: 'No certificate or request has that thumbprint.' },
+  CERTIFICATE_EXISTS: { http: 409, exit: 5, doc: 'A certificate with that thumbprint is already in the store.' },
+  TRUSTED_ROOT_NOT_FOUND: { http: 404, exit: 5, doc: 'No trusted root has that thumbprint.' },
+  NOT_A_CA: { http: 400, exit: 4, doc: 'A certificate added as a trusted root is not a CA certificate.' },
+  KEY_NOT_EXPORTABLE: { http: 409, exit: 6, doc: 'The private key was not marked exportable, so no PFX can be made.' },
+  PASSWORD_NEEDED_FOR_KEY: { http: 400, exit: 2, doc: 'Exporting a private key needs --password to protect the PFX.' },
+  UNKNOWN_SERVICE: { http: 400, exit: 2, doc: 'A service name is not one of IIS, SMTP, IMAP, POP, UM, UMCallRouter.' },
+  STARTUP_MODE_TCP: { http: 409, exit: 6, doc: 'UM or UMCallRouter cannot use a certificate while its startup mode is TCP.' },
+  WILDCARD_NOT_ALLOWED: { http: 409, exit: 6, doc: 'A wildcard certificate cannot be assigned to IMAP or POP (or used as UM/UMCallRouter CN).' },
+  CERTIFICATE_NOT_VALID: { http: 409, exit: 6, doc: 'Only a certificate whose status is Valid can be assigned to services.' },
+  NO_PRIVATE_KEY: { http: 409, exit: 6, doc: 'The certificate has no private key in the store, so no service can use it.' },
+  FQDN_MISMATCH: { http: 409, exit: 6, doc: "For UM and UMCallRouter the certificate's subject CN must be the server's FQDN." },
+  CONFIRMATION_REQUIRED: { http: 409, exit: 6, doc: 'Replacing the SMTP certificate needs confirmation (--force when not on a terminal).' },
+  CERTIFICATE_IN_USE: { http: 409, exit: 6, doc: 'The certificate is assigned to services and cannot be removed.' },
+  NOT_A_REQUEST: { http: 409, exit: 6, doc: 'The operation needs a pending certificate request.' },
+  PORT_NOT_CHANGEABLE: { http: 400, exit: 2, doc: 'The UM service SIP ports 5062/5063 are fixed by design.' },
+  BAD_SETTING: { http: 400, exit: 2, doc: 'A setting name is unknown or its value is not allowed.' },
+  UNAUTHORIZED: { http: 401, exit: 7, doc: 'The administrator token is missing or wrong.' },
+  STORE_UNAVAILABLE: { http: 503, exit: 8, doc: 'The store (SQLite file or PostgreSQL server) cannot be opened or reached.' },
+  MASTER_KEY_MISMATCH: { http: 500, exit: 8, doc: 'The master key does not decrypt the private keys in the store.' },
+  INTERNAL: { http: 500, exit: 1, doc: 'An unexpected internal error; the log has the details.' },
+} as const satisfies Record<string, { http: number; exit: number; doc: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class OpenUmError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OpenUmError';
+    this.code = code;
+  }
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+}
+
+export function isOpenUmError(e: unknown): e is OpenUmError {
+  return e instanceof OpenUmError;
+}
