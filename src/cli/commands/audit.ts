@@ -1,0 +1,19 @@
+// `openum audit`: who changed what, and when.
+import { OpenUmError } from '../../errors.js';
+import { readAudit } from '../../store/audit.js';
+import { flag, parse, str } from '../args.js';
+import { printJson, printTable } from '../output.js';
+import { withNode } from '../session.js';
+
+export async function auditCommand(argv: string[]): Promise<void> {
+  const p = parse('audit', argv, { limit: { type: 'string' }, action: { type: 'string' } }, { min: 0, max: 0, usage: '[--limit N] [--action PREFIX] [--json]' });
+  if (p.values.help) return void console.log('openum audit [--limit N] [--action PREFIX] [--json] — the newest changes first');
+  const limitText = str(p, 'limit') ?? '50';
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new OpenUmError('BAD_ARGUMENT', `--limit must be a whole number from 1 to 10000 (got "${limitText}")`);
+  await withNode(p, async (node) => {
+    const entries = await readAudit(node.store.db, { limit, action: str(p, 'action') });
+    if (flag(p, 'json')) return printJson(entries);
+    printTable(['WHEN', 'WHO', 'WHAT', 'TARGET', 'DETAILS'], entries.map((e) => [e.at, e.actor, e.action, e.target, JSON.stringify(e.details)]));
+  });
+}

@@ -1,0 +1,75 @@
+// `openum server|service|callrouter|admin get|set`: the local server's identity, the UM service
+// (Set-UMService), the Call Router (Set-UMCallRouterSettings) and the admin API listener.
+import { OpenUmError } from '../../errors.js';
+import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService, type ServerSettings } from '../../org/server-settings.js';
+import { requireServer } from '../../services/node.js';
+import { flag, parse, str } from '../args.js';
+import { printFields, printJson } from '../output.js';
+import { withNode } from '../session.js';
+import { type CommandTable, runSubcommand } from './dispatch.js';
+
+type Section = 'server' | 'service' | 'callrouter' | 'admin';
+
+const HELP: Record<Section, string> = {
+  server: `openum server get|set — this server's identity
+  get [--json]
+  set --fqdn NAME        the FQDN that UM/UMCallRouter certificates must carry as subject CN`,
+  service: `openum service get|set — the UM service (SIP 5062 TCP / 5063 TLS, not changeable)
+  get [--json]
+  set [--startup-mode TCP|TLS|Dual] [--max-calls N]`,
+  callrouter: `openum callrouter get|set — the Call Router (SIP 5060 TCP / 5061 TLS by default)
+  get [--json]
+  set [--startup-mode TCP|TLS|Dual] [--sip-tcp-port N] [--sip-tls-port N] [--udp on|off]`,
+  admin: `openum admin get|set — the admin API (HTTPS with the IIS certificate)
+  get [--json]
+  set [--address IP] [--port N]`,
+};
+
+function show(section: Section, s: ServerSettings, json: boolean): void {
+  const value = section === 'server' ? { name: s.name, fqdn: s.fqdn, installCertificate: s.installCertificate }
+    : section === 'service' ? s.umService : section === 'callrouter' ? s.callRouter : s.admin;
+  if (json) return printJson(value);
+  printFields(Object.entries(value));
+}
+
+function onOff(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (/^(on|true|yes|1)$/i.test(text)) return true;
+  if (/^(off|false|no|0)$/i.test(text)) return false;
+  throw new OpenUmError('BAD_SETTING', `--udp takes on or off (got "${text}")`);
+}
+
+function group(section: Section): CommandTable {
+  return {
+    async get(argv) {
+      const p = parse(`${section} get`, argv, {}, { min: 0, max: 0, usage: '[--json]' });
+      if (p.values.help) return void console.log(HELP[section]);
+      await withNode(p, async (node) => show(section, await getServer(node.store.db, requireServer(node)), flag(p, 'json')));
+    },
+    async set(argv) {
+      const options = {
+        server: { fqdn: { type: 'string' } },
+        service: { 'startup-mode': { type: 'string' }, 'max-calls': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' } },
+        callrouter: { 'startup-mode': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' }, udp: { type: 'string' } },
+        admin: { address: { type: 'string' }, port: { type: 'string' } },
+      } as const;
+      const p = parse(`${section} set`, argv, options[section], { min: 0, max: 0, usage: HELP[section].split('\n').at(-1)?.trim() ?? '' });
+      if (p.values.help) return void console.log(HELP[section]);
+      await withNode(p, async (node) => {
+        const db = node.store.db;
+        const name = requireServer(node);
+        const s = section === 'server' ? await setServerIdentity(db, node.actor, name, { fqdn: str(p, 'fqdn') })
+          : section === 'service' ? await setUmService(db, node.actor, name, {
+            startupMode: str(p, 'startup-mode'), maxCallsAllowed: str(p, 'max-calls'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'),
+          })
+          : section === 'callrouter' ? await setCallRouter(db, node.actor, name, {
+            startupMode: str(p, 'startup-mode'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'), sipUdp: onOff(str(p, 'udp')),
+          })
+          : await setAdmin(db, node.actor, name, { address: str(p, 'address'), port: str(p, 'port') });
+        show(section, s, flag(p, 'json'));
+      });
+    },
+  };
+}
+
+export const settingsCommand = (section: Section) => (argv: string[]) => runSubcommand(section, group(section), argv, HELP[section]);

@@ -1,0 +1,83 @@
+// `openum start`: runs this node's roles. First start initialises the data directory (store,
+// self-signed certificate, administrator token). Changes made by any `openum` command, while
+// running or not, are picked up through the store's revision (services/change-watcher.ts).
+import { isOpenUmError } from '../../errors.js';
+import { ChangeWatcher } from '../../services/change-watcher.js';
+import { initialiseNode } from '../../services/install.js';
+import { createLogger } from '../../services/log.js';
+import { openNode, resolveDataDir } from '../../services/node.js';
+import { AdminServer } from '../../web/admin-server.js';
+import { parse, str } from '../args.js';
+import { cliActor } from '../session.js';
+
+const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
+  Runs the server. The first start initialises DIR (default ./data, or OPENUM_DATA): the store
+  (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
+  server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
+  --admin-address/--admin-port override the stored admin API listener for this run.`;
+
+const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
+  Initialises DIR as 'openum start' does on first start, without starting the server.`;
+
+function portOverride(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--admin-port must be 0-65535 (got "${text}")`);
+  return n;
+}
+
+export async function initCommand(argv: string[]): Promise<void> {
+  const p = parse('init', argv, { fqdn: { type: 'string' }, name: { type: 'string' } }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME]' });
+  if (p.values.help) return void console.log(INIT_HELP);
+  const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: cliActor() });
+  try {
+    if (node.serverName) return void console.log(`${node.dataDir} is already initialised (server ${node.serverName})`);
+    const r = await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') });
+    printInstall(node.dataDir, r);
+  } finally {
+    await node.close();
+  }
+}
+
+function printInstall(dataDir: string, r: Awaited<ReturnType<typeof initialiseNode>>): void {
+  console.log(`initialised ${dataDir}: server ${r.serverName}, FQDN ${r.fqdn}`);
+  console.log(`self-signed certificate ${r.certificateThumbprint} assigned to IIS and SMTP`);
+  console.log(`administrator token (shown once; keep it): ${r.adminToken}`);
+}
+
+export async function startCommand(argv: string[]): Promise<void> {
+  const p = parse('start', argv, {
+    fqdn: { type: 'string' }, name: { type: 'string' }, 'admin-address': { type: 'string' }, 'admin-port': { type: 'string' },
+  }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME] [--admin-port N]' });
+  if (p.values.help) return void console.log(HELP);
+  const log = createLogger();
+  const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
+  if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
+
+  const admin = new AdminServer(node, log);
+  const watcher = new ChangeWatcher(node.store.db, log);
+  watcher.onChange(() => admin.reload());
+  const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
+  const bound = await admin.start(override);
+  await watcher.start();
+  console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
+  console.log(`store: ${node.store.location}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    try {
+      await watcher.stop();
+      await admin.close();
+      await node.close();
+      process.exit(0);
+    } catch (e) {
+      log.error({ err: e }, isOpenUmError(e) ? e.message : 'error while stopping');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

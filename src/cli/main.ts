@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The `openum` command. Errors are printed as one line (`error: …`) with the error code's exit
+// status; a stack trace appears only for unexpected errors and only with OPENUM_DEBUG=1.
+import { ERROR_CODES, isOpenUmError, OpenUmError } from '../errors.js';
+import { auditCommand } from './commands/audit.js';
+import { certificateCommand } from './commands/certificate.js';
+import { settingsCommand } from './commands/settings.js';
+import { initCommand, startCommand } from './commands/start.js';
+import { tokenCommand } from './commands/token.js';
+import { trustCommand } from './commands/trust.js';
+
+const HELP = `openum — unified messaging server
+
+  openum start [--data DIR]               run the server (first start initialises DIR)
+  openum init [--data DIR] [--fqdn NAME]  initialise DIR without starting
+  openum certificate new|import|export|list|get|enable|remove …
+  openum trust add|list|remove|crl …      trusted roots and CRLs for peer certificates
+  openum server get|set                   server identity (FQDN)
+  openum service get|set                  UM service: startup mode, max calls
+  openum callrouter get|set               Call Router: startup mode, SIP ports
+  openum admin get|set                    admin API address and port
+  openum token new|list|revoke            administrator tokens
+  openum audit                            who changed what, and when
+
+Every command takes --data DIR (default ./data, or OPENUM_DATA) and --json where it prints data.
+Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
+'openum <command> --help' describes a command.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  start: startCommand,
+  init: initCommand,
+  certificate: certificateCommand,
+  trust: trustCommand,
+  server: settingsCommand('server'),
+  service: settingsCommand('service'),
+  callrouter: settingsCommand('callrouter'),
+  admin: settingsCommand('admin'),
+  token: tokenCommand,
+  audit: auditCommand,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    if (command === undefined) process.exitCode = 2;
+    return;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) throw new OpenUmError('UNKNOWN_COMMAND', `unknown command '${command}'; 'openum --help' lists the commands`);
+  await run(rest);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (isOpenUmError(e)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+    return;
+  }
+  process.stderr.write(`error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (process.env.OPENUM_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  process.exitCode = ERROR_CODES.INTERNAL.exit;
+});

@@ -1,0 +1,25 @@
+// Opens the node a management command works on, runs the command, and closes it whatever happens.
+import { userInfo } from 'node:os';
+import { openNode, resolveDataDir, type OpenNode } from '../services/node.js';
+import { str, type Parsed } from './args.js';
+
+export function cliActor(): { name: string } {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch { /* no passwd entry (containers): keep "unknown" */ }
+  return { name: `cli:${user}` };
+}
+
+export async function withNode<T>(p: Parsed, work: (node: OpenNode) => Promise<T>): Promise<T> {
+  const node = await openNode({
+    dataDir: resolveDataDir(str(p, 'data')),
+    databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
+    actor: cliActor(),
+  });
+  try {
+    return await work(node);
+  } finally {
+    await node.close();
+  }
+}

@@ -1,0 +1,209 @@
+// The local server and the settings of its UM service and Call Router (Set-UMService,
+// Set-UMCallRouterSettings in Exchange): read, validated changes, initial values.
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { OpenUmError } from '../errors.js';
+import { mutate, type Actor } from '../store/mutation.js';
+import type { Database, ServersTable } from '../store/schema.js';
+import { checkNotFixed, DEFAULT_ADMIN_PORT, DEFAULT_CALL_ROUTER_PORTS, parsePort, UM_SERVICE_PORTS } from './ports.js';
+import { parseStartupMode, type StartupMode } from './startup-mode.js';
+
+export interface UmServiceSettings {
+  startupMode: StartupMode;
+  /** MaxCallsAllowed: calls per UM service before it answers 503. */
+  maxCallsAllowed: number;
+  sipTcpPort: number;
+  sipTlsPort: number;
+}
+
+export interface CallRouterSettings {
+  startupMode: StartupMode;
+  sipTcpPort: number;
+  sipTlsPort: number;
+  /** Also listen for SIP over UDP on the TCP port number. */
+  sipUdp: boolean;
+}
+
+export interface AdminSettings {
+  address: string;
+  port: number;
+}
+
+export interface ServerSettings {
+  name: string;
+  fqdn: string;
+  umService: UmServiceSettings;
+  callRouter: CallRouterSettings;
+  admin: AdminSettings;
+  /** Thumbprint of the self-signed certificate created at install. */
+  installCertificate: string | null;
+}
+
+function toSettings(row: Selectable<ServersTable>): ServerSettings {
+  return {
+    name: row.name,
+    fqdn: row.fqdn,
+    umService: {
+      startupMode: parseStartupMode(row.um_startup_mode),
+      maxCallsAllowed: Number(row.um_max_calls),
+      sipTcpPort: UM_SERVICE_PORTS.tcp,
+      sipTlsPort: UM_SERVICE_PORTS.tls,
+    },
+    callRouter: {
+      startupMode: parseStartupMode(row.cr_startup_mode),
+      sipTcpPort: Number(row.cr_sip_tcp_port),
+      sipTlsPort: Number(row.cr_sip_tls_port),
+      sipUdp: Number(row.cr_sip_udp) === 1,
+    },
+    admin: { address: row.admin_address, port: Number(row.admin_port) },
+    installCertificate: row.install_certificate,
+  };
+}
+
+const FQDN_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function parseFqdn(text: string): string {
+  const fqdn = text.trim().toLowerCase().replace(/\.$/, '');
+  if (!FQDN_RE.test(fqdn)) {
+    throw new OpenUmError('BAD_SETTING', `"${text}" is not a valid host name; write it like um.contoso.com`);
+  }
+  return fqdn;
+}
+
+export async function findServer(db: Kysely<Database>, name: string): Promise<ServerSettings | undefined> {
+  const row = await db.selectFrom('servers').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? toSettings(row) : undefined;
+}
+
+export async function getServer(db: Kysely<Database>, name: string): Promise<ServerSettings> {
+  const s = await findServer(db, name);
+  if (!s) throw new OpenUmError('STORE_UNAVAILABLE', `the store has no server named "${name}"; run 'openum start' once to initialise it`);
+  return s;
+}
+
+export async function listServerNames(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('servers').select('name').orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+/** Creates the server row with the defaults of a new install (startup mode TCP, ports 5060/5061). */
+export async function createServer(db: Kysely<Database>, actor: Actor, init: { name: string; fqdn: string }): Promise<ServerSettings> {
+  const now = new Date().toISOString();
+  await mutate(db, actor, { action: 'server.create', target: init.name }, async (trx) => {
+    await trx.insertInto('servers').values({
+      name: init.name,
+      fqdn: parseFqdn(init.fqdn),
+      um_startup_mode: 'TCP',
+      um_max_calls: 100,
+      cr_startup_mode: 'TCP',
+      cr_sip_tcp_port: DEFAULT_CALL_ROUTER_PORTS.tcp,
+      cr_sip_tls_port: DEFAULT_CALL_ROUTER_PORTS.tls,
+      cr_sip_udp: 1,
+      admin_address: '127.0.0.1',
+      admin_port: DEFAULT_ADMIN_PORT,
+      install_certificate: null,
+      created_at: now,
+      updated_at: now,
+    }).execute();
+    return { result: undefined, details: { fqdn: init.fqdn } };
+  });
+  return getServer(db, init.name);
+}
+
+export interface UmServicePatch {
+  startupMode?: string;
+  maxCallsAllowed?: string | number;
+  sipTcpPort?: string | number;
+  sipTlsPort?: string | number;
+}
+
+export async function setUmService(db: Kysely<Database>, actor: Actor, name: string, patch: UmServicePatch): Promise<ServerSettings> {
+  if (patch.sipTcpPort !== undefined || patch.sipTlsPort !== undefined) {
+    throw new OpenUmError('PORT_NOT_CHANGEABLE',
+      `the UM service always listens on ${UM_SERVICE_PORTS.tcp} (TCP) and ${UM_SERVICE_PORTS.tls} (TLS); these ports cannot be changed (the Call Router's can: openum callrouter set --sip-tcp-port N)`);
+  }
+  const values: Updateable<ServersTable> = {};
+  if (patch.startupMode !== undefined) values.um_startup_mode = parseStartupMode(patch.startupMode);
+  if (patch.maxCallsAllowed !== undefined) {
+    const n = Number(patch.maxCallsAllowed);
+    if (!Number.isInteger(n) || n < 1 || n > 100000) {
+      throw new OpenUmError('BAD_SETTING', `max calls allowed must be a whole number from 1 to 100000 (got "${patch.maxCallsAllowed}")`);
+    }
+    values.um_max_calls = n;
+  }
+  return update(db, actor, name, 'service.set', values);
+}
+
+export interface CallRouterPatch {
+  startupMode?: string;
+  sipTcpPort?: string | number;
+  sipTlsPort?: string | number;
+  sipUdp?: boolean;
+}
+
+export async function setCallRouter(db: Kysely<Database>, actor: Actor, name: string, patch: CallRouterPatch): Promise<ServerSettings> {
+  const current = await getServer(db, name);
+  const values: Updateable<ServersTable> = {};
+  if (patch.startupMode !== undefined) values.cr_startup_mode = parseStartupMode(patch.startupMode);
+  const tcp = patch.sipTcpPort !== undefined ? parsePort(patch.sipTcpPort, 'the Call Router SIP TCP port') : current.callRouter.sipTcpPort;
+  const tls = patch.sipTlsPort !== undefined ? parsePort(patch.sipTlsPort, 'the Call Router SIP TLS port') : current.callRouter.sipTlsPort;
+  if (patch.sipTcpPort !== undefined) { checkNotFixed(tcp, 'the Call Router SIP TCP port'); values.cr_sip_tcp_port = tcp; }
+  if (patch.sipTlsPort !== undefined) { checkNotFixed(tls, 'the Call Router SIP TLS port'); values.cr_sip_tls_port = tls; }
+  if (tcp === tls) throw new OpenUmError('BAD_SETTING', `the Call Router's TCP and TLS ports must differ (both ${tcp})`);
+  if (tcp === current.admin.port || tls === current.admin.port) {
+    throw new OpenUmError('BAD_SETTING', `port ${current.admin.port} is the admin API's; choose another port`);
+  }
+  if (patch.sipUdp !== undefined) values.cr_sip_udp = patch.sipUdp ? 1 : 0;
+  return update(db, actor, name, 'callrouter.set', values);
+}
+
+export async function setServerIdentity(db: Kysely<Database>, actor: Actor, name: string, patch: { fqdn?: string }): Promise<ServerSettings> {
+  const values: Updateable<ServersTable> = {};
+  if (patch.fqdn !== undefined) values.fqdn = parseFqdn(patch.fqdn);
+  return update(db, actor, name, 'server.set', values);
+}
+
+export async function setAdmin(db: Kysely<Database>, actor: Actor, name: string, patch: { address?: string; port?: string | number }): Promise<ServerSettings> {
+  const current = await getServer(db, name);
+  const values: Updateable<ServersTable> = {};
+  if (patch.port !== undefined) {
+    const port = parsePort(patch.port, 'the admin API port');
+    checkNotFixed(port, 'the admin API port');
+    if (port === current.callRouter.sipTcpPort || port === current.callRouter.sipTlsPort) {
+      throw new OpenUmError('BAD_SETTING', `port ${port} is the Call Router's; choose another port`);
+    }
+    values.admin_port = port;
+  }
+  if (patch.address !== undefined) {
+    const a = patch.address.trim();
+    if (!/^[0-9.]+$|^[0-9a-f:]+$|^localhost$/i.test(a)) {
+      throw new OpenUmError('BAD_SETTING', `the admin API address must be an IP address such as 127.0.0.1 or ::1 (got "${patch.address}")`);
+    }
+    values.admin_address = a;
+  }
+  return update(db, actor, name, 'admin.set', values);
+}
+
+export async function setInstallCertificate(db: Kysely<Database>, actor: Actor, name: string, thumbprint: string): Promise<void> {
+  await update(db, actor, name, 'server.install-certificate', { install_certificate: thumbprint });
+}
+
+async function update(db: Kysely<Database>, actor: Actor, name: string, action: string, values: Updateable<ServersTable>): Promise<ServerSettings> {
+  if (Object.keys(values).length === 0) {
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see --help)');
+  }
+  const before = await getServer(db, name);
+  await mutate(db, actor, { action, target: name }, async (trx) => {
+    await trx.updateTable('servers').set({ ...values, updated_at: new Date().toISOString() }).where('name', '=', name).execute();
+    return { result: undefined, details: { before: pick(before, values), after: values } };
+  });
+  return getServer(db, name);
+}
+
+function pick(s: ServerSettings, values: Updateable<ServersTable>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {
+    fqdn: s.fqdn, um_startup_mode: s.umService.startupMode, um_max_calls: s.umService.maxCallsAllowed,
+    cr_startup_mode: s.callRouter.startupMode, cr_sip_tcp_port: s.callRouter.sipTcpPort, cr_sip_tls_port: s.callRouter.sipTlsPort,
+    cr_sip_udp: s.callRouter.sipUdp ? 1 : 0, admin_address: s.admin.address, admin_port: s.admin.port, install_certificate: s.installCertificate,
+  };
+  return Object.fromEntries(Object.keys(values).map((k) => [k, flat[k]]));
+}

@@ -1,0 +1,101 @@
+// Opens the store: SQLite in the data directory by default, PostgreSQL when a postgres:// URL is
+// given (OPENUM_DATABASE_URL). Both run the same kysely queries and the same migrations.
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { OpenUmError } from '../errors.js';
+import type { Engine } from './engine.js';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+
+export interface Store {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where the store lives, for messages: a file path or a URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  /** postgres://user@host:port/db[?schema=name]; absent: SQLite file in dataDir. */
+  databaseUrl?: string;
+}
+
+export const SQLITE_FILE = 'openum.db';
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  try {
+    await migrateToLatest(store.db, store.engine, store.schema);
+  } catch (e) {
+    await store.close();
+    if (e instanceof OpenUmError) throw e;
+    throw new OpenUmError('STORE_UNAVAILABLE', `cannot prepare the store at ${store.location}: ${(e as Error).message}`, { cause: e });
+  }
+  return store;
+}
+
+function openSqlite(dataDir: string): Store & { schema?: string } {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, SQLITE_FILE);
+  const isNew = !existsSync(file);
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+  } catch (e) {
+    throw new OpenUmError('STORE_UNAVAILABLE', `cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  // The file holds (sealed) private keys: owner-only, like every file with key material.
+  if (isNew) chmodSync(file, 0o600);
+  // WAL lets the running server read while the CLI writes; busy_timeout makes a writer wait for
+  // the other process's transaction instead of failing with SQLITE_BUSY.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<Store & { schema?: string }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new OpenUmError('STORE_UNAVAILABLE', `OPENUM_DATABASE_URL is not a URL: write it like postgres://user@127.0.0.1:5432/openum`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new OpenUmError('STORE_UNAVAILABLE', `OPENUM_DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
+  }
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new OpenUmError('STORE_UNAVAILABLE', `the schema "${schema}" in OPENUM_DATABASE_URL must be a lower-case SQL identifier`);
+  }
+  parsed.searchParams.delete('schema');
+  const safe = new URL(parsed.toString());
+  safe.password = '';
+  const location = safe.toString() + (schema ? ` (schema ${schema})` : '');
+
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 5,
+    connectionTimeoutMillis: 5000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  pool.on('error', () => { /* an idle client dropped by the server; the pool replaces it */ });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new OpenUmError('STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${location}: ${(e as Error).message}`, { cause: e });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', location, schema, close: () => db.destroy() };
+}

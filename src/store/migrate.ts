@@ -1,0 +1,26 @@
+// Versioned migrations, applied in name order at every open. A new schema version is a new file
+// in migrations/ added to the list below; a migration is never edited once released.
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { OpenUmError } from '../errors.js';
+import type { Engine } from './engine.js';
+import { initial } from './migrations/0001-initial.js';
+import type { Database } from './schema.js';
+
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    '0001-initial': initial(engine),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(engine) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new OpenUmError('STORE_UNAVAILABLE', `store migration ${failed} failed: ${(error as Error).message}`, { cause: error });
+  }
+}

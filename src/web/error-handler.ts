@@ -1,0 +1,28 @@
+// Turns errors into answers: an OpenUmError keeps its code and message; a validation error is a
+// 400 naming the field; anything else is a 500 that says nothing more and is logged whole.
+import type { AdminApp } from './app-type.js';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { isOpenUmError } from '../errors.js';
+
+export function registerErrorHandler(app: AdminApp, log: Logger): void {
+  app.setErrorHandler((error, request, reply) => {
+    if (isOpenUmError(error)) {
+      return reply.code(error.httpStatus).send({ error: error.code, message: error.message });
+    }
+    if (error instanceof ZodError) {
+      const first = error.issues[0];
+      const where = first?.path.length ? first.path.join('.') : 'body';
+      return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: 'BAD_ARGUMENT', message: (error as Error).message });
+    }
+    log.error({ err: error, url: request.url }, 'admin API request failed');
+    return reply.code(500).send({ error: 'INTERNAL', message: 'internal error; the server log has the details' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'UNKNOWN_COMMAND', message: `no route ${request.method} ${request.url}` });
+  });
+}
