@@ -4,10 +4,14 @@
 import { ERROR_CODES, isOpenUmError, OpenUmError } from '../errors.js';
 import { auditCommand } from './commands/audit.js';
 import { certificateCommand } from './commands/certificate.js';
+import { dialPlanCommand } from './commands/dialplan.js';
+import { gatewayCommand } from './commands/gateway.js';
+import { huntGroupCommand } from './commands/huntgroup.js';
 import { settingsCommand } from './commands/settings.js';
 import { initCommand, startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
 import { trustCommand } from './commands/trust.js';
+import { userCommand } from './commands/user.js';
 
 const HELP = `openum — unified messaging server
 
@@ -19,6 +23,10 @@ const HELP = `openum — unified messaging server
   openum service get|set                  UM service: startup mode, max calls
   openum callrouter get|set               Call Router: startup mode, SIP ports
   openum admin get|set                    admin API address and port
+  openum dialplan new|set|get|list|remove UM dial plans: extensions, access numbers, VoIP security
+  openum gateway new|set|get|list|remove  UM IP gateways (PBX, IP-PBX, SBC)
+  openum huntgroup new|set|get|list|remove hunt groups: a gateway's calls to a dial plan
+  openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when
 
@@ -35,6 +43,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   service: settingsCommand('service'),
   callrouter: settingsCommand('callrouter'),
   admin: settingsCommand('admin'),
+  dialplan: dialPlanCommand,
+  gateway: gatewayCommand,
+  huntgroup: huntGroupCommand,
+  user: userCommand,
   token: tokenCommand,
   audit: auditCommand,
 };

@@ -5,12 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { OpenUmError } from '../errors.js';
 
 export function writeOutputFile(path: string, data: Buffer, options: { secret: boolean; force: boolean }): void {
-  if (existsSync(path) && !options.force) {
-    throw new OpenUmError('FILE_EXISTS', `${path} already exists: choose another --out or add --force to replace it`);
-  }
-  if (!existsSync(dirname(path) || '.')) {
-    throw new OpenUmError('FILE_NOT_FOUND', `cannot write ${path}: the directory ${dirname(path)} does not exist`);
-  }
+  checkOutputFile(path, options);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'wx', options.secret ? 0o600 : 0o644);
@@ -25,5 +20,18 @@ export function writeOutputFile(path: string, data: Buffer, options: { secret: b
     rmSync(tmp, { force: true });
     if (e instanceof OpenUmError) throw e;
     throw new OpenUmError('FILE_NOT_FOUND', `cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * The checks writeOutputFile makes before writing, for a command to make before it changes the
+ * store (a request made, a key export audited) so that a bad --out changes nothing.
+ */
+export function checkOutputFile(path: string, options: { force: boolean }): void {
+  if (existsSync(path) && !options.force) {
+    throw new OpenUmError('FILE_EXISTS', `${path} already exists: choose another --out or add --force to replace it`);
+  }
+  if (!existsSync(dirname(path) || '.')) {
+    throw new OpenUmError('FILE_NOT_FOUND', `cannot write ${path}: the directory ${dirname(path)} does not exist`);
   }
 }

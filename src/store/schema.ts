@@ -101,6 +101,84 @@ export interface MetaTable {
   value: string;
 }
 
+/** A UM dial plan (New-UMDialPlan). */
+export interface DialPlansTable {
+  id: Id;
+  name: string;
+  /** TelExtn | E164 | SipName */
+  uri_type: string;
+  /** Digits in an extension; null only for SipName dial plans that do not set it. */
+  extension_length: Int | null;
+  /** Unsecured | SIPSecured | Secured */
+  voip_security: string;
+  country_code: string | null;
+  /** The access (pilot) numbers in the order given, as a JSON array of normalised numbers. */
+  access_numbers: string;
+  default_language: string;
+  max_call_minutes: Int;
+  max_recording_minutes: Int;
+  recording_idle_seconds: Int;
+  input_failures: Int;
+  logon_failures: Int;
+  /** WAV | MP3 */
+  audio_codec: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One access number per row: unique across dial plans, and the pilot lookup's index. */
+export interface DialPlanAccessNumbersTable {
+  number: string;
+  dial_plan_id: Int;
+}
+
+/** A UM IP gateway (New-UMIPGateway): a PBX, IP-PBX or SBC peer. */
+export interface IpGatewaysTable {
+  id: Id;
+  name: string;
+  /** Canonical IPv4/IPv6 text or lower-case FQDN. */
+  address: string;
+  /** ipv4 | ipv6 | fqdn */
+  address_kind: string;
+  port: Int;
+  /** Enabled | Disabled | NoNewCalls */
+  status: string;
+  outcalls_allowed: Int;
+  mwi_allowed: Int;
+  /** IPv4Only | IPv6Only | Any */
+  ip_family: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A UM hunt group: links a gateway (and a pilot identifier) to a dial plan. */
+export interface HuntGroupsTable {
+  id: Id;
+  name: string;
+  gateway_id: Int;
+  dial_plan_id: Int;
+  /** '' matches any call. */
+  pilot_identifier: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A UM-enabled mailbox. */
+export interface UsersTable {
+  id: Id;
+  name: string;
+  display_name: string;
+  extension: string;
+  /** sip:user@host, lower-case. */
+  sip_uri: string | null;
+  /** Lower-case. */
+  email: string;
+  dial_plan_id: Int;
+  um_enabled: Int;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   servers: ServersTable;
@@ -111,4 +189,9 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   audit_log: AuditLogTable;
   revision: RevisionTable;
+  dial_plans: DialPlansTable;
+  dial_plan_access_numbers: DialPlanAccessNumbersTable;
+  ip_gateways: IpGatewaysTable;
+  hunt_groups: HuntGroupsTable;
+  users: UsersTable;
 }

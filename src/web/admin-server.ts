@@ -13,6 +13,7 @@ import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
+import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 
@@ -51,6 +52,7 @@ export class AdminServer {
     registerSettingsRoutes(app, this.#node);
     registerCertificateRoutes(app, this.#node);
     registerTrustRoutes(app, this.#node);
+    registerOrganisationRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));

@@ -2,70 +2,12 @@
 // `openssl ca` for exact validity dates (OpenSSL 3.0 `x509 -req` has no -not_before/-not_after).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeStatus } from '../../src/pki/status.js';
 import type { StatusInput } from '../../src/pki/status.js';
 import { parseCrl, verifyCrlSignature } from '../../src/pki/crl.js';
-import { makeCa } from '../support/ca.js';
+import { caHandle, certDer, rootCa, type CaHandle, type Issued } from '../support/openssl-ca.js';
 import { openssl, tempDir } from '../support/run.js';
-
-interface Issued { path: string; keyPath: string; der: Buffer; serial: string }
-interface IssueOptions { ext?: string; start?: string; end?: string; serial?: string; keyPath?: string }
-interface CaHandle { der: Buffer; issue(cn: string, o?: IssueOptions): Promise<Issued>; revoke(c: Issued): Promise<void>; crl(): Promise<Buffer> }
-
-const certDer = (path: string): Buffer => Buffer.from(new X509Certificate(readFileSync(path)).raw);
-let seq = 0;
-
-/** An `openssl ca` directory around an existing CA certificate and key. */
-function caHandle(dir: string, certPath: string, keyPath: string): CaHandle {
-  mkdirSync(join(dir, 'newcerts'), { recursive: true });
-  writeFileSync(join(dir, 'index.txt'), '');
-  writeFileSync(join(dir, 'serial'), '1000\n');
-  writeFileSync(join(dir, 'crlnumber'), '01\n');
-  const cnf = join(dir, 'ca.cnf');
-  writeFileSync(cnf, `[ca]\ndefault_ca = d\n[d]\ndatabase = ${dir}/index.txt\nnew_certs_dir = ${dir}/newcerts
-serial = ${dir}/serial\ncrlnumber = ${dir}/crlnumber\ncertificate = ${certPath}\nprivate_key = ${keyPath}
-default_md = sha256\ndefault_days = 365\ndefault_crl_days = 30\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied
-[both_ext]\nbasicConstraints = CA:FALSE\nkeyUsage = critical,digitalSignature,keyEncipherment\nextendedKeyUsage = serverAuth,clientAuth
-[server_ext]\nbasicConstraints = CA:FALSE\nextendedKeyUsage = serverAuth
-[ca_ext]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid
-[noca_ext]\nbasicConstraints = CA:FALSE\n`);
-  return {
-    der: certDer(certPath),
-    async issue(cn, o = {}) {
-      const base = join(dir, `c${++seq}`);
-      const keyPath = o.keyPath ?? `${base}.key`;
-      const keyArgs = o.keyPath ? ['-key', o.keyPath] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyPath];
-      await openssl(['req', '-new', ...keyArgs, '-subj', `/CN=${cn}`, '-out', `${base}.csr`]);
-      if (o.serial) writeFileSync(join(dir, 'serial'), `${o.serial}\n`);
-      await openssl(['ca', '-batch', '-notext', '-config', cnf, '-in', `${base}.csr`, '-out', `${base}.crt`,
-        '-extensions', o.ext ?? 'both_ext', ...(o.start ? ['-startdate', o.start] : []), ...(o.end ? ['-enddate', o.end] : [])]);
-      const x = new X509Certificate(readFileSync(`${base}.crt`));
-      return { path: `${base}.crt`, keyPath, der: Buffer.from(x.raw), serial: x.serialNumber.replace(/^0+(?=.)/, '') };
-    },
-    async revoke(c) {
-      await openssl(['ca', '-config', cnf, '-revoke', c.path]);
-    },
-    async crl() {
-      const out = join(dir, `crl${++seq}.pem`);
-      await openssl(['ca', '-config', cnf, '-gencrl', '-out', out]);
-      return parseCrl(readFileSync(out)).der;
-    },
-  };
-}
-
-async function rootCa(dir: string, name: string, extra: string[] = []): Promise<CaHandle> {
-  mkdirSync(dir, { recursive: true });
-  if (!extra.length) {
-    const ca = await makeCa(dir, name);
-    return caHandle(dir, ca.certPath, ca.keyPath);
-  }
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/ca.key`, '-out', `${dir}/ca.crt`,
-    '-days', '3650', '-subj', `/CN=${name}`, ...extra]);
-  return caHandle(dir, `${dir}/ca.crt`, `${dir}/ca.key`);
-}
 
 describe('computeStatus', () => {
   const tmp = tempDir();

@@ -7,7 +7,7 @@ import type { CertificateView } from '../../pki/certificate-view.js';
 import { enableCertificate } from '../../pki/enable-certificate.js';
 import { exportCertificate } from '../../pki/export-certificate.js';
 import { importCertificate } from '../../pki/import-certificate.js';
-import { newCertificate } from '../../pki/new-certificate.js';
+import { newCertificate, parseKeySize } from '../../pki/new-certificate.js';
 import { toPem } from '../../pki/pem.js';
 import { removeCertificate } from '../../pki/remove-certificate.js';
 import { parseServices } from '../../pki/services.js';
@@ -15,7 +15,7 @@ import { pkiContext } from '../../services/node.js';
 import { flag, list, parse, password, PASSWORD_OPTIONS, readInputFile, str } from '../args.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
-import { writeOutputFile } from '../write-file.js';
+import { checkOutputFile, writeOutputFile } from '../write-file.js';
 import { type CommandTable, runSubcommand } from './dispatch.js';
 
 const HELP = `openum certificate — certificates for IIS (admin API), SMTP, IMAP, POP, UM and UMCallRouter
@@ -49,17 +49,21 @@ const commands: CommandTable = {
     if (!flag(p, 'request') && (str(p, 'out') || flag(p, 'der'))) {
       throw new OpenUmError('BAD_ARGUMENT', '--out and --der go with --request; to save a certificate use openum certificate export');
     }
+    // Output problems are found before the request is made, so that they leave nothing behind.
+    const requestOut = str(p, 'out');
+    if (flag(p, 'der') && !requestOut) throw new OpenUmError('BAD_ARGUMENT', '--der needs --out FILE (binary data is not printed)');
+    if (requestOut) checkOutputFile(requestOut, { force: flag(p, 'force') });
+    const keySizeText = str(p, 'key-size');
+    const keySize = keySizeText === undefined ? undefined : parseKeySize(keySizeText);
     await withNode(p, async (node) => {
-      const keySize = str(p, 'key-size');
       const { view, request } = await newCertificate(pkiContext(node), {
-        subject: str(p, 'subject'), domains: list(p, 'domain'), keySize: keySize === undefined ? undefined : Number(keySize),
+        subject: str(p, 'subject'), domains: list(p, 'domain'), keySize,
         friendlyName: str(p, 'friendly-name'), exportable: flag(p, 'exportable'), request: flag(p, 'request'),
       });
       if (request) {
         const data = flag(p, 'der') ? request : Buffer.from(toPem('CERTIFICATE REQUEST', request));
         const out = str(p, 'out');
         if (out) writeOutputFile(out, data, { secret: false, force: flag(p, 'force') });
-        else if (flag(p, 'der')) throw new OpenUmError('BAD_ARGUMENT', '--der needs --out FILE (binary data is not printed)');
         else if (!flag(p, 'json')) process.stdout.write(data);
         if (flag(p, 'json')) return printJson({ ...view, request: toPem('CERTIFICATE REQUEST', request) });
         console.error(`pending request ${view.thumbprint} created${out ? ` and written to ${out}` : ''}; import the issued certificate to complete it`);
@@ -89,6 +93,7 @@ const commands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     const out = str(p, 'out');
     if (!out) throw new OpenUmError('BAD_ARGUMENT', "'openum certificate export' needs --out FILE");
+    checkOutputFile(out, { force: flag(p, 'force') }); // before a key export is audited
     const pw = password(p);
     await withNode(p, async (node) => {
       const r = await exportCertificate(pkiContext(node), p.positionals[0] ?? '', { password: pw, der: flag(p, 'der'), chain: flag(p, 'chain') });

@@ -1,0 +1,81 @@
+// `openum user new|set|get|list|remove`: UM-enabled mailboxes (Enable-/Set-/Get-/Disable-UMMailbox).
+import { OpenUmError } from '../../errors.js';
+import type { UmUser } from '../../org/organisation-types.js';
+import { createUser, getUser, listUsers, removeUser, setUser } from '../../org/users.js';
+import { flag, parse, str, type Options } from '../args.js';
+import { printFields, printJson, printTable } from '../output.js';
+import { withNode } from '../session.js';
+import { type CommandTable, runSubcommand } from './dispatch.js';
+
+const HELP = `openum user — UM-enabled mailboxes
+
+  new NAME --extension N --dial-plan DP --email E [--display-name TEXT] [--sip-uri sip:user@domain] [--enabled on|off]
+        the extension has the dial plan's number of digits and is unique in it; a SipName
+        dial plan needs --sip-uri; SIP URI and e-mail address are unique
+  set NAME [--extension N] [--dial-plan DP] [--email E] [--display-name TEXT] [--sip-uri URI|""]
+      [--enabled on|off] [--new-name NAME]
+  get NAME [--json]
+  list [--dial-plan DP] [--json]
+  remove NAME
+Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
+
+const OPTIONS: Options = {
+  extension: { type: 'string' }, 'dial-plan': { type: 'string' }, email: { type: 'string' },
+  'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' },
+};
+
+function show(u: UmUser, json: boolean): void {
+  if (json) return printJson(u);
+  printFields([['Name', u.name], ['Display name', u.displayName], ['Extension', u.extension], ['Dial plan', u.dialPlanName],
+    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled]]);
+}
+
+const commands: CommandTable = {
+  async new(argv) {
+    const p = parse('user new', argv, OPTIONS, { min: 1, max: 1, usage: 'NAME --extension N --dial-plan DP --email E [--sip-uri URI]' });
+    if (p.values.help) return void console.log(HELP);
+    const extension = str(p, 'extension');
+    const dialPlan = str(p, 'dial-plan');
+    const email = str(p, 'email');
+    if (extension === undefined || dialPlan === undefined || email === undefined) {
+      throw new OpenUmError('BAD_ARGUMENT', "'openum user new' needs --extension N, --dial-plan DP and --email E");
+    }
+    await withNode(p, async (node) => show(await createUser(node.store.db, node.actor, p.positionals[0] ?? '', {
+      extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+    }), flag(p, 'json')));
+  },
+  async set(argv) {
+    const p = parse('user set', argv, { ...OPTIONS, 'new-name': { type: 'string' } }, { min: 1, max: 1, usage: 'NAME [--extension N] [--dial-plan DP] …' });
+    if (p.values.help) return void console.log(HELP);
+    await withNode(p, async (node) => show(await setUser(node.store.db, node.actor, p.positionals[0] ?? '', {
+      name: str(p, 'new-name'), extension: str(p, 'extension'), dialPlan: str(p, 'dial-plan'), email: str(p, 'email'),
+      displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+    }), flag(p, 'json')));
+  },
+  async get(argv) {
+    const p = parse('user get', argv, {}, { min: 1, max: 1, usage: 'NAME [--json]' });
+    if (p.values.help) return void console.log(HELP);
+    await withNode(p, async (node) => show(await getUser(node.store.db, p.positionals[0] ?? ''), flag(p, 'json')));
+  },
+  async list(argv) {
+    const p = parse('user list', argv, { 'dial-plan': { type: 'string' } }, { min: 0, max: 0, usage: '[--dial-plan DP] [--json]' });
+    if (p.values.help) return void console.log(HELP);
+    await withNode(p, async (node) => {
+      const users = await listUsers(node.store.db, { dialPlan: str(p, 'dial-plan') });
+      if (flag(p, 'json')) return printJson(users);
+      printTable(['NAME', 'EXTENSION', 'DIAL PLAN', 'SIP URI', 'E-MAIL', 'UM'], users.map((u) => [
+        u.name, u.extension, u.dialPlanName, u.sipUri ?? '-', u.email, u.umEnabled ? 'enabled' : 'disabled']));
+    });
+  },
+  async remove(argv) {
+    const p = parse('user remove', argv, {}, { min: 1, max: 1, usage: 'NAME' });
+    if (p.values.help) return void console.log(HELP);
+    await withNode(p, async (node) => {
+      await removeUser(node.store.db, node.actor, p.positionals[0] ?? '');
+      if (flag(p, 'json')) return printJson({ removed: p.positionals[0] });
+      console.log(`removed user ${p.positionals[0]}`);
+    });
+  },
+};
+
+export const userCommand = (argv: string[]) => runSubcommand('user', commands, argv, HELP);

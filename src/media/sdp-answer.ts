@@ -1,0 +1,64 @@
+// SDP offer/answer for an audio call (RFC 3264 §6): pick G.711 µ-law or A-law from the offer (in
+// the offer's order of preference), keep telephone-event (RFC 4733) when offered, answer on our
+// RTP port. No common codec → the caller answers 488.
+import sdpTransform from 'sdp-transform';
+
+export interface AnswerResult {
+  ok: true;
+  sdp: string;
+  codec: 'PCMU' | 'PCMA';
+  payloadType: number;
+  telephoneEvent?: number;
+  remote: { address: string; port: number };
+  secure: boolean;
+}
+
+export interface AnswerRefusal {
+  ok: false;
+  reason: string;
+}
+
+const G711: Record<string, 'PCMU' | 'PCMA'> = { pcmu: 'PCMU', pcma: 'PCMA' };
+
+export function answerOffer(offer: string, local: { address: string; port: number; sessionId: string }, options: { requireSrtp: boolean }): AnswerResult | AnswerRefusal {
+  let parsed: sdpTransform.SessionDescription;
+  try {
+    parsed = sdpTransform.parse(offer);
+  } catch {
+    return { ok: false, reason: 'the SDP offer cannot be parsed' };
+  }
+  const audio = (parsed.media ?? []).find((m) => m.type === 'audio' && m.port !== 0);
+  if (!audio) return { ok: false, reason: 'the SDP offer has no audio stream' };
+  const secure = /SAVP/.test(audio.protocol);
+  if (options.requireSrtp && !secure) return { ok: false, reason: 'the dial plan is Secured and requires SRTP (RTP/SAVP)' };
+  if (secure) return { ok: false, reason: 'SRTP (RTP/SAVP) is not supported by this server yet' };
+  const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, r.codec.toLowerCase()]));
+  // Static payload types 0 and 8 need no rtpmap (RFC 3551).
+  rtpmap.set(0, rtpmap.get(0) ?? 'pcmu');
+  rtpmap.set(8, rtpmap.get(8) ?? 'pcma');
+  const offered = String(audio.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
+  const pt = offered.find((p) => G711[rtpmap.get(p) ?? '']);
+  if (pt === undefined) return { ok: false, reason: 'no codec in common: the server takes G.711 µ-law (PCMU) or A-law (PCMA)' };
+  const te = offered.find((p) => rtpmap.get(p) === 'telephone-event');
+  const remoteAddr = audio.connection?.ip ?? parsed.connection?.ip ?? '';
+  const codec = G711[rtpmap.get(pt) ?? ''] ?? 'PCMU';
+  const family = local.address.includes(':') ? 6 : 4;
+  const answer: sdpTransform.SessionDescription = {
+    version: 0,
+    origin: { username: 'OpenUM', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: family, address: local.address },
+    name: 'OpenUM',
+    connection: { version: family, ip: local.address },
+    timing: { start: 0, stop: 0 },
+    media: [{
+      type: 'audio',
+      port: local.port,
+      protocol: audio.protocol,
+      payloads: te !== undefined ? `${pt} ${te}` : String(pt),
+      rtp: [{ payload: pt, codec, rate: 8000 }, ...(te !== undefined ? [{ payload: te, codec: 'telephone-event', rate: 8000 }] : [])],
+      fmtp: te !== undefined ? [{ payload: te, config: '0-15' }] : [],
+      ptime: 20,
+      direction: 'sendrecv',
+    }],
+  };
+  return { ok: true, sdp: sdpTransform.write(answer), codec, payloadType: pt, telephoneEvent: te, remote: { address: remoteAddr, port: audio.port }, secure };
+}

@@ -1,0 +1,150 @@
+// UM-enabled mailboxes (Enable-/Set-/Get-/Disable-UMMailbox): the extension callers dial and the
+// SIP URI and e-mail address the Call Router and UM service find a user by. The extension has the
+// dial plan's number of digits and is unique in it; the SIP URI (required on SipName dial plans)
+// and the e-mail address are unique. PINs are not here.
+import type { Kysely } from 'kysely';
+import { OpenUmError } from '../errors.js';
+import { mutate, type Actor } from '../store/mutation.js';
+import type { Database } from '../store/schema.js';
+import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
+import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
+import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
+import { parseBool, parseName } from './values.js';
+
+export interface UserInput {
+  displayName?: string;
+  extension?: string | number;
+  /** null or '' removes it. */
+  sipUri?: string | null;
+  email?: string;
+  dialPlan?: string;
+  umEnabled?: boolean | string;
+}
+
+export interface NewUserInput extends UserInput {
+  extension: string | number;
+  email: string;
+  dialPlan: string;
+}
+
+export interface UserPatch extends UserInput {
+  name?: string;
+}
+
+export async function findUser(db: Kysely<Database>, name: string): Promise<UmUser | undefined> {
+  const row = await userByName(db, name).executeTakeFirst();
+  return row ? toUser(row) : undefined;
+}
+
+export async function getUser(db: Kysely<Database>, name: string): Promise<UmUser> {
+  const user = await findUser(db, name);
+  if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${name}"; 'openum user list' shows them`);
+  return user;
+}
+
+export async function listUsers(db: Kysely<Database>, options: { dialPlan?: string } = {}): Promise<UmUser[]> {
+  let q = userQuery(db);
+  if (options.dialPlan !== undefined) {
+    const key = options.dialPlan.trim().toLowerCase();
+    q = q.where((eb) => eb(eb.fn('lower', ['dial_plans.name']), '=', key));
+  }
+  return (await q.orderBy('users.name').execute()).map(toUser);
+}
+
+async function planNamed(db: Kysely<Database>, name: string): Promise<DialPlan> {
+  const row = await dialPlanByName(db, name).executeTakeFirst();
+  if (!row) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${name}"; 'openum dialplan list' shows them`);
+  return toDialPlan(row);
+}
+
+/** The rules the user's values must meet in its dial plan. */
+function refuseUnfit(plan: DialPlan, extension: string, sipUri: string | null): void {
+  if (plan.extensionLength !== null && extension.length !== plan.extensionLength) {
+    throw new OpenUmError('BAD_SETTING',
+      `the extension ${extension} has ${extension.length} digits but the dial plan "${plan.name}" uses ${plan.extensionLength}-digit extensions; give a ${plan.extensionLength}-digit extension`);
+  }
+  if (plan.uriType === 'SipName' && sipUri === null) {
+    throw new OpenUmError('BAD_SETTING',
+      `the dial plan "${plan.name}" is SipName, so the user needs a SIP URI; give one (--sip-uri sip:alice@contoso.com, sipUri)`);
+  }
+}
+
+async function refuseTaken(trx: Kysely<Database>, u: { name?: string; extension: string; dialPlan: DialPlan; sipUri: string | null; email: string }, selfId?: number): Promise<void> {
+  const clash = (row: { id: number; name: string } | undefined) => row !== undefined && Number(row.id) !== selfId;
+  if (u.name !== undefined) {
+    const other = await userByName(trx, u.name).executeTakeFirst();
+    if (other && clash(other)) throw new OpenUmError('OBJECT_EXISTS', `a UM-enabled user named "${other.name}" already exists; choose another name`);
+  }
+  const ext = await trx.selectFrom('users').select(['id', 'name']).where('dial_plan_id', '=', u.dialPlan.id).where('extension', '=', u.extension).executeTakeFirst();
+  if (clash(ext)) {
+    throw new OpenUmError('OBJECT_EXISTS', `the extension ${u.extension} in the dial plan "${u.dialPlan.name}" belongs to the user "${ext?.name}"; choose a free extension`);
+  }
+  if (u.sipUri !== null) {
+    const sip = await trx.selectFrom('users').select(['id', 'name']).where('sip_uri', '=', u.sipUri).executeTakeFirst();
+    if (clash(sip)) throw new OpenUmError('OBJECT_EXISTS', `the SIP URI ${u.sipUri} belongs to the user "${sip?.name}"; give another`);
+  }
+  const mail = await trx.selectFrom('users').select(['id', 'name']).where('email', '=', u.email).executeTakeFirst();
+  if (clash(mail)) throw new OpenUmError('OBJECT_EXISTS', `the e-mail address ${u.email} belongs to the user "${mail?.name}"; give another`);
+}
+
+const sipOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined || v.trim() === '' ? null : parseSipUri(v, 'the SIP URI'));
+
+function parseDisplayName(text: string): string {
+  const t = text.trim();
+  if (t.length < 1 || t.length > 256) throw new OpenUmError('BAD_SETTING', `the display name must have 1 to 256 characters (got ${t.length}); give a shorter or non-empty one`);
+  return t;
+}
+
+export async function createUser(db: Kysely<Database>, actor: Actor, name: string, input: NewUserInput): Promise<UmUser> {
+  const userName = parseName(name, 'user');
+  const extension = parseExtension(input.extension);
+  const email = parseEmail(input.email);
+  const sipUri = sipOrNull(input.sipUri);
+  const displayName = input.displayName === undefined ? userName : parseDisplayName(input.displayName);
+  const umEnabled = input.umEnabled === undefined ? true : parseBool(input.umEnabled, 'UM enabled');
+  const plan = await planNamed(db, input.dialPlan);
+  refuseUnfit(plan, extension, sipUri);
+  const now = new Date().toISOString();
+  await mutate(db, actor, { action: 'user.create', target: userName }, async (trx) => {
+    await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
+    await trx.insertInto('users').values({
+      name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
+      um_enabled: umEnabled ? 1 : 0, created_at: now, updated_at: now,
+    }).execute();
+    return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled } };
+  });
+  return getUser(db, userName);
+}
+
+export async function setUser(db: Kysely<Database>, actor: Actor, name: string, patch: UserPatch): Promise<UmUser> {
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum user --help)');
+  }
+  const current = await getUser(db, name);
+  const newName = patch.name === undefined ? undefined : parseName(patch.name, 'user');
+  const extension = patch.extension === undefined ? current.extension : parseExtension(patch.extension);
+  const email = patch.email === undefined ? current.email : parseEmail(patch.email);
+  const sipUri = patch.sipUri === undefined ? current.sipUri : sipOrNull(patch.sipUri);
+  const displayName = patch.displayName === undefined ? current.displayName : parseDisplayName(patch.displayName);
+  const umEnabled = patch.umEnabled === undefined ? current.umEnabled : parseBool(patch.umEnabled, 'UM enabled');
+  const plan = await planNamed(db, patch.dialPlan ?? current.dialPlanName);
+  refuseUnfit(plan, extension, sipUri);
+  const values = {
+    ...(newName === undefined ? {} : { name: newName }),
+    display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0,
+  };
+  await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {
+    await refuseTaken(trx, { name: newName, extension, dialPlan: plan, sipUri, email }, current.id);
+    await trx.updateTable('users').set({ ...values, updated_at: new Date().toISOString() }).where('id', '=', current.id).execute();
+    return { result: undefined, details: { before: current, after: { ...values, dialPlan: plan.name } } };
+  });
+  return getUser(db, newName ?? current.name);
+}
+
+export async function removeUser(db: Kysely<Database>, actor: Actor, name: string): Promise<void> {
+  const user = await getUser(db, name);
+  await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
+    await trx.deleteFrom('users').where('id', '=', user.id).execute();
+    return { result: undefined, details: { removed: user } };
+  });
+}

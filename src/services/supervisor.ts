@@ -1,0 +1,104 @@
+// Runs the UM worker processes (seeds: two, on 5065/5066 and 5067/5068): forks them, restarts one
+// that dies, and recycles one on request — it takes no new calls, finishes the ones it has, exits
+// and is started again — while the other takes the new calls.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { WorkerSlot } from './um-service/um-service.js';
+import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './worker/ipc.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('./worker/main.js', import.meta.url));
+
+interface Managed {
+  slot: WorkerSlot;
+  env: WorkerEnv;
+  child: ChildProcess | undefined;
+  restarts: number;
+}
+
+export class Supervisor {
+  readonly #log: Logger;
+  readonly #workers: Managed[];
+  #stopping = false;
+  readonly #onReport: (index: number) => void;
+
+  constructor(envs: WorkerEnv[], log: Logger, onReport: (index: number) => void = () => undefined) {
+    this.#log = log.child({ component: 'supervisor' });
+    this.#onReport = onReport;
+    this.#workers = envs.map((env) => ({
+      env,
+      child: undefined,
+      restarts: 0,
+      slot: { index: env.index, ports: env.ports, listening: { tcp: false, tls: false }, calls: 0, alive: false, draining: false },
+    }));
+  }
+
+  slots(): WorkerSlot[] {
+    return this.#workers.map((w) => w.slot);
+  }
+
+  /** Starts every worker and waits until each is ready (or failed to start). */
+  async start(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => this.#spawn(w)));
+  }
+
+  /** Drains worker `index` and starts it again once its calls have ended. */
+  recycle(index: number): boolean {
+    const w = this.#workers.find((x) => x.slot.index === index);
+    if (!w?.child || !w.slot.alive) return false;
+    w.slot.draining = true;
+    this.#log.info({ worker: index, calls: w.slot.calls }, 'recycling UM worker: draining its calls');
+    w.child.send({ type: 'drain' } satisfies ToWorker);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.#workers.map((w) => new Promise<void>((resolve) => {
+      const child = w.child;
+      if (!child || child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      if (child.connected) child.send({ type: 'stop' } satisfies ToWorker);
+      else child.kill('SIGTERM');
+    })));
+  }
+
+  #spawn(w: Managed): Promise<void> {
+    return new Promise((resolve) => {
+      const child = fork(WORKER_MAIN, [], {
+        env: { ...process.env, [WORKER_ENV]: JSON.stringify(w.env) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      w.child = child;
+      let ready = false;
+      child.on('message', (m: FromWorker) => {
+        if (m.type === 'ready' || m.type === 'listening') {
+          w.slot.listening = m.listening;
+          w.slot.alive = true;
+          if (!ready) { ready = true; resolve(); }
+        } else if (m.type === 'calls') {
+          w.slot.calls = m.count;
+          this.#onReport(w.slot.index);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        w.slot.alive = false;
+        w.slot.calls = 0;
+        const wasDraining = w.slot.draining;
+        w.slot.draining = false;
+        if (!ready) { ready = true; resolve(); }
+        if (this.#stopping) return;
+        if (wasDraining && code === 0) {
+          this.#log.info({ worker: w.slot.index }, 'UM worker recycled: starting it again');
+          void this.#spawn(w);
+          return;
+        }
+        w.restarts++;
+        const delay = Math.min(30_000, 500 * 2 ** Math.min(w.restarts, 6));
+        this.#log.error({ worker: w.slot.index, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
+        setTimeout(() => { if (!this.#stopping) void this.#spawn(w); }, delay).unref();
+      });
+    });
+  }
+}

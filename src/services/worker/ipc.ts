@@ -1,0 +1,20 @@
+// Messages between the main process and its UM worker processes (child_process IPC).
+export type ToWorker =
+  | { type: 'drain' }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }
+  | { type: 'listening'; listening: { tcp: boolean; tls: boolean } }
+  | { type: 'calls'; count: number };
+
+export interface WorkerEnv {
+  index: number;
+  dataDir: string;
+  databaseUrl?: string;
+  addresses: string[];
+  ports: { tcp: number; tls: number };
+  rtpPorts: { min: number; max: number };
+}
+
+export const WORKER_ENV = 'OPENUM_WORKER';

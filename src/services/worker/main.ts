@@ -1,0 +1,106 @@
+// Entry point of a UM worker process (forked by services/supervisor.ts). It carries calls on its
+// own SIP ports (5065/5066 or 5067/5068), follows the UM service's startup mode and certificate
+// through the store, and reports its call count to the main process.
+import { OpenUmError } from '../../errors.js';
+import { getServer } from '../../org/server-settings.js';
+import { usesTls } from '../../org/startup-mode.js';
+import { RoutingCache } from '../call-router/routing-cache.js';
+import { ChangeWatcher } from '../change-watcher.js';
+import { createLogger } from '../log.js';
+import { openNode, requireServer } from '../node.js';
+import { listenSpecs } from '../sip/listeners.js';
+import { SipEndpoint } from '../sip/sip-endpoint.js';
+import { StoreTlsProvider } from '../sip/tls-provider.js';
+import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './ipc.js';
+import { Worker } from './worker.js';
+
+const env = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerEnv | null;
+if (!env || !process.send) {
+  process.stderr.write('error: the UM worker is started by `openum start`, not by hand\n');
+  process.exit(2);
+}
+
+const send = (m: FromWorker) => process.send?.(m);
+const log = createLogger().child({ worker: env.index });
+
+async function main(e: WorkerEnv): Promise<void> {
+  const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `worker-${e.index}` } });
+  const server = requireServer(node);
+  const tls = new StoreTlsProvider(node, 'UM', log);
+  const routing = new RoutingCache(node.store.db);
+  const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
+  let maxCalls = (await getServer(node.store.db, server)).umService.maxCallsAllowed;
+  const worker = new Worker({
+    layer: endpoint.layer,
+    capacity: () => maxCalls,
+    policy: (id) => {
+      const plan = id === undefined ? undefined : routing.dialPlanById(id);
+      return {
+        maxCallMinutes: plan?.maxCallMinutes ?? 30,
+        requireTls: plan ? plan.voipSecurity !== 'Unsecured' : false,
+        requireSrtp: plan?.voipSecurity === 'Secured',
+      };
+    },
+    rtpPorts: e.rtpPorts,
+    log,
+    onCallsChanged: (count) => {
+      send({ type: 'calls', count });
+      if (draining && count === 0) void shutdown(0);
+    },
+  });
+  endpoint.setUser(worker);
+
+  let listening = { tcp: false, tls: false };
+  const apply = async () => {
+    const settings = await getServer(node.store.db, server);
+    maxCalls = settings.umService.maxCallsAllowed;
+    await tls.reload();
+    await routing.reload();
+    const mode = settings.umService.startupMode;
+    const result = await endpoint.apply(listenSpecs(mode, e.ports, e.addresses, { udp: true }));
+    listening = { tcp: mode !== 'TLS' && result.failed.every((f) => f.spec.protocol === 'tls'), tls: usesTls(mode) && !!tls.secureContext() };
+  };
+  await apply();
+  const watcher = new ChangeWatcher(node.store.db, log);
+  watcher.onChange(async () => {
+    await apply();
+    send({ type: 'listening', listening });
+  });
+  await watcher.start();
+
+  let draining = false;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await watcher.stop();
+    await endpoint.close();
+    await node.close();
+    process.exit(code);
+  };
+  process.on('message', (m: ToWorker) => {
+    if (m.type === 'drain') {
+      draining = true;
+      worker.stopAccepting();
+      if (worker.calls === 0) void shutdown(0);
+    } else if (m.type === 'stop') {
+      worker.hangUpAll();
+      setTimeout(() => void shutdown(0), 200);
+    }
+  });
+  // The main process went away: end calls and exit rather than linger as an orphan.
+  process.on('disconnect', () => {
+    worker.hangUpAll();
+    setTimeout(() => void shutdown(0), 200);
+  });
+  process.on('SIGTERM', () => {
+    worker.hangUpAll();
+    setTimeout(() => void shutdown(0), 200);
+  });
+  send({ type: 'ready', listening });
+}
+
+main(env).catch((err: unknown) => {
+  log.error({ err }, err instanceof OpenUmError ? err.message : 'UM worker failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,157 @@
+// A UM worker process's SIP side: answers the calls the UM service redirected to it (200 with an
+// SDP answer), holds their dialogs, ends them on BYE/CANCEL or at the dial plan's maximum call
+// duration. The voice-mail application and media come on top of this (issue 3/7).
+import type { Logger } from 'pino';
+import { PortAllocator, type MediaPorts } from '../../media/port-allocator.js';
+import { answerOffer } from '../../media/sdp-answer.js';
+import { UasDialog } from '../../sip/dialog/uas-dialog.js';
+import { buildResponse } from '../../sip/message/build.js';
+import { getHeader } from '../../sip/message/headers.js';
+import { parseNameAddr } from '../../sip/message/name-addr.js';
+import type { SipRequest } from '../../sip/message/types.js';
+import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
+import type { ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
+import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
+import { toTagFor } from '../call-router/call-router.js';
+import { answerCommon } from '../sip/common-requests.js';
+
+export interface WorkerCallPolicy {
+  /** Dial plan limits for the call, from the x-um-dp parameter the Call Router set. */
+  maxCallMinutes: number;
+  /** SIPSecured or Secured: signalling must be TLS. */
+  requireTls: boolean;
+  /** Secured: media must be SRTP. */
+  requireSrtp: boolean;
+}
+
+export interface WorkerDeps {
+  layer: TransactionLayer;
+  capacity(): number;
+  policy(dialPlanId: number | undefined): WorkerCallPolicy;
+  rtpPorts: { min: number; max: number };
+  log: Logger;
+  onCallsChanged(count: number): void;
+}
+
+interface Call {
+  dialog: UasDialog;
+  media: MediaPorts;
+  limit: WheelTimer;
+}
+
+const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
+
+export class Worker implements TransactionUser {
+  readonly #deps: WorkerDeps;
+  readonly #calls = new Map<string, Call>();
+  readonly #ports: PortAllocator;
+  #accepting = true;
+
+  constructor(deps: WorkerDeps) {
+    this.#deps = deps;
+    this.#ports = new PortAllocator(deps.rtpPorts);
+  }
+
+  get calls(): number {
+    return this.#calls.size;
+  }
+
+  /** Draining: no new calls (503), the calls in progress go on. */
+  stopAccepting(): void {
+    this.#accepting = false;
+  }
+
+  /** Ends every call with BYE (shutdown). */
+  hangUpAll(): void {
+    for (const c of [...this.#calls.values()]) c.dialog.bye('shutdown');
+  }
+
+  onRequest(request: SipRequest, tx: ServerTransaction | undefined, context: RequestContext, cancelled?: ServerInviteTransaction): void {
+    const existing = this.#dialogOf(request);
+    if (!tx) {
+      existing?.dialog.receive(request, undefined); // the ACK for our 2xx
+      return;
+    }
+    if (request.method === 'CANCEL') {
+      answerCommon(request, tx, cancelled, SERVED);
+      return;
+    }
+    if (existing) return existing.dialog.receive(request, tx);
+    if (answerCommon(request, tx, cancelled, SERVED)) return;
+    if (request.method !== 'INVITE' || hasToTag(request)) {
+      tx.respond(buildResponse(request, 481, 'Call/Transaction Does Not Exist', { toTag: toTagFor(request) }));
+      return;
+    }
+    void this.#newCall(request, tx as ServerInviteTransaction, context).catch((e: unknown) => {
+      this.#deps.log.error({ err: e }, 'cannot answer call');
+      tx.respond(buildResponse(request, 500, 'Server Internal Error', { toTag: toTagFor(request) }));
+    });
+  }
+
+  async #newCall(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): Promise<void> {
+    const reject = (status: number, reason: string, retryAfter?: number) =>
+      tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request), headers: retryAfter ? [{ name: 'Retry-After', value: String(retryAfter) }] : [] }));
+    if (!this.#accepting) return reject(503, 'Service Unavailable - this UM worker is being recycled', 5);
+    if (this.#calls.size >= this.#deps.capacity()) return reject(503, 'Service Unavailable - this UM worker is full', 30);
+    const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
+    const policy = this.#deps.policy(dp ? Number(dp) : undefined);
+    if (policy.requireTls && context.source.protocol !== 'tls') return reject(403, 'Forbidden - the dial plan requires TLS');
+    if (request.body.length === 0) return reject(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
+
+    const local = context.local.address === '0.0.0.0' || context.local.address === '::' ? '127.0.0.1' : context.local.address;
+    const media = await this.#ports.allocate(local);
+    const answer = answerOffer(request.body.toString('utf8'), { address: local, port: media.port, sessionId: String(Date.now()) }, { requireSrtp: policy.requireSrtp });
+    if (!answer.ok) {
+      media.release();
+      return reject(488, `Not Acceptable Here - ${answer.reason}`);
+    }
+    // Media is not processed yet: the sockets hold the ports and drop what arrives.
+    media.rtp.on('message', () => undefined);
+    media.rtcp.on('message', () => undefined);
+
+    const host = local.includes(':') ? `[${local}]` : local;
+    const contact = `sip:um@${host}:${context.local.port};transport=${context.source.protocol}`;
+    const key = dialogKeyOfInvite(request);
+    const dialog: UasDialog = new UasDialog(request, this.#deps.layer, context, contact, {
+      onTerminated: (reason) => {
+        const call = this.#calls.get(key(dialog.localTag));
+        call?.limit.cancel();
+        media.release();
+        this.#calls.delete(key(dialog.localTag));
+        this.#deps.log.info({ callId: dialog.callId, reason }, 'call ended');
+        this.#deps.onCallsChanged(this.#calls.size);
+      },
+    });
+    const limit = this.#deps.layer.wheel.schedule(policy.maxCallMinutes * 60_000, () => dialog.bye('bye-sent'));
+    this.#calls.set(key(dialog.localTag), { dialog, media, limit });
+    dialog.accept(tx, Buffer.from(answer.sdp));
+    this.#deps.log.info({ callId: dialog.callId, codec: answer.codec, rtpPort: media.port, from: context.source.address }, 'call answered');
+    this.#deps.onCallsChanged(this.#calls.size);
+  }
+
+  #dialogOf(request: SipRequest): Call | undefined {
+    const callId = getHeader(request, 'Call-ID') ?? '';
+    const toTag = tagOf(getHeader(request, 'To'));
+    const fromTag = tagOf(getHeader(request, 'From'));
+    return toTag ? this.#calls.get(`${callId}|${toTag}|${fromTag}`) : undefined;
+  }
+}
+
+function tagOf(value: string | undefined): string {
+  if (!value) return '';
+  try {
+    return String(parseNameAddr(value).params.get('tag') ?? '');
+  } catch {
+    return '';
+  }
+}
+
+function hasToTag(request: SipRequest): boolean {
+  return tagOf(getHeader(request, 'To')) !== '';
+}
+
+function dialogKeyOfInvite(request: SipRequest): (localTag: string) => string {
+  const callId = getHeader(request, 'Call-ID') ?? '';
+  const fromTag = tagOf(getHeader(request, 'From'));
+  return (localTag) => `${callId}|${localTag}|${fromTag}`;
+}

@@ -1,0 +1,96 @@
+// Responses built by a UAS or the transport (RFC 3261 §8.2.6).
+import { randomBytes } from 'node:crypto';
+import { headerKey } from './header-names.js';
+import { splitList } from './grammar.js';
+import { parseNameAddr } from './name-addr.js';
+import { reasonPhrase } from './reason-phrases.js';
+import { parseCSeq } from './values.js';
+import { parseVia } from './via.js';
+import type { SipParseError } from './errors.js';
+import type { HeaderField, SipRequest, SipResponse } from './types.js';
+
+export { reasonPhrase } from './reason-phrases.js';
+
+export interface ResponseOptions {
+  /** Added to To when the request's To has no tag (never on 100 Trying, §8.2.6.2). */
+  toTag?: string;
+  /** Extra headers, after the copied ones. */
+  headers?: HeaderField[];
+  body?: Buffer;
+  /** Content-Type for the body (§20.15: MUST be present when the body is not empty). */
+  contentType?: string;
+}
+
+const COPIED = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
+
+/**
+ * §8.2.6.2: From, Call-ID, CSeq and every Via (in order) are copied; To is copied and gets the
+ * UAS tag if it had none. §8.2.6.1: a 100 Trying copies Timestamp. Content-Length is left to
+ * serializeMessage.
+ */
+export function buildResponse(req: SipRequest, status: number, reason?: string, options: ResponseOptions = {}): SipResponse {
+  const headers: HeaderField[] = [];
+  for (const h of req.headers) {
+    const key = headerKey(h.name);
+    if (key === 'to' && options.toTag !== undefined && status !== 100 && !hasTag(h.value)) {
+      headers.push({ name: 'To', value: `${h.value};tag=${options.toTag}` });
+    } else if (COPIED.has(key) || (status === 100 && key === 'timestamp')) {
+      headers.push({ name: h.name, value: h.value });
+    }
+  }
+  if (options.headers) headers.push(...options.headers);
+  const body = options.body ?? Buffer.alloc(0);
+  if (options.contentType !== undefined && body.length > 0) headers.push({ name: 'Content-Type', value: options.contentType });
+  return { kind: 'response', status, reason: reason ?? reasonPhrase(status), headers, body };
+}
+
+function hasTag(to: string): boolean {
+  try {
+    return parseNameAddr(to, 'To').params.has('tag');
+  } catch {
+    return /;\s*tag\s*=/i.test(to);
+  }
+}
+
+/** A random To tag (§19.3: at least 32 bits of randomness). */
+export function newTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * The response to a message that failed to parse, from the fields the parser could read; undefined
+ * when they are not enough (no usable top Via, From, To, Call-ID or CSeq, a response, or an ACK, which
+ * is never answered, §17.2.3) — then the message is dropped.
+ */
+export function buildErrorResponse(err: SipParseError, toTag: string = newTag()): SipResponse | undefined {
+  const partial = err.partial;
+  if (!partial?.method || partial.method === 'ACK') return undefined;
+  const fields = new Map<string, HeaderField[]>();
+  for (const h of partial.headers) {
+    const key = headerKey(h.name);
+    fields.set(key, [...(fields.get(key) ?? []), h]);
+  }
+  const one = (key: string): HeaderField | undefined => {
+    const list = fields.get(key);
+    return list?.length === 1 ? list[0] : undefined;
+  };
+  const vias = fields.get('via') ?? [];
+  const [from, to, callId, cseq] = [one('from'), one('to'), one('call-id'), one('cseq')];
+  if (vias.length === 0 || !from || !to || !callId || !cseq || !callId.value) return undefined;
+  try {
+    // Only the top Via routes the response (§18.2.2); the others are copied as received.
+    const top = splitList(vias[0]!.value)[0];
+    if (top === undefined) return undefined;
+    parseVia(top);
+    parseNameAddr(from.value, 'From');
+    parseNameAddr(to.value, 'To');
+    parseCSeq(cseq.value);
+  } catch {
+    return undefined;
+  }
+  const req: SipRequest = {
+    kind: 'request', method: partial.method, uri: '', body: Buffer.alloc(0),
+    headers: [...vias, from, to, callId, cseq],
+  };
+  return buildResponse(req, err.status, err.reason, { toTag });
+}
