@@ -7,6 +7,7 @@ import { certificateCommand } from './commands/certificate.js';
 import { dialPlanCommand } from './commands/dialplan.js';
 import { gatewayCommand } from './commands/gateway.js';
 import { huntGroupCommand } from './commands/huntgroup.js';
+import { portsCommand } from './commands/ports.js';
 import { settingsCommand } from './commands/settings.js';
 import { initCommand, startCommand } from './commands/start.js';
 import { tokenCommand } from './commands/token.js';
@@ -29,6 +30,7 @@ const HELP = `openum — unified messaging server
   openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when
+  openum ports [--firewall nftables|ufw]  every listening port by role, protocol and mode
 
 Every command takes --data DIR (default ./data, or OPENUM_DATA) and --json where it prints data.
 Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   user: userCommand,
   token: tokenCommand,
   audit: auditCommand,
+  ports: portsCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

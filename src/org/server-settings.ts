@@ -13,6 +13,8 @@ export interface UmServiceSettings {
   maxCallsAllowed: number;
   sipTcpPort: number;
   sipTlsPort: number;
+  /** UDP range for the workers' RTP (even) and RTCP (odd) ports. */
+  rtpPorts: { min: number; max: number };
 }
 
 export interface CallRouterSettings {
@@ -47,6 +49,7 @@ function toSettings(row: Selectable<ServersTable>): ServerSettings {
       maxCallsAllowed: Number(row.um_max_calls),
       sipTcpPort: UM_SERVICE_PORTS.tcp,
       sipTlsPort: UM_SERVICE_PORTS.tls,
+      rtpPorts: { min: Number(row.rtp_port_min), max: Number(row.rtp_port_max) },
     },
     callRouter: {
       startupMode: parseStartupMode(row.cr_startup_mode),
@@ -111,6 +114,8 @@ export async function createServer(db: Kysely<Database>, actor: Actor, init: { n
 
 export interface UmServicePatch {
   startupMode?: string;
+  /** "MIN-MAX" within 1024-65535. */
+  rtpPorts?: string;
   maxCallsAllowed?: string | number;
   sipTcpPort?: string | number;
   sipTlsPort?: string | number;
@@ -123,6 +128,16 @@ export async function setUmService(db: Kysely<Database>, actor: Actor, name: str
   }
   const values: Updateable<ServersTable> = {};
   if (patch.startupMode !== undefined) values.um_startup_mode = parseStartupMode(patch.startupMode);
+  if (patch.rtpPorts !== undefined) {
+    const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(patch.rtpPorts);
+    const min = Number(m?.[1]);
+    const max = Number(m?.[2]);
+    if (!m || min < 1024 || max > 65535 || max - min < 1) {
+      throw new OpenUmError('BAD_SETTING', `the RTP port range must be MIN-MAX within 1024-65535, like 20000-29999 (got "${patch.rtpPorts}")`);
+    }
+    values.rtp_port_min = min;
+    values.rtp_port_max = max;
+  }
   if (patch.maxCallsAllowed !== undefined) {
     const n = Number(patch.maxCallsAllowed);
     if (!Number.isInteger(n) || n < 1 || n > 100000) {
@@ -203,7 +218,7 @@ function pick(s: ServerSettings, values: Updateable<ServersTable>): Record<strin
   const flat: Record<string, unknown> = {
     fqdn: s.fqdn, um_startup_mode: s.umService.startupMode, um_max_calls: s.umService.maxCallsAllowed,
     cr_startup_mode: s.callRouter.startupMode, cr_sip_tcp_port: s.callRouter.sipTcpPort, cr_sip_tls_port: s.callRouter.sipTlsPort,
-    cr_sip_udp: s.callRouter.sipUdp ? 1 : 0, admin_address: s.admin.address, admin_port: s.admin.port, install_certificate: s.installCertificate,
+    cr_sip_udp: s.callRouter.sipUdp ? 1 : 0, rtp_port_min: s.umService.rtpPorts.min, rtp_port_max: s.umService.rtpPorts.max, admin_address: s.admin.address, admin_port: s.admin.port, install_certificate: s.installCertificate,
   };
   return Object.fromEntries(Object.keys(values).map((k) => [k, flat[k]]));
 }

@@ -18,7 +18,6 @@ import { UmService } from './um-service/um-service.js';
 export interface SipRolesOptions {
   /** Addresses the SIP listeners bind (default 0.0.0.0). */
   addresses: string[];
-  rtpPorts: { min: number; max: number };
   workers?: number;
 }
 
@@ -49,7 +48,7 @@ export class SipRoles {
     this.#umSip = new SipEndpoint('um-service', { tls: this.#umTls, log });
     const count = options.workers ?? WORKER_PORTS.length;
     this.supervisor = new Supervisor(WORKER_PORTS.slice(0, count).map((ports, index) => ({
-      index, ports, addresses: options.addresses, rtpPorts: options.rtpPorts,
+      index, ports, addresses: options.addresses,
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
     })), log, (i) => this.umService.workerReported(i));
 

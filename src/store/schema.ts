@@ -18,6 +18,9 @@ export interface ServersTable {
   cr_sip_udp: Int;
   admin_address: string;
   admin_port: Int;
+  /** UDP range for RTP/RTCP on the workers (seeds: 1024–65535, changeable). */
+  rtp_port_min: ColumnType<number, number | undefined, number>;
+  rtp_port_max: ColumnType<number, number | undefined, number>;
   /** Thumbprint of the self-signed certificate made at install (the default for UM/UMCallRouter). */
   install_certificate: string | null;
   created_at: string;

@@ -93,6 +93,7 @@ describe('bad input to the CLI', () => {
       { what: 'DER request without --out', args: ['certificate', 'new', '--request', '--der'], code: 'BAD_ARGUMENT', match: [/--der needs --out FILE/] },
     ]);
     assert.equal(existsSync(f('no-such-dir')), false);
+    await watch.assertUnchanged(start, 'no certificate or request made');
   });
 
   it('certificate export without --out, over an existing file without --force, into a missing directory', async () => {
@@ -108,6 +109,7 @@ describe('bad input to the CLI', () => {
     assert.equal(readFileSync(f('existing.pem'), 'utf8'), EXISTING, 'the existing file is unchanged');
     assert.equal(existsSync(f('no-such-dir')), false);
     assert.deepEqual(readdirSync(tmp.path).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left');
+    await watch.assertUnchanged(start, 'no key export audited');
   });
 
   it('service and callrouter set: fixed UM ports, an unknown startup mode, out-of-range and colliding ports', async () => {

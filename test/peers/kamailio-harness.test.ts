@@ -21,7 +21,7 @@ describe('real-peer harness (SIPp, Kamailio SBC, mutual TLS)', { skip, timeout: 
   const tmp = tempDir('openum-peers-');
   let pki: GatewayPki;
   const procs: KamailioProcess[] = [];
-  let target: KamailioProcess, relay: KamailioProcess, follow: KamailioProcess, untrusted: KamailioProcess;
+  let target: KamailioProcess, relay: KamailioProcess, follow: KamailioProcess;
 
   before(async () => {
     pki = await makeGatewayPki(join(tmp.path, 'pki'), { serverFqdn: 'um.contoso.test', gatewayFqdn: 'sbc.contoso.test' });
@@ -42,7 +42,7 @@ describe('real-peer harness (SIPp, Kamailio SBC, mutual TLS)', { skip, timeout: 
     for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    [target, relay, follow, untrusted] = procs as [KamailioProcess, KamailioProcess, KamailioProcess, KamailioProcess];
+    [target, relay, follow] = procs as [KamailioProcess, KamailioProcess, KamailioProcess, KamailioProcess];
   });
 
   after(async () => {
@@ -95,13 +95,14 @@ describe('real-peer harness (SIPp, Kamailio SBC, mutual TLS)', { skip, timeout: 
     assert.match(t, /worker answers \S+ from 127\.0\.0\.1:\d+\/tls cert=\[sbc\.contoso\.test\]/);
     assert.match(t, /target: ACK \S+ on 15173\/tls/);
     assert.match(t, /target: BYE /);
-    assert.match(follow.log(), /follows 302 redirect #1/);
+    assert.match(follow.log(), /follows redirect #1/);
   });
 
   it('a client certificate from an untrusted CA is refused by the mutual-TLS server', async () => {
-    const r = await runSipp({ scenario: 'uac-302', target: `127.0.0.1:${SBC.untrusted}`, transport: 'u1', calls: 1, rate: 1, timeoutSec: 6 });
+    const r = await runSipp({ scenario: 'uac-302', target: `127.0.0.1:${SBC.untrusted}`, transport: 'u1', calls: 1, rate: 1, timeoutSec: 3 });
     assert.equal(r.successful, 0);
-    assert.equal(r.failed, 1);
+    assert.equal(r.failed + r.unfinished, 1);
+    assert.notEqual(r.code, 0);
     assert.doesNotMatch(target.log(), /cert=\[rogue-sbc/);
   });
 });

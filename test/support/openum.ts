@@ -44,8 +44,9 @@ export interface RunningServer {
 }
 
 /** Starts `openum start` on an ephemeral loopback admin port and waits until it listens. */
-export async function startServer(data: string, options: { env?: NodeJS.ProcessEnv; args?: string[]; storedPort?: boolean } = {}): Promise<RunningServer> {
-  const listen = options.storedPort ? [] : ['--admin-address', '127.0.0.1', '--admin-port', '0'];
+export async function startServer(data: string, options: { env?: NodeJS.ProcessEnv; args?: string[]; storedPort?: boolean; sip?: boolean } = {}): Promise<RunningServer> {
+  // Without `sip`, only the admin API runs: the SIP roles' fixed ports are for tests that ask.
+  const listen = [...(options.storedPort ? [] : ['--admin-address', '127.0.0.1', '--admin-port', '0']), ...(options.sip ? [] : ['--no-sip'])];
   const child = spawn(process.execPath, [CLI, 'start', '--data', data, ...listen, ...(options.args ?? [])], {
     env: { ...process.env, OPENUM_LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 // `openum start`: runs this node's roles. First start initialises the data directory (store,
 // self-signed certificate, administrator token). Changes made by any `openum` command, while
 // running or not, are picked up through the store's revision (services/change-watcher.ts).
-import { isOpenUmError, OpenUmError } from '../../errors.js';
+import { isOpenUmError } from '../../errors.js';
 import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
 import { initialiseNode } from '../../services/install.js';
@@ -12,25 +12,14 @@ import { flag, list, parse, str } from '../args.js';
 import { cliActor } from '../session.js';
 
 const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
-             [--sip-address IP]... [--rtp-ports MIN-MAX] [--no-sip]
+             [--sip-address IP]... [--no-sip]
   Runs the server. The first start initialises DIR (default ./data, or OPENUM_DATA): the store
   (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
   server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
   --admin-address/--admin-port override the stored admin API listener for this run.
   --sip-address: where the SIP roles listen (repeatable; default 0.0.0.0). The Call Router uses
   its configured ports (5060/5061), the UM service 5062/5063, the two workers 5065-5068.
-  --rtp-ports: the UDP range for media (default 1024-65535, even RTP / odd RTCP).`;
-
-function rtpRange(text: string | undefined): { min: number; max: number } {
-  if (text === undefined) return { min: 1024, max: 65535 };
-  const m = /^(\d+)-(\d+)$/.exec(text.trim());
-  const min = Number(m?.[1]);
-  const max = Number(m?.[2]);
-  if (!m || min < 1024 || max > 65535 || max - min < 1) {
-    throw new OpenUmError('BAD_ARGUMENT', `--rtp-ports must be MIN-MAX within 1024-65535, like 20000-29999 (got "${text}")`);
-  }
-  return { min, max };
-}
+  The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.`;
 
 const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
   Initialises DIR as 'openum start' does on first start, without starting the server.`;
@@ -64,19 +53,18 @@ function printInstall(dataDir: string, r: Awaited<ReturnType<typeof initialiseNo
 export async function startCommand(argv: string[]): Promise<void> {
   const p = parse('start', argv, {
     fqdn: { type: 'string' }, name: { type: 'string' }, 'admin-address': { type: 'string' }, 'admin-port': { type: 'string' },
-    'sip-address': { type: 'string', multiple: true }, 'rtp-ports': { type: 'string' }, 'no-sip': { type: 'boolean' },
+    'sip-address': { type: 'string', multiple: true }, 'no-sip': { type: 'boolean' },
   }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME] [--admin-port N]' });
   if (p.values.help) return void console.log(HELP);
   const log = createLogger();
   const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
-  const rtpPorts = rtpRange(str(p, 'rtp-ports'));
   const admin = new AdminServer(node, log);
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   const addresses = list(p, 'sip-address');
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], rtpPorts });
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'] });
   if (roles) watcher.onChange(() => roles.reload());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);

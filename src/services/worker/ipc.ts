@@ -14,7 +14,6 @@ export interface WorkerEnv {
   databaseUrl?: string;
   addresses: string[];
   ports: { tcp: number; tls: number };
-  rtpPorts: { min: number; max: number };
 }
 
 export const WORKER_ENV = 'OPENUM_WORKER';

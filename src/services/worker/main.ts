@@ -29,10 +29,10 @@ async function main(e: WorkerEnv): Promise<void> {
   const tls = new StoreTlsProvider(node, 'UM', log);
   const routing = new RoutingCache(node.store.db);
   const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
-  let maxCalls = (await getServer(node.store.db, server)).umService.maxCallsAllowed;
+  let settings = await getServer(node.store.db, server);
   const worker = new Worker({
     layer: endpoint.layer,
-    capacity: () => maxCalls,
+    capacity: () => settings.umService.maxCallsAllowed,
     policy: (id) => {
       const plan = id === undefined ? undefined : routing.dialPlanById(id);
       return {
@@ -41,7 +41,7 @@ async function main(e: WorkerEnv): Promise<void> {
         requireSrtp: plan?.voipSecurity === 'Secured',
       };
     },
-    rtpPorts: e.rtpPorts,
+    rtpPorts: () => settings.umService.rtpPorts,
     log,
     onCallsChanged: (count) => {
       send({ type: 'calls', count });
@@ -52,8 +52,7 @@ async function main(e: WorkerEnv): Promise<void> {
 
   let listening = { tcp: false, tls: false };
   const apply = async () => {
-    const settings = await getServer(node.store.db, server);
-    maxCalls = settings.umService.maxCallsAllowed;
+    settings = await getServer(node.store.db, server);
     await tls.reload();
     await routing.reload();
     const mode = settings.umService.startupMode;

@@ -28,7 +28,8 @@ export interface WorkerDeps {
   layer: TransactionLayer;
   capacity(): number;
   policy(dialPlanId: number | undefined): WorkerCallPolicy;
-  rtpPorts: { min: number; max: number };
+  /** The configured RTP range (openum service set --rtp-ports), read for each new call. */
+  rtpPorts(): { min: number; max: number };
   log: Logger;
   onCallsChanged(count: number): void;
 }
@@ -44,12 +45,19 @@ const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
 export class Worker implements TransactionUser {
   readonly #deps: WorkerDeps;
   readonly #calls = new Map<string, Call>();
-  readonly #ports: PortAllocator;
+  #ports: { range: string; allocator: PortAllocator } | undefined;
   #accepting = true;
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
-    this.#ports = new PortAllocator(deps.rtpPorts);
+  }
+
+  /** The allocator for the current range; a changed range applies to new calls. */
+  #allocator(): PortAllocator {
+    const r = this.#deps.rtpPorts();
+    const key = `${r.min}-${r.max}`;
+    if (this.#ports?.range !== key) this.#ports = { range: key, allocator: new PortAllocator(r) };
+    return this.#ports.allocator;
   }
 
   get calls(): number {
@@ -99,7 +107,7 @@ export class Worker implements TransactionUser {
     if (request.body.length === 0) return reject(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
 
     const local = context.local.address === '0.0.0.0' || context.local.address === '::' ? '127.0.0.1' : context.local.address;
-    const media = await this.#ports.allocate(local);
+    const media = await this.#allocator().allocate(local);
     const answer = answerOffer(request.body.toString('utf8'), { address: local, port: media.port, sessionId: String(Date.now()) }, { requireSrtp: policy.requireSrtp });
     if (!answer.ok) {
       media.release();

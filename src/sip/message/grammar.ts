@@ -4,7 +4,7 @@ import type { SipParseError } from './errors.js';
 
 const TOKEN_CHARS = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 // gen-value (§25.1: token / host / quoted-string), read leniently: anything up to a delimiter.
-const GEN_VALUE_END = new Set([' ', '\t', ';', ',', '"', '<', '>']);
+const GEN_VALUE_END = new Set([0x20, 0x09, 0x3b, 0x2c, 0x22, 0x3c, 0x3e]); // SP HTAB ; , " < >
 
 export function isToken(s: string): boolean {
   return TOKEN_CHARS.test(s);
@@ -15,15 +15,21 @@ export function isWs(c: string | undefined): boolean {
 }
 
 export function skipWs(s: string, i: number): number {
-  while (i < s.length && isWs(s[i])) i++;
+  for (let c = s.charCodeAt(i); c === 0x20 || c === 0x09; c = s.charCodeAt(++i));
   return i;
 }
 
-const TOKEN_CHAR = /[A-Za-z0-9\-.!%*_+`'~]/;
+// token chars by code (§25.1), for scanning without a regular expression per character.
+const TOKEN_TABLE = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~") TOKEN_TABLE[c.charCodeAt(0)] = 1;
+
+export function isTokenCode(code: number): boolean {
+  return code < 128 && TOKEN_TABLE[code] === 1;
+}
 
 /** End index of the token starting at i (i itself when there is none). */
 export function readToken(s: string, i: number): number {
-  while (i < s.length && TOKEN_CHAR.test(s[i] as string)) i++;
+  while (i < s.length && isTokenCode(s.charCodeAt(i))) i++;
   return i;
 }
 
@@ -39,7 +45,8 @@ export function readQuoted(s: string, i: number): number {
 
 /** `"a \"b\""` → `a "b"` (§25.1 quoted-pair). */
 export function unquote(quoted: string): string {
-  return quoted.slice(1, -1).replace(/\\(.)/g, '$1');
+  const inner = quoted.slice(1, -1);
+  return inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner;
 }
 
 export function quote(text: string): string {
@@ -103,7 +110,7 @@ export function parseParams(s: string, i: number, fail: () => SipParseError): Pa
         if (valueEnd < 0) throw fail();
       } else {
         valueEnd = valueStart;
-        while (valueEnd < s.length && !GEN_VALUE_END.has(s[valueEnd] as string)) valueEnd++;
+        while (valueEnd < s.length && !GEN_VALUE_END.has(s.charCodeAt(valueEnd))) valueEnd++;
         if (valueEnd === valueStart) throw fail();
       }
       value = s.slice(valueStart, valueEnd);

@@ -7,9 +7,9 @@ import { canonicalName } from './header-names.js';
 import { isToken } from './grammar.js';
 import type { HeaderField, ParseLimits } from './types.js';
 
-// CTLs other than HTAB may not appear in a header line (§25.1 TEXT-UTF8char, LWS); a lone CR
-// inside a line is one of them.
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/; // eslint-disable-line no-control-regex
+// CTLs other than HTAB may not appear in a header line (§25.1 TEXT-UTF8char, LWS). CR and LF are
+// checked apart: the text is split on LF, and a CR may only end a line.
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/; // eslint-disable-line no-control-regex
 
 export interface Head {
   startLine: string;
@@ -24,8 +24,14 @@ export function skipLeadingCrlf(data: Buffer, pos = 0): number {
   return pos;
 }
 
-function lineEndOf(data: Buffer, from: number, nl: number): number {
-  return nl > from && data[nl - 1] === 0x0d ? nl - 1 : nl;
+/** Start of the blank line that ends the head, searching after the LF at `nl`; -1 if none. */
+function findBlankLine(data: Buffer, nl: number): number {
+  while (nl >= 0) {
+    const next = data[nl + 1];
+    if (next === 0x0a || (next === 0x0d && data[nl + 2] === 0x0a)) return nl + 1;
+    nl = data.indexOf(0x0a, nl + 1);
+  }
+  return -1;
 }
 
 function trimWs(s: string): string {
@@ -36,30 +42,40 @@ function trimWs(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-/** Reads start line and headers from `pos` (just after any leading CRLF). */
+/** Longer than max bytes once UTF-8 encoded (characters are 1 to 3 bytes here). */
+function tooLong(line: string, max: number): boolean {
+  return line.length > max || (line.length * 3 > max && Buffer.byteLength(line) > max);
+}
+
+/**
+ * Reads start line and headers from `pos` (just after any leading CRLF). The head is found with
+ * native byte searches and decoded once; lines are then split in the string.
+ */
 export function readHead(data: Buffer, pos: number, limits: ParseLimits): Head {
-  let nl = data.indexOf(0x0a, pos);
-  if (nl < 0) throw badRequest('Truncated start line');
-  let end = lineEndOf(data, pos, nl);
-  if (end - pos > limits.maxLineBytes) {
-    const isResponse = data.subarray(pos, pos + 4).toString('latin1').toUpperCase() === 'SIP/';
+  const firstNl = data.indexOf(0x0a, pos);
+  if (firstNl < 0) throw badRequest('Truncated start line');
+  const firstEnd = firstNl > pos && data[firstNl - 1] === 0x0d ? firstNl - 1 : firstNl;
+  if (firstEnd - pos > limits.maxLineBytes) {
+    const isResponse = data.toString('latin1', pos, pos + 4).toUpperCase() === 'SIP/';
     throw isResponse ? badRequest('Status-Line too long') : new SipParseError(414, 'Request-URI Too Long');
   }
-  const startLine = data.toString('utf8', pos, end);
-  if (CONTROL.test(startLine)) throw badRequest('Control character in start line');
-  pos = nl + 1;
+  const blank = findBlankLine(data, firstNl);
+  if (blank < 0) throw badRequest('Header section not terminated');
+  const bodyStart = data[blank] === 0x0a ? blank + 1 : blank + 2;
+  const text = data.toString('utf8', pos, blank);
+  const bad = CONTROL.exec(text);
+  if (bad) throw badRequest(bad.index < firstNl - pos ? 'Control character in start line' : 'Control character in header');
 
+  const lines = text.split('\n');
+  const startLine = stripCr(lines[0] as string);
+  if (startLine.includes('\r')) throw badRequest('Control character in start line');
   const headers: HeaderField[] = [];
   let last: HeaderField | undefined;
-  for (;;) {
-    nl = data.indexOf(0x0a, pos);
-    if (nl < 0) throw badRequest('Header section not terminated');
-    end = lineEndOf(data, pos, nl);
-    if (end === pos) return { startLine, headers, bodyStart: nl + 1 };
-    if (end - pos > limits.maxLineBytes) throw badRequest('Header line too long');
-    const line = data.toString('utf8', pos, end);
-    pos = nl + 1;
-    if (CONTROL.test(line)) throw badRequest('Control character in header');
+  // The text ends with LF, so the last element is empty.
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = stripCr(lines[i] as string);
+    if (tooLong(line, limits.maxLineBytes)) throw badRequest('Header line too long');
+    if (line.includes('\r')) throw badRequest('Control character in header');
     const c = line.charCodeAt(0);
     if (c === 0x20 || c === 0x09) {
       if (!last) throw badRequest('Malformed header line');
@@ -74,4 +90,9 @@ export function readHead(data: Buffer, pos: number, limits: ParseLimits): Head {
     last = { name: canonicalName(name), value: trimWs(line.slice(colon + 1)) };
     headers.push(last);
   }
+  return { startLine, headers, bodyStart };
+}
+
+function stripCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
 }

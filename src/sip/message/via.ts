@@ -8,7 +8,7 @@ import { formatParams, isWs, parseParams, readToken, skipWs } from './grammar.js
 import { parsePort } from './uri.js';
 import type { Via } from './types.js';
 
-const HOST_CHAR = /[A-Za-z0-9\-_.]/;
+const HOST = /[A-Za-z0-9\-_.]*/y;
 
 /** Parses ONE via-parm (split a Via header with getHeaders first). */
 export function parseVia(value: string): Via {
@@ -39,9 +39,9 @@ export function parseVia(value: string): Via {
     if (!isIPv6(host)) throw fail();
     i = close + 1;
   } else {
-    const start = i;
-    while (i < s.length && HOST_CHAR.test(s[i] as string)) i++;
-    host = s.slice(start, i);
+    HOST.lastIndex = i;
+    host = (HOST.exec(s) as RegExpExecArray)[0];
+    i += host.length;
     if (!host) throw fail();
   }
   const via: Via = { transport: transport.toUpperCase(), host, params: new Map() };

@@ -73,7 +73,10 @@ export class StreamListener {
 
   /** Stops accepting; connections already open (and handshakes under way) are not touched. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    // server.close()'s callback waits for every accepted connection to end; the listening handle
+    // itself is released at once, which is all that unlisten promises.
+    this.server.close();
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Drops the handshakes under way (the layer is closing). */

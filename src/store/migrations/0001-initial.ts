@@ -22,6 +22,8 @@ export function initial(engine: Engine) {
         .addColumn('cr_sip_udp', 'integer', (c) => c.notNull())
         .addColumn('admin_address', 'text', (c) => c.notNull())
         .addColumn('admin_port', 'integer', (c) => c.notNull())
+        .addColumn('rtp_port_min', 'integer', (c) => c.notNull().defaultTo(1024))
+        .addColumn('rtp_port_max', 'integer', (c) => c.notNull().defaultTo(65535))
         .addColumn('install_certificate', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())

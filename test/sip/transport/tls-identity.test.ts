@@ -103,7 +103,7 @@ describe('TLS identity', () => {
   it('a real client (openssl s_client with a certificate) reaches the handler with peer set', async () => {
     got.length = 0;
     const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${ep.port}`, '-cert', certs.client.cert,
-      '-key', certs.client.key, '-quiet'], { input: sipRequest('openssl', 'TLS'), timeoutMs: 10_000 });
+      '-key', certs.client.key, '-quiet', '-no_ign_eof'], { input: sipRequest('openssl', 'TLS'), timeoutMs: 10_000 });
     await waitUntil(() => got.length === 1, `the OPTIONS from s_client (${r.stderr})`);
     assert.equal(got[0]!.data.toString(), sipRequest('openssl', 'TLS'));
     assert.deepEqual(got[0]!.peer?.der, certs.client.der);

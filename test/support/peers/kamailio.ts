@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childPids, fixture, portsFree, renderTemplate, stopChild, track, waitForPorts, type Proto } from './proc.js';
+import { childPids, fixture, pidsWithMarker, portsFree, renderTemplate, stopChild, track, waitForPorts, type Proto } from './proc.js';
 
 export interface KamailioProcess {
   pid: number;
@@ -45,18 +45,18 @@ export async function startKamailio(cfg: string, workDir: string, ports: { proto
   closeSync(fd);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${what}: could not start kamailio`);
-  track(pid, cfg, () => childPids(pid));
+  track(pid, cfg, () => [...childPids(pid), ...pidsWithMarker(cfg)]);
   const proc: KamailioProcess = {
     pid,
     cfg,
-    stop: () => stopChild(child, cfg),
+    stop: () => stopChild(child, cfg, 5000, true),
     log: () => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } },
   };
   try {
     await waitForPorts(child, ports, 10_000, what);
   } catch (e) {
     await proc.stop();
-    throw new Error(`${(e as Error).message}\n${proc.log().split('\n').slice(-30).join('\n')}`);
+    throw new Error(`${(e as Error).message}\n${proc.log().split('\n').slice(-30).join('\n')}`, { cause: e });
   }
   return proc;
 }
@@ -82,6 +82,8 @@ export interface SbcOptions {
   maxRedirects?: number;
   /** Kamailio debug level (default 2: the per-request xlog lines are in log()) */
   debug?: number;
+  /** UDP and TLS worker processes each (default 2; more for load) */
+  children?: number;
 }
 
 /** Kamailio as the gateway's SBC: UDP in, stateful, record-routing, mutual TLS out. */
@@ -95,6 +97,7 @@ export async function startKamailioSbc(o: SbcOptions): Promise<KamailioProcess> 
   const cfg = renderTemplate(fixture('kamailio', 'sbc.cfg.in'), join(o.workDir, 'sbc.cfg'), {
     FOLLOW_DEFINE: o.followRedirects ? '#!define FOLLOW_REDIRECTS' : '# (3xx replies are relayed to the caller)',
     DEBUG: o.debug ?? 2,
+    CHILDREN: o.children ?? 2,
     UDP_PORT: o.udpPort,
     TLS_PORT: tlsPort,
     TARGET_HOST: o.target.host,

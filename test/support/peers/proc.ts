@@ -33,7 +33,7 @@ export type Proto = 'udp' | 'tcp';
 export function boundPorts(proto: Proto): Set<number> {
   const ports = new Set<number>();
   for (const file of [`/proc/net/${proto}`, `/proc/net/${proto}6`]) {
-    let text = '';
+    let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { continue; }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
@@ -92,6 +92,19 @@ export function pidIs(pid: number, marker: string): boolean {
   }
 }
 
+/**
+ * PIDs (other than ours) whose command line contains marker. Only for markers unique to one
+ * process group we started (a config path inside our own temporary directory), never a name.
+ */
+export function pidsWithMarker(marker: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    if (pidIs(Number(e), marker)) out.push(Number(e));
+  }
+  return out;
+}
+
 const live = new Map<number, { marker: string; children: () => number[] }>();
 let hooked = false;
 
@@ -112,12 +125,13 @@ export const untrack = (pid: number): void => void live.delete(pid);
 
 /**
  * Stops a child we spawned: SIGTERM to its PID, SIGKILL after graceMs; then SIGKILL any of its
- * former children (PIDs collected before signalling) still running with marker in their command line.
+ * former children (PIDs collected before signalling; with uniqueMarker also every process whose
+ * command line holds marker) still running with marker in their command line after 2 s.
  */
-export async function stopChild(child: ChildProcess, marker: string, graceMs = 5000): Promise<void> {
+export async function stopChild(child: ChildProcess, marker: string, graceMs = 5000, uniqueMarker = false): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  const kids = childPids(pid);
+  const kids = [...new Set([...childPids(pid), ...(uniqueMarker ? pidsWithMarker(marker) : [])])].filter((k) => k !== pid);
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }

@@ -45,6 +45,8 @@ export interface SippResult {
   code: number;
   successful: number;
   failed: number;
+  /** calls neither successful nor failed when SIPp stopped (e.g. cut by -timeout): calls - successful - failed */
+  unfinished: number;
   /** retransmissions counted by SIPp */
   retransmissions: number;
   stdout: string;
@@ -119,7 +121,7 @@ export function screenCounters(screen: string): { ok?: number; failed?: number }
 const readOr = (p: string): string => { try { return readFileSync(p, 'latin1'); } catch { return ''; } };
 
 export async function runSipp(o: SippOptions): Promise<SippResult> {
-  if (!/^(127\.0\.0\.1|\[::1\]|localhost):\d+$/.test(o.target)) throw new Error(`runSipp: target must be 127.0.0.1/[::1]:PORT (got ${o.target})`);
+  if (!/^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost):\d+$/.test(o.target)) throw new Error(`runSipp: target must be a loopback address (127.0.0.0/8 or [::1]):PORT (got ${o.target})`);
   if (!Number.isInteger(o.calls) || o.calls < 1 || o.calls > 2_000_000) throw new Error('runSipp: calls must be 1..2000000');
   if (!(o.timeoutSec > 0 && o.timeoutSec <= 300)) throw new Error('runSipp: timeoutSec must be in (0, 300]');
   const scenario = isAbsolute(o.scenario) || existsSync(o.scenario) ? o.scenario
@@ -129,7 +131,8 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
   const keys: Record<string, string> = { service: 'voicemail', from_user: 'gateway', extra_headers: '', ...o.keys };
   if (o.headers?.length) keys.extra_headers = o.headers.map((h) => `\r\n${h}`).join('');
   const trace = o.traceMessages ?? o.calls <= 200;
-  const local = o.target.startsWith('[') ? '::1' : '127.0.0.1';
+  // SIPp sends from the target's own loopback address: the test's gateway address.
+  const local = o.target.startsWith('[') ? '::1' : o.target.startsWith('localhost') ? '127.0.0.1' : o.target.split(':')[0] ?? '127.0.0.1';
   const args = [
     o.target, '-sf', scenario, '-t', o.transport, '-i', local, '-mi', local,
     '-m', String(o.calls), '-r', String(o.rate ?? 10), '-rp', '1000',
@@ -178,10 +181,13 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
   const logged = [...logs.matchAll(/^contact=(.*)$/gm)].pop()?.[1];
   const contact = (logged ? parseContact(logged) : undefined) ?? contactFromMessages(messages);
   if (own) rmSync(dir, { recursive: true, force: true });
+  const successful = stat.ok ?? scr.ok ?? 0;
+  const failed = stat.failed ?? scr.failed ?? (code === 0 ? 0 : o.calls);
   return {
     code: killed ? -1 : code,
-    successful: stat.ok ?? scr.ok ?? 0,
-    failed: stat.failed ?? scr.failed ?? (code === 0 ? 0 : o.calls),
+    successful,
+    failed,
+    unfinished: Math.max(0, o.calls - successful - failed),
     retransmissions: stat.retrans ?? 0,
     stdout, stderr, messages, logs, errors, contact, killed, wallMs, args,
   };
