@@ -1,0 +1,116 @@
+// The corpus of malformed messages (test/fixtures/sip/malformed) sent to a running Call Router
+// over UDP and TCP: each gets the answer the corpus expects (a 4xx naming the problem) or is
+// dropped, and the server keeps serving — checked with a valid OPTIONS after each burst.
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fixture } from '../support/peers/proc.js';
+import { request, startSite, statusOf, udpExchange, type UmSite } from '../support/um-setup.js';
+
+const ADDRESS = '127.0.0.63';
+/** The corpus's Via says port 5060 without rport: §18.2.2 answers the source address on that port. */
+const PEER = '127.0.0.64';
+const DIR = fixture('sip', 'malformed');
+
+type Expectation = 'drop' | { status: number; reasonIncludes: string; respond: boolean };
+const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, Expectation>;
+const files = readdirSync(DIR).filter((f) => f.endsWith('.sip')).sort();
+
+function collectReplies(): { send(data: Buffer): Promise<string | undefined>; close(): void; ready: Promise<void> } {
+  const s = createSocket('udp4');
+  let waiting: ((m: string | undefined) => void) | undefined;
+  s.on('message', (m) => { waiting?.(m.toString('latin1')); waiting = undefined; });
+  const ready = new Promise<void>((resolve) => s.bind(5060, PEER, () => resolve()));
+  return {
+    ready,
+    send: (data) => new Promise((resolve) => {
+      const timer = setTimeout(() => { waiting = undefined; resolve(undefined); }, 400);
+      waiting = (m) => { clearTimeout(timer); resolve(m); };
+      s.send(data, 5060, ADDRESS);
+    }),
+    close: () => s.close(),
+  };
+}
+
+async function stillServing(): Promise<void> {
+  const ok = await udpExchange({ address: ADDRESS, port: 5060 }, request('OPTIONS', `sip:${ADDRESS}`, ADDRESS, 0));
+  assert.equal(statusOf(ok).status, 200, 'the Call Router still answers OPTIONS');
+}
+
+describe('malformed SIP against the running Call Router', () => {
+  let site: UmSite;
+  before(async () => { site = await startSite(ADDRESS); });
+  after(async () => { await site?.stop(); });
+
+  it('has a corpus with an expectation for every file', () => {
+    assert.ok(files.length >= 25, `${files.length} files`);
+    for (const f of files) assert.ok(expected[f] !== undefined, `expected.json has ${f}`);
+  });
+
+  it('answers or drops each message over UDP as the corpus says, and keeps serving', async () => {
+    const peer = collectReplies();
+    await peer.ready;
+    try {
+      for (const f of files) {
+        const want = expected[f];
+        const data = readFileSync(join(DIR, f));
+        if (data.length > 65_507) continue; // larger than any UDP datagram: only a stream can carry it
+        const reply = await peer.send(data);
+        if (want === 'drop' || (want && !want.respond)) {
+          assert.equal(reply, undefined, `${f} is dropped, not answered: ${reply?.split('\r\n')[0]}`);
+        } else if (want) {
+          assert.equal(statusOf(reply).status, want.status, `${f}: ${reply?.split('\r\n')[0]}`);
+          assert.ok(statusOf(reply).reason.includes(want.reasonIncludes), `${f}: reason "${statusOf(reply).reason}" names "${want.reasonIncludes}"`);
+        }
+      }
+    } finally {
+      peer.close();
+    }
+    await stillServing();
+  });
+
+  it('answers with a 4xx or closes the connection for each message over TCP, and keeps serving', async () => {
+    for (const f of files) {
+      const outcome = await new Promise<string>((resolve) => {
+        const c = connect({ host: ADDRESS, port: 5060, localAddress: ADDRESS });
+        let got = '';
+        const timer = setTimeout(() => { c.destroy(); resolve(got || 'silent'); }, 1500);
+        c.on('data', (d) => { got += d.toString('latin1'); });
+        c.on('close', () => { clearTimeout(timer); resolve(got || 'closed'); });
+        c.on('error', () => undefined);
+        // The message, then the end of our side: a truncated message must not hold the server.
+        c.end(readFileSync(join(DIR, f)));
+      });
+      const status = statusOf(outcome).status;
+      // CRLFs alone are a keep-alive ping: the answer is a CRLF pong (RFC 5626 §3.5.1).
+      const pong = outcome.length > 0 && outcome.trim() === '';
+      assert.ok(pong || outcome === 'closed' || outcome === 'silent' || (status >= 400 && status < 600), `${f}: ${JSON.stringify(outcome.split('\r\n')[0])}`);
+    }
+    await stillServing();
+  });
+
+  it('survives a burst of random bytes on UDP and TCP', async () => {
+    let seed = 42;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, PEER, () => r()));
+    for (let i = 0; i < 500; i++) {
+      const b = Buffer.alloc(1 + (rnd() % 1400));
+      for (let j = 0; j < b.length; j++) b[j] = rnd() & 0xff;
+      s.send(b, 5060, ADDRESS);
+    }
+    s.close();
+    await new Promise<void>((resolve) => {
+      const c = connect({ host: ADDRESS, port: 5060, localAddress: ADDRESS }, () => {
+        for (let i = 0; i < 50; i++) c.write(Buffer.from(Array.from({ length: 1000 }, () => rnd() & 0xff)));
+        c.end();
+      });
+      c.on('close', () => resolve());
+      c.on('error', () => resolve());
+    });
+    await stillServing();
+  });
+});
