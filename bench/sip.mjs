@@ -367,7 +367,7 @@ async function main() {
         `CPU per call ${((o.cpu / o.achieved) / (k.cpu / k.achieved)).toFixed(2)}x`);
     } else log(`ratio OpenUM/Kamailio ${t.toUpperCase()}: n/a (${!k?.rate ? 'Kamailio' : 'OpenUM'} has no clean result)`);
   }
-  log(`(a ladder stops at its first step with failed calls; the top rate tried was ${RATES[RATES.length - 1]}/s. ` +
+  log(`(a ladder stops at its first step that is not clean; the top rate tried was ${RATES[RATES.length - 1]}/s. ` +
     `Reference: Kamailio ~27,000 calls/s UDP, ~20,000 TCP on a 2-core VM.)`);
   writeFileSync(join(WORK, 'results.json'), JSON.stringify({ seconds: SECONDS, rates: RATES, results, errors: Object.fromEntries(Object.entries(servers).map(([k, v]) => [k, v.error ?? null])) }, null, 2));
   log(`details: ${join(WORK, 'results.json')}, logs in ${WORK}`);

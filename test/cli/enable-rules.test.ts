@@ -11,7 +11,7 @@ import type { CertificateView } from '../../src/pki/certificate-view.js';
 import { assertRefused, pool, StoreWatch, type Snapshot } from '../support/cli-checks.js';
 import { cli, cliJson, initData } from '../support/openum.js';
 import { rootCa, type Issued } from '../support/openssl-ca.js';
-import { tempDir } from '../support/run.js';
+import { tempDir, type RunResult } from '../support/run.js';
 
 interface Refusal { what: string; args: string[]; code: ErrorCode; match: RegExp[] }
 
@@ -42,7 +42,7 @@ describe('certificate enable rules through the CLI', () => {
   async function refusals(list: Refusal[]): Promise<void> {
     const start = await watch.current();
     const results = await pool(list.map((r) => () => cli(r.args, { data })));
-    list.forEach((r, i) => assertRefused(results[i] as Awaited<ReturnType<typeof cli>>, r.what, r));
+    list.forEach((r, i) => assertRefused(results[i] as RunResult, r.what, r));
     await watch.assertUnchanged(start, list.map((r) => r.what).join('; '));
   }
 
@@ -76,9 +76,9 @@ describe('certificate enable rules through the CLI', () => {
     const trust = async () => {
       const r = await cli(['trust', 'add', trustedCa.certPath], { data });
       assert.equal(r.code, 0, r.stderr);
-      return '';
+      return 'trusted';
     };
-    const made9 = await pool([
+    const thumbprints = await pool([
       made(['--subject', 'CN=other.contoso.com']),
       made(['--subject', 'CN=um.contoso.com', '--friendly-name', 'UM certificate']),
       made(['--subject', 'CN=*.contoso.com']),
@@ -89,7 +89,7 @@ describe('certificate enable rules through the CLI', () => {
       imported(keylessFile),
       trust,
     ]);
-    [other, um, wildCn, wildSan, request, expired, untrusted, keyless] = made9 as [string, string, string, string, string, string, string, string];
+    [other, um, wildCn, wildSan, request, expired, untrusted, keyless] = thumbprints as [string, string, string, string, string, string, string, string];
 
     // The preconditions each rule relies on.
     const s = await watch.current();
