@@ -2,17 +2,6 @@
 // The `openum` command. Errors are printed as one line (`error: …`) with the error code's exit
 // status; a stack trace appears only for unexpected errors and only with OPENUM_DEBUG=1.
 import { ERROR_CODES, isOpenUmError, OpenUmError } from '../errors.js';
-import { auditCommand } from './commands/audit.js';
-import { certificateCommand } from './commands/certificate.js';
-import { dialPlanCommand } from './commands/dialplan.js';
-import { gatewayCommand } from './commands/gateway.js';
-import { huntGroupCommand } from './commands/huntgroup.js';
-import { portsCommand } from './commands/ports.js';
-import { settingsCommand } from './commands/settings.js';
-import { initCommand, startCommand } from './commands/start.js';
-import { tokenCommand } from './commands/token.js';
-import { trustCommand } from './commands/trust.js';
-import { userCommand } from './commands/user.js';
 
 const HELP = `openum — unified messaging server
 
@@ -36,22 +25,25 @@ Every command takes --data DIR (default ./data, or OPENUM_DATA) and --json where
 Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
 'openum <command> --help' describes a command.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  start: startCommand,
-  init: initCommand,
-  certificate: certificateCommand,
-  trust: trustCommand,
-  server: settingsCommand('server'),
-  service: settingsCommand('service'),
-  callrouter: settingsCommand('callrouter'),
-  admin: settingsCommand('admin'),
-  dialplan: dialPlanCommand,
-  gateway: gatewayCommand,
-  huntgroup: huntGroupCommand,
-  user: userCommand,
-  token: tokenCommand,
-  audit: auditCommand,
-  ports: portsCommand,
+// Each command's module is loaded only when it runs: `openum certificate list` does not pay for
+// the HTTPS server, the SIP stack or the worker supervisor.
+type Command = (argv: string[]) => Promise<void>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start.js')).startCommand,
+  init: async () => (await import('./commands/start.js')).initCommand,
+  certificate: async () => (await import('./commands/certificate.js')).certificateCommand,
+  trust: async () => (await import('./commands/trust.js')).trustCommand,
+  server: async () => (await import('./commands/settings.js')).settingsCommand('server'),
+  service: async () => (await import('./commands/settings.js')).settingsCommand('service'),
+  callrouter: async () => (await import('./commands/settings.js')).settingsCommand('callrouter'),
+  admin: async () => (await import('./commands/settings.js')).settingsCommand('admin'),
+  dialplan: async () => (await import('./commands/dialplan.js')).dialPlanCommand,
+  gateway: async () => (await import('./commands/gateway.js')).gatewayCommand,
+  huntgroup: async () => (await import('./commands/huntgroup.js')).huntGroupCommand,
+  user: async () => (await import('./commands/user.js')).userCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  ports: async () => (await import('./commands/ports.js')).portsCommand,
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -63,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!run) throw new OpenUmError('UNKNOWN_COMMAND', `unknown command '${command}'; 'openum --help' lists the commands`);
-  await run(rest);
+  await (await run())(rest);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

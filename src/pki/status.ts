@@ -11,6 +11,7 @@
 // Outcomes, in this precedence: Invalid, Revoked, DateInvalid, Untrusted, Valid.
 import type { StatusResult } from './types.js';
 import { buildPath, parseCertificate, publicKeyOf } from './chain.js';
+import { rawNames } from './der-names.js';
 import type { BuiltPath, ParsedCert } from './chain.js';
 import { decodeCrl, verifyDecodedCrl } from './crl.js';
 import type { DecodedCrl } from './crl.js';
@@ -40,10 +41,17 @@ export function computeStatus(input: StatusInput): StatusResult {
   if (!leaf) {
     return { status: 'Invalid', reason: 'The certificate is malformed and cannot be decoded.', chain: [input.certificate] };
   }
-  // Unparseable roots or intermediates are skipped: they cannot be part of any path.
-  const anchors = parseAll(input.trustedRoots);
-  const pool = dedupe([...parseAll(input.intermediates), ...anchors]);
-  const built = buildPath(leaf, pool, new Set(anchors.map((a) => a.id)));
+  // Unparseable roots or intermediates are skipped: they cannot be part of any path. First only
+  // the certificates whose subject bytes name an issuer on the way up are decoded; when that finds
+  // no trusted path (names encoded differently, say), everything is decoded and tried again.
+  let anchors = parseAll(candidates(input.certificate, input.trustedRoots, input.intermediates));
+  let pool = dedupe([...parseAll(candidates(input.certificate, input.intermediates, input.trustedRoots)), ...anchors]);
+  let built = buildPath(leaf, pool, new Set(anchors.map((a) => a.id)));
+  if (!built.trusted) {
+    anchors = parseAll(input.trustedRoots);
+    pool = dedupe([...parseAll(input.intermediates), ...anchors]);
+    built = buildPath(leaf, pool, new Set(anchors.map((a) => a.id)));
+  }
   const chain = built.path.map((c) => c.der);
   const verdict = (status: StatusResult['status'], reason: string): StatusResult => ({ status, reason, chain });
 
@@ -58,6 +66,36 @@ export function computeStatus(input: StatusInput): StatusResult {
   return verdict('Valid', anchor === leaf
     ? 'The certificate is itself a trusted root.'
     : `The certificate chains to the trusted root "${anchor.subject}".`);
+}
+
+/**
+ * The certificates of `from` that can be on a path up from `leaf`: those whose subject is the
+ * issuer of the leaf or of another candidate (from `from` or `also`), found by raw name bytes.
+ */
+function candidates(leaf: Buffer, from: readonly Buffer[], also: readonly Buffer[]): Buffer[] {
+  const bySubject = new Map<string, Buffer[]>();
+  const names = new Map<Buffer, { issuer: string; subject: string }>();
+  for (const der of [...from, ...also]) {
+    const n = rawNames(der);
+    if (!n) continue;
+    names.set(der, n);
+    bySubject.set(n.subject, [...(bySubject.get(n.subject) ?? []), der]);
+  }
+  const wanted = new Set<Buffer>();
+  const fromSet = new Set(from);
+  let frontier = [rawNames(leaf)?.issuer];
+  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
+    const next: (string | undefined)[] = [];
+    for (const issuer of frontier) {
+      for (const der of (issuer && bySubject.get(issuer)) || []) {
+        if (wanted.has(der)) continue;
+        wanted.add(der);
+        next.push(names.get(der)?.issuer);
+      }
+    }
+    frontier = next;
+  }
+  return [...wanted].filter((d) => fromSet.has(d));
 }
 
 function parseAll(ders: readonly Buffer[]): ParsedCert[] {

@@ -138,7 +138,8 @@ describe('bad input to the CLI', () => {
     const empty = f('empty-data');
     mkdirSync(empty);
     const absent = f('absent/data');
-    const uninitialised = (dir: string): RegExp[] => [new RegExp(`${dir} is not initialised`), /run 'openum start --data .*' \(or 'openum init'\) first/];
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const uninitialised = (dir: string): RegExp[] => [new RegExp(`${escape(dir)} is not initialised`), /run 'openum start --data .*' \(or 'openum init'\) first/];
     await refused([
       { what: 'certificate list', args: ['certificate', 'list'], data: empty, code: 'STORE_UNAVAILABLE', match: uninitialised(empty) },
       { what: 'certificate new', args: ['certificate', 'new'], data: empty, code: 'STORE_UNAVAILABLE', match: uninitialised(empty) },

@@ -32,6 +32,8 @@ export function run(
       const stdoutBuffer = Buffer.concat(out);
       resolve({ code: code ?? -1, stdout: stdoutBuffer.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBuffer });
     });
+    // A program that exits without reading its input (openssl often does) must not fail the run.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -51,21 +51,19 @@ export function identifyGateway(arrival: Arrival, view: RoutingView): IpGateway 
   return view.gatewayByAddress(arrival.sourceIp) ?? refuse(403, `Forbidden - ${arrival.sourceIp} is not a UM IP gateway`);
 }
 
-/** The user part of a SIP/TEL URI, or undefined. */
-function userOf(uriText: string): string | undefined {
-  try {
-    const u = parseUri(uriText);
-    return u.scheme === 'tel' ? u.user ?? u.host : u.user;
-  } catch {
-    return undefined;
-  }
+/** A URI read once: its user part (or tel: number) and host. */
+interface Target {
+  text: string;
+  user?: string;
+  host?: string;
 }
 
-function hostOf(uriText: string): string | undefined {
+function target(text: string): Target {
   try {
-    return parseUri(uriText).host;
+    const u = parseUri(text);
+    return { text, user: u.scheme === 'tel' ? u.user ?? u.host : u.user, host: u.scheme === 'tel' ? undefined : u.host };
   } catch {
-    return undefined;
+    return { text };
   }
 }
 
@@ -74,10 +72,9 @@ function digits(n: string): string {
   return n.replace(/[\s().-]/g, '').replace(/^\+/, '');
 }
 
-function findUser(text: string, plan: DialPlan, view: RoutingView): UmUser | undefined {
-  const user = userOf(text);
-  if (user) {
-    const d = digits(user);
+function findUser(t: Target, plan: DialPlan, view: RoutingView): UmUser | undefined {
+  if (t.user) {
+    const d = digits(t.user);
     const direct = view.userByExtension(plan.id, d);
     if (direct) return direct;
     // A full number (E.164 or with a prefix) whose last digits are the extension.
@@ -85,22 +82,20 @@ function findUser(text: string, plan: DialPlan, view: RoutingView): UmUser | und
       const byTail = view.userByExtension(plan.id, d.slice(-plan.extensionLength));
       if (byTail) return byTail;
     }
+    if (t.host) return view.userBySipUri(`sip:${t.user}@${t.host}`.toLowerCase());
   }
-  const host = hostOf(text);
-  if (user && host) return view.userBySipUri(`sip:${user}@${host}`.toLowerCase());
   return undefined;
 }
 
-function isPilot(text: string, plan: DialPlan): boolean {
-  const user = userOf(text);
-  const host = hostOf(text);
+function isPilot(t: Target, plan: DialPlan): boolean {
+  const { user, host } = t;
   return plan.accessNumbers.some((a) => a.startsWith('sip:')
     ? !!user && !!host && a.toLowerCase() === `sip:${user}@${host}`.toLowerCase()
     : !!user && digits(a) === digits(user));
 }
 
 /** RFC 5806 Diversion and RFC 7044 History-Info: the URIs that name who was called, oldest first. */
-function divertedFrom(request: SipRequest): string[] {
+function divertedFrom(request: SipRequest): Target[] {
   const out: string[] = [];
   for (const d of getHeaders(request, 'Diversion')) {
     try { out.push(parseNameAddr(d).uri); } catch { /* a malformed entry names nobody */ }
@@ -114,7 +109,7 @@ function divertedFrom(request: SipRequest): string[] {
     }
   }).sort((a, b) => a.index.localeCompare(b.index, undefined, { numeric: true }));
   // Diversion lists the most recent diversion first; the mailbox is the one first called: last.
-  return [...out.reverse(), ...history.map((h) => h.uri)];
+  return [...out.reverse(), ...history.map((h) => h.uri)].map(target);
 }
 
 export function classify(request: SipRequest, arrival: Arrival, view: RoutingView): Routed | Refused {
@@ -124,7 +119,8 @@ export function classify(request: SipRequest, arrival: Arrival, view: RoutingVie
   if (gw.status === 'NoNewCalls') return refuse(503, `Service Unavailable - UM IP gateway ${gw.name} takes no new calls`, 60);
 
   const groups = view.huntGroups(gw.id);
-  const called = userOf(request.uri) ?? userOf(parseNameAddr(getHeader(request, 'To') ?? '<sip:x@x>').uri) ?? '';
+  const ruri = target(request.uri);
+  const called = ruri.user ?? target(parseNameAddr(getHeader(request, 'To') ?? '<sip:x@x>').uri).user ?? '';
   const group = groups.find((g) => g.pilotIdentifier && digits(g.pilotIdentifier) === digits(called))
     ?? groups.find((g) => g.pilotIdentifier === '');
   if (!group) return refuse(404, `Not Found - UM IP gateway ${gw.name} has no hunt group for ${called || 'this call'}`);
@@ -141,13 +137,16 @@ export function classify(request: SipRequest, arrival: Arrival, view: RoutingVie
   const base = { ok: true as const, gateway: gw, huntGroup: group, dialPlan: plan };
   // A call diverted from a user (no answer, busy, forward-all) is call answering for that user,
   // whatever number it was diverted to — usually the pilot number.
-  for (const uri of divertedFrom(request)) {
-    const user = findUser(uri, plan, view);
-    if (user) return checkEnabled({ ...base, callType: 'CallAnswering', user, via: uri });
+  // Only a call that carries diversion headers pays for reading them.
+  if (request.headers.some((h) => h.name === 'Diversion' || h.name === 'History-Info')) {
+    for (const t of divertedFrom(request)) {
+      const user = findUser(t, plan, view);
+      if (user) return checkEnabled({ ...base, callType: 'CallAnswering', user, via: t.text });
+    }
   }
-  if (isPilot(request.uri, plan)) return { ...base, callType: 'SubscriberAccess', via: request.uri };
+  if (isPilot(ruri, plan)) return { ...base, callType: 'SubscriberAccess', via: request.uri };
   // A phone that dials the server directly with a user's extension or SIP URI leaves a message.
-  const direct = findUser(request.uri, plan, view);
+  const direct = findUser(ruri, plan, view);
   if (direct) return checkEnabled({ ...base, callType: 'CallAnswering', user: direct, via: request.uri });
   return refuse(404, `Not Found - ${called || request.uri} is neither a UM user nor a pilot number of dial plan ${plan.name}`);
 }

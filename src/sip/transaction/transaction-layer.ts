@@ -28,6 +28,8 @@ export interface RequestContext {
   local: Endpoint;
   connectionId?: string;
   peer?: PeerCertificate;
+  /** Where responses go (§18.2.2, RFC 3581), worked out once from the request's top Via. */
+  replyTo?: Endpoint;
 }
 
 /** The transport operations the transaction layer uses (src/sip/transport/TransportLayer). */
@@ -177,6 +179,9 @@ export class TransactionLayer {
     this.#stats.requests++;
     const via = parseVia(getHeader(request, 'Via') ?? '');
     const sentBy = `${via.host}:${via.port ?? ''}`;
+    // §18.2.2: on UDP answer the source address, at the source port when rport was asked for
+    // (RFC 3581), else at the Via port. Reliable transports answer on the connection.
+    if (context.source.protocol === 'udp' && !via.params.has('rport')) context.replyTo = { ...context.source, port: via.port ?? 5060 };
     const branch = via.branch?.startsWith(MAGIC_COOKIE) ? via.branch : legacyKey(request);
     const key = (method: string) => `${branch}|${sentBy}|${method}`;
 
@@ -230,8 +235,8 @@ export class TransactionLayer {
 
   /** §18.2.2 with RFC 3581: same connection on streams; on UDP the source address, and its port when rport was asked for. */
   #sendResponse(response: SipResponse, context: RequestContext): void {
-    let dest = context.source;
-    if (context.source.protocol === 'udp') {
+    let dest = context.replyTo ?? context.source;
+    if (!context.replyTo && context.source.protocol === 'udp') {
       const via = safeVia(getHeader(response, 'Via'));
       if (via && !via.params.has('rport')) dest = { ...context.source, port: via.port ?? 5060 };
     }
