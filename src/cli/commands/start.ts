@@ -1,7 +1,8 @@
 // `openum start`: runs this node's roles. First start initialises the data directory (store,
 // self-signed certificate, administrator token). Changes made by any `openum` command, while
 // running or not, are picked up through the store's revision (services/change-watcher.ts).
-import { isOpenUmError } from '../../errors.js';
+import { availableParallelism } from 'node:os';
+import { isOpenUmError, OpenUmError } from '../../errors.js';
 import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
 import { initialiseNode } from '../../services/install.js';
@@ -12,13 +13,14 @@ import { flag, list, parse, str } from '../args.js';
 import { cliActor } from '../session.js';
 
 const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
-             [--sip-address IP]... [--no-sip]
+             [--sip-address IP]... [--routers N] [--no-sip]
   Runs the server. The first start initialises DIR (default ./data, or OPENUM_DATA): the store
   (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
   server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
   --admin-address/--admin-port override the stored admin API listener for this run.
   --sip-address: where the SIP roles listen (repeatable; default 0.0.0.0). The Call Router uses
   its configured ports (5060/5061), the UM service 5062/5063, the two workers 5065-5068.
+  --routers: Call Router processes sharing the SIP ports (default: one per core, at most 4).
   The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.`;
 
 const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
@@ -28,6 +30,13 @@ function portOverride(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--admin-port must be 0-65535 (got "${text}")`);
+  return n;
+}
+
+function routerCount(text: string | undefined): number {
+  if (text === undefined) return Math.min(4, availableParallelism());
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new OpenUmError('BAD_ARGUMENT', `--routers must be a whole number from 1 to 16 (got "${text}")`);
   return n;
 }
 
@@ -53,7 +62,7 @@ function printInstall(dataDir: string, r: Awaited<ReturnType<typeof initialiseNo
 export async function startCommand(argv: string[]): Promise<void> {
   const p = parse('start', argv, {
     fqdn: { type: 'string' }, name: { type: 'string' }, 'admin-address': { type: 'string' }, 'admin-port': { type: 'string' },
-    'sip-address': { type: 'string', multiple: true }, 'no-sip': { type: 'boolean' },
+    'sip-address': { type: 'string', multiple: true }, routers: { type: 'string' }, 'no-sip': { type: 'boolean' },
   }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME] [--admin-port N]' });
   if (p.values.help) return void console.log(HELP);
   const log = createLogger();
@@ -64,13 +73,13 @@ export async function startCommand(argv: string[]): Promise<void> {
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   const addresses = list(p, 'sip-address');
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'] });
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')) });
   if (roles) watcher.onChange(() => roles.reload());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);
   await roles?.start();
   await watcher.start();
-  if (roles) console.log(`SIP roles ready: Call Router, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
+  if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
   console.log(`store: ${node.store.location}`);
 

@@ -15,12 +15,14 @@ export class SipEndpoint {
   readonly #open = new Map<string, Endpoint>();
   readonly #role: string;
 
-  constructor(role: string, options: { tls?: TlsProvider; log: Logger }) {
+  /** `shared`: listeners shared by cluster workers; `stateless`: a stateless UAS (RFC 3261 §8.2.7). */
+  constructor(role: string, options: { tls?: TlsProvider; log: Logger; shared?: boolean; stateless?: boolean }) {
     this.#role = role;
     this.#log = options.log.child({ role });
-    this.transport = new TransportLayer({ tls: options.tls, log: this.#log });
+    this.transport = new TransportLayer({ tls: options.tls, log: this.#log, shared: options.shared });
     this.layer = new TransactionLayer(this.transport, {
       onError: (err, what) => this.#log.warn({ err, what }, 'SIP processing error'),
+      stateless: options.stateless,
     });
   }
 

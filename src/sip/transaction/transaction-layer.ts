@@ -14,11 +14,12 @@ import { ClientInviteTransaction } from './client-invite.js';
 import { ClientNonInviteTransaction } from './client-non-invite.js';
 import { ServerInviteTransaction } from './server-invite.js';
 import { ServerNonInviteTransaction } from './server-non-invite.js';
+import { StatelessServerTransaction } from './stateless.js';
 import { TimerWheel } from './timer-wheel.js';
 import { DEFAULT_TIMERS, type SipTimers } from './timers.js';
 import type { ClientTransactionEvents, TransactionEnv } from './types.js';
 
-export type ServerTransaction = ServerInviteTransaction | ServerNonInviteTransaction;
+export type ServerTransaction = ServerInviteTransaction | ServerNonInviteTransaction | StatelessServerTransaction;
 export { ServerInviteTransaction, ServerNonInviteTransaction };
 export type ClientTransaction = ClientInviteTransaction | ClientNonInviteTransaction;
 
@@ -76,8 +77,14 @@ export class TransactionLayer {
     requests: 0, responses: 0, retransmissionsAbsorbed: 0, parseErrors: 0, rejected400: 0, dropped: 0,
   };
   readonly #onError: (err: unknown, what: string) => void;
+  readonly #stateless: boolean;
 
-  constructor(transport: TransportPort, options: { timers?: SipTimers; wheel?: TimerWheel; limits?: ParseLimits; onError?: (err: unknown, what: string) => void } = {}) {
+  /**
+   * `stateless`: act as a stateless UAS (RFC 3261 §8.2.7) — no server transactions are kept, ACK
+   * and CANCEL are ignored, every request gets its answer straight away.
+   */
+  constructor(transport: TransportPort, options: { timers?: SipTimers; wheel?: TimerWheel; limits?: ParseLimits; onError?: (err: unknown, what: string) => void; stateless?: boolean } = {}) {
+    this.#stateless = options.stateless ?? false;
     this.#transport = transport;
     this.timers = options.timers ?? DEFAULT_TIMERS;
     this.wheel = options.wheel ?? new TimerWheel();
@@ -185,6 +192,14 @@ export class TransactionLayer {
     const branch = via.branch?.startsWith(MAGIC_COOKIE) ? via.branch : legacyKey(request);
     const key = (method: string) => `${branch}|${sentBy}|${method}`;
 
+    if (this.#stateless) {
+      // §8.2.7: "MUST ignore ACK requests" and "MUST ignore CANCEL requests".
+      if (request.method === 'ACK' || request.method === 'CANCEL') return;
+      const tx = new StatelessServerTransaction(key(request.method), request, (m) => this.#sendResponse(m, context));
+      if (!this.#tu) return tx.respond(buildResponse(request, 503, 'Service Unavailable'));
+      this.#tu.onRequest(request, tx, context);
+      return;
+    }
     if (request.method === 'ACK') {
       const invite = this.#server.get(key('INVITE'));
       if (invite instanceof ServerInviteTransaction) {

@@ -14,6 +14,8 @@ import type { Endpoint, PeerCertificate, TlsProvider, TransportLog } from './typ
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface StreamListenerSettings {
+  /** false: bound through node:cluster so worker processes share it. */
+  exclusive: boolean;
   tls?: TlsProvider;
   log: TransportLog;
   /** False when the cap on open connections is reached: the socket is dropped at once. */
@@ -56,7 +58,7 @@ export class StreamListener {
         reject(new TransportError('LISTEN_FAILED', `cannot listen on ${where}: ${errnoText(err)}`, { cause: err }));
       };
       server.once('error', onError);
-      server.listen({ host: address, port, exclusive: true }, () => {
+      server.listen({ host: address, port, exclusive: settings.exclusive }, () => {
         server.off('error', onError);
         server.on('error', (err) => settings.log.warn({ local: where, err: err.message }, 'listener error'));
         const a = server.address();

@@ -29,6 +29,11 @@ export interface TransportOptions {
   maxWriteBufferBytes?: number;
   /** Time to open an outbound connection (TLS handshake included). Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Listeners shared between cluster worker processes (node:cluster binds them in the primary and
+   * hands every worker the same socket). Default false: each listener is this process's own.
+   */
+  shared?: boolean;
 }
 
 export type ConnectionEvent = { type: 'open' | 'closed'; connection: ConnectionInfo };
@@ -54,7 +59,10 @@ export class TransportLayer {
   private nextId = 0;
   private closed = false;
 
+  private readonly shared: boolean;
+
   constructor(options: TransportOptions = {}) {
+    this.shared = options.shared ?? false;
     this.log = options.log ?? SILENT;
     this.tls = options.tls;
     this.maxConnections = options.maxConnections ?? 10_000;
@@ -87,6 +95,7 @@ export class TransportLayer {
     }
     if (spec.protocol === 'udp') {
       const l = await UdpListener.open(spec.address, spec.port, {
+        exclusive: !this.shared,
         maxMessageBytes: this.connectionSettings.limits.maxMessageBytes,
         counters: this.counters,
         log: this.log,
@@ -98,6 +107,7 @@ export class TransportLayer {
       return l.endpoint;
     }
     const l = await StreamListener.open(spec.protocol, spec.address, spec.port, {
+      exclusive: !this.shared,
       tls: this.tls,
       log: this.log,
       admit: () => this.admit(),

@@ -10,6 +10,8 @@ import type { Endpoint, InboundMessage, TransportLog } from './types.js';
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface UdpSettings {
+  /** false: bound through node:cluster so worker processes share it. */
+  exclusive: boolean;
   maxMessageBytes: number;
   counters: Counters;
   log: TransportLog;
@@ -45,7 +47,7 @@ export class UdpListener {
           `cannot listen on ${describeEndpoint({ protocol: 'udp', address, port })}: ${errnoText(err)}`, { cause: err }));
       };
       socket.once('error', onError);
-      socket.bind({ address, port, exclusive: true }, () => {
+      socket.bind({ address, port, exclusive: settings.exclusive }, () => {
         socket.off('error', onError);
         try {
           socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);

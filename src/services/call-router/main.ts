@@ -1,0 +1,80 @@
+// Entry point of a Call Router process. `openum start` runs one per core under node:cluster: they
+// share the SIP sockets (the kernel hands each datagram, and each new connection, to one of them)
+// and route statelessly (RFC 3261 §8.2.7), so it does not matter which process gets which message.
+import { OpenUmError } from '../../errors.js';
+import { UM_SERVICE_PORTS } from '../../org/ports.js';
+import { getServer, type ServerSettings } from '../../org/server-settings.js';
+import { usesTls } from '../../org/startup-mode.js';
+import { tlsIdentity } from '../../pki/tls-identity.js';
+import { ChangeWatcher } from '../change-watcher.js';
+import { createLogger } from '../log.js';
+import { openNode, requireServer } from '../node.js';
+import { listenSpecs } from '../sip/listeners.js';
+import { PeerVerifier } from '../sip/peer-verifier.js';
+import { SipEndpoint } from '../sip/sip-endpoint.js';
+import { StoreTlsProvider } from '../sip/tls-provider.js';
+import { CallRouter } from './call-router.js';
+import { ROUTER_ENV, type RouterEnv } from './router-env.js';
+import { RoutingCache } from './routing-cache.js';
+
+const env = JSON.parse(process.env[ROUTER_ENV] ?? 'null') as RouterEnv | null;
+if (!env) {
+  process.stderr.write('error: the Call Router process is started by `openum start`, not by hand\n');
+  process.exit(2);
+}
+const log = createLogger().child({ router: env.index });
+
+async function main(e: RouterEnv): Promise<void> {
+  const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `call-router-${e.index}` } });
+  const server = requireServer(node);
+  const tls = new StoreTlsProvider(node, 'UMCallRouter', log);
+  const routing = new RoutingCache(node.store.db);
+  const verifier = new PeerVerifier(node.store.db, server);
+  const endpoint = new SipEndpoint(`call-router-${e.index}`, { tls, log, shared: true, stateless: true });
+  let settings: ServerSettings = await getServer(node.store.db, server);
+  let umTakesTls = false;
+  endpoint.setUser(new CallRouter({
+    view: () => routing,
+    verifier,
+    log: log.child({ role: 'call-router' }),
+    umService: (secured, arrivedOn, local) => {
+      // One node: the UM service beside us, if its startup mode takes this kind of call.
+      const mode = settings.umService.startupMode;
+      if (secured ? !(usesTls(mode) && umTakesTls) : mode === 'TLS') return undefined;
+      const host = local === '0.0.0.0' || local === '::' ? '127.0.0.1' : local;
+      return secured
+        ? { host, port: UM_SERVICE_PORTS.tls, transport: 'tls' }
+        : { host, port: UM_SERVICE_PORTS.tcp, transport: arrivedOn === 'udp' ? 'udp' : 'tcp' };
+    },
+  }));
+
+  const apply = async () => {
+    settings = await getServer(node.store.db, server);
+    await Promise.all([tls.reload(), routing.reload(), verifier.reload()]);
+    umTakesTls = (await tlsIdentity(node.store.db, node.vault, server, 'UM')) !== undefined;
+    const cr = settings.callRouter;
+    await endpoint.apply(listenSpecs(cr.startupMode, { tcp: cr.sipTcpPort, tls: cr.sipTlsPort }, e.addresses, { udp: cr.sipUdp }));
+  };
+  await apply();
+  const watcher = new ChangeWatcher(node.store.db, log);
+  watcher.onChange(apply);
+  await watcher.start();
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await watcher.stop();
+    await endpoint.close();
+    await node.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('disconnect', () => void stop());
+  process.send?.({ type: 'ready' });
+}
+
+main(env).catch((err: unknown) => {
+  log.error({ err }, err instanceof OpenUmError ? err.message : 'Call Router failed to start');
+  process.exit(1);
+});
