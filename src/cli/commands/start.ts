@@ -29,7 +29,7 @@ const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
 function portOverride(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--admin-port must be 0-65535 (got "${text}")`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new OpenUmError('BAD_ARGUMENT', `--admin-port must be a port number from 0 to 65535 (got "${text}")`);
   return n;
 }
 

@@ -2,9 +2,10 @@
 // after a 2xx the transaction stays for Timer M = 64*T1 so that 2xx retransmissions and forked
 // 2xx responses reach the TU instead of being treated as stray).
 import type { HeaderField, SipRequest, SipResponse } from '../message/types.js';
+import { StateMachine } from './state-machine.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerD } from './timers.js';
-import { IllegalTransition, type ClientTransactionEvents, type TransactionEnv } from './types.js';
+import { type ClientTransactionEvents, type TransactionEnv } from './types.js';
 
 export enum ClientInviteState {
   Calling = 'Calling',
@@ -25,7 +26,7 @@ const LEGAL: Record<ClientInviteState, ClientInviteState[]> = {
 export class ClientInviteTransaction {
   readonly id: string;
   readonly request: SipRequest;
-  #state = ClientInviteState.Calling;
+  readonly #sm = new StateMachine<ClientInviteState>('INVITE client transaction', ClientInviteState.Calling, LEGAL);
   #timerA: WheelTimer | undefined;
   #timerB: WheelTimer | undefined;
   #timerD: WheelTimer | undefined;
@@ -44,7 +45,7 @@ export class ClientInviteTransaction {
   }
 
   get state(): ClientInviteState {
-    return this.#state;
+    return this.#sm.state;
   }
 
   start(): void {
@@ -53,7 +54,7 @@ export class ClientInviteTransaction {
     // value of T1 … For any transport, the client transaction MUST start timer B with 64*T1."
     if (!this.#env.reliable) this.#scheduleA();
     this.#timerB = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
-      if (this.#state !== ClientInviteState.Calling) return;
+      if (this.#sm.state !== ClientInviteState.Calling) return;
       this.#events.onTimeout?.();
       this.#terminate();
     });
@@ -61,17 +62,17 @@ export class ClientInviteTransaction {
 
   receive(response: SipResponse): void {
     const s = response.status;
-    switch (this.#state) {
+    switch (this.#sm.state) {
       case ClientInviteState.Calling:
       case ClientInviteState.Proceeding:
         if (s < 200) {
           this.#timerA?.cancel();
-          if (this.#state === ClientInviteState.Calling) this.#transition(ClientInviteState.Proceeding);
+          if (this.#sm.state === ClientInviteState.Calling) this.#sm.to(ClientInviteState.Proceeding);
           this.#events.onProvisional?.(response);
         } else if (s < 300) {
           this.#timerA?.cancel();
           this.#timerB?.cancel();
-          this.#transition(ClientInviteState.Accepted);
+          this.#sm.to(ClientInviteState.Accepted);
           this.#events.onFinal?.(response);
           this.#timerM = this.#env.wheel.schedule(timeout64(this.#env.timers), () => this.#terminate());
         } else {
@@ -79,7 +80,7 @@ export class ClientInviteTransaction {
           // ACK request … Timer D … at least 32 seconds for unreliable transports, zero for reliable."
           this.#timerA?.cancel();
           this.#timerB?.cancel();
-          this.#transition(ClientInviteState.Completed);
+          this.#sm.to(ClientInviteState.Completed);
           this.#ack = buildNon2xxAck(this.request, response);
           this.#env.send(this.#ack);
           this.#events.onFinal?.(response);
@@ -100,13 +101,13 @@ export class ClientInviteTransaction {
   }
 
   transportError(): void {
-    if (this.#state === ClientInviteState.Calling || this.#state === ClientInviteState.Proceeding) this.#events.onTimeout?.();
+    if (this.#sm.state === ClientInviteState.Calling || this.#sm.state === ClientInviteState.Proceeding) this.#events.onTimeout?.();
     this.#terminate();
   }
 
   #scheduleA(): void {
     this.#timerA = this.#env.wheel.schedule(this.#aInterval, () => {
-      if (this.#state !== ClientInviteState.Calling) return;
+      if (this.#sm.state !== ClientInviteState.Calling) return;
       this.#env.send(this.request);
       this.#aInterval *= 2; // "the timer is reset with a value of 2*T1" each time (no T2 cap for INVITE)
       this.#scheduleA();
@@ -114,16 +115,12 @@ export class ClientInviteTransaction {
   }
 
   #terminate(): void {
-    if (this.#state === ClientInviteState.Terminated) return;
+    if (this.#sm.state === ClientInviteState.Terminated) return;
     for (const t of [this.#timerA, this.#timerB, this.#timerD, this.#timerM]) t?.cancel();
-    this.#transition(ClientInviteState.Terminated);
+    this.#sm.to(ClientInviteState.Terminated);
     this.#events.onTerminated?.();
   }
 
-  #transition(next: ClientInviteState): void {
-    if (!LEGAL[this.#state].includes(next)) throw new IllegalTransition('INVITE client transaction', this.#state, next);
-    this.#state = next;
-  }
 }
 
 /**

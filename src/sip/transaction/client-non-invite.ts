@@ -2,9 +2,10 @@
 // transports only (doubling to T2, and at T2 once a provisional arrived); Timer F = 64*T1 ends it
 // with a timeout; Timer K absorbs response retransmissions (T4 unreliable, 0 reliable).
 import type { SipRequest, SipResponse } from '../message/types.js';
+import { StateMachine } from './state-machine.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerIK } from './timers.js';
-import { IllegalTransition, type ClientTransactionEvents, type TransactionEnv } from './types.js';
+import { type ClientTransactionEvents, type TransactionEnv } from './types.js';
 
 export enum ClientNonInviteState {
   Trying = 'Trying',
@@ -23,7 +24,7 @@ const LEGAL: Record<ClientNonInviteState, ClientNonInviteState[]> = {
 export class ClientNonInviteTransaction {
   readonly id: string;
   readonly request: SipRequest;
-  #state = ClientNonInviteState.Trying;
+  readonly #sm = new StateMachine<ClientNonInviteState>('non-INVITE client transaction', ClientNonInviteState.Trying, LEGAL);
   #timerE: WheelTimer | undefined;
   #timerF: WheelTimer | undefined;
   #timerK: WheelTimer | undefined;
@@ -40,7 +41,7 @@ export class ClientNonInviteTransaction {
   }
 
   get state(): ClientNonInviteState {
-    return this.#state;
+    return this.#sm.state;
   }
 
   /** "The 'Trying' state is entered when the TU initiates a new client transaction with a request." */
@@ -48,50 +49,46 @@ export class ClientNonInviteTransaction {
     this.#env.send(this.request);
     if (!this.#env.reliable) this.#scheduleE();
     this.#timerF = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
-      if (this.#state !== ClientNonInviteState.Trying && this.#state !== ClientNonInviteState.Proceeding) return;
+      if (this.#sm.state !== ClientNonInviteState.Trying && this.#sm.state !== ClientNonInviteState.Proceeding) return;
       this.#events.onTimeout?.();
       this.#terminate();
     });
   }
 
   receive(response: SipResponse): void {
-    if (this.#state === ClientNonInviteState.Completed || this.#state === ClientNonInviteState.Terminated) return;
+    if (this.#sm.state === ClientNonInviteState.Completed || this.#sm.state === ClientNonInviteState.Terminated) return;
     if (response.status < 200) {
-      if (this.#state === ClientNonInviteState.Trying) this.#transition(ClientNonInviteState.Proceeding);
+      if (this.#sm.state === ClientNonInviteState.Trying) this.#sm.to(ClientNonInviteState.Proceeding);
       this.#events.onProvisional?.(response);
       return;
     }
     this.#timerE?.cancel();
     this.#timerF?.cancel();
-    this.#transition(ClientNonInviteState.Completed);
+    this.#sm.to(ClientNonInviteState.Completed);
     this.#events.onFinal?.(response);
     this.#timerK = this.#env.wheel.schedule(timerIK(this.#env.timers, this.#env.reliable), () => this.#terminate());
   }
 
   transportError(): void {
-    if (this.#state === ClientNonInviteState.Trying || this.#state === ClientNonInviteState.Proceeding) this.#events.onTimeout?.();
+    if (this.#sm.state === ClientNonInviteState.Trying || this.#sm.state === ClientNonInviteState.Proceeding) this.#events.onTimeout?.();
     this.#terminate();
   }
 
   #scheduleE(): void {
     this.#timerE = this.#env.wheel.schedule(this.#eInterval, () => {
-      if (this.#state !== ClientNonInviteState.Trying && this.#state !== ClientNonInviteState.Proceeding) return;
+      if (this.#sm.state !== ClientNonInviteState.Trying && this.#sm.state !== ClientNonInviteState.Proceeding) return;
       this.#env.send(this.request);
       // Trying: MIN(2*previous, T2). Proceeding: "Timer E … reset with a value of T2".
-      this.#eInterval = this.#state === ClientNonInviteState.Proceeding ? this.#env.timers.T2 : Math.min(2 * this.#eInterval, this.#env.timers.T2);
+      this.#eInterval = this.#sm.state === ClientNonInviteState.Proceeding ? this.#env.timers.T2 : Math.min(2 * this.#eInterval, this.#env.timers.T2);
       this.#scheduleE();
     });
   }
 
   #terminate(): void {
-    if (this.#state === ClientNonInviteState.Terminated) return;
+    if (this.#sm.state === ClientNonInviteState.Terminated) return;
     for (const t of [this.#timerE, this.#timerF, this.#timerK]) t?.cancel();
-    this.#transition(ClientNonInviteState.Terminated);
+    this.#sm.to(ClientNonInviteState.Terminated);
     this.#events.onTerminated?.();
   }
 
-  #transition(next: ClientNonInviteState): void {
-    if (!LEGAL[this.#state].includes(next)) throw new IllegalTransition('non-INVITE client transaction', this.#state, next);
-    this.#state = next;
-  }
 }

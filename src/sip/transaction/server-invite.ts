@@ -2,9 +2,10 @@
 // a 2xx no longer terminates the transaction; it absorbs INVITE retransmissions and lets the TU's
 // 2xx retransmissions through until Timer L fires).
 import type { SipRequest, SipResponse } from '../message/types.js';
+import { StateMachine } from './state-machine.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerIK } from './timers.js';
-import { IllegalTransition, type ServerTransactionEvents, type TransactionEnv } from './types.js';
+import { type ServerTransactionEvents, type TransactionEnv } from './types.js';
 
 export enum ServerInviteState {
   Proceeding = 'Proceeding',
@@ -25,7 +26,7 @@ const LEGAL: Record<ServerInviteState, ServerInviteState[]> = {
 export class ServerInviteTransaction {
   readonly id: string;
   readonly request: SipRequest;
-  #state = ServerInviteState.Proceeding;
+  readonly #sm = new StateMachine<ServerInviteState>('INVITE server transaction', ServerInviteState.Proceeding, LEGAL);
   #lastResponse: SipResponse | undefined;
   #timerG: WheelTimer | undefined;
   #timerH: WheelTimer | undefined;
@@ -44,25 +45,25 @@ export class ServerInviteTransaction {
   }
 
   get state(): ServerInviteState {
-    return this.#state;
+    return this.#sm.state;
   }
 
   /** The TU sends a response (§17.2.1: "The TU passes any number of provisional responses …"). */
   respond(response: SipResponse): void {
     const s = response.status;
-    switch (this.#state) {
+    switch (this.#sm.state) {
       case ServerInviteState.Proceeding:
         this.#lastResponse = response;
         this.#env.send(response);
         if (s >= 200 && s < 300) {
           // RFC 6026 §7.1: "If, while in the 'Proceeding' state, the TU passes a 2xx response …
           // the server transaction MUST enter the 'Accepted' state", and Timer L = 64*T1.
-          this.#transition(ServerInviteState.Accepted);
+          this.#sm.to(ServerInviteState.Accepted);
           this.#timerL = this.#env.wheel.schedule(timeout64(this.#env.timers), () => this.#terminate());
         } else if (s >= 300) {
           // "the server transaction MUST enter the 'Completed' state"; Timer G for unreliable
           // transports, Timer H = 64*T1 for all.
-          this.#transition(ServerInviteState.Completed);
+          this.#sm.to(ServerInviteState.Completed);
           if (!this.#env.reliable) this.#scheduleG();
           this.#timerH = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
             this.#events.onTimeout?.();
@@ -83,12 +84,12 @@ export class ServerInviteTransaction {
   /** A request matched this transaction: an INVITE retransmission or the ACK (§17.2.1). */
   receive(request: SipRequest): void {
     if (request.method === 'ACK') {
-      if (this.#state === ServerInviteState.Completed) {
+      if (this.#sm.state === ServerInviteState.Completed) {
         // "If an ACK is received while the server transaction is in the 'Completed' state, the
         // server transaction MUST transition to the 'Confirmed' state." Timer G stops; Timer I.
         this.#timerG?.cancel();
         this.#timerH?.cancel();
-        this.#transition(ServerInviteState.Confirmed);
+        this.#sm.to(ServerInviteState.Confirmed);
         this.#events.onAck?.(request);
         this.#timerI = this.#env.wheel.schedule(timerIK(this.#env.timers, this.#env.reliable), () => this.#terminate());
       }
@@ -96,7 +97,7 @@ export class ServerInviteTransaction {
       // transaction (§17.2.3 matches it to the dialog), so it never arrives here in Accepted.
       return;
     }
-    if (this.#state === ServerInviteState.Proceeding || this.#state === ServerInviteState.Completed) {
+    if (this.#sm.state === ServerInviteState.Proceeding || this.#sm.state === ServerInviteState.Completed) {
       // "the most recent provisional response … MUST be passed to the transport layer for
       // retransmission"; in Completed the final response is retransmitted.
       if (this.#lastResponse) this.#env.send(this.#lastResponse);
@@ -111,7 +112,7 @@ export class ServerInviteTransaction {
 
   #scheduleG(): void {
     this.#timerG = this.#env.wheel.schedule(this.#gInterval, () => {
-      if (this.#state !== ServerInviteState.Completed || !this.#lastResponse) return;
+      if (this.#sm.state !== ServerInviteState.Completed || !this.#lastResponse) return;
       // "Timer G … fires, the response is passed to the transport layer once more for
       // retransmission, and timer G is set to fire in MIN(2*T1, T2) seconds" (doubling, capped).
       this.#env.send(this.#lastResponse);
@@ -121,14 +122,10 @@ export class ServerInviteTransaction {
   }
 
   #terminate(): void {
-    if (this.#state === ServerInviteState.Terminated) return;
+    if (this.#sm.state === ServerInviteState.Terminated) return;
     for (const t of [this.#timerG, this.#timerH, this.#timerI, this.#timerL]) t?.cancel();
-    this.#transition(ServerInviteState.Terminated);
+    this.#sm.to(ServerInviteState.Terminated);
     this.#events.onTerminated?.();
   }
 
-  #transition(next: ServerInviteState): void {
-    if (!LEGAL[this.#state].includes(next)) throw new IllegalTransition('INVITE server transaction', this.#state, next);
-    this.#state = next;
-  }
 }

@@ -1,8 +1,9 @@
 // Non-INVITE server transaction: RFC 3261 §17.2.2 (Figure 8).
 import type { SipRequest, SipResponse } from '../message/types.js';
+import { StateMachine } from './state-machine.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timerJ } from './timers.js';
-import { IllegalTransition, type ServerTransactionEvents, type TransactionEnv } from './types.js';
+import { type ServerTransactionEvents, type TransactionEnv } from './types.js';
 
 export enum ServerNonInviteState {
   Trying = 'Trying',
@@ -21,7 +22,7 @@ const LEGAL: Record<ServerNonInviteState, ServerNonInviteState[]> = {
 export class ServerNonInviteTransaction {
   readonly id: string;
   readonly request: SipRequest;
-  #state = ServerNonInviteState.Trying;
+  readonly #sm = new StateMachine<ServerNonInviteState>('non-INVITE server transaction', ServerNonInviteState.Trying, LEGAL);
   #lastResponse: SipResponse | undefined;
   #timerJ: WheelTimer | undefined;
   readonly #env: TransactionEnv;
@@ -35,29 +36,29 @@ export class ServerNonInviteTransaction {
   }
 
   get state(): ServerNonInviteState {
-    return this.#state;
+    return this.#sm.state;
   }
 
   respond(response: SipResponse): void {
-    if (this.#state === ServerNonInviteState.Completed || this.#state === ServerNonInviteState.Terminated) return;
+    if (this.#sm.state === ServerNonInviteState.Completed || this.#sm.state === ServerNonInviteState.Terminated) return;
     this.#lastResponse = response;
     this.#env.send(response);
     if (response.status < 200) {
       // "While in the 'Trying' state, if the TU passes a provisional response …, the server
       // transaction MUST enter the 'Proceeding' state."
-      if (this.#state === ServerNonInviteState.Trying) this.#transition(ServerNonInviteState.Proceeding);
+      if (this.#sm.state === ServerNonInviteState.Trying) this.#sm.to(ServerNonInviteState.Proceeding);
       return;
     }
     // A final response: "enter the 'Completed' state … Timer J … 64*T1 for unreliable
     // transports, and zero seconds for reliable transports."
-    this.#transition(ServerNonInviteState.Completed);
+    this.#sm.to(ServerNonInviteState.Completed);
     this.#timerJ = this.#env.wheel.schedule(timerJ(this.#env.timers, this.#env.reliable), () => this.#terminate());
   }
 
   /** A retransmission of the request: resend the last response (Proceeding, Completed). */
   receive(_request: SipRequest): void {
     // In Trying, "any further request retransmissions are discarded".
-    if (this.#state !== ServerNonInviteState.Trying && this.#lastResponse) this.#env.send(this.#lastResponse);
+    if (this.#sm.state !== ServerNonInviteState.Trying && this.#lastResponse) this.#env.send(this.#lastResponse);
   }
 
   transportError(): void {
@@ -65,14 +66,10 @@ export class ServerNonInviteTransaction {
   }
 
   #terminate(): void {
-    if (this.#state === ServerNonInviteState.Terminated) return;
+    if (this.#sm.state === ServerNonInviteState.Terminated) return;
     this.#timerJ?.cancel();
-    this.#transition(ServerNonInviteState.Terminated);
+    this.#sm.to(ServerNonInviteState.Terminated);
     this.#events.onTerminated?.();
   }
 
-  #transition(next: ServerNonInviteState): void {
-    if (!LEGAL[this.#state].includes(next)) throw new IllegalTransition('non-INVITE server transaction', this.#state, next);
-    this.#state = next;
-  }
 }
