@@ -16,6 +16,7 @@ import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
+import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
   readonly #node: OpenNode;
@@ -25,7 +26,10 @@ export class AdminServer {
   #identity: TlsIdentity | undefined;
   #bound: { address: string; port: number } | undefined;
 
-  constructor(node: OpenNode, log: Logger) {
+  readonly #workers: WorkerControl | undefined;
+
+  constructor(node: OpenNode, log: Logger, workers?: WorkerControl) {
+    this.#workers = workers;
     this.#node = node;
     this.#log = log.child({ component: 'admin-api' });
   }
@@ -52,6 +56,7 @@ export class AdminServer {
     registerSettingsRoutes(app, this.#node);
     registerCertificateRoutes(app, this.#node);
     registerTrustRoutes(app, this.#node);
+    registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
     await app.ready();
     this.#app = app;

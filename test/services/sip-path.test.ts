@@ -3,6 +3,7 @@
 // Call Router's decisions: who is calling, which dial plan, which mailbox, and its refusals.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { api } from '../support/api.js';
 import { runSipp, sippAvailable } from '../support/peers/sipp.js';
 import { headerOf, request, startSite, statusOf, udpExchange, type UmSite } from '../support/um-setup.js';
 
@@ -95,5 +96,47 @@ describe('SIP call path with SIPp', { skip }, () => {
     assert.ok(Number(headerOf(busy, 'Retry-After')) > 0);
     assert.equal((await held).successful, 1, 'the call in progress went on');
     await site.run(['service', 'set', '--max-calls', '100']);
+  });
+
+  it('answers 503 with Retry-After at the Call Router when no UM service takes the call', async () => {
+    // UM service in TLS-only mode: nothing takes an unsecured (TCP/UDP) call.
+    await site.run(['service', 'set', '--startup-mode', 'TLS']);
+    let r: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      r = await udpExchange({ address: ADDRESS, port: 5060 }, request('INVITE', `sip:1000@${ADDRESS}`, ADDRESS, 0));
+      if (statusOf(r).status === 503) break;
+    }
+    assert.equal(statusOf(r).status, 503, r);
+    assert.match(statusOf(r).reason, /no UM service accepts TCP\/UDP calls now/);
+    assert.ok(Number(headerOf(r, 'Retry-After')) > 0);
+    await site.run(['service', 'set', '--startup-mode', 'TCP']);
+    let back: string | undefined;
+    for (let i = 0; i < 20 && statusOf(back).status !== 200; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      back = await udpExchange({ address: ADDRESS, port: 5062 }, request('OPTIONS', `sip:${ADDRESS}:5062`, ADDRESS, 0), { timeoutMs: 300 });
+    }
+    assert.equal(statusOf(back).status, 200, 'the UM service takes UDP again');
+  });
+
+  it('recycles a UM worker on request: it drains, restarts, and calls go on meanwhile', async () => {
+    const { server, token } = site;
+    const list = async () => (await api(server.port, 'GET', '/api/workers', { token })).json() as { worker: number; alive: boolean; ports: { tcp: number }; listening: { tcp: boolean } }[];
+    // Start from a settled node: both workers up and listening for TCP/UDP calls.
+    for (let i = 0; i < 40 && !(await list()).every((w) => w.alive && w.listening.tcp); i++) await new Promise((res) => setTimeout(res, 250));
+    assert.deepEqual((await list()).map((w) => [w.worker, w.alive, w.ports.tcp]), [[1, true, 5065], [2, true, 5067]]);
+    const r = await api(server.port, 'POST', '/api/workers/1/recycle', { token });
+    assert.equal(r.status, 202, r.body);
+    // While worker 1 restarts, the UM service sends new calls to worker 2.
+    const during = await udpExchange({ address: ADDRESS, port: 5062 }, request('INVITE', `sip:1000@${ADDRESS}:5062`, ADDRESS, 0));
+    assert.equal(statusOf(during).status, 302);
+    let alive = false;
+    for (let i = 0; i < 40 && !alive; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      alive = (await list()).every((w) => w.alive);
+    }
+    assert.ok(alive, 'worker 1 is back');
+    assert.match(server.stderr(), /recycling UM worker/);
+    assert.equal((await api(server.port, 'POST', '/api/workers/9/recycle', { token })).status, 400);
   });
 });

@@ -1,40 +1,12 @@
 // The admin API of a running `openum start`: HTTPS with the IIS certificate, swapped without a
 // restart when the CLI enables another one (seen by openssl s_client), and a token on every route.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CertificateView } from '../../src/pki/certificate-view.js';
 import { cli, cliJson, freePort, initData, startServer, type RunningServer } from '../support/openum.js';
+import { api } from '../support/api.js';
 import { openssl, run, tempDir } from '../support/run.js';
-
-interface Reply {
-  status: number;
-  body: string;
-  json: () => unknown;
-}
-
-function api(port: number, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    const req = request({
-      host: '127.0.0.1', port, method, path, rejectUnauthorized: false, agent: false,
-      headers: {
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-      },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** The SHA-1 thumbprint of the certificate the server presents, as openssl s_client sees it. */
 async function servedThumbprint(port: number): Promise<string> {

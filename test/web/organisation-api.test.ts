@@ -1,42 +1,23 @@
 // /api/dialplans, /api/gateways, /api/huntgroups and /api/users of a running `openum start`: the
 // same objects and rules as the CLI, strict bodies, and the error codes' HTTP statuses.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initData, startServer, type RunningServer } from '../support/openum.js';
+import { api as call0 } from '../support/api.js';
 import { tempDir } from '../support/run.js';
-
-function api(port: number, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: () => unknown }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request({
-      host: '127.0.0.1', port, method, path, rejectUnauthorized: false, agent: false,
-      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 describe('organisation admin API', () => {
   let tmp: ReturnType<typeof tempDir>;
   let server: RunningServer;
-  let call: (method: string, path: string, body?: unknown) => ReturnType<typeof api>;
+  let call: (method: string, path: string, body?: unknown) => ReturnType<typeof call0>;
 
   before(async () => {
     tmp = tempDir();
     const data = join(tmp.path, 'data');
     const { token } = await initData(data, 'um.contoso.com');
     server = await startServer(data);
-    call = (method, path, body) => api(server.port, token, method, path, body);
+    call = (method, path, body) => call0(server.port, method, path, { token, body });
   });
   after(async () => {
     await server?.stop();

@@ -69,11 +69,11 @@ export async function startCommand(argv: string[]): Promise<void> {
   const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
-  const admin = new AdminServer(node, log);
-  const watcher = new ChangeWatcher(node.store.db, log);
-  watcher.onChange(() => admin.reload());
   const addresses = list(p, 'sip-address');
   const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')) });
+  const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) });
+  const watcher = new ChangeWatcher(node.store.db, log);
+  watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);

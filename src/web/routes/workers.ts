@@ -1,0 +1,29 @@
+// /api/workers: the UM worker processes of this node (ports, calls, state), and recycling one:
+// it takes no new calls, ends when its calls have, and starts again while the other takes calls.
+import { z } from 'zod';
+import { OpenUmError } from '../../errors.js';
+import type { WorkerSlot } from '../../services/um-service/um-service.js';
+import type { AdminApp } from '../app-type.js';
+
+export interface WorkerControl {
+  slots(): WorkerSlot[];
+  recycle(index: number): boolean;
+}
+
+const params = z.object({ index: z.coerce.number().int().min(1).max(16) });
+
+export function registerWorkerRoutes(app: AdminApp, control: WorkerControl | undefined): void {
+  const need = (): WorkerControl => {
+    if (!control) throw new OpenUmError('BAD_ARGUMENT', 'this server runs without its SIP roles (--no-sip): it has no UM workers');
+    return control;
+  };
+  // Workers are numbered from 1 for people, as in the seeds' port table (worker 1: 5065/5066).
+  app.get('/api/workers', async () => need().slots().map((s) => ({ ...s, worker: s.index + 1 })));
+  app.post('/api/workers/:index/recycle', async (req, reply) => {
+    const { index } = params.parse(req.params);
+    if (!need().recycle(index - 1)) {
+      throw new OpenUmError('BAD_ARGUMENT', `UM worker ${index} is not running; GET /api/workers shows them`);
+    }
+    return reply.code(202).send({ worker: index, recycling: true });
+  });
+}
