@@ -45,29 +45,20 @@ export async function newCertificate(ctx: PkiContext, options: NewCertificateOpt
   const cn = subject.find((a) => a.type.toUpperCase() === 'CN')?.value ?? server.fqdn;
   const friendlyName = checkFriendlyName(options.friendlyName ?? cn);
 
-  if (options.request) {
-    const { request, privateKey } = await createRequest({ subject, domains, keySize });
-    const info = describeRequest(request);
-    await mutate(ctx.db, ctx.actor, { action: 'certificate.request', target: info.thumbprint }, async (trx) => {
-      await insertRecord(trx, ctx.server, {
-        thumbprint: info.thumbprint, kind: 'request', der: request, chain: [],
-        sealedKey: ctx.vault.seal(privateKey), exportable: options.exportable ?? false,
-        friendlyName, origin: 'request',
-      });
-      return { result: undefined, details: { subject: info.subject, domains: info.domains, keySize } };
-    });
-    return { view: await getCertificate(ctx, info.thumbprint), request };
-  }
-
-  const { certificate, privateKey } = await createSelfSigned({ subject, domains, keySize, now: ctx.now?.() });
-  const info = describeCertificate(certificate);
-  await mutate(ctx.db, ctx.actor, { action: 'certificate.new', target: info.thumbprint }, async (trx) => {
+  // A request keeps its key for the certificate the CA will issue; a self-signed one is final.
+  const made = options.request
+    ? await createRequest({ subject, domains, keySize }).then(({ request, privateKey }) => ({ der: request, privateKey, info: describeRequest(request), kind: 'request' as const }))
+    : await createSelfSigned({ subject, domains, keySize, now: ctx.now?.() }).then(({ certificate, privateKey }) => ({ der: certificate, privateKey, info: describeCertificate(certificate), kind: 'certificate' as const }));
+  const { info } = made;
+  await mutate(ctx.db, ctx.actor, { action: options.request ? 'certificate.request' : 'certificate.new', target: info.thumbprint }, async (trx) => {
     await insertRecord(trx, ctx.server, {
-      thumbprint: info.thumbprint, kind: 'certificate', der: certificate, chain: [],
-      sealedKey: ctx.vault.seal(privateKey), exportable: options.exportable ?? false,
-      friendlyName, origin: 'self-signed',
+      thumbprint: info.thumbprint, kind: made.kind, der: made.der, chain: [],
+      sealedKey: ctx.vault.seal(made.privateKey), exportable: options.exportable ?? false,
+      friendlyName, origin: options.request ? 'request' : 'self-signed',
     });
-    return { result: undefined, details: { subject: info.subject, domains: info.domains, keySize, notAfter: info.notAfter.toISOString() } };
+    const notAfter = 'notAfter' in info ? { notAfter: info.notAfter.toISOString() } : {};
+    return { result: undefined, details: { subject: info.subject, domains: info.domains, keySize, ...notAfter } };
   });
-  return { view: await getCertificate(ctx, info.thumbprint) };
+  const view = await getCertificate(ctx, info.thumbprint);
+  return made.kind === 'request' ? { view, request: made.der } : { view };
 }

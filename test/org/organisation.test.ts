@@ -19,7 +19,7 @@ import { readAudit } from '../../src/store/audit.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { readRevision } from '../../src/store/revision.js';
 import type { Database } from '../../src/store/schema.js';
-import { freshSchema, postgresBaseUrl, type PgTarget } from '../support/postgres.js';
+import { storeEngines, type PgTarget } from '../support/postgres.js';
 import { tempDir } from '../support/run.js';
 
 describe('organisation addresses', () => {
@@ -35,16 +35,7 @@ describe('organisation addresses', () => {
   });
 });
 
-const pgBase = await postgresBaseUrl();
-
-const engines: { name: string; skip: string | false; url: () => Promise<PgTarget | undefined> }[] = [
-  { name: 'sqlite', skip: false, url: async () => undefined },
-  {
-    name: 'postgres',
-    skip: pgBase ? false : 'no PostgreSQL on 127.0.0.1:5432 (set OPENUM_TEST_PG_URL, or run in CI where it is required)',
-    url: async () => (pgBase ? freshSchema(pgBase) : undefined),
-  },
-];
+const engines = await storeEngines();
 
 for (const engine of engines) {
   describe(`organisation on ${engine.name}`, { skip: engine.skip }, () => {
@@ -56,7 +47,7 @@ for (const engine of engines) {
 
     before(async () => {
       tmp = tempDir();
-      pgTarget = await engine.url();
+      pgTarget = await engine.target();
       store = await openStore({ dataDir: tmp.path, databaseUrl: pgTarget?.url });
       db = store.db;
     });

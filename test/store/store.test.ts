@@ -21,19 +21,10 @@ import { readAudit } from '../../src/store/audit.js';
 import { openStore } from '../../src/store/database.js';
 import { readRevision } from '../../src/store/revision.js';
 import { makeCa } from '../support/ca.js';
-import { freshSchema, postgresBaseUrl, type PgTarget } from '../support/postgres.js';
+import { storeEngines, type PgTarget } from '../support/postgres.js';
 import { tempDir } from '../support/run.js';
 
-const pgBase = await postgresBaseUrl();
-
-const engines: { name: string; skip: string | false; url: () => Promise<PgTarget | undefined> }[] = [
-  { name: 'sqlite', skip: false, url: async () => undefined },
-  {
-    name: 'postgres',
-    skip: pgBase ? false : 'no PostgreSQL on 127.0.0.1:5432 (set OPENUM_TEST_PG_URL, or run in CI where it is required)',
-    url: async () => (pgBase ? freshSchema(pgBase) : undefined),
-  },
-];
+const engines = await storeEngines();
 
 for (const engine of engines) {
   describe(`store on ${engine.name}`, { skip: engine.skip }, () => {
@@ -44,7 +35,7 @@ for (const engine of engines) {
 
     before(async () => {
       tmp = tempDir();
-      pgTarget = await engine.url();
+      pgTarget = await engine.target();
       node = await openNode({ dataDir: tmp.path, databaseUrl: pgTarget?.url, actor });
       await initialiseNode(node, { name: 'um1', fqdn: 'um1.contoso.com' });
     });

@@ -50,3 +50,24 @@ export async function freshSchema(base: string): Promise<PgTarget> {
     },
   };
 }
+
+export interface StoreEngine {
+  name: 'sqlite' | 'postgres';
+  /** Why the engine is skipped here, or false. */
+  skip: string | false;
+  /** A fresh PostgreSQL schema for one suite (undefined for SQLite: the data dir holds it). */
+  target(): Promise<PgTarget | undefined>;
+}
+
+/** The two store engines for a test matrix: SQLite always, PostgreSQL when it answers or is required. */
+export async function storeEngines(): Promise<StoreEngine[]> {
+  const base = await postgresBaseUrl();
+  return [
+    { name: 'sqlite', skip: false, target: async () => undefined },
+    {
+      name: 'postgres',
+      skip: base ? false : 'no PostgreSQL on 127.0.0.1:5432 (set OPENUM_TEST_PG_URL, or run in CI where it is required)',
+      target: async () => (base ? freshSchema(base) : undefined),
+    },
+  ];
+}
