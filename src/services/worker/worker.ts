@@ -108,6 +108,11 @@ export class Worker implements TransactionUser {
 
     const local = context.local.address === '0.0.0.0' || context.local.address === '::' ? '127.0.0.1' : context.local.address;
     const media = await this.#allocator().allocate(local);
+    // A CANCEL may have answered the INVITE (487) while the ports were being found (§9.2).
+    if (tx.state !== ServerInviteState.Proceeding) {
+      media.release();
+      return;
+    }
     const answer = answerOffer(request.body.toString('utf8'), { address: local, port: media.port, sessionId: String(Date.now()) }, { requireSrtp: policy.requireSrtp });
     if (!answer.ok) {
       media.release();
