@@ -10,7 +10,7 @@ import { getHeader } from '../../sip/message/headers.js';
 import { parseNameAddr } from '../../sip/message/name-addr.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
-import type { ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
+import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
 import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { toTagFor } from '../call-router/call-router.js';
 import { answerCommon } from '../sip/common-requests.js';
