@@ -1,0 +1,295 @@
+// One RTP session (RFC 3550) over the socket pair a PortAllocator handed out: symmetric RTP with
+// latching (source-latch.ts), validation of every datagram, RTCP reports every ~5 s, BYE on close.
+// The session owns the sockets: close() sends BYE and then calls release(), which closes them
+// (ownership tree, ../shared/STYLE.md). Nothing on the receive path throws into the event loop:
+// bad datagrams are dropped and counted in stats().
+//
+// SRTP plugs in through `transform` (see transform.ts for the contract).
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { Listeners, type Unsubscribe } from './listeners.js';
+import { trackPacket, type ReceiveStats } from './receive-stats.js';
+import { RtcpCompound, isRtcp } from './rtcp-packet.js';
+import { RtcpState } from './rtcp-reporter.js';
+import { RtpPacket, peekRtp } from './rtp-packet.js';
+import { RtpSender, type RtpSendOptions } from './rtp-sender.js';
+import { SourceLatch, rtcpDestination, type TransportAddress } from './source-latch.js';
+import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
+import type { RtpTransform } from './transform.js';
+
+export type { RtpSessionOptions, RtpSessionStats, RtpSocketPair } from './rtp-session-options.js';
+
+export class RtpSession {
+  readonly localPort: number;
+  readonly clockRate: number;
+  readonly cname: string;
+  /** Resolves once close() has sent BYE and the ports are released. */
+  readonly closed: Promise<void>;
+
+  readonly #ports: RtpSocketPair;
+  readonly #rtcpMux: boolean;
+  readonly #transform: RtpTransform;
+  readonly #maxPacketSize: number;
+  readonly #rtcpIntervalMs: number;
+  readonly #now: () => number;
+  readonly #wall: () => number;
+  readonly #sender: RtpSender;
+  readonly #rtpLatch: SourceLatch;
+  readonly #rtcpLatch: SourceLatch;
+  readonly #counts: Record<SessionCounter, number> = zeroCounters();
+  readonly #packetListeners: Listeners<[RtpPacket]>;
+  readonly #rtcpListeners: Listeners<[RtcpCompound]>;
+  readonly #byeListeners: Listeners<[string | undefined]>;
+  #source: ReceiveStats | undefined;
+  readonly #rtcp: RtcpState;
+  #timer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #released = false;
+  #resolveClosed!: () => void;
+
+  constructor(opts: RtpSessionOptions) {
+    const options = withDefaults(opts);
+    this.#ports = options.ports;
+    this.localPort = options.ports.port;
+    this.clockRate = options.clockRate;
+    this.cname = options.cname;
+    this.#rtcpMux = options.rtcpMux;
+    this.#transform = options.transform;
+    this.#maxPacketSize = options.maxPacketSize;
+    this.#rtcpIntervalMs = options.rtcpIntervalMs;
+    this.#now = options.now;
+    this.#wall = options.wallClock;
+    this.#sender = new RtpSender(this.clockRate, options.initial);
+    this.#rtcp = new RtcpState(this.#sender, this.cname, this.clockRate);
+    const { address, port } = options.remote;
+    this.#rtpLatch = new SourceLatch({ address, port });
+    this.#rtcpLatch = new SourceLatch({ address, port: this.#rtcpMux ? port : options.remote.rtcpPort ?? port + 1 });
+    const countError = (): void => void this.#counts.listenerErrors++;
+    this.#packetListeners = new Listeners(countError);
+    this.#rtcpListeners = new Listeners(countError);
+    this.#byeListeners = new Listeners(countError);
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+    const { rtp, rtcp } = options.ports;
+    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtpDatagram(msg, rinfo)));
+    rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtcpDatagram(msg, rinfo, this.#rtcpLatch)));
+    rtp.on('error', () => void this.#counts.socketErrors++);
+    rtcp.on('error', () => void this.#counts.socketErrors++);
+    this.#schedule(0.5); // §6.2: the first report after half an interval
+  }
+
+  onPacket(handler: (packet: RtpPacket) => void): Unsubscribe {
+    return this.#packetListeners.add(handler);
+  }
+
+  onRtcp(handler: (compound: RtcpCompound) => void): Unsubscribe {
+    return this.#rtcpListeners.add(handler);
+  }
+
+  onBye(handler: (reason: string | undefined) => void): Unsubscribe {
+    return this.#byeListeners.add(handler);
+  }
+
+  get ssrc(): number {
+    return this.#sender.ssrc;
+  }
+
+  /**
+   * Sends one RTP packet to the latched source (or the SDP address before latching). Returns false
+   * when the session is closing or there is nowhere to send yet (the timestamp still advances).
+   * Throws MediaPacketError('invalid field') for a payload type or step out of range.
+   */
+  send(payload: Buffer, opts: RtpSendOptions): boolean {
+    if (this.#closing) return false;
+    const to = this.#rtpLatch.destination();
+    if (!to) {
+      this.#sender.skip(opts.timestampStep);
+      this.#counts.notSent++;
+      return false;
+    }
+    const packet = this.#sender.next(payload, opts, this.#now());
+    let wire: Buffer;
+    try {
+      wire = this.#transform.protect(packet.serialize());
+    } catch {
+      this.#counts.sendErrors++;
+      return false;
+    }
+    this.#counts.packetsOut++;
+    this.#counts.bytesOut += payload.length;
+    this.#sendTo(this.#ports.rtp, wire, to);
+    return true;
+  }
+
+  /** Sends an RTCP report now (the timer does this every ~rtcpIntervalMs). */
+  sendReport(): void {
+    if (this.#closing) return;
+    this.#sendRtcp(undefined);
+  }
+
+  stats(): RtpSessionStats {
+    const s = this.#source;
+    return {
+      ...this.#counts,
+      localSsrc: this.#sender.ssrc,
+      remoteSsrc: s?.ssrc,
+      expected: s?.expected ?? 0,
+      lost: s?.lost ?? 0,
+      highestSequence: s?.extendedMax ?? 0,
+      jitterMs: s?.jitterMs ?? 0,
+      latched: this.#rtpLatch.latched,
+      peer: this.#rtcp.peer,
+      peerSender: this.#rtcp.peerSender,
+      byeReceived: this.#rtcp.byeReceived,
+    };
+  }
+
+  /**
+   * Ends the session: stops reports, sends RTCP BYE (§6.6) and releases the ports once the BYE has
+   * left (a dgram socket closed right after send() drops the datagram). Idempotent; `closed`
+   * resolves when the ports are free.
+   */
+  close(reason?: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    for (const l of [this.#packetListeners, this.#rtcpListeners, this.#byeListeners]) l.clear();
+    const sent = this.#sendRtcp({ ...(reason !== undefined ? { reason } : {}) }, () => this.#release());
+    if (!sent) this.#release();
+    else setTimeout(() => this.#release(), 250).unref(); // in case the send callback never comes
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    try {
+      this.#ports.release();
+    } catch {
+      this.#counts.socketErrors++;
+    }
+    this.#resolveClosed();
+  }
+
+  /** False (counted) when closing or the datagram is larger than maxPacketSize. */
+  #sizeOk(msg: Buffer): boolean {
+    if (this.#closing) return false;
+    if (msg.length <= this.#maxPacketSize) return true;
+    this.#counts.droppedOversized++;
+    this.#counts.droppedInvalid++;
+    return false;
+  }
+
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.#counts.droppedInvalid++; // a bug in our own code: drop the datagram, keep the session
+    }
+  }
+
+  #onRtpDatagram(msg: Buffer, from: RemoteInfo): void {
+    if (!this.#sizeOk(msg)) return;
+    if (this.#rtcpMux && isRtcp(msg)) return this.#onRtcpDatagram(msg, from, this.#rtpLatch);
+    if (!this.#rtpLatch.admits(from)) {
+      this.#counts.droppedWrongSource++;
+      return;
+    }
+    if (!peekRtp(msg)) {
+      this.#counts.droppedInvalid++;
+      return;
+    }
+    const plain = this.#unprotect(msg, false);
+    if (!plain) return;
+    let packet: RtpPacket;
+    try {
+      packet = RtpPacket.deSerialize(plain);
+    } catch {
+      this.#counts.droppedInvalid++;
+      return;
+    }
+    this.#rtpLatch.latch(from);
+    const tracked = trackPacket(this.#source, packet, this.clockRate, this.#now());
+    this.#source = tracked.source;
+    if (!tracked.accepted) {
+      this.#counts.droppedSeqJump++;
+      return;
+    }
+    this.#counts.packetsIn++;
+    this.#counts.bytesIn += packet.payload.length;
+    this.#packetListeners.emit(packet);
+  }
+
+  #onRtcpDatagram(msg: Buffer, from: RemoteInfo, latch: SourceLatch): void {
+    if (!this.#sizeOk(msg)) return;
+    // RTCP must come from the latched RTCP source; before that, from the RTP source's address.
+    const rtp = this.#rtpLatch.latched;
+    if (!latch.admits(from) || (!latch.latched && rtp && rtp.address !== from.address)) {
+      this.#counts.droppedWrongSource++;
+      return;
+    }
+    const plain = this.#unprotect(msg, true);
+    if (!plain) return;
+    let compound: RtcpCompound;
+    try {
+      compound = RtcpCompound.deSerialize(plain);
+    } catch {
+      this.#counts.droppedInvalid++;
+      return;
+    }
+    latch.latch(from);
+    this.#counts.rtcpIn++;
+    const got = this.#rtcp.absorb(compound, this.#now(), this.#wall());
+    this.#rtcpListeners.emit(compound);
+    if (got.bye) this.#byeListeners.emit(got.bye.reason);
+  }
+
+  #unprotect(msg: Buffer, rtcp: boolean): Buffer | undefined {
+    let plain: Buffer | undefined;
+    try {
+      plain = rtcp ? this.#transform.unprotectRtcp(msg) : this.#transform.unprotect(msg);
+    } catch {
+      plain = undefined; // never fail open
+    }
+    if (!plain) this.#counts.droppedAuth++;
+    return plain;
+  }
+
+  /** Builds and sends one compound report (+ BYE); false if there was nowhere to send it. */
+  #sendRtcp(bye: { reason?: string } | undefined, done?: () => void): boolean {
+    const to = this.#rtcpMux ? this.#rtpLatch.destination() : rtcpDestination(this.#rtpLatch, this.#rtcpLatch);
+    if (!to) return false;
+    let wire: Buffer;
+    try {
+      const compound = this.#rtcp.build(this.#source, this.#now(), this.#wall(), bye);
+      wire = this.#transform.protectRtcp(compound.serialize());
+    } catch {
+      this.#counts.sendErrors++;
+      return false;
+    }
+    this.#counts.rtcpOut++;
+    return this.#sendTo(this.#rtcpMux ? this.#ports.rtp : this.#ports.rtcp, wire, to, done);
+  }
+
+  #sendTo(socket: Socket, wire: Buffer, to: TransportAddress, done?: () => void): boolean {
+    try {
+      socket.send(wire, to.port, to.address, (error) => {
+        if (error) this.#counts.sendErrors++;
+        done?.();
+      });
+      return true;
+    } catch {
+      this.#counts.sendErrors++; // socket already closed, bad address
+      return false;
+    }
+  }
+
+  #schedule(factor: number): void {
+    if (this.#rtcpIntervalMs <= 0 || this.#closing) return;
+    // §6.3.1: randomise to 0.5..1.5 of the interval so sessions do not synchronise.
+    const delay = this.#rtcpIntervalMs * factor * (0.5 + Math.random());
+    this.#timer = setTimeout(() => {
+      this.#guard(() => this.sendReport());
+      this.#schedule(1);
+    }, delay);
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,52 @@
+// Shared fixtures for the SRTP tests: RTP/RTCP packet builders and fixed keys.
+import { randomBytes } from 'node:crypto';
+
+export const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+/** RFC 3711 Appendix B.3 master key || master salt (also libsrtp's srtp_driver test key). */
+export const RFC_MASTER = hex('E1F97A0D3E018BE0D64FA32C06DE4139' + '0EC675AD498AFEEBB6960B3AABE6');
+
+export const KEY_A = randomBytes(30);
+export const KEY_B = randomBytes(30);
+
+export interface RtpOptions {
+  ssrc?: number;
+  payload?: Buffer;
+  payloadLength?: number;
+  csrcs?: number[];
+  extensionWords?: number;
+  marker?: boolean;
+}
+
+/** An RTP v2 packet (RFC 3550 §5.1), payload type 0, 160-byte G.711 payload by default. */
+export function rtp(seq: number, o: RtpOptions = {}): Buffer {
+  const csrcs = o.csrcs ?? [];
+  const ext = o.extensionWords;
+  const payload = o.payload ?? Buffer.alloc(o.payloadLength ?? 160, seq & 0xff);
+  const headerLength = 12 + 4 * csrcs.length + (ext === undefined ? 0 : 4 + 4 * ext);
+  const b = Buffer.alloc(headerLength + payload.length);
+  b[0] = 0x80 | (ext === undefined ? 0 : 0x10) | csrcs.length;
+  b[1] = o.marker ? 0x80 : 0;
+  b.writeUInt16BE(seq & 0xffff, 2);
+  b.writeUInt32BE((seq * 160) >>> 0, 4);
+  b.writeUInt32BE(o.ssrc ?? 0x11223344, 8);
+  csrcs.forEach((c, i) => b.writeUInt32BE(c, 12 + 4 * i));
+  if (ext !== undefined) {
+    const at = 12 + 4 * csrcs.length;
+    b.writeUInt16BE(0xbede, at);
+    b.writeUInt16BE(ext, at + 2);
+    b.fill(0x5a, at + 4, at + 4 + 4 * ext);
+  }
+  payload.copy(b, headerLength);
+  return b;
+}
+
+/** An RTCP receiver report (RFC 3550 §6.4.2) with one report block, plus optional padding bytes. */
+export function rtcp(ssrc = 0x11223344, extra = 0): Buffer {
+  const b = Buffer.alloc(32 + extra, 0xcd);
+  b[0] = 0x81;
+  b[1] = 201;
+  b.writeUInt16BE((b.length >> 2) - 1, 2);
+  b.writeUInt32BE(ssrc, 4);
+  return b;
+}
