@@ -46,8 +46,25 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ports: async () => (await import('./commands/ports.js')).portsCommand,
 };
 
+/** `openum --data DIR certificate list` means `openum certificate list --data DIR`. */
+function globalOptionsLast(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length && /^--(data|json)(=|$)/.test(argv[i] ?? '')) {
+    const a = argv[i] ?? '';
+    lead.push(a);
+    if (a === '--data') {
+      if (argv[i + 1] === undefined) throw new OpenUmError('BAD_ARGUMENT', '--data needs a directory: openum --data DIR <command>');
+      lead.push(argv[++i] ?? '');
+    }
+    i++;
+  }
+  return [...argv.slice(i), ...lead];
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = globalOptionsLast(argv);
+
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(HELP);
     if (command === undefined) process.exitCode = 2;

@@ -11,6 +11,12 @@ export function printTable(headers: string[], rows: string[][]): void {
 
 export function printFields(fields: [string, unknown][]): void {
   const width = Math.max(...fields.map(([k]) => k.length));
-  const show = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : v === null || v === undefined ? '' : String(v));
+  const show = (v: unknown): string => {
+    if (Array.isArray(v)) return v.join(', ');
+    if (v === null || v === undefined) return '';
+    // A small record such as an RTP range { min, max } reads as "min=1024, max=65535".
+    if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(', ');
+    return String(v);
+  };
   process.stdout.write(fields.map(([k, v]) => `${(k + ':').padEnd(width + 1)} ${show(v)}`).join('\n') + '\n');
 }

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PortRow } from '../../src/org/port-table.js';
-import { cli, cliJson, initData } from '../support/openum.js';
-import { tempDir } from '../support/run.js';
+import { CLI, cli, cliJson, initData } from '../support/openum.js';
+import { run, tempDir } from '../support/run.js';
 
 describe('openum ports', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -55,5 +55,14 @@ describe('openum ports', () => {
     const bad = await cli(['ports', '--firewall', 'iptables'], { data });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^error: --firewall takes nftables or ufw/);
+  });
+
+  it('takes --data and --json before the command too, and asks for a directory after a bare --data', async () => {
+    const r = await run(process.execPath, [CLI, '--data', data, '--json', 'ports']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok((JSON.parse(r.stdout) as PortRow[]).length > 10);
+    const bare = await run(process.execPath, [CLI, '--data']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^error: --data needs a directory/);
   });
 });
