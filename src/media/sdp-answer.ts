@@ -1,7 +1,11 @@
 // SDP offer/answer for an audio call (RFC 3264 §6): pick G.711 µ-law or A-law from the offer (in
 // the offer's order of preference), keep telephone-event (RFC 4733) when offered, answer on our
-// RTP port. No common codec → the caller answers 488.
+// RTP port. An RTP/SAVP offer is answered with SDES (RFC 4568 §6.1): the first acceptable
+// a=crypto line, answered with exactly one line of the same tag and suite and our own key.
+// No common codec or crypto suite → the caller answers 488.
 import sdpTransform from 'sdp-transform';
+import { chooseCrypto, cryptoLines, generateCrypto } from './srtp/sdes.js';
+import type { SrtpSuite } from './srtp/suites.js';
 
 export interface AnswerResult {
   ok: true;
@@ -11,6 +15,8 @@ export interface AnswerResult {
   telephoneEvent?: number;
   remote: { address: string; port: number };
   secure: boolean;
+  /** With RTP/SAVP: the suite and the two master keys (ours protects, theirs unprotects). */
+  srtp?: { suite: SrtpSuite; localKey: Buffer; remoteKey: Buffer };
 }
 
 export interface AnswerRefusal {
@@ -31,7 +37,16 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
   if (!audio) return { ok: false, reason: 'the SDP offer has no audio stream' };
   const secure = /SAVP/.test(audio.protocol);
   if (options.requireSrtp && !secure) return { ok: false, reason: 'the dial plan is Secured and requires SRTP (RTP/SAVP)' };
-  if (secure) return { ok: false, reason: 'SRTP (RTP/SAVP) is not supported by this server yet' };
+  let srtp: AnswerResult['srtp'];
+  let cryptoAnswer: { id: number; suite: string; config: string } | undefined;
+  if (secure) {
+    const index = (parsed.media ?? []).indexOf(audio);
+    const chosen = chooseCrypto(cryptoLines(offer)[index] ?? []);
+    if (!chosen) return { ok: false, reason: 'no a=crypto line offers a supported SRTP suite (AES_CM_128_HMAC_SHA1_80 or _32)' };
+    const mine = generateCrypto(chosen.tag, chosen.suite);
+    srtp = { suite: chosen.suite, localKey: mine.key, remoteKey: chosen.remoteKey };
+    cryptoAnswer = mine.attribute;
+  }
   const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, r.codec.toLowerCase()]));
   // Static payload types 0 and 8 need no rtpmap (RFC 3551).
   rtpmap.set(0, rtpmap.get(0) ?? 'pcmu');
@@ -58,7 +73,8 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
       fmtp: te !== undefined ? [{ payload: te, config: '0-15' }] : [],
       ptime: 20,
       direction: 'sendrecv',
+      ...(cryptoAnswer ? { crypto: [cryptoAnswer] } : {}),
     }],
   };
-  return { ok: true, sdp: sdpTransform.write(answer), codec, payloadType: pt, telephoneEvent: te, remote: { address: remoteAddr, port: audio.port }, secure };
+  return { ok: true, sdp: sdpTransform.write(answer), codec, payloadType: pt, telephoneEvent: te, remote: { address: remoteAddr, port: audio.port }, secure, srtp };
 }
