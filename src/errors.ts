@@ -69,3 +69,17 @@ export class OpenUmError extends Error {
 export function isOpenUmError(e: unknown): e is OpenUmError {
   return e instanceof OpenUmError;
 }
+
+/**
+ * The shape of a component's own typed error (SIP transport, media codecs, SRTP): a code from the
+ * component's list, kept beside it; the layer above maps it to an OpenUmError, a SIP status or a
+ * dropped packet, so these codes never reach an operator as such.
+ */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
+  constructor(name: string, code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+    this.code = code;
+  }
+}

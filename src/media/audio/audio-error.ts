@@ -1,5 +1,6 @@
 // Typed errors of the audio modules (media/ may import no other layer, so the codes live here;
 // a caller in services/ maps them onto src/errors.ts: BAD_ARGUMENT, FILE_NOT_FOUND, INTERNAL).
+import { CodedError } from '../../errors.js';
 
 export const AUDIO_ERROR_CODES = {
   BAD_ARGUMENT: 'A codec, sample rate, frame size, language or prompt name is not allowed.',
@@ -10,11 +11,8 @@ export const AUDIO_ERROR_CODES = {
 
 export type AudioErrorCode = keyof typeof AUDIO_ERROR_CODES;
 
-export class AudioError extends Error {
-  readonly code: AudioErrorCode;
+export class AudioError extends CodedError<AudioErrorCode> {
   constructor(code: AudioErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AudioError';
-    this.code = code;
+    super('AudioError', code, message, options);
   }
 }

@@ -1,7 +1,7 @@
-// Typed errors of the DTMF codec and sender. The codes are local to media/ because media/ may
-// import no other layer; they map onto src/errors.ts BAD_ARGUMENT (sender input) or a dropped
-// packet (receiver input: a malformed payload from the network is counted, never thrown out of
-// the receiver).
+// Typed errors of the DTMF codec and sender, with codes of their own (CodedError): they map onto
+// src/errors.ts BAD_ARGUMENT (sender input) or a dropped packet (receiver input: a malformed
+// payload from the network is counted, never thrown out of the receiver).
+import { CodedError } from '../../errors.js';
 
 export const DTMF_ERROR_CODES = {
   TRUNCATED_EVENT: 'A telephone-event payload is shorter than the 4 bytes of RFC 4733 §2.3.',
@@ -12,11 +12,8 @@ export const DTMF_ERROR_CODES = {
 
 export type DtmfErrorCode = keyof typeof DTMF_ERROR_CODES;
 
-export class DtmfError extends Error {
-  readonly code: DtmfErrorCode;
+export class DtmfError extends CodedError<DtmfErrorCode> {
   constructor(code: DtmfErrorCode, message: string) {
-    super(message);
-    this.name = 'DtmfError';
-    this.code = code;
+    super('DtmfError', code, message);
   }
 }

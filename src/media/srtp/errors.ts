@@ -1,6 +1,7 @@
 // Typed errors of the SRTP layer. They are thrown only at set-up time (bad key material, a suite
 // we do not implement) or when our own RTP layer hands protect() something it must not send: the
 // receive path (unprotect/unprotectRtcp) never throws, it drops and counts (see srtp-session.ts).
+import { CodedError } from '../../errors.js';
 
 export type SrtpErrorCode =
   | 'BAD_KEY' // master key||salt is not 30 bytes, or the base64 does not decode to that
@@ -10,11 +11,8 @@ export type SrtpErrorCode =
   | 'BAD_INDEX' // protect() got a sequence number from before the first packet sent (index < 0)
   | 'KEY_EXHAUSTED'; // the packet index would repeat: 2^48 SRTP / 2^31 SRTCP packets (RFC 3711 §9.2)
 
-export class SrtpError extends Error {
-  readonly code: SrtpErrorCode;
+export class SrtpError extends CodedError<SrtpErrorCode> {
   constructor(code: SrtpErrorCode, message: string) {
-    super(message);
-    this.name = 'SrtpError';
-    this.code = code;
+    super('SrtpError', code, message);
   }
 }

@@ -1,6 +1,7 @@
 // Typed errors of the transport layer. The codes are local to sip/transport (the layer may not
 // import the application registry in src/errors.ts for codes it does not define); the layer above
 // maps them: a failed send to a next hop is a 503 (RFC 3261 §18.4, §8.1.3.1).
+import { CodedError } from '../../errors.js';
 
 export type TransportErrorCode =
   /** listen(): the address/port is taken, not local, or not allowed. */
@@ -16,12 +17,9 @@ export type TransportErrorCode =
   /** The layer is closed. */
   | 'CLOSED';
 
-export class TransportError extends Error {
-  readonly code: TransportErrorCode;
+export class TransportError extends CodedError<TransportErrorCode> {
   constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TransportError';
-    this.code = code;
+    super('TransportError', code, message, options);
   }
 }
 
