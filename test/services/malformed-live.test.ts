@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixture } from '../support/peers/proc.js';
+import { rng } from '../support/random.js';
 import { request, startSite, statusOf, udpExchange, type UmSite } from '../support/um-setup.js';
 
 const ADDRESS = '127.0.0.63';
@@ -93,8 +94,8 @@ describe('malformed SIP against the running Call Router', () => {
   });
 
   it('survives a burst of random bytes on UDP and TCP', async () => {
-    let seed = 42;
-    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+    const next = rng(42);
+    const rnd = () => Math.floor(next() * 2 ** 31);
     const s = createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, PEER, () => r()));
     for (let i = 0; i < 500; i++) {

@@ -3,16 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../support/random.js';
 
 /** A sine of `amplitude` (0-1 of full scale), `ms` long, at 8 kHz unless told. */
 export function sine(hz: number, ms: number, amplitude = 0.5, sampleRate = 8000, phase0 = 0): Int16Array {

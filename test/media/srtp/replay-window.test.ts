@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateIndex, ReplayWindow } from '../../../src/media/srtp/replay-window.js';
+import { rng } from '../../support/random.js';
 
 describe('estimateIndex (RFC 3711 §3.3.1)', () => {
   it('follows the RFC cases', () => {
@@ -20,8 +21,7 @@ describe('ReplayWindow', () => {
     const w = new ReplayWindow(64);
     const seen = new Set<number>();
     let top = -1;
-    let state = 12345;
-    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = rng(12345);
     for (let step = 0; step < 20_000; step++) {
       const i = Math.max(0, top + Math.floor(rand() * 100) - 80);
       const expected = i > top ? 'new' : top - i >= 64 ? 'too-old' : seen.has(i) ? 'replay' : 'new';

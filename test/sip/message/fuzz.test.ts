@@ -11,21 +11,10 @@ import { parseMessage } from '../../../src/sip/message/parse.js';
 import { serializeMessage } from '../../../src/sip/message/serialize.js';
 import { CANONICAL } from './samples.js';
 import type { SipMessage } from '../../../src/sip/message/types.js';
+import { rng } from '../../support/random.js';
 
 const ITERATIONS = 20_000;
 const SEED = 0x5eed_2013;
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [':', ';', ',', '"', '<', '>', '\\', '\r\n', '\r\n ', '%', '[', ']', '@', '=', ' ', '\0', '\n'].map((s) => Buffer.from(s));
 
