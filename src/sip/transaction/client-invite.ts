@@ -2,7 +2,7 @@
 // after a 2xx the transaction stays for Timer M = 64*T1 so that 2xx retransmissions and forked
 // 2xx responses reach the TU instead of being treated as stray).
 import type { HeaderField, SipRequest, SipResponse } from '../message/types.js';
-import { StateMachine } from './state-machine.js';
+import { Transaction } from './transaction-base.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerD } from './timers.js';
 import { type ClientTransactionEvents, type TransactionEnv } from './types.js';
@@ -23,77 +23,63 @@ const LEGAL: Record<ClientInviteState, ClientInviteState[]> = {
   [ClientInviteState.Terminated]: [],
 };
 
-export class ClientInviteTransaction {
-  readonly id: string;
-  readonly request: SipRequest;
-  readonly #sm = new StateMachine<ClientInviteState>('INVITE client transaction', ClientInviteState.Calling, LEGAL);
+export class ClientInviteTransaction extends Transaction<ClientInviteState, ClientTransactionEvents> {
   #timerA: WheelTimer | undefined;
   #timerB: WheelTimer | undefined;
-  #timerD: WheelTimer | undefined;
-  #timerM: WheelTimer | undefined;
   #aInterval: number;
   #ack: SipRequest | undefined;
-  readonly #env: TransactionEnv;
-  readonly #events: ClientTransactionEvents;
 
   constructor(id: string, request: SipRequest, env: TransactionEnv, events: ClientTransactionEvents = {}) {
-    this.id = id;
-    this.request = request;
-    this.#env = env;
-    this.#events = events;
+    super('INVITE client transaction', { initial: ClientInviteState.Calling, terminated: ClientInviteState.Terminated, legal: LEGAL }, id, request, env, events);
     this.#aInterval = env.timers.T1;
   }
 
-  get state(): ClientInviteState {
-    return this.#sm.state;
-  }
-
   start(): void {
-    this.#env.send(this.request);
+    this.env.send(this.request);
     // "If an unreliable transport is being used, the client transaction MUST start timer A with a
     // value of T1 … For any transport, the client transaction MUST start timer B with 64*T1."
-    if (!this.#env.reliable) this.#scheduleA();
-    this.#timerB = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
-      if (this.#sm.state !== ClientInviteState.Calling) return;
-      this.#events.onTimeout?.();
-      this.#terminate();
+    if (!this.env.reliable) this.#scheduleA();
+    this.#timerB = this.timer(timeout64(this.env.timers), () => {
+      if (this.sm.state !== ClientInviteState.Calling) return;
+      this.events.onTimeout?.();
+      this.terminate();
     });
   }
 
   receive(response: SipResponse): void {
     const s = response.status;
-    switch (this.#sm.state) {
+    switch (this.sm.state) {
       case ClientInviteState.Calling:
       case ClientInviteState.Proceeding:
         if (s < 200) {
           this.#timerA?.cancel();
-          if (this.#sm.state === ClientInviteState.Calling) this.#sm.to(ClientInviteState.Proceeding);
-          this.#events.onProvisional?.(response);
+          if (this.sm.state === ClientInviteState.Calling) this.sm.to(ClientInviteState.Proceeding);
+          this.events.onProvisional?.(response);
         } else if (s < 300) {
           this.#timerA?.cancel();
           this.#timerB?.cancel();
-          this.#sm.to(ClientInviteState.Accepted);
-          this.#events.onFinal?.(response);
-          this.#timerM = this.#env.wheel.schedule(timeout64(this.#env.timers), () => this.#terminate());
+          this.sm.to(ClientInviteState.Accepted);
+          this.events.onFinal?.(response);
+          this.timer(timeout64(this.env.timers), () => this.terminate());
         } else {
           // "the client transaction MUST transition to the 'Completed' state … MUST generate an
           // ACK request … Timer D … at least 32 seconds for unreliable transports, zero for reliable."
           this.#timerA?.cancel();
           this.#timerB?.cancel();
-          this.#sm.to(ClientInviteState.Completed);
+          this.sm.to(ClientInviteState.Completed);
           this.#ack = buildNon2xxAck(this.request, response);
-          this.#env.send(this.#ack);
-          this.#events.onFinal?.(response);
-          this.#timerD = this.#env.wheel.schedule(timerD(this.#env.reliable), () => this.#terminate());
+          this.env.send(this.#ack);
+          this.events.onFinal?.(response);
+          this.timer(timerD(this.env.reliable), () => this.terminate());
         }
         return;
       case ClientInviteState.Accepted:
         // RFC 6026 §7.2: further 2xx go to the TU (it ACKs each); others are discarded.
-        if (s >= 200 && s < 300) this.#events.onFinal?.(response);
+        if (s >= 200 && s < 300) this.events.onFinal?.(response);
         return;
       case ClientInviteState.Completed:
         // "Any retransmissions of the final response … MUST cause the ACK to be re-passed."
-        if (s >= 300 && this.#ack) this.#env.send(this.#ack);
+        if (s >= 300 && this.#ack) this.env.send(this.#ack);
         return;
       default:
         return;
@@ -101,26 +87,18 @@ export class ClientInviteTransaction {
   }
 
   transportError(): void {
-    if (this.#sm.state === ClientInviteState.Calling || this.#sm.state === ClientInviteState.Proceeding) this.#events.onTimeout?.();
-    this.#terminate();
+    if (this.sm.state === ClientInviteState.Calling || this.sm.state === ClientInviteState.Proceeding) this.events.onTimeout?.();
+    this.terminate();
   }
 
   #scheduleA(): void {
-    this.#timerA = this.#env.wheel.schedule(this.#aInterval, () => {
-      if (this.#sm.state !== ClientInviteState.Calling) return;
-      this.#env.send(this.request);
+    this.#timerA = this.timer(this.#aInterval, () => {
+      if (this.sm.state !== ClientInviteState.Calling) return;
+      this.env.send(this.request);
       this.#aInterval *= 2; // "the timer is reset with a value of 2*T1" each time (no T2 cap for INVITE)
       this.#scheduleA();
     });
   }
-
-  #terminate(): void {
-    if (this.#sm.state === ClientInviteState.Terminated) return;
-    for (const t of [this.#timerA, this.#timerB, this.#timerD, this.#timerM]) t?.cancel();
-    this.#sm.to(ClientInviteState.Terminated);
-    this.#events.onTerminated?.();
-  }
-
 }
 
 /**

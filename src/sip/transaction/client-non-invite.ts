@@ -2,7 +2,7 @@
 // transports only (doubling to T2, and at T2 once a provisional arrived); Timer F = 64*T1 ends it
 // with a timeout; Timer K absorbs response retransmissions (T4 unreliable, 0 reliable).
 import type { SipRequest, SipResponse } from '../message/types.js';
-import { StateMachine } from './state-machine.js';
+import { Transaction } from './transaction-base.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerIK } from './timers.js';
 import { type ClientTransactionEvents, type TransactionEnv } from './types.js';
@@ -21,74 +21,53 @@ const LEGAL: Record<ClientNonInviteState, ClientNonInviteState[]> = {
   [ClientNonInviteState.Terminated]: [],
 };
 
-export class ClientNonInviteTransaction {
-  readonly id: string;
-  readonly request: SipRequest;
-  readonly #sm = new StateMachine<ClientNonInviteState>('non-INVITE client transaction', ClientNonInviteState.Trying, LEGAL);
+export class ClientNonInviteTransaction extends Transaction<ClientNonInviteState, ClientTransactionEvents> {
   #timerE: WheelTimer | undefined;
   #timerF: WheelTimer | undefined;
-  #timerK: WheelTimer | undefined;
   #eInterval: number;
-  readonly #env: TransactionEnv;
-  readonly #events: ClientTransactionEvents;
 
   constructor(id: string, request: SipRequest, env: TransactionEnv, events: ClientTransactionEvents = {}) {
-    this.id = id;
-    this.request = request;
-    this.#env = env;
-    this.#events = events;
+    super('non-INVITE client transaction', { initial: ClientNonInviteState.Trying, terminated: ClientNonInviteState.Terminated, legal: LEGAL }, id, request, env, events);
     this.#eInterval = env.timers.T1;
-  }
-
-  get state(): ClientNonInviteState {
-    return this.#sm.state;
   }
 
   /** "The 'Trying' state is entered when the TU initiates a new client transaction with a request." */
   start(): void {
-    this.#env.send(this.request);
-    if (!this.#env.reliable) this.#scheduleE();
-    this.#timerF = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
-      if (this.#sm.state !== ClientNonInviteState.Trying && this.#sm.state !== ClientNonInviteState.Proceeding) return;
-      this.#events.onTimeout?.();
-      this.#terminate();
+    this.env.send(this.request);
+    if (!this.env.reliable) this.#scheduleE();
+    this.#timerF = this.timer(timeout64(this.env.timers), () => {
+      if (this.sm.state !== ClientNonInviteState.Trying && this.sm.state !== ClientNonInviteState.Proceeding) return;
+      this.events.onTimeout?.();
+      this.terminate();
     });
   }
 
   receive(response: SipResponse): void {
-    if (this.#sm.state === ClientNonInviteState.Completed || this.#sm.state === ClientNonInviteState.Terminated) return;
+    if (this.sm.state === ClientNonInviteState.Completed || this.sm.state === ClientNonInviteState.Terminated) return;
     if (response.status < 200) {
-      if (this.#sm.state === ClientNonInviteState.Trying) this.#sm.to(ClientNonInviteState.Proceeding);
-      this.#events.onProvisional?.(response);
+      if (this.sm.state === ClientNonInviteState.Trying) this.sm.to(ClientNonInviteState.Proceeding);
+      this.events.onProvisional?.(response);
       return;
     }
     this.#timerE?.cancel();
     this.#timerF?.cancel();
-    this.#sm.to(ClientNonInviteState.Completed);
-    this.#events.onFinal?.(response);
-    this.#timerK = this.#env.wheel.schedule(timerIK(this.#env.timers, this.#env.reliable), () => this.#terminate());
+    this.sm.to(ClientNonInviteState.Completed);
+    this.events.onFinal?.(response);
+    this.timer(timerIK(this.env.timers, this.env.reliable), () => this.terminate());
   }
 
   transportError(): void {
-    if (this.#sm.state === ClientNonInviteState.Trying || this.#sm.state === ClientNonInviteState.Proceeding) this.#events.onTimeout?.();
-    this.#terminate();
+    if (this.sm.state === ClientNonInviteState.Trying || this.sm.state === ClientNonInviteState.Proceeding) this.events.onTimeout?.();
+    this.terminate();
   }
 
   #scheduleE(): void {
-    this.#timerE = this.#env.wheel.schedule(this.#eInterval, () => {
-      if (this.#sm.state !== ClientNonInviteState.Trying && this.#sm.state !== ClientNonInviteState.Proceeding) return;
-      this.#env.send(this.request);
+    this.#timerE = this.timer(this.#eInterval, () => {
+      if (this.sm.state !== ClientNonInviteState.Trying && this.sm.state !== ClientNonInviteState.Proceeding) return;
+      this.env.send(this.request);
       // Trying: MIN(2*previous, T2). Proceeding: "Timer E … reset with a value of T2".
-      this.#eInterval = this.#sm.state === ClientNonInviteState.Proceeding ? this.#env.timers.T2 : Math.min(2 * this.#eInterval, this.#env.timers.T2);
+      this.#eInterval = this.sm.state === ClientNonInviteState.Proceeding ? this.env.timers.T2 : Math.min(2 * this.#eInterval, this.env.timers.T2);
       this.#scheduleE();
     });
   }
-
-  #terminate(): void {
-    if (this.#sm.state === ClientNonInviteState.Terminated) return;
-    for (const t of [this.#timerE, this.#timerF, this.#timerK]) t?.cancel();
-    this.#sm.to(ClientNonInviteState.Terminated);
-    this.#events.onTerminated?.();
-  }
-
 }

@@ -2,7 +2,7 @@
 // a 2xx no longer terminates the transaction; it absorbs INVITE retransmissions and lets the TU's
 // 2xx retransmissions through until Timer L fires).
 import type { SipRequest, SipResponse } from '../message/types.js';
-import { StateMachine } from './state-machine.js';
+import { Transaction } from './transaction-base.js';
 import type { WheelTimer } from './timer-wheel.js';
 import { timeout64, timerIK } from './timers.js';
 import { type ServerTransactionEvents, type TransactionEnv } from './types.js';
@@ -23,57 +23,43 @@ const LEGAL: Record<ServerInviteState, ServerInviteState[]> = {
   [ServerInviteState.Terminated]: [],
 };
 
-export class ServerInviteTransaction {
-  readonly id: string;
-  readonly request: SipRequest;
-  readonly #sm = new StateMachine<ServerInviteState>('INVITE server transaction', ServerInviteState.Proceeding, LEGAL);
+export class ServerInviteTransaction extends Transaction<ServerInviteState, ServerTransactionEvents> {
   #lastResponse: SipResponse | undefined;
   #timerG: WheelTimer | undefined;
   #timerH: WheelTimer | undefined;
-  #timerI: WheelTimer | undefined;
-  #timerL: WheelTimer | undefined;
   #gInterval: number;
-  readonly #env: TransactionEnv;
-  readonly #events: ServerTransactionEvents;
 
   constructor(id: string, request: SipRequest, env: TransactionEnv, events: ServerTransactionEvents = {}) {
-    this.id = id;
-    this.request = request;
-    this.#env = env;
-    this.#events = events;
+    super('INVITE server transaction', { initial: ServerInviteState.Proceeding, terminated: ServerInviteState.Terminated, legal: LEGAL }, id, request, env, events);
     this.#gInterval = env.timers.T1;
-  }
-
-  get state(): ServerInviteState {
-    return this.#sm.state;
   }
 
   /** The TU sends a response (§17.2.1: "The TU passes any number of provisional responses …"). */
   respond(response: SipResponse): void {
     const s = response.status;
-    switch (this.#sm.state) {
+    switch (this.sm.state) {
       case ServerInviteState.Proceeding:
         this.#lastResponse = response;
-        this.#env.send(response);
+        this.env.send(response);
         if (s >= 200 && s < 300) {
           // RFC 6026 §7.1: "If, while in the 'Proceeding' state, the TU passes a 2xx response …
           // the server transaction MUST enter the 'Accepted' state", and Timer L = 64*T1.
-          this.#sm.to(ServerInviteState.Accepted);
-          this.#timerL = this.#env.wheel.schedule(timeout64(this.#env.timers), () => this.#terminate());
+          this.sm.to(ServerInviteState.Accepted);
+          this.timer(timeout64(this.env.timers), () => this.terminate());
         } else if (s >= 300) {
           // "the server transaction MUST enter the 'Completed' state"; Timer G for unreliable
           // transports, Timer H = 64*T1 for all.
-          this.#sm.to(ServerInviteState.Completed);
-          if (!this.#env.reliable) this.#scheduleG();
-          this.#timerH = this.#env.wheel.schedule(timeout64(this.#env.timers), () => {
-            this.#events.onTimeout?.();
-            this.#terminate();
+          this.sm.to(ServerInviteState.Completed);
+          if (!this.env.reliable) this.#scheduleG();
+          this.#timerH = this.timer(timeout64(this.env.timers), () => {
+            this.events.onTimeout?.();
+            this.terminate();
           });
         }
         return;
       case ServerInviteState.Accepted:
         // RFC 6026 §7.1: 2xx retransmissions from the TU are passed to the transport.
-        if (s >= 200 && s < 300) this.#env.send(response);
+        if (s >= 200 && s < 300) this.env.send(response);
         return;
       default:
         // A response after the final one is the TU's mistake; it never reaches the wire.
@@ -84,48 +70,40 @@ export class ServerInviteTransaction {
   /** A request matched this transaction: an INVITE retransmission or the ACK (§17.2.1). */
   receive(request: SipRequest): void {
     if (request.method === 'ACK') {
-      if (this.#sm.state === ServerInviteState.Completed) {
+      if (this.sm.state === ServerInviteState.Completed) {
         // "If an ACK is received while the server transaction is in the 'Completed' state, the
         // server transaction MUST transition to the 'Confirmed' state." Timer G stops; Timer I.
         this.#timerG?.cancel();
         this.#timerH?.cancel();
-        this.#sm.to(ServerInviteState.Confirmed);
-        this.#events.onAck?.(request);
-        this.#timerI = this.#env.wheel.schedule(timerIK(this.#env.timers, this.#env.reliable), () => this.#terminate());
+        this.sm.to(ServerInviteState.Confirmed);
+        this.events.onAck?.(request);
+        this.timer(timerIK(this.env.timers, this.env.reliable), () => this.terminate());
       }
       // In Confirmed, ACK retransmissions are absorbed. An ACK for a 2xx is not for this
       // transaction (§17.2.3 matches it to the dialog), so it never arrives here in Accepted.
       return;
     }
-    if (this.#sm.state === ServerInviteState.Proceeding || this.#sm.state === ServerInviteState.Completed) {
+    if (this.sm.state === ServerInviteState.Proceeding || this.sm.state === ServerInviteState.Completed) {
       // "the most recent provisional response … MUST be passed to the transport layer for
       // retransmission"; in Completed the final response is retransmitted.
-      if (this.#lastResponse) this.#env.send(this.#lastResponse);
+      if (this.#lastResponse) this.env.send(this.#lastResponse);
     }
     // Accepted / Confirmed: retransmissions are absorbed (RFC 6026 §7.1).
   }
 
   /** The transport could not deliver: §17.2.4, the transaction terminates. */
   transportError(): void {
-    this.#terminate();
+    this.terminate();
   }
 
   #scheduleG(): void {
-    this.#timerG = this.#env.wheel.schedule(this.#gInterval, () => {
-      if (this.#sm.state !== ServerInviteState.Completed || !this.#lastResponse) return;
+    this.#timerG = this.timer(this.#gInterval, () => {
+      if (this.sm.state !== ServerInviteState.Completed || !this.#lastResponse) return;
       // "Timer G … fires, the response is passed to the transport layer once more for
       // retransmission, and timer G is set to fire in MIN(2*T1, T2) seconds" (doubling, capped).
-      this.#env.send(this.#lastResponse);
-      this.#gInterval = Math.min(2 * this.#gInterval, this.#env.timers.T2);
+      this.env.send(this.#lastResponse);
+      this.#gInterval = Math.min(2 * this.#gInterval, this.env.timers.T2);
       this.#scheduleG();
     });
   }
-
-  #terminate(): void {
-    if (this.#sm.state === ServerInviteState.Terminated) return;
-    for (const t of [this.#timerG, this.#timerH, this.#timerI, this.#timerL]) t?.cancel();
-    this.#sm.to(ServerInviteState.Terminated);
-    this.#events.onTerminated?.();
-  }
-
 }
