@@ -5,12 +5,14 @@ import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { initial } from './migrations/0001-initial.js';
 import { organisation } from './migrations/0002-organisation.js';
+import { voicemail } from './migrations/0003-voicemail.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': initial(engine),
     '0002-organisation': organisation(engine),
+    '0003-voicemail': voicemail(engine),
   };
 }
 

@@ -23,6 +23,14 @@ export interface ServersTable {
   rtp_port_max: ColumnType<number, number | undefined, number>;
   /** Thumbprint of the self-signed certificate made at install (the default for UM/UMCallRouter). */
   install_certificate: string | null;
+  /** Where voice mail is sent by e-mail; null: not configured (messages wait, undelivered). */
+  smtp_host: ColumnType<string | null, string | null | undefined, string | null>;
+  smtp_port: ColumnType<number, number | undefined, number>;
+  /** none | starttls (upgrade when offered) | require-starttls | tls (implicit, port 465) */
+  smtp_security: ColumnType<string, string | undefined, string>;
+  smtp_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Recordings shorter than this are missed calls, not messages. */
+  min_recording_ms: ColumnType<number, number | undefined, number>;
   created_at: string;
   updated_at: string;
 }
@@ -182,6 +190,57 @@ export interface UsersTable {
   updated_at: string;
 }
 
+/** A voice message (or a missed call) for a user; see migrations/0003-voicemail.ts. */
+export interface VoiceMessagesTable {
+  id: Id;
+  message_key: string;
+  server_name: string;
+  /** Index of the worker process that recorded it. */
+  worker: Int;
+  user_id: Int;
+  /** The caller's number or SIP URI (From), '' when withheld. */
+  caller_id: string;
+  /** The caller's display name (From), '' when none. */
+  caller_name: string;
+  /** The number or URI the call was for (the diverting one, or the dialled extension). */
+  called: string;
+  call_id: string;
+  received_at: string;
+  duration_ms: Int;
+  audio_path: string;
+  /** WAV | MP3 */
+  audio_format: string;
+  /** recording | stored | missed */
+  state: string;
+  /** hangup | dtmf | silence | max-duration | max-call | crash | shutdown */
+  end_reason: string | null;
+  read: Int;
+  /** pending | delivered | failed | none */
+  delivery: string;
+  delivery_attempts: Int;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's own greeting: 8 kHz mono 16-bit PCM WAV. Without one the system greeting plays. */
+export interface UserGreetingsTable {
+  user_id: Int;
+  wav: Buffer;
+  duration_ms: Int;
+  updated_at: string;
+}
+
+/** The message counts last sent in an MWI NOTIFY, per user. */
+export interface MwiStateTable {
+  user_id: Int;
+  unread: Int;
+  read: Int;
+  notified_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   servers: ServersTable;
@@ -197,4 +256,7 @@ export interface Database {
   ip_gateways: IpGatewaysTable;
   hunt_groups: HuntGroupsTable;
   users: UsersTable;
+  voice_messages: VoiceMessagesTable;
+  mwi_state: MwiStateTable;
+  user_greetings: UserGreetingsTable;
 }
