@@ -45,9 +45,7 @@ async function main(e: WorkerEnv): Promise<void> {
     policy: (id) => {
       const plan = id === undefined ? undefined : routing.dialPlanById(id);
       return {
-        maxCallMinutes: plan?.maxCallMinutes ?? 30,
         requireTls: plan ? plan.voipSecurity !== 'Unsecured' : false,
-        requireSrtp: plan?.voipSecurity === 'Secured',
       };
     },
     rtpPorts: () => settings.umService.rtpPorts,

@@ -20,12 +20,8 @@ import { answerCommon } from '../sip/common-requests.js';
 import type { AnsweredCall, AnsweredCallInput } from './answered-call.js';
 
 export interface WorkerCallPolicy {
-  /** Dial plan limits for the call, from the x-um-dp parameter the Call Router set. */
-  maxCallMinutes: number;
-  /** SIPSecured or Secured: signalling must be TLS. */
+  /** SIPSecured or Secured (the x-um-dp dial plan the Call Router named): signalling must be TLS. */
   requireTls: boolean;
-  /** Secured: media must be SRTP. */
-  requireSrtp: boolean;
 }
 
 export interface WorkerDeps {
@@ -161,7 +157,7 @@ export class Worker implements TransactionUser {
       media: { codec: answer.codec, payloadType: answer.payloadType, remote: answer.remote, ...(answer.telephoneEvent !== undefined ? { telephoneEvent: answer.telephoneEvent } : {}), ...(answer.srtp ? { srtp: answer.srtp } : {}) },
       hangup: () => dialog.bye('bye-sent'),
     });
-    const limit = this.#deps.layer.wheel.schedule(policy.maxCallMinutes * 60_000, () => {
+    const limit = this.#deps.layer.wheel.schedule(plan.maxCallMinutes * 60_000, () => {
       maxCallReached = true;
       dialog.bye('bye-sent');
     });
