@@ -84,7 +84,7 @@ describe('call answering over RTP', () => {
     const { phone, call, channel, hangups } = await setUp();
     const box = new MemoryMailbox();
     const run = answerCall(call, box, options);
-    await new Promise((r) => setTimeout(r, 700)); // greeting 0.2 s + tone 0.3 s + margin
+    await waitFor(() => box.beganAt > 0, 'the tone (greeting 0.2 s + tone 0.3 s)', 5000);
     await phone.talk(tone(1500));
     await phone.press('#');
     const outcome = await run;
@@ -119,7 +119,7 @@ describe('call answering over RTP', () => {
     const a = await setUp();
     const box = new MemoryMailbox();
     const run = answerCall(a.call, box, { ...options, idleMs: 1000 });
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => box.beganAt > 0, 'the tone', 5000);
     await a.phone.talk(tone(800));
     await run;
     assert.equal(box.result?.end, 'silence');
@@ -127,7 +127,7 @@ describe('call answering over RTP', () => {
     const b = await setUp();
     const box2 = new MemoryMailbox();
     const run2 = answerCall(b.call, box2, { ...options, maxRecordingMs: 1000 });
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => box2.beganAt > 0, 'the tone', 5000);
     await b.phone.talk(tone(2000));
     await run2;
     assert.equal(box2.result?.end, 'max-duration');
@@ -138,7 +138,7 @@ describe('call answering over RTP', () => {
     const a = await setUp();
     const box = new MemoryMailbox();
     const run = answerCall(a.call, box, options);
-    await new Promise((r) => setTimeout(r, 700));
+    await waitFor(() => box.beganAt > 0, 'the tone', 5000);
     await a.phone.talk(tone(1200));
     a.call.terminate('caller');
     await run;
@@ -161,7 +161,7 @@ describe('call answering over SRTP, and hostile media', () => {
     const { phone, call, channel, phoneSrtp } = await setUp({ srtp: true });
     const box = new MemoryMailbox();
     const run = answerCall(call, box, options);
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(() => box.beganAt > 0, 'the tone', 5000);
     await phone.talk(tone(600));
     // Replays: the last packet again, five times.
     const wire = phone.packet(PCMU, Buffer.alloc(160, 0xff));
