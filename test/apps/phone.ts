@@ -46,11 +46,13 @@ export class Phone {
     return sendRaw(this.socket, wire, this.#target.port, this.#target.address);
   }
 
-  /** Sends `samples` as 20 ms PCMU packets, paced in real time. */
+  /** Sends `samples` as 20 ms PCMU packets on a real-time clock (as a phone does, whatever the load). */
   async talk(samples: Int16Array): Promise<void> {
-    for (let i = 0; i < samples.length; i += 160) {
+    const start = performance.now();
+    for (let i = 0, n = 0; i < samples.length; i += 160, n++) {
       await this.send(this.packet(PCMU, encode(samples.subarray(i, i + 160), 'PCMU'), i === 0));
-      await new Promise((r) => setTimeout(r, 20));
+      const due = start + (n + 1) * 20 - performance.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
     }
   }
 
