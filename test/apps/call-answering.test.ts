@@ -102,6 +102,18 @@ describe('call answering over RTP', () => {
     assert.equal(st.dtmf.digits, 1);
   });
 
+  it('records a caller who sends 30 ms packets at its real length', async () => {
+    const { phone, call } = await setUp();
+    const box = new MemoryMailbox();
+    const run = answerCall(call, box, options);
+    await waitFor(() => box.beganAt > 0, 'the tone', 5000);
+    await phone.talk(tone(1500), 30);
+    await phone.press('#');
+    await run;
+    assert.equal(box.result?.end, 'dtmf');
+    assert.ok(Math.abs(box.audibleMs - 1500) <= 200, `recorded ${box.audibleMs} ms of audio of a 1500 ms message`);
+  });
+
   it('# during the greeting skips to the tone', async () => {
     const { phone, call } = await setUp();
     const box = new MemoryMailbox();
