@@ -71,7 +71,7 @@ const commands: CommandTable = {
     const p = parse('user remove', argv, {}, { min: 1, max: 1, usage: 'NAME' });
     if (p.values.help) return void console.log(HELP);
     await withNode(p, async (node) => {
-      await removeUser(node.store.db, node.actor, p.positionals[0] ?? '');
+      await removeUser(node.store.db, node.actor, p.positionals[0] ?? '', { dataDir: node.dataDir });
       if (flag(p, 'json')) return printJson({ removed: p.positionals[0] });
       console.log(`removed user ${p.positionals[0]}`);
     });

@@ -6,7 +6,12 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }
   | { type: 'listening'; listening: { tcp: boolean; tls: boolean } }
-  | { type: 'calls'; count: number };
+  | { type: 'calls'; count: number }
+  /**
+   * A voice message is stored: the worker called completeMessage() for row `id` (state 'stored')
+   * of user `userId`. The main process delivers it by SMTP and updates the user's MWI.
+   */
+  | { type: 'voicemail'; id: number; userId: number };
 
 export interface WorkerEnv {
   index: number;
