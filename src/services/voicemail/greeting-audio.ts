@@ -27,7 +27,8 @@ export function toGreetingWav(input: Buffer): Greeting {
   } catch (e) {
     throw bad(`the greeting WAV cannot be read (${(e as Error).message})`);
   }
-  const fmt = wav.fmt as Fmt;
+  // A copy: wavefile replaces (and clears) its fmt object when it converts.
+  const fmt: Fmt = { ...(wav.fmt as Fmt) };
   if (![PCM, IEEE_FLOAT, EXTENSIBLE].includes(fmt.audioFormat)) {
     throw bad(`the greeting is encoded with WAV format ${fmt.audioFormat}, not PCM`);
   }
