@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   HUNT_GROUP_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM hunt group has that name (on that gateway).' },
   UM_USER_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM-enabled mailbox has that name.' },
   VOICE_MESSAGE_NOT_FOUND: { http: 404, exit: 5, doc: 'No voice message has that id.' },
+  AUDIO_NOT_FOUND: { http: 404, exit: 5, doc: 'The voice message has no audio (a missed call) or its audio file is missing from the data directory.' },
+  BAD_AUDIO: { http: 400, exit: 4, doc: 'The audio is not a PCM WAV file, or it is longer than a greeting may be (5 minutes).' },
   OBJECT_EXISTS: { http: 409, exit: 5, doc: 'A dial plan, gateway, hunt group or user already has that name, address, access number, pilot identifier, extension, SIP URI or e-mail address.' },
   OBJECT_IN_USE: { http: 409, exit: 6, doc: 'The dial plan is used by hunt groups or users (or their extensions/SIP URIs do not fit the change) and cannot be removed or changed that way.' },
   GATEWAY_FQDN_REQUIRED: { http: 409, exit: 6, doc: 'A UM IP gateway addressed by IP cannot serve a SIPSecured or Secured dial plan: mutual TLS identifies it by the FQDN in its certificate.' },

@@ -17,6 +17,9 @@ const HELP = `openum — unified messaging server
   openum gateway new|set|get|list|remove  UM IP gateways (PBX, IP-PBX, SBC)
   openum huntgroup new|set|get|list|remove hunt groups: a gateway's calls to a dial plan
   openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
+  openum user greeting NAME --file F|--clear  a user's own voice-mail greeting
+  openum voicemail list|get|play|delete|read  voice messages and missed calls
+  openum smtp set|show|clear              the SMTP server voice mail is sent through
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when
   openum ports [--firewall nftables|ufw]  every listening port by role, protocol and mode
@@ -41,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   gateway: async () => (await import('./commands/gateway.js')).gatewayCommand,
   huntgroup: async () => (await import('./commands/huntgroup.js')).huntGroupCommand,
   user: async () => (await import('./commands/user.js')).userCommand,
+  voicemail: async () => (await import('./commands/voicemail.js')).voicemailCommand,
+  smtp: async () => (await import('./commands/smtp.js')).smtpCommand,
   token: async () => (await import('./commands/token.js')).tokenCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   ports: async () => (await import('./commands/ports.js')).portsCommand,

@@ -15,6 +15,21 @@ export interface UmServiceSettings {
   sipTlsPort: number;
   /** UDP range for the workers' RTP (even) and RTCP (odd) ports. */
   rtpPorts: { min: number; max: number };
+  /** Recordings shorter than this are missed calls, not voice messages (0–60 000 ms). */
+  minRecordingMs: number;
+}
+
+/** How voice mail reaches the SMTP server (RFC 3207 STARTTLS, or implicit TLS as RFC 8314 §3.3). */
+export const SMTP_SECURITY = ['none', 'starttls', 'require-starttls', 'tls'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+export interface SmtpSettings {
+  /** null: not configured; messages wait, undelivered, until it is. */
+  host: string | null;
+  port: number;
+  security: SmtpSecurity;
+  /** null: voicemail@<server FQDN>. */
+  from: string | null;
 }
 
 export interface CallRouterSettings {
@@ -36,6 +51,7 @@ export interface ServerSettings {
   umService: UmServiceSettings;
   callRouter: CallRouterSettings;
   admin: AdminSettings;
+  smtp: SmtpSettings;
   /** Thumbprint of the self-signed certificate created at install. */
   installCertificate: string | null;
 }
@@ -50,6 +66,7 @@ function toSettings(row: Selectable<ServersTable>): ServerSettings {
       sipTcpPort: UM_SERVICE_PORTS.tcp,
       sipTlsPort: UM_SERVICE_PORTS.tls,
       rtpPorts: { min: Number(row.rtp_port_min), max: Number(row.rtp_port_max) },
+      minRecordingMs: Number(row.min_recording_ms),
     },
     callRouter: {
       startupMode: parseStartupMode(row.cr_startup_mode),
@@ -58,6 +75,12 @@ function toSettings(row: Selectable<ServersTable>): ServerSettings {
       sipUdp: Number(row.cr_sip_udp) === 1,
     },
     admin: { address: row.admin_address, port: Number(row.admin_port) },
+    smtp: {
+      host: row.smtp_host,
+      port: Number(row.smtp_port),
+      security: (SMTP_SECURITY as readonly string[]).includes(row.smtp_security) ? row.smtp_security as SmtpSecurity : 'starttls',
+      from: row.smtp_from,
+    },
     installCertificate: row.install_certificate,
   };
 }
@@ -119,6 +142,8 @@ export interface UmServicePatch {
   maxCallsAllowed?: string | number;
   sipTcpPort?: string | number;
   sipTlsPort?: string | number;
+  /** Seconds (decimals allowed), 0–60: shorter recordings are missed calls. */
+  minRecordingSeconds?: string | number;
 }
 
 export async function setUmService(db: Kysely<Database>, actor: Actor, name: string, patch: UmServicePatch): Promise<ServerSettings> {
@@ -144,6 +169,14 @@ export async function setUmService(db: Kysely<Database>, actor: Actor, name: str
       throw new OpenUmError('BAD_SETTING', `max calls allowed must be a whole number from 1 to 100000 (got "${patch.maxCallsAllowed}")`);
     }
     values.um_max_calls = n;
+  }
+  if (patch.minRecordingSeconds !== undefined) {
+    const text = String(patch.minRecordingSeconds).trim();
+    const n = /^\d+(\.\d{1,3})?$/.test(text) ? Number(text) : NaN;
+    if (!(n >= 0 && n <= 60)) {
+      throw new OpenUmError('BAD_SETTING', `the minimum recording length must be a number of seconds from 0 to 60, like 2 or 1.5 (got "${patch.minRecordingSeconds}")`);
+    }
+    values.min_recording_ms = Math.round(n * 1000);
   }
   return update(db, actor, name, 'service.set', values);
 }
@@ -202,6 +235,11 @@ export async function setInstallCertificate(db: Kysely<Database>, actor: Actor, 
   await update(db, actor, name, 'server.install-certificate', { install_certificate: thumbprint });
 }
 
+/** Writes validated server columns in one audited change (the SMTP settings use it too). */
+export async function updateServer(db: Kysely<Database>, actor: Actor, name: string, action: string, values: Updateable<ServersTable>): Promise<ServerSettings> {
+  return update(db, actor, name, action, values);
+}
+
 async function update(db: Kysely<Database>, actor: Actor, name: string, action: string, values: Updateable<ServersTable>): Promise<ServerSettings> {
   if (Object.keys(values).length === 0) {
     throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see --help)');
@@ -219,6 +257,7 @@ function pick(s: ServerSettings, values: Updateable<ServersTable>): Record<strin
     fqdn: s.fqdn, um_startup_mode: s.umService.startupMode, um_max_calls: s.umService.maxCallsAllowed,
     cr_startup_mode: s.callRouter.startupMode, cr_sip_tcp_port: s.callRouter.sipTcpPort, cr_sip_tls_port: s.callRouter.sipTlsPort,
     cr_sip_udp: s.callRouter.sipUdp ? 1 : 0, rtp_port_min: s.umService.rtpPorts.min, rtp_port_max: s.umService.rtpPorts.max, admin_address: s.admin.address, admin_port: s.admin.port, install_certificate: s.installCertificate,
+    min_recording_ms: s.umService.minRecordingMs, smtp_host: s.smtp.host, smtp_port: s.smtp.port, smtp_security: s.smtp.security, smtp_from: s.smtp.from,
   };
   return Object.fromEntries(Object.keys(values).map((k) => [k, flat[k]]));
 }

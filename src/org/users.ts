@@ -10,6 +10,7 @@ import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
 import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
 import { parseBool, parseName } from './values.js';
+import { removeAudio } from './voicemail-files.js';
 
 export interface UserInput {
   displayName?: string;
@@ -40,6 +41,12 @@ export async function getUser(db: Kysely<Database>, name: string): Promise<UmUse
   const user = await findUser(db, name);
   if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${name}"; 'openum user list' shows them`);
   return user;
+}
+
+/** A user by id (voice mail rows name users by id), undefined when removed. */
+export async function findUserById(db: Kysely<Database>, id: number): Promise<UmUser | undefined> {
+  const row = await userQuery(db).where('users.id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : undefined;
 }
 
 export async function listUsers(db: Kysely<Database>, options: { dialPlan?: string } = {}): Promise<UmUser[]> {
@@ -141,10 +148,25 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   return getUser(db, newName ?? current.name);
 }
 
-export async function removeUser(db: Kysely<Database>, actor: Actor, name: string): Promise<void> {
+/**
+ * Removes a user with its voice messages, greeting and MWI state. The rows go explicitly rather
+ * than by ON DELETE CASCADE alone: SQLite enforces foreign keys only on a connection that turned
+ * them on (store/database.ts does; another tool may not), and the audio files are not rows. With
+ * `dataDir` the messages' audio files are deleted once the rows are; the paths are returned.
+ */
+export async function removeUser(db: Kysely<Database>, actor: Actor, name: string, options: { dataDir?: string } = {}): Promise<{ audioPaths: string[] }> {
   const user = await getUser(db, name);
-  await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
+  const audioPaths = await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
+    const messages = await trx.selectFrom('voice_messages').select(['audio_path', 'state']).where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('voice_messages').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('user_greetings').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
-    return { result: undefined, details: { removed: user } };
+    return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
   });
+  if (options.dataDir !== undefined) {
+    const dir = options.dataDir;
+    await Promise.all(audioPaths.map((p) => removeAudio(dir, p).catch(() => undefined)));
+  }
+  return { audioPaths };
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
+import { bumpRevision } from '../store/revision.js';
 import type { Database, VoiceMessagesTable } from '../store/schema.js';
 
 type Db = Kysely<Database>;
@@ -117,10 +118,14 @@ export async function completeMessage(db: Db, id: number, end: { state: 'stored'
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Recordings left 'recording' by a worker that died (one worker, or all of this server's). */
-export async function orphanedRecordings(db: Db, serverName: string, worker?: number): Promise<VoiceMessage[]> {
+/**
+ * Recordings left 'recording' by a worker that died (one worker, or all of this server's);
+ * `startedBefore` leaves out rows a restarted worker has begun since.
+ */
+export async function orphanedRecordings(db: Db, serverName: string, worker?: number, startedBefore?: string): Promise<VoiceMessage[]> {
   let q = db.selectFrom('voice_messages').selectAll().where('server_name', '=', serverName).where('state', '=', 'recording');
   if (worker !== undefined) q = q.where('worker', '=', worker);
+  if (startedBefore !== undefined) q = q.where('created_at', '<=', startedBefore);
   return (await q.orderBy('id').execute()).map(toVoiceMessage);
 }
 
@@ -137,13 +142,35 @@ export async function listMessages(db: Db, userId: number, options: { messagesOn
   return (await q.orderBy('id', 'desc').execute()).map(toVoiceMessage);
 }
 
-/** Stored messages ready for an SMTP attempt now. */
-export async function dueDeliveries(db: Db, nowIso = new Date().toISOString(), limit = 20): Promise<VoiceMessage[]> {
-  const rows = await db.selectFrom('voice_messages').selectAll()
+/**
+ * Stored messages ready for an SMTP attempt now; with `serverName`, only those recorded on that
+ * server, so nodes sharing a store never send one message twice.
+ */
+export async function dueDeliveries(db: Db, nowIso = new Date().toISOString(), limit = 20, serverName?: string): Promise<VoiceMessage[]> {
+  let q = db.selectFrom('voice_messages').selectAll()
     .where('state', '=', 'stored').where('delivery', '=', 'pending')
-    .where('next_attempt_at', '<=', nowIso)
-    .orderBy('next_attempt_at').limit(limit).execute();
+    .where('next_attempt_at', '<=', nowIso);
+  if (serverName !== undefined) q = q.where('server_name', '=', serverName);
+  const rows = await q.orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
   return rows.map(toVoiceMessage);
+}
+
+/** Makes every pending delivery due now (the SMTP settings changed: no reason to wait). */
+export async function retryPendingNow(db: Db, serverName?: string): Promise<number> {
+  const now = new Date().toISOString();
+  let q = db.updateTable('voice_messages').set({ next_attempt_at: now })
+    .where('state', '=', 'stored').where('delivery', '=', 'pending').where('next_attempt_at', '>', now);
+  if (serverName !== undefined) q = q.where('server_name', '=', serverName);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+/** When the earliest pending delivery is due (null: none pending), to set the queue's timer. */
+export async function nextDeliveryAt(db: Db, serverName?: string): Promise<string | null> {
+  let q = db.selectFrom('voice_messages').select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('state', '=', 'stored').where('delivery', '=', 'pending');
+  if (serverName !== undefined) q = q.where('server_name', '=', serverName);
+  const row = await q.executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
 }
 
 /** Records an SMTP attempt: delivered, or the error and when to try again (null: give up). */
@@ -157,8 +184,20 @@ export async function recordDelivery(db: Db, id: number, outcome: { ok: true } |
   ).where('id', '=', id).execute();
 }
 
+/**
+ * Marks a message read or unread. The revision moves too (not audited: reading mail is not a
+ * configuration change), so the node's change watcher re-checks the MWI counts at once whichever
+ * process, CLI or admin API made the change.
+ */
 export async function markRead(db: Db, id: number, read = true): Promise<void> {
-  await db.updateTable('voice_messages').set({ read: read ? 1 : 0, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+  await db.transaction().execute(async (trx) => {
+    await bumpRevision(trx);
+    const r = await trx.updateTable('voice_messages').set({ read: read ? 1 : 0, updated_at: new Date().toISOString() })
+      .where('id', '=', id).where('state', '!=', 'recording').executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) {
+      throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}; 'openum voicemail list --user NAME' shows them`);
+    }
+  });
 }
 
 /** Deletes a message row (audited); the caller removes its audio file. */
@@ -169,6 +208,22 @@ export async function deleteMessage(db: Db, actor: Actor, id: number): Promise<V
     return { result: undefined, details: { userId: m.userId, callerId: m.callerId, receivedAt: m.receivedAt } };
   });
   return m;
+}
+
+/** The counts last notified per user (mwi_state), for reconciling against messageCounts. */
+export async function notifiedCounts(db: Db): Promise<MessageCounts[]> {
+  const rows = await db.selectFrom('mwi_state').select(['user_id', 'unread', 'read']).execute();
+  return rows.map((r) => ({ userId: Number(r.user_id), unread: Number(r.unread), read: Number(r.read) }));
+}
+
+/** Records counts a NOTIFY carried and a gateway accepted (2xx). */
+export async function recordNotified(db: Db, c: MessageCounts): Promise<void> {
+  const now = new Date().toISOString();
+  const user = await db.selectFrom('users').select('id').where('id', '=', c.userId).executeTakeFirst();
+  if (!user) return; // removed meanwhile: nothing to remember
+  await db.insertInto('mwi_state').values({ user_id: c.userId, unread: c.unread, read: c.read, notified_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ unread: c.unread, read: c.read, notified_at: now }))
+    .execute();
 }
 
 export interface MessageCounts {

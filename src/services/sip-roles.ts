@@ -13,6 +13,7 @@ import { StoreTlsProvider } from './sip/tls-provider.js';
 import { RouterPool } from './router-pool.js';
 import { Supervisor } from './supervisor.js';
 import { UmService } from './um-service/um-service.js';
+import type { VoicemailEvents } from './voicemail/voicemail-service.js';
 
 export interface SipRolesOptions {
   /** Addresses the SIP listeners bind (default 0.0.0.0). */
@@ -20,6 +21,8 @@ export interface SipRolesOptions {
   workers?: number;
   /** Call Router processes (default: one per core, at most 4). */
   routers?: number;
+  /** Voice mail in the main process: told of stored messages and worker exits; sends MWI on the UM service's SIP stack. */
+  voicemail?: VoicemailEvents;
 }
 
 export class SipRoles {
@@ -46,7 +49,11 @@ export class SipRoles {
     this.supervisor = new Supervisor(WORKER_PORTS.slice(0, count).map((ports, index) => ({
       index, ports, addresses: options.addresses,
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
-    })), log, (i) => this.umService.workerReported(i));
+    })), log, (i) => this.umService.workerReported(i), {
+      onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
+      onExit: (i, at) => options.voicemail?.onWorkerExit(i, at),
+    });
+    options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
 
     const dataDir = node.dataDir;
     const databaseUrl = process.env.OPENUM_DATABASE_URL || undefined;

@@ -9,6 +9,17 @@ import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './wo
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/main.js', import.meta.url));
 
+/** What the main process hears from and about its workers, beyond their call counts. */
+export interface SupervisorHooks {
+  /** A worker reported a stored voice message (IPC 'voicemail'). */
+  onVoicemail?(index: number, m: { id: number; userId: number }): void;
+  /**
+   * A worker process exited (not at shutdown); `at` is when, so recovery can leave out rows the
+   * restarted worker begins afterwards. Called before the restart is scheduled.
+   */
+  onExit?(index: number, at: string): void;
+}
+
 interface Managed {
   slot: WorkerSlot;
   env: WorkerEnv;
@@ -21,10 +32,12 @@ export class Supervisor {
   readonly #workers: Managed[];
   #stopping = false;
   readonly #onReport: (index: number) => void;
+  readonly #hooks: SupervisorHooks;
 
-  constructor(envs: WorkerEnv[], log: Logger, onReport: (index: number) => void = () => undefined) {
+  constructor(envs: WorkerEnv[], log: Logger, onReport: (index: number) => void = () => undefined, hooks: SupervisorHooks = {}) {
     this.#log = log.child({ component: 'supervisor' });
     this.#onReport = onReport;
+    this.#hooks = hooks;
     this.#workers = envs.map((env) => ({
       env,
       child: undefined,
@@ -80,6 +93,8 @@ export class Supervisor {
         } else if (m.type === 'calls') {
           w.slot.calls = m.count;
           this.#onReport(w.slot.index);
+        } else if (m.type === 'voicemail') {
+          if (Number.isInteger(m.id) && Number.isInteger(m.userId)) this.#hooks.onVoicemail?.(w.slot.index, { id: m.id, userId: m.userId });
         }
       });
       child.on('exit', (code, signal) => {
@@ -89,6 +104,11 @@ export class Supervisor {
         w.slot.draining = false;
         if (!ready) { ready = true; resolve(); }
         if (this.#stopping) return;
+        try {
+          this.#hooks.onExit?.(w.slot.index, new Date().toISOString());
+        } catch (e) {
+          this.#log.error({ err: e, worker: w.slot.index }, 'worker exit hook failed');
+        }
         if (wasDraining && code === 0) {
           this.#log.info({ worker: w.slot.index }, 'UM worker recycled: starting it again');
           void this.#spawn(w);

@@ -16,6 +16,7 @@ import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
+import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -58,6 +59,7 @@ export class AdminServer {
     registerTrustRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
+    registerVoicemailRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));

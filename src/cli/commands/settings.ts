@@ -15,8 +15,9 @@ const HELP: Record<Section, string> = {
   get [--json]
   set --fqdn NAME        the FQDN that UM/UMCallRouter certificates must carry as subject CN`,
   service: `openum service get|set — the UM service (SIP 5062 TCP / 5063 TLS, not changeable)
+  (--min-recording-seconds: recordings shorter than this, 0-60, default 2, are missed calls)
   get [--json]
-  set [--startup-mode TCP|TLS|Dual] [--max-calls N] [--rtp-ports MIN-MAX]`,
+  set [--startup-mode TCP|TLS|Dual] [--max-calls N] [--rtp-ports MIN-MAX] [--min-recording-seconds N]`,
   callrouter: `openum callrouter get|set — the Call Router (SIP 5060 TCP / 5061 TLS by default)
   get [--json]
   set [--startup-mode TCP|TLS|Dual] [--sip-tcp-port N] [--sip-tls-port N] [--udp on|off]`,
@@ -49,7 +50,7 @@ function group(section: Section): CommandTable {
     async set(argv) {
       const options = {
         server: { fqdn: { type: 'string' } },
-        service: { 'startup-mode': { type: 'string' }, 'max-calls': { type: 'string' }, 'rtp-ports': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' } },
+        service: { 'startup-mode': { type: 'string' }, 'max-calls': { type: 'string' }, 'rtp-ports': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' }, 'min-recording-seconds': { type: 'string' } },
         callrouter: { 'startup-mode': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' }, udp: { type: 'string' } },
         admin: { address: { type: 'string' }, port: { type: 'string' } },
       } as const;
@@ -61,6 +62,7 @@ function group(section: Section): CommandTable {
         const s = section === 'server' ? await setServerIdentity(db, node.actor, name, { fqdn: str(p, 'fqdn') })
           : section === 'service' ? await setUmService(db, node.actor, name, {
             startupMode: str(p, 'startup-mode'), maxCallsAllowed: str(p, 'max-calls'), rtpPorts: str(p, 'rtp-ports'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'),
+            minRecordingSeconds: str(p, 'min-recording-seconds'),
           })
           : section === 'callrouter' ? await setCallRouter(db, node.actor, name, {
             startupMode: str(p, 'startup-mode'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'), sipUdp: onOff(str(p, 'udp')),

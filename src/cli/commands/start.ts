@@ -8,6 +8,7 @@ import { ChangeWatcher } from '../../services/change-watcher.js';
 import { initialiseNode } from '../../services/install.js';
 import { createLogger } from '../../services/log.js';
 import { openNode, resolveDataDir } from '../../services/node.js';
+import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
 import { AdminServer } from '../../web/admin-server.js';
 import { flag, list, parse, str } from '../args.js';
 import { cliActor } from '../session.js';
@@ -70,14 +71,19 @@ export async function startCommand(argv: string[]): Promise<void> {
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
   const addresses = list(p, 'sip-address');
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')) });
+  const voicemail = new VoicemailService(node, log);
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')), voicemail });
   const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) });
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
+  watcher.onChange(() => voicemail.onStoreChange());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);
+  // Recordings a crash left unfinished are completed before any worker can take a call.
+  await voicemail.recover();
   await roles?.start();
+  await voicemail.start();
   await watcher.start();
   if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
@@ -91,6 +97,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     try {
       await watcher.stop();
       await roles?.stop();
+      await voicemail.stop();
       await admin.close();
       await node.close();
       process.exit(0);

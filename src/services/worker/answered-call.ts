@@ -17,6 +17,7 @@ import { parseNameAddr } from '../../sip/message/name-addr.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import { parseUri } from '../../sip/message/uri.js';
 import type { DialPlan, UmUser } from '../../org/organisation-types.js';
+import { getGreeting } from '../../org/user-greetings.js';
 import type { Database } from '../../store/schema.js';
 import { VoicemailBox } from './voicemail-box.js';
 
@@ -113,8 +114,8 @@ export function callerOf(invite: SipRequest): { id: string; name: string } {
 
 async function userGreeting(db: Kysely<Database>, userId: number, log: Logger): Promise<Int16Array | undefined> {
   try {
-    const row = await db.selectFrom('user_greetings').select('wav').where('user_id', '=', userId).executeTakeFirst();
-    return row ? decodePcmWav(row.wav, 8000, 'the stored greeting') : undefined;
+    const greeting = await getGreeting(db, userId);
+    return greeting ? decodePcmWav(greeting.wav, 8000, 'the stored greeting') : undefined;
   } catch (err) {
     log.warn({ err, userId }, 'the user greeting cannot be played; playing the system greeting');
     return undefined;

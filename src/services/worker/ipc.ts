@@ -7,7 +7,10 @@ export type FromWorker =
   | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }
   | { type: 'listening'; listening: { tcp: boolean; tls: boolean } }
   | { type: 'calls'; count: number }
-  /** A voice message was stored: deliver it and update the user's MWI. */
+  /**
+   * A voice message is stored: the worker called completeMessage() for row `id` (state 'stored')
+   * of user `userId`. The main process delivers it by SMTP and updates the user's MWI.
+   */
   | { type: 'voicemail'; id: number; userId: number };
 
 export interface WorkerEnv {

@@ -57,7 +57,7 @@ async function main(e: WorkerEnv): Promise<void> {
     mediaAddress: (context) => mediaAddressFor(context.local.address, context.source.address),
     startCall: (input) => new AnsweredCall({
       db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log,
-      minRecordingMs: () => (settings.umService as { minRecordingMs?: number }).minRecordingMs ?? 2000,
+      minRecordingMs: () => settings.umService.minRecordingMs,
       onStored: (id, userId) => send({ type: 'voicemail', id, userId }),
     }, input),
     log,

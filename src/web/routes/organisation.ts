@@ -89,7 +89,7 @@ export function registerOrganisationRoutes(app: AdminApp, node: OpenNode): void 
   app.get('/api/users/:name', async (req) => getUser(db, id(req)));
   app.patch('/api/users/:name', async (req) => setUser(db, req.actor, id(req), patchUser.parse(req.body ?? {})));
   app.delete('/api/users/:name', async (req, reply) => {
-    await removeUser(db, req.actor, id(req));
+    await removeUser(db, req.actor, id(req), { dataDir: node.dataDir });
     return reply.code(204).send();
   });
 }

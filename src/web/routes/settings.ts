@@ -7,7 +7,7 @@ import { requireServer, type OpenNode } from '../../services/node.js';
 import { readAudit } from '../../store/audit.js';
 
 const port = z.union([z.number().int(), z.string()]);
-const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional() }).strict();
+const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), minRecordingSeconds: z.union([z.number(), z.string()]).optional() }).strict();
 const callRouterBody = z.object({ startupMode: z.string().optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), sipUdp: z.boolean().optional() }).strict();
 const serverBody = z.object({ fqdn: z.string().optional() }).strict();
 const adminBody = z.object({ address: z.string().optional(), port: port.optional() }).strict();

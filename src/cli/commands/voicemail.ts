@@ -1,0 +1,111 @@
+// `openum voicemail list|play|delete|read`: a user's voice messages and missed calls, as an
+// administrator sees them. Deleting removes the row (audited) and its audio file; playing writes
+// the WAV to a file or a pipe and marks the message read. A running server notices read and
+// delete through the store revision and updates the user's message-waiting lamp.
+import { OpenUmError } from '../../errors.js';
+import { getUser } from '../../org/users.js';
+import { deleteMessage, getMessage, listMessages, markRead, type VoiceMessage } from '../../org/voice-messages.js';
+import { removeAudio } from '../../org/voicemail-files.js';
+import { readMessageAudio } from '../../services/voicemail/message-audio.js';
+import { flag, parse, str } from '../args.js';
+import { printFields, printJson, printTable } from '../output.js';
+import { withNode } from '../session.js';
+import { checkOutputFile, writeOutputFile } from '../write-file.js';
+import { type CommandTable, runSubcommand } from './dispatch.js';
+
+const HELP = `openum voicemail — voice messages and missed calls
+
+  list --user NAME [--all] [--json]   a user's messages, newest first (--all: missed calls too)
+  play ID --out FILE [--force]        writes the message's WAV to FILE and marks it read;
+                                      without --out the WAV goes to stdout when it is a pipe:
+                                      openum voicemail play 12 | aplay
+  delete ID                           removes the message and its audio (audited)
+  read ID [--unread]                  marks the message read (or unread again)
+Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
+
+export function parseMessageId(text: string | undefined): number {
+  const n = /^\d{1,15}$/.test(text ?? '') ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new OpenUmError('BAD_ARGUMENT', `"${text ?? ''}" is not a voice message id (a whole number); 'openum voicemail list --user NAME' shows them`);
+  }
+  return n;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const caller = (m: VoiceMessage) => [m.callerName, m.callerId && `<${m.callerId}>`].filter(Boolean).join(' ') || '(withheld)';
+
+function show(m: VoiceMessage, json: boolean): void {
+  if (json) return printJson(m);
+  printFields([['Id', m.id], ['Received', m.receivedAt], ['From', caller(m)], ['Called', m.called], ['Duration', seconds(m.durationMs)],
+    ['State', m.state], ['Ended by', m.endReason], ['Read', m.read], ['Delivery', m.delivery], ['Attempts', m.deliveryAttempts],
+    ['Delivered at', m.deliveredAt], ['Next attempt', m.nextAttemptAt], ['Last error', m.lastError], ['Audio', m.state === 'stored' ? m.audioPath : '']]);
+}
+
+const commands: CommandTable = {
+  async list(argv) {
+    const p = parse('voicemail list', argv, { user: { type: 'string' }, all: { type: 'boolean' } }, { min: 0, max: 0, usage: '--user NAME [--all] [--json]' });
+    if (p.values.help) return void console.log(HELP);
+    const name = str(p, 'user');
+    if (name === undefined) throw new OpenUmError('BAD_ARGUMENT', "'openum voicemail list' needs --user NAME ('openum user list' shows the users)");
+    await withNode(p, async (node) => {
+      const user = await getUser(node.store.db, name);
+      const messages = await listMessages(node.store.db, user.id, { messagesOnly: !flag(p, 'all') });
+      if (flag(p, 'json')) return printJson(messages);
+      if (messages.length === 0) return void console.log(`${user.name} has no ${flag(p, 'all') ? 'messages or missed calls' : 'voice messages'}`);
+      printTable(['ID', 'RECEIVED', 'FROM', 'DURATION', 'STATE', 'READ', 'DELIVERY'], messages.map((m) => [
+        String(m.id), m.receivedAt.replace('T', ' ').slice(0, 19), caller(m), m.state === 'stored' ? seconds(m.durationMs) : '-',
+        m.state, m.read ? 'yes' : 'no', m.state === 'stored' ? m.delivery : '-']));
+    });
+  },
+  async get(argv) {
+    const p = parse('voicemail get', argv, {}, { min: 1, max: 1, usage: 'ID [--json]' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    await withNode(p, async (node) => show(await getMessage(node.store.db, id), flag(p, 'json')));
+  },
+  async play(argv) {
+    const p = parse('voicemail play', argv, { out: { type: 'string' }, force: { type: 'boolean' } }, { min: 1, max: 1, usage: 'ID --out FILE' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    const out = str(p, 'out');
+    if (out === undefined && process.stdout.isTTY) {
+      throw new OpenUmError('BAD_ARGUMENT', `voice message ${id} is audio: give --out FILE, or pipe it to a player (openum voicemail play ${id} | aplay)`);
+    }
+    if (out !== undefined) checkOutputFile(out, { force: flag(p, 'force') });
+    await withNode(p, async (node) => {
+      const { wav } = await readMessageAudio(node.store.db, node.dataDir, id);
+      if (out !== undefined) {
+        writeOutputFile(out, wav, { secret: true, force: flag(p, 'force') });
+        await markRead(node.store.db, id, true);
+        if (flag(p, 'json')) return printJson({ id, out, bytes: wav.length });
+        return void console.error(`wrote voice message ${id} to ${out} (${wav.length} bytes); marked read`);
+      }
+      await new Promise<void>((resolve, reject) => process.stdout.write(wav, (e) => (e ? reject(e) : resolve())));
+      await markRead(node.store.db, id, true);
+    });
+  },
+  async delete(argv) {
+    const p = parse('voicemail delete', argv, {}, { min: 1, max: 1, usage: 'ID' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    await withNode(p, async (node) => {
+      const m = await deleteMessage(node.store.db, node.actor, id);
+      await removeAudio(node.dataDir, m.audioPath).catch(() => undefined);
+      if (flag(p, 'json')) return printJson({ deleted: id });
+      console.log(`deleted voice message ${id}`);
+    });
+  },
+  async read(argv) {
+    const p = parse('voicemail read', argv, { unread: { type: 'boolean' } }, { min: 1, max: 1, usage: 'ID [--unread]' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    await withNode(p, async (node) => {
+      await markRead(node.store.db, id, !flag(p, 'unread'));
+      const m = await getMessage(node.store.db, id);
+      if (flag(p, 'json')) return printJson(m);
+      console.log(`voice message ${id} marked ${m.read ? 'read' : 'unread'}`);
+    });
+  },
+};
+
+export const voicemailCommand = (argv: string[]) => runSubcommand('voicemail', commands, argv, HELP);

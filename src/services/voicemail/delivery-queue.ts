@@ -1,0 +1,153 @@
+// Sends stored voice messages by SMTP. Event driven: `kick()` when a worker reports a message,
+// after recovery, at start and when the settings change; otherwise one timer set for the earliest
+// retry due, never a poll. A failed attempt is recorded with its error and retried after
+// 1 min, 5 min, 15 min, then hourly; 24 hours after the message arrived it is given up ('failed'),
+// the row and its audio kept. Without an SMTP server messages wait as pending, and one log line
+// says so. Only this server's messages are sent, so nodes sharing a store never send one twice.
+import { access } from 'node:fs/promises';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { getServer } from '../../org/server-settings.js';
+import { findUserById } from '../../org/users.js';
+import { dueDeliveries, nextDeliveryAt, recordDelivery, type VoiceMessage } from '../../org/voice-messages.js';
+import { resolveAudio } from '../../org/voicemail-files.js';
+import type { KeyVault } from '../../pki/key-vault.js';
+import type { Database } from '../../store/schema.js';
+import { composeMail } from './mail-message.js';
+import { smtpTransport, type SmtpTransportInfo } from './smtp-transport.js';
+
+export const DELIVERY_RETRY_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+export const DELIVERY_GIVE_UP_MS = 24 * 60 * 60_000;
+/** Longest single timer: a far retry is reached in hops (setTimeout caps at ~24.8 days anyway). */
+const MAX_TIMER_MS = 60 * 60_000;
+
+export interface DeliveryDeps {
+  db: Kysely<Database>;
+  vault: KeyVault;
+  dataDir: string;
+  serverName: string;
+  log: Logger;
+  retryMs?: readonly number[];
+  giveUpMs?: number;
+}
+
+/** When to try again after `attempts` failed attempts, or null to give up. */
+export function nextAttempt(m: Pick<VoiceMessage, 'receivedAt'>, attempts: number, now: number, retryMs: readonly number[] = DELIVERY_RETRY_MS, giveUpMs = DELIVERY_GIVE_UP_MS): string | null {
+  const delay = retryMs[Math.min(attempts - 1, retryMs.length - 1)] ?? 3_600_000;
+  const at = now + delay;
+  return at > Date.parse(m.receivedAt) + giveUpMs ? null : new Date(at).toISOString();
+}
+
+export class DeliveryQueue {
+  readonly #d: DeliveryDeps;
+  readonly #log: Logger;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  /** Logged once per change, not on every kick. */
+  #notConfiguredLogged = false;
+
+  constructor(deps: DeliveryDeps) {
+    this.#d = deps;
+    this.#log = deps.log.child({ component: 'voicemail-delivery' });
+  }
+
+  /** Runs a delivery pass now (or right after the one running). */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#run().catch((e: unknown) => {
+      this.#log.error({ err: e }, 'voice mail delivery pass failed; will try again on the next event or in an hour');
+      this.#arm(MAX_TIMER_MS);
+    }).finally(() => {
+      this.#running = undefined;
+      if (this.#again && !this.#stopped) {
+        this.#again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when no pass is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.idle();
+  }
+
+  async #run(): Promise<void> {
+    clearTimeout(this.#timer);
+    const settings = await getServer(this.#d.db, this.#d.serverName);
+    const host = settings.smtp.host;
+    if (host === null) {
+      const waiting = (await dueDeliveries(this.#d.db, new Date().toISOString(), 1000, this.#d.serverName)).length;
+      if (!this.#notConfiguredLogged && waiting > 0) {
+        this.#log.warn({ waiting }, "no SMTP server is configured: voice messages wait, undelivered, until one is set (openum smtp set --host HOST)");
+        this.#notConfiguredLogged = true;
+      }
+      return; // a settings change kicks the queue again
+    }
+    this.#notConfiguredLogged = false;
+    let smtp: SmtpTransportInfo | undefined;
+    try {
+      for (;;) {
+        const due = await dueDeliveries(this.#d.db, new Date().toISOString(), 20, this.#d.serverName);
+        for (const m of due) {
+          if (this.#stopped) return;
+          smtp ??= await smtpTransport({ db: this.#d.db, vault: this.#d.vault, serverName: this.#d.serverName, fqdn: settings.fqdn }, { ...settings.smtp, host });
+          await this.#deliver(m, smtp, settings.fqdn, settings.smtp.from ?? `voicemail@${settings.fqdn}`);
+        }
+        if (due.length < 20) break;
+      }
+    } finally {
+      smtp?.transport.close();
+    }
+    const next = await nextDeliveryAt(this.#d.db, this.#d.serverName);
+    if (next !== null) this.#arm(Date.parse(next) - Date.now());
+  }
+
+  #arm(ms: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.kick(), Math.min(MAX_TIMER_MS, Math.max(0, ms)));
+    this.#timer.unref();
+  }
+
+  async #deliver(m: VoiceMessage, smtp: SmtpTransportInfo, fqdn: string, from: string): Promise<void> {
+    const fail = async (error: string, retry: boolean) => {
+      const retryAt = retry ? nextAttempt(m, m.deliveryAttempts + 1, Date.now(), this.#d.retryMs, this.#d.giveUpMs) : null;
+      await recordDelivery(this.#d.db, m.id, { ok: false, error, retryAt });
+      this.#log.warn({ messageId: m.id, attempt: m.deliveryAttempts + 1, error, retryAt }, retryAt ? 'voice message not delivered: will retry' : 'voice message not delivered: giving up');
+    };
+    const user = await findUserById(this.#d.db, m.userId);
+    if (!user) return fail('the user no longer exists', false);
+    let audioFile: string;
+    try {
+      audioFile = resolveAudio(this.#d.dataDir, m.audioPath);
+      await access(audioFile);
+    } catch {
+      return fail(`the audio file ${m.audioPath} is missing`, false);
+    }
+    const plan = await this.#d.db.selectFrom('dial_plans').select(['name', 'audio_codec']).where('id', '=', user.dialPlanId).executeTakeFirst();
+    if (plan?.audio_codec === 'MP3' || m.audioFormat === 'MP3') {
+      // No MP3 encoder ships with OpenUM (README): the recording goes as the WAV it was made as.
+      this.#log.info({ messageId: m.id, dialPlan: plan?.name }, 'the dial plan asks for MP3 but OpenUM has no MP3 encoder: attaching WAV');
+    }
+    try {
+      const info = await smtp.transport.sendMail(composeMail({ message: m, user, from, fqdn, audioFile }));
+      await recordDelivery(this.#d.db, m.id, { ok: true });
+      this.#log.info({ messageId: m.id, to: user.email, smtpResponse: info.response, clientCertificate: smtp.clientCertificate }, 'voice message delivered');
+    } catch (e) {
+      const err = e as Error & { responseCode?: number; code?: string };
+      await fail(`${err.responseCode ? `${err.responseCode} ` : ''}${err.message}`, true);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+// Message-waiting indication (RFC 3842) for the UM service: when a user's stored unread/read counts
+// differ from those last notified (mwi_state), an unsolicited NOTIFY goes to every gateway that
+// serves the user (org/mwi-targets.ts), over TCP for an Unsecured dial plan and TLS otherwise.
+// mwi_state moves only once every gateway answered 2xx; a failure is retried with back-off, and
+// the retry sends the counts current then. Event driven: callers say which users may have changed.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { buildMwiNotify } from '../../apps/mwi/notify-request.js';
+import { mwiTargets, type MwiTarget } from '../../org/mwi-targets.js';
+import type { IpGateway } from '../../org/organisation-types.js';
+import { getServer } from '../../org/server-settings.js';
+import { messageCounts, notifiedCounts, recordNotified, type MessageCounts } from '../../org/voice-messages.js';
+import type { TransactionLayer } from '../../sip/transaction/transaction-layer.js';
+import type { TransportLayer } from '../../sip/transport/transport-layer.js';
+import type { Endpoint } from '../../sip/transport/types.js';
+import type { Database } from '../../store/schema.js';
+import { nameMatches, type PeerVerifier } from '../sip/peer-verifier.js';
+
+/** The UM service's SIP stack, which the NOTIFYs go out on. */
+export interface MwiSip {
+  layer: TransactionLayer;
+  transport: TransportLayer;
+  /** Checks a TLS gateway's certificate against the trust list (RFC 5922 §7.1). */
+  verifier: PeerVerifier;
+}
+
+/** Back-off between attempts for one user: then every hour until it succeeds. */
+export const MWI_RETRY_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+
+interface UserState {
+  running: boolean;
+  again: boolean;
+  failures: number;
+  retry: NodeJS.Timeout | undefined;
+}
+
+export class MwiNotifier {
+  readonly #db: Kysely<Database>;
+  readonly #server: string;
+  readonly #log: Logger;
+  readonly #retryMs: readonly number[];
+  #sip: MwiSip | undefined;
+  readonly #users = new Map<number, UserState>();
+  #stopped = false;
+
+  constructor(deps: { db: Kysely<Database>; serverName: string; log: Logger; retryMs?: readonly number[] }) {
+    this.#db = deps.db;
+    this.#server = deps.serverName;
+    this.#log = deps.log.child({ component: 'mwi' });
+    this.#retryMs = deps.retryMs ?? MWI_RETRY_MS;
+  }
+
+  attach(sip: MwiSip): void {
+    this.#sip = sip;
+  }
+
+  /** Users whose counts differ from mwi_state (all users, or those given): each gets a NOTIFY. */
+  async reconcile(userIds?: readonly number[]): Promise<void> {
+    if (this.#stopped || !this.#sip) return;
+    const current = new Map((await messageCounts(this.#db, userIds)).map((c) => [c.userId, c]));
+    const notified = new Map((await notifiedCounts(this.#db)).map((c) => [c.userId, c]));
+    // A user with a notified row but no stored message any more must be told 0/0.
+    if (!userIds) for (const [id] of notified) if (!current.has(id)) current.set(id, { userId: id, unread: 0, read: 0 });
+    const changed = [...current.values()].filter((c) => {
+      const n = notified.get(c.userId) ?? { unread: 0, read: 0 };
+      return n.unread !== c.unread || n.read !== c.read;
+    });
+    if (changed.length === 0) return;
+    const targets = new Map((await mwiTargets(this.#db, changed.map((c) => c.userId))).map((t) => [t.userId, t]));
+    for (const c of changed) {
+      if (targets.has(c.userId)) this.#schedule(c.userId, 0);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const s of this.#users.values()) clearTimeout(s.retry);
+    this.#users.clear();
+  }
+
+  #state(userId: number): UserState {
+    let s = this.#users.get(userId);
+    if (!s) {
+      s = { running: false, again: false, failures: 0, retry: undefined };
+      this.#users.set(userId, s);
+    }
+    return s;
+  }
+
+  /** One attempt at a time per user; a request while one runs makes it run again after. */
+  #schedule(userId: number, delayMs: number): void {
+    const s = this.#state(userId);
+    if (s.running) {
+      s.again = true;
+      return;
+    }
+    clearTimeout(s.retry);
+    s.retry = setTimeout(() => {
+      s.retry = undefined;
+      void this.#attempt(userId, s);
+    }, delayMs);
+    s.retry.unref();
+  }
+
+  async #attempt(userId: number, s: UserState): Promise<void> {
+    if (this.#stopped) return;
+    s.running = true;
+    s.again = false;
+    let ok = false;
+    try {
+      ok = await this.#notifyUser(userId);
+    } catch (e) {
+      this.#log.warn({ err: e, userId }, 'MWI: NOTIFY failed');
+    } finally {
+      s.running = false;
+    }
+    if (this.#stopped) return;
+    if (ok) {
+      s.failures = 0;
+      if (s.again) this.#schedule(userId, 0);
+      else this.#users.delete(userId);
+      return;
+    }
+    const delay = this.#retryMs[Math.min(s.failures, this.#retryMs.length - 1)] ?? 3_600_000;
+    s.failures++;
+    this.#log.info({ userId, retryInMs: delay, failures: s.failures }, 'MWI: will retry the NOTIFY');
+    this.#schedule(userId, s.again ? 0 : delay);
+  }
+
+  /** Sends the current counts to every gateway of the user; true when all answered 2xx. */
+  async #notifyUser(userId: number): Promise<boolean> {
+    const [target] = await mwiTargets(this.#db, [userId]);
+    if (!target) return true; // no gateway (any more): nothing to tell
+    const [counts] = await messageCounts(this.#db, [userId]);
+    const c: MessageCounts = counts ?? { userId, unread: 0, read: 0 };
+    const { fqdn } = await getServer(this.#db, this.#server);
+    const results = await Promise.all(target.gateways.map((g) => this.#notifyGateway(target, g, c, fqdn).then(
+      (status) => ({ g, ok: status >= 200 && status < 300, why: `answered ${status}` }),
+      (e: unknown) => ({ g, ok: false, why: (e as Error).message }),
+    )));
+    for (const r of results) {
+      if (r.ok) this.#log.info({ userId, gateway: r.g.name, unread: c.unread, read: c.read }, 'MWI: NOTIFY accepted');
+      else this.#log.warn({ userId, gateway: r.g.name, reason: r.why }, 'MWI: NOTIFY not accepted');
+    }
+    if (!results.every((r) => r.ok)) return false;
+    await recordNotified(this.#db, c);
+    return true;
+  }
+
+  /** One NOTIFY to one gateway; resolves with the final status (408 for a timeout). */
+  async #notifyGateway(target: MwiTarget, g: IpGateway, c: MessageCounts, fqdn: string): Promise<number> {
+    const sip = this.#sip;
+    if (!sip) throw new Error('no SIP stack');
+    const protocol = target.voipSecurity === 'Unsecured' ? 'tcp' : 'tls';
+    const dest: Endpoint = { protocol, address: await resolveGateway(g), port: g.port };
+    const conn = await sip.transport.connect(dest);
+    if (protocol === 'tls') {
+      // The connector does not verify the server (sip/transport/connector.ts): we do, before
+      // anything is sent, as the Call Router does for inbound TLS (RFC 5922 §7.1).
+      const id = sip.verifier.verify(conn.peer);
+      if (!id.ok) throw new Error(`TLS peer refused: ${id.reason}`);
+      if (g.addressKind === 'fqdn' && !id.names.some((n) => nameMatches(n, g.address))) {
+        throw new Error(`TLS peer refused: its certificate names ${id.names.join(', ') || 'nothing'}, not ${g.address}`);
+      }
+    }
+    const request = buildMwiNotify({ extension: target.extension, host: g.address, port: g.port },
+      { fqdn, contactHost: conn.local.address, contactPort: conn.local.port, transport: protocol }, c);
+    return new Promise<number>((resolve) => {
+      let done = false;
+      const settle = (status: number) => { if (!done) { done = true; resolve(status); } };
+      sip.layer.request(request, dest, {
+        onFinal: (r) => settle(r.status),
+        onTimeout: () => settle(408),
+        onTerminated: () => settle(408),
+      }, { connectionId: conn.connectionId, viaHost: conn.local.address, viaPort: conn.local.port });
+    });
+  }
+}
+
+/** The gateway's IP: as configured, or its FQDN looked up in the family it is set to use. */
+async function resolveGateway(g: IpGateway): Promise<string> {
+  if (isIP(g.address)) return g.address;
+  const family = g.ipAddressFamily === 'IPv4Only' ? 4 : g.ipAddressFamily === 'IPv6Only' ? 6 : 0;
+  return (await lookup(g.address, { family })).address;
+}

@@ -1,0 +1,111 @@
+// The main process's side of voice mail: recovery of recordings a worker left, SMTP delivery and
+// MWI, driven by events — a worker's 'voicemail' report, a worker's exit, the store's change
+// revision (the CLI or admin API deleted or marked a message, or changed the SMTP settings), and
+// start. Workers record and write the rows; this turns rows into e-mails and lamps.
+import type { Logger } from 'pino';
+import { getServer, type SmtpSettings } from '../../org/server-settings.js';
+import { retryPendingNow } from '../../org/voice-messages.js';
+import { requireServer, type OpenNode } from '../node.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { MwiNotifier, type MwiSip } from './mwi-notifier.js';
+import { recoverRecordings, type Recovered } from './recovery.js';
+
+/** What the worker supervisor reports (services/sip-roles.ts wires it). */
+export interface VoicemailEvents {
+  /** A worker stored a message (IPC `{ type: 'voicemail', id, userId }`). */
+  onVoicemail(worker: number, m: { id: number; userId: number }): void;
+  /** A worker process exited at `at` (ISO time): its unfinished recordings are recovered. */
+  onWorkerExit(worker: number, at: string): void;
+  /** The UM service's SIP stack, for MWI NOTIFYs. */
+  attachSip(sip: MwiSip): void;
+}
+
+export interface VoicemailOptions {
+  /** Back-off overrides (tests). */
+  deliveryRetryMs?: readonly number[];
+  mwiRetryMs?: readonly number[];
+}
+
+export class VoicemailService implements VoicemailEvents {
+  readonly delivery: DeliveryQueue;
+  readonly mwi: MwiNotifier;
+  readonly #node: OpenNode;
+  readonly #log: Logger;
+  readonly #server: string;
+  #smtp: string | undefined;
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(node: OpenNode, log: Logger, options: VoicemailOptions = {}) {
+    this.#node = node;
+    this.#server = requireServer(node);
+    this.#log = log.child({ component: 'voicemail' });
+    const db = node.store.db;
+    this.delivery = new DeliveryQueue({ db, vault: node.vault, dataDir: node.dataDir, serverName: this.#server, log, retryMs: options.deliveryRetryMs });
+    this.mwi = new MwiNotifier({ db, serverName: this.#server, log, retryMs: options.mwiRetryMs });
+  }
+
+  attachSip(sip: MwiSip): void {
+    this.mwi.attach(sip);
+  }
+
+  /** Every recording this server left unfinished; run before the workers start. */
+  async recover(): Promise<Recovered[]> {
+    return recoverRecordings({ db: this.#node.store.db, dataDir: this.#node.dataDir, serverName: this.#server, log: this.#log });
+  }
+
+  /** Sends what is due and brings every lamp up to date; after recover() and the SIP roles' start. */
+  async start(): Promise<void> {
+    this.#smtp = smtpKey((await getServer(this.#node.store.db, this.#server)).smtp);
+    this.delivery.kick();
+    this.#track(this.mwi.reconcile());
+  }
+
+  onVoicemail(worker: number, m: { id: number; userId: number }): void {
+    this.#log.info({ worker, messageId: m.id, userId: m.userId }, 'voice message stored');
+    this.delivery.kick();
+    this.#track(this.mwi.reconcile([m.userId]));
+  }
+
+  onWorkerExit(worker: number, at: string): void {
+    this.#track(recoverRecordings({ db: this.#node.store.db, dataDir: this.#node.dataDir, serverName: this.#server, log: this.#log },
+      { worker, startedBefore: at }).then((recovered) => this.#after(recovered)));
+  }
+
+  /** Called on every store revision: a changed SMTP server gets the waiting messages at once. */
+  async onStoreChange(): Promise<void> {
+    const smtp = smtpKey((await getServer(this.#node.store.db, this.#server)).smtp);
+    if (smtp !== this.#smtp) {
+      this.#smtp = smtp;
+      const n = await retryPendingNow(this.#node.store.db, this.#server);
+      if (n > 0) this.#log.info({ messages: n }, 'SMTP settings changed: retrying waiting voice messages now');
+    }
+    this.delivery.kick();
+    await this.mwi.reconcile();
+  }
+
+  /** Resolves when recovery, delivery and the NOTIFYs started so far have settled (tests). */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    await this.delivery.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.delivery.stop();
+    await this.mwi.stop();
+    await Promise.all([...this.#pending]);
+  }
+
+  #after(recovered: Recovered[]): Promise<void> {
+    if (recovered.length === 0) return Promise.resolve();
+    this.delivery.kick();
+    return this.mwi.reconcile([...new Set(recovered.map((r) => r.userId))]);
+  }
+
+  #track(p: Promise<unknown>): void {
+    const q = p.catch((e: unknown) => this.#log.error({ err: e }, 'voice mail event failed'));
+    this.#pending.add(q);
+    void q.finally(() => this.#pending.delete(q));
+  }
+}
+
+const smtpKey = (s: SmtpSettings): string => JSON.stringify(s);
