@@ -110,7 +110,7 @@ export async function completeMessage(db: Db, id: number, end: { state: 'stored'
     end_reason: end.reason,
     delivery: end.state === 'stored' ? 'pending' : 'none',
     next_attempt_at: end.state === 'stored' ? now : null,
-    ...(end.audioPath ? { audio_path: end.audioPath } : {}),
+    ...(end.audioPath !== undefined ? { audio_path: end.audioPath } : {}),
     ...(end.audioFormat ? { audio_format: end.audioFormat } : {}),
     updated_at: now,
   }).where('id', '=', id).where('state', '=', 'recording').executeTakeFirst();

@@ -36,15 +36,20 @@ export function isPromptLanguage(lang: string): lang is PromptLanguage {
 export async function readPcmWav(path: string, sampleRate = PROMPT_SAMPLE_RATE): Promise<Int16Array> {
   const size = (await stat(path)).size;
   if (size > MAX_PROMPT_BYTES) throw new AudioError('BAD_WAV', `${path} is larger than ${MAX_PROMPT_BYTES} bytes`);
+  return decodePcmWav(await readFile(path), sampleRate, path);
+}
+
+/** The samples of WAV bytes that must be 16-bit PCM mono at `sampleRate` (a stored greeting, a prompt). */
+export function decodePcmWav(bytes: Buffer, sampleRate = PROMPT_SAMPLE_RATE, name = 'the audio'): Int16Array {
   const wav = new wavefile.WaveFile();
   try {
-    wav.fromBuffer(await readFile(path));
+    wav.fromBuffer(bytes);
   } catch (err) {
-    throw new AudioError('BAD_WAV', `${path} is not a WAV file`, { cause: err });
+    throw new AudioError('BAD_WAV', `${name} is not a WAV file`, { cause: err });
   }
   const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
   if (fmt.audioFormat !== 1 || fmt.numChannels !== 1 || fmt.bitsPerSample !== 16 || fmt.sampleRate !== sampleRate) {
-    throw new AudioError('BAD_WAV', `${path} is not 16-bit PCM mono at ${sampleRate} Hz`);
+    throw new AudioError('BAD_WAV', `${name} is not 16-bit PCM mono at ${sampleRate} Hz`);
   }
   return Int16Array.from(wav.getSamples(false, Int16Array) as unknown as Int16Array);
 }

@@ -60,7 +60,7 @@ export class WavRecorder {
     if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 192000) {
       throw new AudioError('BAD_ARGUMENT', `sample rate ${sampleRate} is not allowed`);
     }
-    const file = await open(path, 'w');
+    const file = await open(path, 'w', 0o600); // a caller's message is private: owner only
     try {
       await file.write(wavHeader({ sampleRate, channels: 1, bitsPerSample: 16 }, 'unknown'), 0, WAV_HEADER_LENGTH, 0);
       await file.sync();

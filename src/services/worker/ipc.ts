@@ -6,7 +6,9 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }
   | { type: 'listening'; listening: { tcp: boolean; tls: boolean } }
-  | { type: 'calls'; count: number };
+  | { type: 'calls'; count: number }
+  /** A voice message was stored: deliver it and update the user's MWI. */
+  | { type: 'voicemail'; id: number; userId: number };
 
 export interface WorkerEnv {
   index: number;

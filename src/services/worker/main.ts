@@ -2,16 +2,22 @@
 // own SIP ports (5065/5066 or 5067/5068), follows the UM service's startup mode and certificate
 // through the store, and reports its call count to the main process.
 import { OpenUmError } from '../../errors.js';
+import { PromptLibrary } from '../../media/audio/prompt-library.js';
+import { MediaClock } from '../../media/media-clock.js';
 import { getServer } from '../../org/server-settings.js';
 import { usesTls } from '../../org/startup-mode.js';
+import { classify } from '../call-router/classify.js';
 import { RoutingCache } from '../call-router/routing-cache.js';
 import { ChangeWatcher } from '../change-watcher.js';
 import { createLogger } from '../log.js';
 import { openNode, requireServer } from '../node.js';
 import { listenSpecs } from '../sip/listeners.js';
+import { PeerVerifier } from '../sip/peer-verifier.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
 import { StoreTlsProvider } from '../sip/tls-provider.js';
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './ipc.js';
+import { AnsweredCall } from './answered-call.js';
+import { mediaAddressFor } from './media-address.js';
 import { Worker } from './worker.js';
 
 const env = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerEnv | null;
@@ -28,6 +34,9 @@ async function main(e: WorkerEnv): Promise<void> {
   const server = requireServer(node);
   const tls = new StoreTlsProvider(node, 'UM', log);
   const routing = new RoutingCache(node.store.db);
+  const verifier = new PeerVerifier(node.store.db, server);
+  const clock = new MediaClock();
+  const prompts = new PromptLibrary();
   const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const worker = new Worker({
@@ -36,12 +45,21 @@ async function main(e: WorkerEnv): Promise<void> {
     policy: (id) => {
       const plan = id === undefined ? undefined : routing.dialPlanById(id);
       return {
-        maxCallMinutes: plan?.maxCallMinutes ?? 30,
         requireTls: plan ? plan.voipSecurity !== 'Unsecured' : false,
-        requireSrtp: plan?.voipSecurity === 'Secured',
       };
     },
     rtpPorts: () => settings.umService.rtpPorts,
+    classify: (request, context) => classify(request, {
+      protocol: context.source.protocol,
+      sourceIp: context.source.address,
+      ...(context.source.protocol === 'tls' ? { peer: verifier.verify(context.peer) } : {}),
+    }, routing),
+    mediaAddress: (context) => mediaAddressFor(context.local.address, context.source.address),
+    startCall: (input) => new AnsweredCall({
+      db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log,
+      minRecordingMs: () => (settings.umService as { minRecordingMs?: number }).minRecordingMs ?? 2000,
+      onStored: (id, userId) => send({ type: 'voicemail', id, userId }),
+    }, input),
     log,
     onCallsChanged: (count) => {
       send({ type: 'calls', count });
@@ -55,6 +73,7 @@ async function main(e: WorkerEnv): Promise<void> {
     settings = await getServer(node.store.db, server);
     await tls.reload();
     await routing.reload();
+    await verifier.reload();
     const mode = settings.umService.startupMode;
     const result = await endpoint.apply(listenSpecs(mode, e.ports, e.addresses, { udp: true }));
     listening = { tcp: mode !== 'TLS' && result.failed.every((f) => f.spec.protocol === 'tls'), tls: usesTls(mode) && !!tls.secureContext() };
@@ -83,19 +102,17 @@ async function main(e: WorkerEnv): Promise<void> {
       worker.stopAccepting();
       if (worker.calls === 0) void shutdown(0);
     } else if (m.type === 'stop') {
-      worker.hangUpAll();
-      setTimeout(() => void shutdown(0), 200);
+      void hangUpAndExit();
     }
   });
+  // Calls end with BYE and their recordings are completed (for at most 2 s) before the exit.
+  const hangUpAndExit = async () => {
+    await Promise.race([worker.hangUpAll(), new Promise((r) => setTimeout(r, 2000))]);
+    setTimeout(() => void shutdown(0), 200);
+  };
   // The main process went away: end calls and exit rather than linger as an orphan.
-  process.on('disconnect', () => {
-    worker.hangUpAll();
-    setTimeout(() => void shutdown(0), 200);
-  });
-  process.on('SIGTERM', () => {
-    worker.hangUpAll();
-    setTimeout(() => void shutdown(0), 200);
-  });
+  process.on('disconnect', () => void hangUpAndExit());
+  process.on('SIGTERM', () => void hangUpAndExit());
   send({ type: 'ready', listening });
 }
 

@@ -1,8 +1,10 @@
 // A UM worker process's SIP side: answers the calls the UM service redirected to it (200 with an
 // SDP answer), holds their dialogs, ends them on BYE/CANCEL or at the dial plan's maximum call
-// duration. The voice-mail application and media come on top of this (issue 3/7).
+// duration, and hands each answered call to its application (answered-call.ts: media and call
+// answering). The worker classifies the call again itself (which gateway, whose mailbox), so a
+// request that did not come through the Call Router is held to the same rules.
 import type { Logger } from 'pino';
-import { PortAllocator, type MediaPorts } from '../../media/port-allocator.js';
+import { PortAllocator } from '../../media/port-allocator.js';
 import { answerOffer } from '../../media/sdp-answer.js';
 import { UasDialog } from '../../sip/dialog/uas-dialog.js';
 import { buildResponse } from '../../sip/message/build.js';
@@ -13,15 +15,13 @@ import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
 import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
 import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { toTagFor } from '../call-router/call-router.js';
+import type { Refused, Routed } from '../call-router/classify.js';
 import { answerCommon } from '../sip/common-requests.js';
+import type { AnsweredCall, AnsweredCallInput } from './answered-call.js';
 
 export interface WorkerCallPolicy {
-  /** Dial plan limits for the call, from the x-um-dp parameter the Call Router set. */
-  maxCallMinutes: number;
-  /** SIPSecured or Secured: signalling must be TLS. */
+  /** SIPSecured or Secured (the x-um-dp dial plan the Call Router named): signalling must be TLS. */
   requireTls: boolean;
-  /** Secured: media must be SRTP. */
-  requireSrtp: boolean;
 }
 
 export interface WorkerDeps {
@@ -30,13 +30,19 @@ export interface WorkerDeps {
   policy(dialPlanId: number | undefined): WorkerCallPolicy;
   /** The configured RTP range (openum service set --rtp-ports), read for each new call. */
   rtpPorts(): { min: number; max: number };
+  /** Which gateway, dial plan and mailbox the call is for (call-router/classify.ts). */
+  classify(request: SipRequest, context: RequestContext): Routed | Refused;
+  /** The address to offer for media, given the one the INVITE arrived on. */
+  mediaAddress(context: RequestContext): Promise<string>;
+  /** Starts the application of an answered call. */
+  startCall(input: AnsweredCallInput): AnsweredCall;
   log: Logger;
   onCallsChanged(count: number): void;
 }
 
 interface Call {
   dialog: UasDialog;
-  media: MediaPorts;
+  app: AnsweredCall;
   limit: WheelTimer;
 }
 
@@ -69,9 +75,14 @@ export class Worker implements TransactionUser {
     this.#accepting = false;
   }
 
-  /** Ends every call with BYE (shutdown). */
-  hangUpAll(): void {
-    for (const c of [...this.#calls.values()]) c.dialog.bye('shutdown');
+  /** Ends every call with BYE (shutdown); resolves when their recordings are safely stored. */
+  async hangUpAll(): Promise<void> {
+    const calls = [...this.#calls.values()];
+    for (const c of calls) {
+      c.app.terminate('shutdown');
+      c.dialog.bye('shutdown');
+    }
+    await Promise.all(calls.map((c) => c.app.done));
   }
 
   onRequest(request: SipRequest, tx: ServerTransaction | undefined, context: RequestContext, cancelled?: ServerInviteTransaction): void {
@@ -104,41 +115,60 @@ export class Worker implements TransactionUser {
     const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
     const policy = this.#deps.policy(dp ? Number(dp) : undefined);
     if (policy.requireTls && context.source.protocol !== 'tls') return reject(403, 'Forbidden - the dial plan requires TLS');
+    const routed = this.#deps.classify(request, context);
+    if (!routed.ok) return reject(routed.status, routed.reason, routed.retryAfter);
+    if (routed.callType !== 'CallAnswering' || !routed.user) {
+      // Subscriber access (the pilot number alone) comes with its own issue; say so plainly.
+      return reject(480, 'Temporarily Unavailable - subscriber access is not available on this server yet');
+    }
+    const user = routed.user;
+    const plan = routed.dialPlan;
     if (request.body.length === 0) return reject(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
 
-    const local = context.local.address === '0.0.0.0' || context.local.address === '::' ? '127.0.0.1' : context.local.address;
-    const media = await this.#allocator().allocate(local);
+    const local = await this.#deps.mediaAddress(context);
+    const ports = await this.#allocator().allocate(local);
     // A CANCEL may have answered the INVITE (487) while the ports were being found (§9.2).
     if (tx.state !== ServerInviteState.Proceeding) {
-      media.release();
+      ports.release();
       return;
     }
-    const answer = answerOffer(request.body.toString('utf8'), { address: local, port: media.port, sessionId: String(Date.now()) }, { requireSrtp: policy.requireSrtp });
+    const answer = answerOffer(request.body.toString('utf8'), { address: local, port: ports.port, sessionId: String(Date.now()) }, { requireSrtp: plan.voipSecurity === 'Secured' });
     if (!answer.ok) {
-      media.release();
+      ports.release();
+      this.#deps.log.info({ reason: answer.reason, from: context.source.address }, 'call refused: SDP offer not acceptable');
       return reject(488, `Not Acceptable Here - ${answer.reason}`);
     }
-    // Media is not processed yet: the sockets hold the ports and drop what arrives.
-    media.rtp.on('message', () => undefined);
-    media.rtcp.on('message', () => undefined);
 
-    const host = local.includes(':') ? `[${local}]` : local;
-    const contact = `sip:um@${host}:${context.local.port};transport=${context.source.protocol}`;
+    const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
+    const contactHost = context.local.address === '0.0.0.0' || context.local.address === '::' ? (local.includes(':') ? `[${local}]` : local) : host;
+    const contact = `sip:um@${contactHost}:${context.local.port};transport=${context.source.protocol}`;
     const key = dialogKeyOfInvite(request);
+    let maxCallReached = false;
     const dialog: UasDialog = new UasDialog(request, this.#deps.layer, context, contact, {
       onTerminated: (reason) => {
         const call = this.#calls.get(key(dialog.localTag));
         call?.limit.cancel();
-        media.release();
-        this.#calls.delete(key(dialog.localTag));
-        this.#deps.log.info({ callId: dialog.callId, reason }, 'call ended');
-        this.#deps.onCallsChanged(this.#calls.size);
+        call?.app.terminate(maxCallReached ? 'max-call' : reason === 'shutdown' ? 'shutdown' : reason === 'bye-sent' ? 'app' : 'caller');
+        this.#deps.log.info({ callId: dialog.callId, reason }, 'dialog ended');
       },
     });
-    const limit = this.#deps.layer.wheel.schedule(policy.maxCallMinutes * 60_000, () => dialog.bye('bye-sent'));
-    this.#calls.set(key(dialog.localTag), { dialog, media, limit });
+    const app = this.#deps.startCall({
+      callId: dialog.callId, invite: request, user, dialPlan: plan, ports,
+      media: { codec: answer.codec, payloadType: answer.payloadType, remote: answer.remote, ...(answer.telephoneEvent !== undefined ? { telephoneEvent: answer.telephoneEvent } : {}), ...(answer.srtp ? { srtp: answer.srtp } : {}) },
+      hangup: () => dialog.bye('bye-sent'),
+    });
+    const limit = this.#deps.layer.wheel.schedule(plan.maxCallMinutes * 60_000, () => {
+      maxCallReached = true;
+      dialog.bye('bye-sent');
+    });
+    this.#calls.set(key(dialog.localTag), { dialog, app, limit });
+    // The call counts until its application has finished (the message is on disk and in the store).
+    void app.done.finally(() => {
+      this.#calls.delete(key(dialog.localTag));
+      this.#deps.onCallsChanged(this.#calls.size);
+    });
     dialog.accept(tx, Buffer.from(answer.sdp));
-    this.#deps.log.info({ callId: dialog.callId, codec: answer.codec, rtpPort: media.port, from: context.source.address }, 'call answered');
+    this.#deps.log.info({ callId: dialog.callId, user: user.name, codec: answer.codec, srtp: answer.secure, rtpPort: ports.port, from: context.source.address }, 'call answered');
     this.#deps.onCallsChanged(this.#calls.size);
   }
 

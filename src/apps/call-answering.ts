@@ -1,0 +1,58 @@
+// Call answering (seeds: a call diverted to voice mail when the user does not pick up): the
+// user's own greeting if they recorded one, else the system greeting with their extension, then
+// a tone, then the caller's message, recorded as it arrives. `#` during the greeting skips to the
+// tone; `#` during the recording ends it, and the caller hears that the message was recorded. The
+// recording also ends on hang-up, after the dial plan's idle timeout of silence, or at its maximum
+// recording duration. What is kept, and whether it is too short to be a message, is the
+// mailbox's decision (the minimum recording length is a server setting).
+import type { PromptLibrary } from '../media/audio/prompt-library.js';
+import type { AudioSink, Call, RecordResult } from './call.js';
+
+export interface Mailbox {
+  /** Starts a message; the sink writes it to storage as it is recorded. */
+  begin(): Promise<AudioSink>;
+  /** Ends the message begun; 'missed' when it was too short to keep. */
+  end(result: RecordResult): Promise<'stored' | 'missed'>;
+  /** The caller hung up before the tone: a missed call. */
+  missed(): Promise<void>;
+}
+
+export interface CallAnsweringOptions {
+  prompts: PromptLibrary;
+  /** The dial plan's language (en-US, it-IT, es-ES, fr-FR). */
+  language: string;
+  extension: string;
+  /** The user's own greeting (8 kHz samples), if recorded. */
+  greeting?: Int16Array;
+  maxRecordingMs: number;
+  idleMs: number;
+}
+
+export type CallAnsweringOutcome =
+  | { kind: 'message'; end: RecordResult['end']; durationMs: number }
+  | { kind: 'missed'; end: RecordResult['end'] | 'before-tone'; durationMs: number };
+
+export async function answerCall(call: Call, mailbox: Mailbox, o: CallAnsweringOptions): Promise<CallAnsweringOutcome> {
+  const greeting = o.greeting ?? await o.prompts.greeting(o.extension, o.language);
+  const heard = await call.play(greeting, { interruptDigits: '#' });
+  if (heard.outcome === 'hangup') return missedBeforeTone(mailbox);
+  const tone = await call.play(await o.prompts.load('tone', o.language));
+  if (tone.outcome === 'hangup') return missedBeforeTone(mailbox);
+
+  const sink = await mailbox.begin();
+  const recorded = await call.record(sink, { maxMs: o.maxRecordingMs, idleMs: o.idleMs, stopDigits: '#' });
+  const kept = await mailbox.end(recorded);
+  if (call.active) {
+    // The caller is still there (#, silence, maximum length): say so, then hang up.
+    await call.play(await o.prompts.load(kept === 'stored' ? 'message-recorded' : 'goodbye', o.language));
+    call.hangup();
+  }
+  return kept === 'stored'
+    ? { kind: 'message', end: recorded.end, durationMs: recorded.durationMs }
+    : { kind: 'missed', end: recorded.end, durationMs: recorded.durationMs };
+}
+
+async function missedBeforeTone(mailbox: Mailbox): Promise<CallAnsweringOutcome> {
+  await mailbox.missed();
+  return { kind: 'missed', end: 'before-tone', durationMs: 0 };
+}

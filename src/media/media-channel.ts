@@ -1,0 +1,192 @@
+// The media of one call as an application sees it: 20 ms frames of 8 kHz linear audio out (a
+// prompt, paced by the process's MediaClock), jitter-buffered frames in (for a recording), and
+// DTMF digits (RFC 4733). Underneath: one RtpSession (symmetric RTP with latching, RTCP), SRTP
+// when the SDP negotiated it (RFC 3711/4568), G.711 (RFC 3551 §4.5.14). It knows nothing of SIP.
+// Ownership (../shared/STYLE.md, "Resources"): the channel owns the session, which owns the
+// sockets; close() ends all of them and frees the ports.
+import { decode, encode, type G711Codec } from './audio/g711.js';
+import { JitterBuffer, type FrameKind, type JitterStats } from './audio/jitter-buffer.js';
+import { FRAME_SAMPLES, frames } from './audio/prompt-library.js';
+import { DtmfReceiver, type DtmfReceiverStats } from './dtmf/dtmf-receiver.js';
+import type { MediaClock } from './media-clock.js';
+import { Listeners, type Unsubscribe } from './rtp/listeners.js';
+import type { RtpPacket } from './rtp/rtp-packet.js';
+import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
+import type { RtpTransform } from './rtp/transform.js';
+import { SrtpTransform, type SrtpStats } from './srtp/srtp-session.js';
+import type { SrtpSuite } from './srtp/suites.js';
+
+export interface NegotiatedMedia {
+  codec: G711Codec;
+  payloadType: number;
+  telephoneEvent?: number;
+  remote: { address: string; port: number };
+  srtp?: { suite: SrtpSuite; localKey: Buffer; remoteKey: Buffer };
+}
+
+export interface MediaChannelOptions {
+  ports: RtpSocketPair;
+  media: NegotiatedMedia;
+  clock: MediaClock;
+  rtcpIntervalMs?: number;
+}
+
+export interface MediaChannelStats {
+  rtp: RtpSessionStats;
+  srtp: SrtpStats | undefined;
+  jitter: Readonly<JitterStats> | undefined;
+  dtmf: Readonly<DtmfReceiverStats>;
+  /** Packets of prompts sent, and how late their ticks ran (p50/p99/max, ms). */
+  played: number;
+  sendLatenessMs: { p50: number; p99: number; max: number };
+}
+
+export type CaptureHandler = (frame: Int16Array | null, kind: FrameKind | 'none') => void;
+
+interface Playback {
+  frames: Int16Array[];
+  at: number;
+  resolve: (completed: boolean) => void;
+}
+
+// Bounded memory for the lateness samples of one call (about a minute of prompts).
+const MAX_LATENESS_SAMPLES = 3000;
+
+export class MediaChannel {
+  readonly localPort: number;
+  readonly codec: G711Codec;
+  readonly #session: RtpSession;
+  readonly #srtp: SrtpTransform | undefined;
+  readonly #media: NegotiatedMedia;
+  readonly #dtmf = new DtmfReceiver();
+  readonly #digits = new Listeners<[string]>(() => undefined);
+  readonly #unsubscribeClock: () => void;
+  #playback: Playback | undefined;
+  #talkspurt = true;
+  #capture: { handler: CaptureHandler; jitter: JitterBuffer } | undefined;
+  #lastJitter: JitterBuffer | undefined;
+  #played = 0;
+  readonly #lateness: number[] = [];
+  #closed = false;
+
+  constructor(options: MediaChannelOptions) {
+    const { media } = options;
+    this.#media = media;
+    this.codec = media.codec;
+    this.#srtp = media.srtp ? new SrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
+    const transform: RtpTransform | undefined = this.#srtp;
+    this.#session = new RtpSession({
+      ports: options.ports,
+      remote: media.remote,
+      ...(transform ? { transform } : {}),
+      ...(options.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: options.rtcpIntervalMs } : {}),
+    });
+    this.localPort = this.#session.localPort;
+    this.#session.onPacket((p) => this.#receive(p));
+    this.#dtmf.onDigit((digit) => this.#digits.emit(digit));
+    this.#unsubscribeClock = options.clock.subscribe((lateness) => this.#tick(lateness));
+  }
+
+  /** Digits the caller presses, each once (RFC 4733 §2.5.2). */
+  onDigit(handler: (digit: string) => void): Unsubscribe {
+    return this.#digits.add(handler);
+  }
+
+  /**
+   * Plays 8 kHz samples; resolves true when the last frame has gone out, false when stopped
+   * (stopPlayback, another play, close). One playback at a time.
+   */
+  play(samples: Int16Array): Promise<boolean> {
+    this.stopPlayback();
+    if (this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.#playback = { frames: frames(samples, FRAME_SAMPLES), at: 0, resolve };
+      this.#talkspurt = true;
+    });
+  }
+
+  stopPlayback(): void {
+    const p = this.#playback;
+    this.#playback = undefined;
+    p?.resolve(false);
+  }
+
+  /**
+   * Starts taking the caller's audio: every tick the handler gets the next 20 ms frame from the
+   * jitter buffer (real, concealed or silence), or null while the buffer fills or nothing came.
+   */
+  startCapture(handler: CaptureHandler): void {
+    this.#capture = { handler, jitter: new JitterBuffer() };
+  }
+
+  /** Stops taking audio; returns the frames still held in the jitter buffer (in order). */
+  stopCapture(): Int16Array[] {
+    const c = this.#capture;
+    this.#capture = undefined;
+    if (!c) return [];
+    this.#lastJitter = c.jitter;
+    return c.jitter.drain().map((f) => f.samples);
+  }
+
+  stats(): MediaChannelStats {
+    const sorted = [...this.#lateness].sort((a, b) => a - b);
+    const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0 : 0);
+    return {
+      rtp: this.#session.stats(),
+      srtp: this.#srtp?.stats(),
+      jitter: (this.#capture?.jitter ?? this.#lastJitter)?.stats,
+      dtmf: this.#dtmf.stats,
+      played: this.#played,
+      sendLatenessMs: { p50: round(at(0.5)), p99: round(at(0.99)), max: round(sorted.at(-1) ?? 0) },
+    };
+  }
+
+  /** Ends the media: RTCP BYE, ports freed. Resolves when the ports are free. */
+  close(reason?: string): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#unsubscribeClock();
+      this.stopPlayback();
+      this.#dtmf.flush();
+      this.#digits.clear();
+      this.#session.close(reason);
+    }
+    return this.#session.closed;
+  }
+
+  #receive(packet: RtpPacket): void {
+    const pt = packet.payloadType;
+    if (pt === this.#media.telephoneEvent) {
+      this.#dtmf.push({ payload: packet.payload, timestamp: packet.timestamp, marker: packet.marker });
+    } else if (pt === this.#media.payloadType && this.#capture) {
+      this.#capture.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples: decode(packet.payload, this.codec), marker: packet.marker });
+    }
+  }
+
+  #tick(lateness: number): void {
+    const p = this.#playback;
+    if (p) {
+      const frame = p.frames[p.at++];
+      if (frame) {
+        this.#session.send(encode(frame, this.codec), { payloadType: this.#media.payloadType, timestampStep: FRAME_SAMPLES, marker: this.#talkspurt });
+        this.#talkspurt = false;
+        this.#played++;
+        if (this.#lateness.length < MAX_LATENESS_SAMPLES) this.#lateness.push(lateness);
+        else this.#lateness[Math.floor(Math.random() * MAX_LATENESS_SAMPLES)] = lateness;
+      }
+      if (p.at >= p.frames.length) {
+        this.#playback = undefined;
+        p.resolve(true);
+      }
+    }
+    const c = this.#capture;
+    if (c) {
+      const f = c.jitter.pop();
+      c.handler(f?.samples ?? null, f?.kind ?? 'none');
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
