@@ -1,8 +1,9 @@
 // Call answering with SIPp as the gateway, straight to a UM worker (5065): a call diverted to the
 // pilot number with a Diversion header for alice. SIPp waits out the greeting, plays its own
-// g711a.pcap (A-law speech, 7.08 s) and then presses '#' (RFC 4733, appended to the same RTP
-// stream by test/fixtures/sipp/rtp-pcap.mjs), or hangs up, or hangs up after 1 s. The store must
-// then hold a stored message (endReason dtmf / hangup) with the sent audio, or a missed call.
+// g711a.pcap (A-law speech, 7.08 s; re-cut into 20 ms packets, and once as shipped in 30 ms
+// packets) and then presses '#' (RFC 4733, appended to the same RTP stream by
+// test/fixtures/sipp/rtp-pcap.mjs), or hangs up, or hangs up after 1 s. The store must then hold a
+// stored message (endReason dtmf / hangup) with the sent audio, or a missed call.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -35,16 +36,16 @@ describe('voice mail: SIPp leaves messages at a worker', { skip, timeout: 180_00
   async function call(name: string, ending: Ending, audioPcap: string, audioMs: number): Promise<SippResult> {
     const scenario = renderVoicemailScenario(join(site.tmp.path, `${name}.xml`), { ending, audioPcap, greetingMs, audioMs, byeWaitMs: 25_000 });
     return runSipp({
-      scenario, target: `${ADDRESS}:5065`, transport: 'u1', calls: 1, timeoutSec: 45, mediaPort: SIPP_MEDIA_PORT,
+      scenario, target: `${ADDRESS}:5065`, transport: 'u1', calls: 1, timeoutSec: 45, mediaPort: SIPP_MEDIA_PORT, localPort: 15060,
       keys: { service: '4000', from_user: '+15551230001' }, headers: [`Diversion: <sip:1000@${ADDRESS}>;reason=no-answer`],
     });
   }
 
   const callIdOf = (r: SippResult): string | undefined => /^Call-ID:\s*(\S+)/im.exec(r.messages)?.[1];
 
-  it("records the caller until '#', then says goodbye and hangs up (endReason dtmf)", async () => {
+  async function leaveMessageWithHash(name: string, pcap: string): Promise<void> {
     const known = await messageIds(site.data, 'alice');
-    const r = await call('dtmf', 'dtmf', pcaps.withHash, 0);
+    const r = await call(name, 'dtmf', pcap, 0);
     assert.equal(r.successful, 1, `SIPp: ${r.errors}\n${r.logs}\n${r.messages.slice(-3000)}\n${site.server.stderr().slice(-3000)}`);
     assert.match(r.messages, /^BYE sip:/m, 'the worker sent BYE');
     const m = await waitForMessage(site.data, 'alice', known);
@@ -57,13 +58,18 @@ describe('voice mail: SIPp leaves messages at a worker', { skip, timeout: 180_00
     assert.equal(wav.sampleRate, 8000);
     assert.ok(Math.abs(wav.durationSec - m.durationMs / 1000) <= 0.1, `WAV ${wav.durationSec} s, row ${m.durationMs} ms`);
     const c = await compareSpeech(pcaps.audioWav, audioFile(site.data, m));
-    console.log(`dtmf: ${describeComparison(c)}`);
+    console.log(`${name}: ${describeComparison(c)}`);
     assert.ok(c.ok, describeComparison(c));
     const ended = callEndedLines(site.server.stderr() + site.server.stdout()).find((l) => l.callId === callIdOf(r));
     assert.ok(ended?.rtp, `a 'call ended' line with rtp counters for ${callIdOf(r)}`);
     assert.ok(ended.rtp.packetsIn >= 236, `packetsIn ${ended.rtp.packetsIn}`);
     assert.equal(ended.rtp.lost, 0);
-  });
+  }
+
+  it("records the caller until '#', then says goodbye and hangs up (endReason dtmf)", () => leaveMessageWithHash('dtmf', pcaps.withHash));
+
+  // A gateway may send 30 ms packets (a=ptime:30 is common): the recording must last as long as the audio.
+  it('records 30 ms packets (g711a.pcap as SIPp ships it) at their real length', () => leaveMessageWithHash('dtmf-30ms', pcaps.withHash30ms));
 
   it('records until the caller hangs up (endReason hangup)', async () => {
     const known = await messageIds(site.data, 'alice');

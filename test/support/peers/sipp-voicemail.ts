@@ -59,6 +59,8 @@ export interface PcapInfo {
 
 export const pcapInfo = async (pcap: string): Promise<PcapInfo> => JSON.parse(await tool(['info', pcap])) as PcapInfo;
 export const cutPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['cut', input, out, '--seconds', String(seconds)]), out);
+/** the same audio re-cut into ptimeMs packets (g711a.pcap has 30 ms packets) */
+export const repackPcap = async (input: string, out: string, ptimeMs: number): Promise<string> => (await tool(['repack', input, out, '--ptime', String(ptimeMs)]), out);
 export const loopPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['loop', input, out, '--seconds', String(seconds)]), out);
 /** input's audio followed by the digits as RFC 4733 events (payload type pt) in the same stream */
 export const withDtmf = async (input: string, out: string, digits = '#', pt = 101): Promise<string> => (await tool(['dtmf', input, out, '--digits', digits, '--pt', String(pt)]), out);
@@ -67,10 +69,29 @@ export const pcapToWav = async (input: string, out: string): Promise<string> => 
 
 export const sippPcapsMissing = (): string => (existsSync(SIPP_G711A) ? '' : `${SIPP_G711A} (package sip-tester)`);
 
-/** The pcaps of the three voice-mail calls in dir: full audio + '#', full audio, 1 s of audio. */
-export async function voicemailPcaps(dir: string): Promise<{ withHash: string; audio: string; short: string; audioWav: string; audioSeconds: number }> {
-  const withHash = await withDtmf(SIPP_G711A, join(dir, 'audio-hash.pcap'));
-  const short = await cutPcap(SIPP_G711A, join(dir, 'audio-1s.pcap'), 1);
-  const audioWav = await pcapToWav(SIPP_G711A, join(dir, 'audio.wav'));
-  return { withHash, audio: SIPP_G711A, short, audioWav, audioSeconds: (await pcapInfo(SIPP_G711A)).audioSeconds };
+export interface VoicemailPcaps {
+  /** g711a.pcap's audio in 20 ms packets, then '#' */
+  withHash: string;
+  /** g711a.pcap's audio in 20 ms packets */
+  audio: string;
+  /** g711a.pcap as shipped (30 ms packets), then '#' */
+  withHash30ms: string;
+  /** its first second, 20 ms packets */
+  short: string;
+  /** the audio as PCM16 WAV (the same for all) */
+  audioWav: string;
+  audioSeconds: number;
+}
+
+/** The pcaps of the voice-mail calls, made in dir from SIPp's g711a.pcap (A-law, 30 ms packets). */
+export async function voicemailPcaps(dir: string): Promise<VoicemailPcaps> {
+  const audio = await repackPcap(SIPP_G711A, join(dir, 'audio-20ms.pcap'), 20);
+  return {
+    withHash: await withDtmf(audio, join(dir, 'audio-20ms-hash.pcap')),
+    audio,
+    withHash30ms: await withDtmf(SIPP_G711A, join(dir, 'audio-30ms-hash.pcap')),
+    short: await cutPcap(audio, join(dir, 'audio-1s.pcap'), 1),
+    audioWav: await pcapToWav(SIPP_G711A, join(dir, 'audio.wav')),
+    audioSeconds: (await pcapInfo(SIPP_G711A)).audioSeconds,
+  };
 }
