@@ -8,6 +8,7 @@ import { listMessages, type VoiceMessage } from '../../src/org/voice-messages.js
 import { openNode } from '../../src/services/node.js';
 import { readWav } from './audio-compare.js';
 import { repoRoot, sleep } from './peers/proc.js';
+import { run } from './run.js';
 
 /** A user's messages and missed calls (not those still recording), newest first. */
 export async function userMessages(data: string, user: string): Promise<VoiceMessage[]> {
@@ -93,4 +94,14 @@ export async function waitForCallEnded(output: () => string, match: (c: CallEnde
     if (Date.now() > until) throw new Error(`no matching 'call ended' log line within ${timeoutMs} ms`);
     await sleep(200);
   }
+}
+
+/** The system greeting for an extension as one WAV (prefix, digits, suffix, tone), made with sox. */
+export async function greetingReference(out: string, extension: string, language = 'en-US'): Promise<string> {
+  const dir = join(PROMPTS(), language);
+  const tone = join(PROMPTS(), 'tone.wav');
+  const files = [join(dir, 'greeting-prefix.wav'), ...[...extension].map((d) => join(dir, `${d}.wav`)), join(dir, 'greeting-suffix.wav'), ...(existsSync(tone) ? [tone] : [])];
+  const r = await run('sox', [...files, out], { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new Error(`sox (greeting reference): ${r.stderr}`);
+  return out;
 }
