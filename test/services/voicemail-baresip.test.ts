@@ -87,7 +87,7 @@ describe('voice mail from baresip over UDP with RTP', { skip, timeout: 120_000 }
     console.log(show(r));
     assert.ok(r.comparison.ok, describeComparison(r.comparison));
     assert.ok(r.greeting?.ok, `the greeting baresip heard: ${r.greeting ? describeComparison(r.greeting) : 'no recording'}`);
-    // The judge of the Secured test sees plain RTP here: two streams, both judged plain.
+    // The judge of the Secured test sees plain RTP here: both directions judged plain.
     assert.equal(r.verdicts.length, 2, show(r));
     for (const { key, verdict } of r.verdicts) {
       assert.equal(verdict.encrypted, false, `${key} judged encrypted on a plain call`);
@@ -125,7 +125,7 @@ describe('voice mail from baresip on a Secured dial plan: mutual TLS and SDES-SR
     console.log(show(r));
     assert.ok(r.comparison.ok, describeComparison(r.comparison));
     assert.match(r.phone.log(), /srtp|SRTP/, 'baresip used its srtp module');
-    assert.equal(r.verdicts.length, 2, `one stream each way: ${show(r)}`);
+    assert.equal(r.verdicts.length, 2, `one direction each way: ${show(r)}`);
     for (const { key, verdict } of r.verdicts) {
       assert.ok(verdict.packets > 300, `${key}: ${verdict.packets} packets`);
       assert.ok(verdict.encrypted, `${key} is not SRTP: ${verdict.plainSigns.join('; ')}`);

@@ -18,7 +18,11 @@ export interface RtpStream {
   packets: Datagram[];
 }
 
-/** RTP datagrams (version 2, on even ports, touching `range`) grouped by direction. */
+/**
+ * RTP datagrams (version 2, on even ports, touching the server's `range`) grouped by direction:
+ * to one server port (from wherever), and from one server port (to wherever: a server may send
+ * its first packets to the SDP address before it latches onto where the peer's RTP comes from).
+ */
 export function rtpStreams(datagrams: Datagram[], range: { min: number; max: number }): RtpStream[] {
   const inRange = (p: number) => p >= range.min && p <= range.max;
   const by = new Map<string, RtpStream>();
@@ -26,9 +30,10 @@ export function rtpStreams(datagrams: Datagram[], range: { min: number; max: num
     if (!(inRange(d.sport) || inRange(d.dport))) continue;
     if (d.sport % 2 !== 0 || d.dport % 2 !== 0) continue; // RTCP rides on the odd ports
     if (d.payload.length < 12 || (d.payload[0] ?? 0) >> 6 !== 2) continue;
-    const src = `${d.src}:${d.sport}`;
-    const dst = `${d.dst}:${d.dport}`;
-    const key = `${src}>${dst}`;
+    const toServer = inRange(d.dport);
+    const src = toServer ? 'peer' : `${d.src}:${d.sport}`;
+    const dst = toServer ? `${d.dst}:${d.dport}` : 'peer';
+    const key = `${src} > ${dst}`;
     const s = by.get(key) ?? { key, src, dst, packets: [] };
     s.packets.push(d);
     by.set(key, s);
@@ -46,7 +51,10 @@ export interface WireVerdict {
   entropyBits: number;
   /** fewest distinct byte values in one packet's payload */
   minDistinct: number;
-  /** every packet: SRTP length with a 4 or 10 byte tag, entropy ≥ 7.9, ≥ 40 distinct bytes per payload */
+  /**
+   * every packet: SRTP length with a 4 or 10 byte tag and ≥ 40 distinct bytes in its payload; the
+   * stream: entropy ≥ 7.9 (judged from 4096 payload bytes on: fewer cannot show 8 bits)
+   */
   encrypted: boolean;
   /** what says it is plain (empty when encrypted) */
   plainSigns: string[];
@@ -74,7 +82,7 @@ export function judgeStream(s: RtpStream, payloadBytes = 160): WireVerdict {
   const tagLength = tags.size === 1 ? [...tags][0] ?? null : null;
   const plainSigns = [
     tagLength === 10 || tagLength === 4 ? '' : `packet lengths ${JSON.stringify(lengths)} are not 12 + ${payloadBytes} + a 4 or 10 byte tag`,
-    entropyBits >= 7.9 ? '' : `payload byte entropy ${entropyBits.toFixed(2)} bits < 7.9`,
+    entropyBits >= 7.9 || total < 4096 ? '' : `payload byte entropy ${entropyBits.toFixed(2)} bits < 7.9`,
     minDistinct >= 40 ? '' : `a payload with only ${minDistinct} distinct byte values (plain G.711 silence has 1)`,
   ].filter(Boolean);
   return { packets: s.packets.length, lengths, tagLength, entropyBits, minDistinct: Number.isFinite(minDistinct) ? minDistinct : 0, encrypted: s.packets.length > 0 && plainSigns.length === 0, plainSigns };
