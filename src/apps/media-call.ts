@@ -6,7 +6,6 @@ import { isSilent } from '../media/audio/silence-detector.js';
 import type { MediaChannel } from '../media/media-channel.js';
 import type { AudioSink, Call, HangupCause, PlayResult, RecordOptions, RecordResult } from './call.js';
 
-const FRAME_MS = 20;
 const SAMPLES_PER_MS = 8;
 
 export class MediaCall implements Call {
@@ -123,11 +122,11 @@ export class MediaCall implements Call {
       const offDigit = this.#media.onDigit((digit) => {
         if (options.stopDigits.includes(digit)) finish('dtmf', digit);
       });
-      this.#media.startCapture((frame, kind) => {
+      this.#media.startCapture((frame, kind, ms) => {
         if (settled) return;
-        elapsedMs += FRAME_MS;
+        elapsedMs += ms;
         if (frame) write(frame);
-        quietMs = frame && kind === 'audio' && !isSilent(frame) ? 0 : quietMs + FRAME_MS;
+        quietMs = frame && kind === 'audio' && !isSilent(frame) ? 0 : quietMs + ms;
         if (failure !== undefined) finish('failed');
         else if (samples / SAMPLES_PER_MS >= options.maxMs || elapsedMs >= options.maxMs + 2000) finish('max-duration');
         else if (quietMs >= options.idleMs) finish('silence');

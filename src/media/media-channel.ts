@@ -41,7 +41,19 @@ export interface MediaChannelStats {
   sendLatenessMs: { p50: number; p99: number; max: number };
 }
 
-export type CaptureHandler = (frame: Int16Array | null, kind: FrameKind | 'none') => void;
+/** One call per frame time: the frame (null while the buffer fills or nothing came) and its length in ms. */
+export type CaptureHandler = (frame: Int16Array | null, kind: FrameKind | 'none', ms: number) => void;
+
+/**
+ * The caller's packet time is whatever their first audio packet holds (10-60 ms in 10 ms steps;
+ * RFC 3551 §4.2 makes 20 ms the default, but gateways send 30 ms too), so the jitter buffer is made
+ * on that packet; the 20 ms clock pops one frame each time a packet's worth of time has passed.
+ */
+interface Capture {
+  handler: CaptureHandler;
+  jitter: JitterBuffer | undefined;
+  owedMs: number;
+}
 
 interface Playback {
   frames: Int16Array[];
@@ -63,7 +75,7 @@ export class MediaChannel {
   readonly #unsubscribeClock: () => void;
   #playback: Playback | undefined;
   #talkspurt = true;
-  #capture: { handler: CaptureHandler; jitter: JitterBuffer } | undefined;
+  #capture: Capture | undefined;
   #lastJitter: JitterBuffer | undefined;
   #played = 0;
   readonly #lateness: number[] = [];
@@ -116,7 +128,7 @@ export class MediaChannel {
    * jitter buffer (real, concealed or silence), or null while the buffer fills or nothing came.
    */
   startCapture(handler: CaptureHandler): void {
-    this.#capture = { handler, jitter: new JitterBuffer() };
+    this.#capture = { handler, jitter: undefined, owedMs: 0 };
   }
 
   /** Stops taking audio; returns the frames still held in the jitter buffer (in order). */
@@ -125,7 +137,7 @@ export class MediaChannel {
     this.#capture = undefined;
     if (!c) return [];
     this.#lastJitter = c.jitter;
-    return c.jitter.drain().map((f) => f.samples);
+    return c.jitter?.drain().map((f) => f.samples) ?? [];
   }
 
   stats(): MediaChannelStats {
@@ -159,7 +171,9 @@ export class MediaChannel {
     if (pt === this.#media.telephoneEvent) {
       this.#dtmf.push({ payload: packet.payload, timestamp: packet.timestamp, marker: packet.marker });
     } else if (pt === this.#media.payloadType && this.#capture) {
-      this.#capture.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples: decode(packet.payload, this.codec), marker: packet.marker });
+      const c = this.#capture;
+      c.jitter ??= new JitterBuffer({ frameSamples: packetSamples(packet.payload.length) });
+      c.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples: decode(packet.payload, this.codec), marker: packet.marker });
     }
   }
 
@@ -181,10 +195,22 @@ export class MediaChannel {
     }
     const c = this.#capture;
     if (c) {
-      const f = c.jitter.pop();
-      c.handler(f?.samples ?? null, f?.kind ?? 'none');
+      if (!c.jitter) return c.handler(null, 'none', FRAME_MS);
+      c.owedMs += FRAME_MS;
+      while (c.owedMs >= c.jitter.frameMs && this.#capture === c) {
+        c.owedMs -= c.jitter.frameMs;
+        const f = c.jitter.pop();
+        c.handler(f?.samples ?? null, f?.kind ?? 'none', c.jitter.frameMs);
+      }
     }
   }
+}
+
+const FRAME_MS = (FRAME_SAMPLES / 8000) * 1000;
+
+/** Samples per packet from a G.711 payload (one byte a sample): 10-60 ms in 10 ms steps, else 20 ms. */
+function packetSamples(bytes: number): number {
+  return bytes >= 80 && bytes <= 480 && bytes % 80 === 0 ? bytes : FRAME_SAMPLES;
 }
 
 function round(ms: number): number {

@@ -46,11 +46,14 @@ export class Phone {
     return sendRaw(this.socket, wire, this.#target.port, this.#target.address);
   }
 
-  /** Sends `samples` as 20 ms PCMU packets, paced in real time. */
-  async talk(samples: Int16Array): Promise<void> {
-    for (let i = 0; i < samples.length; i += 160) {
-      await this.send(this.packet(PCMU, encode(samples.subarray(i, i + 160), 'PCMU'), i === 0));
-      await new Promise((r) => setTimeout(r, 20));
+  /** Sends `samples` as PCMU packets of packetMs on a real-time clock (as a phone does, whatever the load). */
+  async talk(samples: Int16Array, packetMs = 20): Promise<void> {
+    const start = performance.now();
+    const step = packetMs * 8;
+    for (let i = 0, n = 0; i < samples.length; i += step, n++) {
+      await this.send(this.packet(PCMU, encode(samples.subarray(i, i + step), 'PCMU'), i === 0, step));
+      const due = start + (n + 1) * packetMs - performance.now();
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
     }
   }
 
