@@ -1,0 +1,97 @@
+// SIPp as a caller leaving a voice message: renders test/fixtures/sipp/uac-voicemail.xml (its
+// pcap path and pauses are literal in SIPp) with one of its two endings, and makes the RTP pcaps
+// from SIPp's own g711a.pcap with test/fixtures/sipp/rtp-pcap.mjs (cut, loop, '#' appended).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../run.js';
+import { fixture } from './proc.js';
+
+export const SIPP_G711A = '/usr/share/sip-tester/g711a.pcap';
+export const RTP_PCAP_TOOL = fixture('sipp', 'rtp-pcap.mjs');
+
+export type Ending = 'dtmf' | 'hangup';
+
+export interface VoicemailScenario {
+  ending: Ending;
+  /** pcap played after the greeting (for 'dtmf' it must end with the '#') */
+  audioPcap: string;
+  /** pause after the ACK before the audio starts */
+  greetingMs: number;
+  /** 'hangup': BYE this long after the audio started */
+  audioMs?: number;
+  /** 'dtmf': how long to wait for the server's BYE after the audio started */
+  byeWaitMs?: number;
+}
+
+/** Writes the rendered scenario to out and returns its path. */
+export function renderVoicemailScenario(out: string, s: VoicemailScenario): string {
+  let text = readFileSync(fixture('sipp', 'uac-voicemail.xml'), 'utf8');
+  const other: Ending = s.ending === 'dtmf' ? 'hangup' : 'dtmf';
+  const block = new RegExp(`[ \\t]*<!-- ending ${other} -->[\\s\\S]*?<!-- /ending ${other} -->\\n?`);
+  if (!block.test(text)) throw new Error(`uac-voicemail.xml: no block for the ending ${other}`);
+  text = text.replace(block, '');
+  const vars: Record<string, string | number> = {
+    AUDIO_PCAP: s.audioPcap, GREETING_MS: s.greetingMs, AUDIO_MS: s.audioMs ?? 0, BYE_WAIT_MS: s.byeWaitMs ?? 20_000,
+  };
+  for (const [k, v] of Object.entries(vars)) text = text.split(`@${k}@`).join(String(v));
+  const left = /@[A-Z][A-Z0-9_]*@/.exec(text);
+  if (left) throw new Error(`uac-voicemail.xml: placeholder ${left[0]} has no value`);
+  writeFileSync(out, text);
+  return out;
+}
+
+async function tool(args: string[]): Promise<string> {
+  const r = await run(process.execPath, [RTP_PCAP_TOOL, ...args], { timeoutMs: 30_000 });
+  if (r.code !== 0) throw new Error(`rtp-pcap.mjs ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface PcapInfo {
+  packets: number;
+  payloadTypes: number[];
+  ssrcs: string[];
+  audioPackets: number;
+  audioSeconds: number;
+  packetMs: number;
+  wallSeconds: number;
+}
+
+export const pcapInfo = async (pcap: string): Promise<PcapInfo> => JSON.parse(await tool(['info', pcap])) as PcapInfo;
+export const cutPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['cut', input, out, '--seconds', String(seconds)]), out);
+/** the same audio re-cut into ptimeMs packets (g711a.pcap has 30 ms packets) */
+export const repackPcap = async (input: string, out: string, ptimeMs: number): Promise<string> => (await tool(['repack', input, out, '--ptime', String(ptimeMs)]), out);
+export const loopPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['loop', input, out, '--seconds', String(seconds)]), out);
+/** input's audio followed by the digits as RFC 4733 events (payload type pt) in the same stream */
+export const withDtmf = async (input: string, out: string, digits = '#', pt = 101): Promise<string> => (await tool(['dtmf', input, out, '--digits', digits, '--pt', String(pt)]), out);
+/** the G.711 audio of a pcap as 8 kHz PCM16 WAV (the reference for what was sent) */
+export const pcapToWav = async (input: string, out: string): Promise<string> => (await tool(['wav', input, out]), out);
+
+export const sippPcapsMissing = (): string => (existsSync(SIPP_G711A) ? '' : `${SIPP_G711A} (package sip-tester)`);
+
+export interface VoicemailPcaps {
+  /** g711a.pcap's audio in 20 ms packets, then '#' */
+  withHash: string;
+  /** g711a.pcap's audio in 20 ms packets */
+  audio: string;
+  /** g711a.pcap as shipped (30 ms packets), then '#' */
+  withHash30ms: string;
+  /** its first second, 20 ms packets */
+  short: string;
+  /** the audio as PCM16 WAV (the same for all) */
+  audioWav: string;
+  audioSeconds: number;
+}
+
+/** The pcaps of the voice-mail calls, made in dir from SIPp's g711a.pcap (A-law, 30 ms packets). */
+export async function voicemailPcaps(dir: string): Promise<VoicemailPcaps> {
+  const audio = await repackPcap(SIPP_G711A, join(dir, 'audio-20ms.pcap'), 20);
+  return {
+    withHash: await withDtmf(audio, join(dir, 'audio-20ms-hash.pcap')),
+    audio,
+    withHash30ms: await withDtmf(SIPP_G711A, join(dir, 'audio-30ms-hash.pcap')),
+    short: await cutPcap(audio, join(dir, 'audio-1s.pcap'), 1),
+    audioWav: await pcapToWav(SIPP_G711A, join(dir, 'audio.wav')),
+    audioSeconds: (await pcapInfo(SIPP_G711A)).audioSeconds,
+  };
+}
