@@ -23,6 +23,7 @@ export interface TinyCall {
 function once(sock: Socket, match: (m: string) => boolean, timeoutMs: number, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sock.off('message', on); reject(new Error(`tiny UAC: no ${what} within ${timeoutMs} ms`)); }, timeoutMs);
+    timer.unref(); // a waiter never keeps the test process alive (the socket does while open)
     const on = (m: Buffer) => {
       const s = m.toString('latin1');
       if (!match(s)) return;
