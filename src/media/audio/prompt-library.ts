@@ -69,9 +69,12 @@ export function frames(samples: Int16Array, frameSamples = FRAME_SAMPLES): Int16
   return out;
 }
 
+const SEQUENCE_CACHE = 256;
+
 export class PromptLibrary {
   readonly root: string;
   readonly #cache = new Map<string, Promise<Int16Array>>();
+  readonly #sequences = new Map<string, Int16Array>();
 
   constructor(root: string = defaultPromptRoot()) {
     this.root = root;
@@ -100,6 +103,16 @@ export class PromptLibrary {
 
   /** Several prompts one after another, e.g. ['greeting-prefix', '4', '2', 'greeting-suffix']. */
   async sequence(names: readonly string[], lang: string = FALLBACK_LANGUAGE): Promise<Int16Array> {
+    // Joined sequences are kept (the most recent SEQUENCE_CACHE of them): a burst of calls for
+    // the same extensions must not copy the same greeting again and again (callers never write
+    // into what they are given).
+    const key = `${lang}|${names.join(',')}`;
+    const hit = this.#sequences.get(key);
+    if (hit) {
+      this.#sequences.delete(key);
+      this.#sequences.set(key, hit);
+      return hit;
+    }
     const parts = await Promise.all(names.map((n) => this.load(n, lang)));
     const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -107,6 +120,8 @@ export class PromptLibrary {
       out.set(p, at);
       at += p.length;
     }
+    this.#sequences.set(key, out);
+    if (this.#sequences.size > SEQUENCE_CACHE) this.#sequences.delete(this.#sequences.keys().next().value ?? key);
     return out;
   }
 

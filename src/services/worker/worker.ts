@@ -53,6 +53,7 @@ export class Worker implements TransactionUser {
   readonly #calls = new Map<string, Call>();
   #ports: { range: string; allocator: PortAllocator } | undefined;
   #accepting = true;
+  readonly #setups: (() => Promise<void>)[] = [];
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
@@ -101,9 +102,25 @@ export class Worker implements TransactionUser {
       tx.respond(buildResponse(request, 481, 'Call/Transaction Does Not Exist', { toTag: toTagFor(request) }));
       return;
     }
-    void this.#newCall(request, tx as ServerInviteTransaction, context).catch((e: unknown) => {
+    // §17.2.1: a 100 at once, since the answer may take longer than 200 ms under a burst.
+    tx.respond(buildResponse(request, 100, 'Trying'));
+    this.#setups.push(() => this.#newCall(request, tx as ServerInviteTransaction, context).catch((e: unknown) => {
       this.#deps.log.error({ err: e }, 'cannot answer call');
       tx.respond(buildResponse(request, 500, 'Server Internal Error', { toTag: toTagFor(request) }));
+    }));
+    if (this.#setups.length === 1) setImmediate(() => this.#nextSetup());
+  }
+
+  /**
+   * New calls are set up one per turn of the event loop: a burst of INVITEs must not hold up the
+   * 20 ms media clock of the calls already up (their prompts would stutter).
+   */
+  #nextSetup(): void {
+    const setup = this.#setups[0];
+    if (!setup) return;
+    void setup().finally(() => {
+      this.#setups.shift();
+      if (this.#setups.length > 0) setImmediate(() => this.#nextSetup());
     });
   }
 
