@@ -10,8 +10,8 @@
 // bounded in calls, packets and time; every process this script starts is stopped by its PID.
 // Settings (environment): BENCH_SECONDS (default 30), BENCH_MAX_CALLS (default 1000),
 // BENCH_STEPS (default 50,100,200,400,700,1000), BENCH_STOP_ON (any|failed). See bench/README.md.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
@@ -19,6 +19,7 @@ import { clearInterval, clearTimeout, setInterval, setTimeout as timer } from 'n
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loop, repack, SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
+import { cmdline, kill, listening, Processes, procTable } from './lib/processes.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -48,70 +49,10 @@ const WORK = mkdtempSync(join(tmpdir(), 'openum-bench-media-'));
 const log = (...a) => console.log(...a);
 
 // ---------------------------------------------------------------- processes, by PID only
-const started = [];
-function procRows() {
-  const rows = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      rows.push({ pid: Number(e), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* gone */ }
-  }
-  return rows;
-}
-const cmdline = (pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return ''; } };
-function family(pid) {
-  const rows = procRows();
-  const out = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rows) if (out.has(r.ppid) && !out.has(r.pid)) { out.add(r.pid); grew = true; }
-  }
-  return [...out].filter((p) => rows.some((r) => r.pid === p));
-}
-const kill = (pid, sig) => { try { process.kill(pid, sig); } catch { /* gone */ } };
-function start(name, cmd, args, marker, opts = {}) {
-  const out = openSync(join(WORK, `${name}.log`), 'a');
-  const child = spawn(cmd, args, { stdio: ['ignore', out, out], ...opts });
-  closeSync(out);
-  const p = { name, child, marker, exited: new Promise((r) => { child.on('exit', (c, s) => r(c ?? s)); child.on('error', () => r(-1)); }) };
-  started.push(p);
-  return p;
-}
-async function stopProc(p) {
-  const pids = family(p.child.pid);
-  if (p.child.exitCode === null && p.child.signalCode === null) {
-    kill(p.child.pid, 'SIGTERM');
-    const t = timer(() => kill(p.child.pid, 'SIGKILL'), 8000);
-    await p.exited;
-    clearTimeout(t);
-  }
-  for (let i = 0; i < 30; i++) {
-    const alive = pids.filter((q) => q !== p.child.pid && cmdline(q).includes(p.marker));
-    if (!alive.length) break;
-    if (i === 20) alive.forEach((q) => kill(q, 'SIGKILL'));
-    await sleep(100);
-  }
-  const i = started.indexOf(p);
-  if (i >= 0) started.splice(i, 1);
-}
-const stopAll = () => Promise.all([...started].reverse().map(stopProc));
-process.on('exit', () => { for (const p of started) for (const q of family(p.child.pid)) if (cmdline(q).includes(p.marker)) kill(q, 'SIGKILL'); });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { log(`\n${sig}: stopping everything this benchmark started …`); void stopAll().finally(() => process.exit(130)); });
-
-function listening(proto, address, port) {
-  const hex = address.split('.').reverse().map((o) => Number(o).toString(16).padStart(2, '0')).join('').toUpperCase();
-  try {
-    return readFileSync(`/proc/net/${proto}`, 'utf8').split('\n').slice(1).some((line) => {
-      const c = line.trim().split(/\s+/);
-      if (!c[1] || (proto === 'tcp' && c[3] !== '0A')) return false;
-      const [a, p] = c[1].split(':');
-      return parseInt(p, 16) === port && (a === hex || a === '00000000');
-    });
-  } catch { return false; }
-}
+const procs = new Processes(WORK, log, { stopGraceMs: 8000 });
+const start = (...a) => procs.start(...a);
+const stopProc = (p) => procs.stop(p);
+const stopAll = () => procs.stopAll();
 
 // ---------------------------------------------------------------- OpenUM with N users
 async function startOpenUm(users) {
@@ -123,7 +64,7 @@ async function startOpenUm(users) {
     if (r.status !== 0) throw new Error(`openum ${args.slice(0, 2).join(' ')}: ${(r.stderr || r.stdout || String(r.error ?? r.signal)).trim().slice(-400)}`);
     return r.stdout;
   };
-  for (const port of [5060, 5062, ...WORKER_PORTS]) if (listening('udp', ADDRESS, port)) throw new Error(`udp ${ADDRESS}:${port} already in use`);
+  for (const port of [5060, 5062, ...WORKER_PORTS]) if (listening('udp', port, ADDRESS)) throw new Error(`udp ${ADDRESS}:${port} already in use`);
   cli(['init', '--fqdn', 'um.bench.test']);
   cli(['dialplan', 'new', 'DP', '--extension-length', '4', '--access-number', '4000']);
   cli(['gateway', 'new', 'GW', '--address', ADDRESS, '--dial-plan', 'DP']);
@@ -138,15 +79,15 @@ async function startOpenUm(users) {
   } finally { await node.close(); }
   const p = start('openum', process.execPath, [CLI, 'start', '--data', data, '--admin-address', '127.0.0.1', '--admin-port', '0', '--sip-address', ADDRESS], data, { env: env2 });
   const until = Date.now() + 30_000;
-  while (!WORKER_PORTS.every((port) => listening('udp', ADDRESS, port))) {
+  while (!WORKER_PORTS.every((port) => listening('udp', port, ADDRESS))) {
     if (p.child.exitCode !== null) throw new Error(`openum exited: ${readFileSync(join(WORK, 'openum.log'), 'utf8').slice(-1500)}`);
     if (Date.now() > until) throw new Error('openum workers not listening after 30 s');
     await sleep(200);
   }
   return { proc: p, data };
 }
-const workerPids = (pid) => procRows().filter((r) => r.ppid === pid && /worker\/main\.js/.test(cmdline(r.pid))).map((r) => r.pid);
-const workerTicks = (pids) => procRows().filter((r) => pids.includes(r.pid)).reduce((s, r) => s + r.ticks, 0);
+const workerPids = (pid) => procTable().filter((r) => r.ppid === pid && /worker\/main\.js/.test(cmdline(r.pid))).map((r) => r.pid);
+const workerTicks = (pids) => procTable().filter((r) => pids.includes(r.pid)).reduce((s, r) => s + r.ticks, 0);
 const rssKb = (pids) => pids.reduce((s, pid) => { try { return s + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return s; } }, 0);
 
 // ---------------------------------------------------------------- SIPp scenario and pcap
@@ -245,7 +186,7 @@ async function step(n, scenario, server, workers) {
       '-trace_err', '-error_file', join(dir, `errors-${i}.log`)];
     const p = start(`sipp-${n}-${i}`, 'sipp', args, dir, { cwd: dir });
     const hard = timer(() => kill(p.child.pid, 'SIGKILL'), (timeoutSec + 15) * 1000);
-    return p.exited.then((code) => { clearTimeout(hard); const i2 = started.indexOf(p); if (i2 >= 0) started.splice(i2, 1); return { code, stat: statRow(join(dir, `stat-${i}.csv`)) }; });
+    return p.exited.then((code) => { clearTimeout(hard); const i2 = procs.started.indexOf(p); if (i2 >= 0) procs.started.splice(i2, 1); return { code, stat: statRow(join(dir, `stat-${i}.csv`)) }; });
   });
   const results = await Promise.all(runs);
   const wall = (Date.now() - t0) / 1000;

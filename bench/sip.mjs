@@ -5,12 +5,13 @@
 // time, and every process this script starts is stopped by its PID (also on Ctrl-C and errors).
 // Settings (environment): see bench/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { clearInterval, clearTimeout, setInterval, setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { kill, listening, Processes, ticks } from './lib/processes.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -38,94 +39,12 @@ const WORK = mkdtempSync(join(tmpdir(), 'openum-bench-'));
 const log = (...a) => console.log(...a);
 
 // ---------------------------------------------------------------- processes, by PID only
-/** @type {{ name: string, child: import('node:child_process').ChildProcess, marker: string }[]} */
-const started = [];
+const procs = new Processes(WORK, log);
+const start = (...a) => procs.start(...a);
+const stopProc = (p) => procs.stop(p);
+const stopAll = () => procs.stopAll();
+const logOf = (name, lines) => procs.logOf(name, lines);
 
-function procTable() {
-  const rows = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      rows.push({ pid: Number(e), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* gone */ }
-  }
-  return rows;
-}
-const cmdline = (pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { return ''; } };
-/** pid and all its descendants (plus, with a marker unique to our temp dir, processes whose command line holds it). */
-function family(pid, marker) {
-  const rows = procTable();
-  const out = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rows) if (out.has(r.ppid) && !out.has(r.pid)) { out.add(r.pid); grew = true; }
-  }
-  if (marker) for (const r of rows) if (r.pid !== process.pid && cmdline(r.pid).includes(marker)) out.add(r.pid);
-  return [...out].filter((p) => rows.some((r) => r.pid === p));
-}
-/** utime+stime (clock ticks) of pid and its descendants */
-function ticks(pid) {
-  const rows = procTable();
-  const fam = new Set(family(pid));
-  return rows.filter((r) => fam.has(r.pid)).reduce((s, r) => s + r.ticks, 0);
-}
-const kill = (pid, sig) => { try { process.kill(pid, sig); } catch { /* gone */ } };
-
-async function stopProc(p) {
-  const pids = family(p.child.pid, p.marker);
-  if (p.child.exitCode === null && p.child.signalCode === null) {
-    const exited = new Promise((r) => p.child.once('exit', r));
-    kill(p.child.pid, 'SIGTERM');
-    const t = timer(() => kill(p.child.pid, 'SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
-  }
-  for (let i = 0; i < 30; i++) {
-    const alive = pids.filter((q) => q !== p.child.pid && cmdline(q).includes(p.marker));
-    if (!alive.length) break;
-    if (i === 20) alive.forEach((q) => kill(q, 'SIGKILL'));
-    await sleep(100);
-  }
-  started.splice(started.indexOf(p), 1);
-}
-async function stopAll() {
-  await Promise.all([...started].reverse().map(stopProc));
-}
-process.on('exit', () => {           // last resort (synchronous): SIGKILL what is still ours
-  for (const p of started) for (const q of family(p.child.pid, p.marker)) if (cmdline(q).includes(p.marker)) kill(q, 'SIGKILL');
-});
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    log(`\n${sig}: stopping everything this benchmark started …`);
-    void stopAll().finally(() => process.exit(130));
-  });
-}
-
-function start(name, cmd, args, marker, opts = {}) {
-  const out = openSync(join(WORK, `${name}.log`), 'a');
-  const child = spawn(cmd, args, { stdio: ['ignore', out, out], ...opts });
-  closeSync(out);
-  const p = { name, child, marker };
-  started.push(p);
-  child.on('error', () => {});
-  return p;
-}
-const logOf = (name, lines = 15) => { try { return readFileSync(join(WORK, `${name}.log`), 'utf8').trim().split('\n').slice(-lines).join('\n'); } catch { return ''; } };
-
-function listening(proto, port) {
-  for (const f of [`/proc/net/${proto}`, `/proc/net/${proto}6`]) {
-    let text;
-    try { text = readFileSync(f, 'utf8'); } catch { continue; }
-    for (const line of text.split('\n').slice(1)) {
-      const c = line.trim().split(/\s+/);
-      if (!c[1] || (proto === 'tcp' && c[3] !== '0A')) continue;
-      if (parseInt(c[1].split(':')[1], 16) === port) return true;
-    }
-  }
-  return false;
-}
 async function waitListening(p, socks, ms) {
   const until = Date.now() + ms;
   for (;;) {
@@ -256,7 +175,7 @@ async function sippStep({ label, port, transport, rate, user, serverPid }) {
   const w0 = Date.now();
   const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
   const p = { name: `sipp-${label}`, child, marker: dir };
-  started.push(p);
+  procs.started.push(p);
   let sippTicks = 0;
   const sample = setInterval(() => { const t = ticks(child.pid); if (t) sippTicks = t; }, 250);
   let killed = false;
@@ -264,7 +183,7 @@ async function sippStep({ label, port, transport, rate, user, serverPid }) {
   const code = await new Promise((r) => { child.on('error', () => r(-1)); child.on('exit', (c) => r(c ?? -1)); });
   clearTimeout(hard);
   clearInterval(sample);
-  started.splice(started.indexOf(p), 1);
+  procs.started.splice(procs.started.indexOf(p), 1);
   const wall = (Date.now() - w0) / 1000;
   const s1 = ticks(serverPid);
   const st = statRow(join(dir, 'stat.csv'));
