@@ -15,6 +15,7 @@ import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
 import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
 import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { toTagFor } from '../call-router/call-router.js';
+import type { DialPlan, UmUser } from '../../org/organisation-types.js';
 import type { Refused, Routed } from '../call-router/classify.js';
 import { answerCommon } from '../sip/common-requests.js';
 import type { AnsweredCall, AnsweredCallInput } from './answered-call.js';
@@ -102,9 +103,11 @@ export class Worker implements TransactionUser {
       tx.respond(buildResponse(request, 481, 'Call/Transaction Does Not Exist', { toTag: toTagFor(request) }));
       return;
     }
-    // §17.2.1: a 100 at once, since the answer may take longer than 200 ms under a burst.
-    tx.respond(buildResponse(request, 100, 'Trying'));
-    this.#setups.push(() => this.#newCall(request, tx as ServerInviteTransaction, context).catch((e: unknown) => {
+    const admitted = this.#admit(request, tx as ServerInviteTransaction, context);
+    if (!admitted) return;
+    // §17.2.1: a call that waits behind others may take longer than 200 ms to answer: 100 at once.
+    if (this.#setups.length > 0) tx.respond(buildResponse(request, 100, 'Trying'));
+    this.#setups.push(() => this.#setUp(request, tx as ServerInviteTransaction, context, admitted).catch((e: unknown) => {
       this.#deps.log.error({ err: e }, 'cannot answer call');
       tx.respond(buildResponse(request, 500, 'Server Internal Error', { toTag: toTagFor(request) }));
     }));
@@ -124,11 +127,12 @@ export class Worker implements TransactionUser {
     });
   }
 
-  async #newCall(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): Promise<void> {
-    const reject = (status: number, reason: string, retryAfter?: number) =>
-      tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request), headers: retryAfter ? [{ name: 'Retry-After', value: String(retryAfter) }] : [] }));
+  /** The checks a new call must pass, answered at once: which mailbox, or the refusal sent. */
+  #admit(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): { user: UmUser; plan: DialPlan } | undefined {
+    const reject = (status: number, reason: string, retryAfter?: number): undefined =>
+      void tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request), headers: retryAfter ? [{ name: 'Retry-After', value: String(retryAfter) }] : [] }));
     if (!this.#accepting) return reject(503, 'Service Unavailable - this UM worker is being recycled', 5);
-    if (this.#calls.size >= this.#deps.capacity()) return reject(503, 'Service Unavailable - this UM worker is full', 30);
+    if (this.#calls.size + this.#setups.length >= this.#deps.capacity()) return reject(503, 'Service Unavailable - this UM worker is full', 30);
     const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
     const policy = this.#deps.policy(dp ? Number(dp) : undefined);
     if (policy.requireTls && context.source.protocol !== 'tls') return reject(403, 'Forbidden - the dial plan requires TLS');
@@ -138,10 +142,12 @@ export class Worker implements TransactionUser {
       // Subscriber access (the pilot number alone) comes with its own issue; say so plainly.
       return reject(480, 'Temporarily Unavailable - subscriber access is not available on this server yet');
     }
-    const user = routed.user;
-    const plan = routed.dialPlan;
     if (request.body.length === 0) return reject(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
+    return { user: routed.user, plan: routed.dialPlan };
+  }
 
+  async #setUp(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext, { user, plan }: { user: UmUser; plan: DialPlan }): Promise<void> {
+    const reject = (status: number, reason: string) => tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request) }));
     const local = await this.#deps.mediaAddress(context);
     const ports = await this.#allocator().allocate(local);
     // A CANCEL may have answered the INVITE (487) while the ports were being found (§9.2).
