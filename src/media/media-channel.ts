@@ -4,7 +4,7 @@
 // when the SDP negotiated it (RFC 3711/4568), G.711 (RFC 3551 §4.5.14). It knows nothing of SIP.
 // Ownership (../shared/STYLE.md, "Resources"): the channel owns the session, which owns the
 // sockets; close() ends all of them and frees the ports.
-import { decode, encode, type G711Codec } from './audio/g711.js';
+import { decode, decodeInto, encodeInto, type G711Codec } from './audio/g711.js';
 import { JitterBuffer, type FrameKind, type JitterStats } from './audio/jitter-buffer.js';
 import { FRAME_SAMPLES, frames } from './audio/prompt-library.js';
 import { DtmfReceiver, type DtmfReceiverStats } from './dtmf/dtmf-receiver.js';
@@ -79,6 +79,11 @@ export class MediaChannel {
   #lastJitter: JitterBuffer | undefined;
   #played = 0;
   readonly #lateness: number[] = [];
+  // Each frame is encoded here: RtpSession.send() copies the payload into the packet it builds
+  // and keeps no reference, so one buffer serves every packet of the call.
+  readonly #payload = Buffer.alloc(FRAME_SAMPLES);
+  // Likewise each received payload is decoded here: JitterBuffer.push() copies what it keeps.
+  readonly #decoded = new Int16Array(MAX_PACKET_SAMPLES);
   #closed = false;
 
   constructor(options: MediaChannelOptions) {
@@ -173,7 +178,9 @@ export class MediaChannel {
     } else if (pt === this.#media.payloadType && this.#capture) {
       const c = this.#capture;
       c.jitter ??= new JitterBuffer({ frameSamples: packetSamples(packet.payload.length) });
-      c.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples: decode(packet.payload, this.codec), marker: packet.marker });
+      const payload = packet.payload;
+      const samples = payload.length <= this.#decoded.length ? decodeInto(payload, this.codec, this.#decoded) : decode(payload, this.codec);
+      c.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples, marker: packet.marker });
     }
   }
 
@@ -182,7 +189,7 @@ export class MediaChannel {
     if (p) {
       const frame = p.frames[p.at++];
       if (frame) {
-        this.#session.send(encode(frame, this.codec), { payloadType: this.#media.payloadType, timestampStep: FRAME_SAMPLES, marker: this.#talkspurt });
+        this.#session.send(encodeInto(frame, this.codec, this.#payload), { payloadType: this.#media.payloadType, timestampStep: FRAME_SAMPLES, marker: this.#talkspurt });
         this.#talkspurt = false;
         this.#played++;
         if (this.#lateness.length < MAX_LATENESS_SAMPLES) this.#lateness.push(lateness);
@@ -207,6 +214,7 @@ export class MediaChannel {
 }
 
 const FRAME_MS = (FRAME_SAMPLES / 8000) * 1000;
+const MAX_PACKET_SAMPLES = 480; // 60 ms, the longest packet time packetSamples() takes
 
 /** Samples per packet from a G.711 payload (one byte a sample): 10-60 ms in 10 ms steps, else 20 ms. */
 function packetSamples(bytes: number): number {

@@ -2,6 +2,7 @@
 // RTP and the next odd one for RTCP (RFC 3550 §11), both bound at once so no other process takes
 // them, and released when the call ends.
 import { createSocket, type Socket } from 'node:dgram';
+import { literalLookup } from './literal-lookup.js';
 
 export interface MediaPorts {
   rtp: Socket;
@@ -31,8 +32,9 @@ export class PortAllocator {
       const port = this.#min + 2 * Math.floor(Math.random() * pairs);
       if (this.#inUse.has(port) || port + 1 > this.#max) continue;
       const type = address.includes(':') ? 'udp6' : 'udp4';
-      const rtp = createSocket(type);
-      const rtcp = createSocket(type);
+      // literalLookup: a send to an IP literal goes out at once, not a tick later (literal-lookup.ts).
+      const rtp = createSocket({ type, lookup: literalLookup });
+      const rtcp = createSocket({ type, lookup: literalLookup });
       try {
         await bind(rtp, port, address);
         await bind(rtcp, port + 1, address);

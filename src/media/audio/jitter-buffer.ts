@@ -187,7 +187,7 @@ export class JitterBuffer {
       }
       this.#next = newNext;
     }
-    this.#frames.set(slot, Int16Array.from(samples)); // the caller may reuse its buffer
+    this.#frames.set(slot, copyFrame(samples)); // a copy: the caller may reuse its buffer
     if (slot > this.#highest) this.#highest = slot;
   }
 
@@ -226,3 +226,23 @@ function padded(samples: Int16Array, length: number): Int16Array {
   return out;
 }
 
+// Frames are copied into slices of a shared slab rather than each into its own ArrayBuffer: a
+// typed array of a few hundred bytes gets a backing store of its own, which costs more to make
+// and to collect than the copy. A slice is handed out once and never reused; a slab is freed when
+// no frame cut from it is referenced any more (at most SLAB_SAMPLES * 2 bytes held per slab).
+const SLAB_SAMPLES = 8192;
+let slab = new Int16Array(SLAB_SAMPLES);
+let slabUsed = 0;
+
+function copyFrame(samples: Int16Array): Int16Array {
+  const n = samples.length;
+  if (n > SLAB_SAMPLES / 4) return Int16Array.from(samples);
+  if (slabUsed + n > SLAB_SAMPLES) {
+    slab = new Int16Array(SLAB_SAMPLES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + n);
+  slabUsed += n;
+  out.set(samples);
+  return out;
+}

@@ -160,7 +160,8 @@ export class RtpPacket {
       }
     }
 
-    const buf = Buffer.alloc(this.size);
+    // From the pool and not zeroed: every octet is written below (the padding explicitly).
+    const buf = Buffer.allocUnsafe(this.size);
     buf[0] = 0x80 | (this.padding ? 0x20 : 0) | (ext ? 0x10 : 0) | this.csrcs.length;
     buf[1] = (this.marker ? 0x80 : 0) | this.payloadType;
     buf.writeUInt16BE(this.sequenceNumber, 2);
@@ -179,7 +180,10 @@ export class RtpPacket {
       offset += 4 + ext.data.length;
     }
     this.payload.copy(buf, offset);
-    if (this.padding) buf[buf.length - 1] = this.padding; // the other padding octets stay 0
+    if (this.padding) {
+      buf.fill(0, buf.length - this.padding, buf.length - 1); // §5.1: padding octets are zero...
+      buf[buf.length - 1] = this.padding; // ...but the last, which counts them
+    }
     return buf;
   }
 }

@@ -269,12 +269,16 @@ export class RtpSession {
     return this.#sendTo(this.#rtcpMux ? this.#ports.rtp : this.#ports.rtcp, wire, to, done);
   }
 
+  // One callback for every RTP packet (not a closure per packet); dgram reports send errors only
+  // to a callback, never as an 'error' event, so there must be one for sendErrors to count them.
+  readonly #afterSend = (error: Error | null): void => {
+    if (error) this.#counts.sendErrors++;
+  };
+
   #sendTo(socket: Socket, wire: Buffer, to: TransportAddress, done?: () => void): boolean {
     try {
-      socket.send(wire, to.port, to.address, (error) => {
-        if (error) this.#counts.sendErrors++;
-        done?.();
-      });
+      const after = done ? (error: Error | null) => (this.#afterSend(error), done()) : this.#afterSend;
+      socket.send(wire, to.port, to.address, after);
       return true;
     } catch {
       this.#counts.sendErrors++; // socket already closed, bad address
