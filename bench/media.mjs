@@ -19,7 +19,7 @@ import { clearInterval, clearTimeout, setInterval, setTimeout as timer } from 'n
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loop, repack, SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
-import { cmdline, kill, listening, Processes, procTable } from './lib/processes.js';
+import { cmdline, kill, listening, Processes, procTable } from './lib/processes.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;

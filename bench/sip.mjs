@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { clearInterval, clearTimeout, setInterval, setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { kill, listening, Processes, ticks } from './lib/processes.js';
+import { kill, listening, Processes, ticks } from './lib/processes.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
