@@ -25,17 +25,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // MP_DIST: another build's dist/ (e.g. a copy of the one before a change), for A/B runs.
 const DIST = process.env.MP_DIST ? resolve(process.env.MP_DIST) : join(ROOT, 'dist');
 const load = (p) => import(pathToFileURL(join(DIST, 'src', 'media', p)).href);
+const { int } = await import('./lib/settings.mjs');
 const { MediaChannel } = await load('media-channel.js');
 const { MediaClock } = await load('media-clock.js');
 const { PortAllocator } = await load('port-allocator.js');
 const { WavRecorder } = await load('audio/wav-recorder.js');
 
 const env = process.env;
-const int = (v, d, min, max) => {
-  const n = v === undefined || v === '' ? d : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer ${min}..${max}, got "${v}"`);
-  return n;
-};
 const CALLS = int(env.MP_CALLS, 100, 1, 500);
 const SECONDS = int(env.MP_SECONDS, 10, 1, 60);
 const WARMUP = int(env.MP_WARMUP, 2, 0, 10);

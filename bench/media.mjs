@@ -20,14 +20,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loop, repack, SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
 import { cmdline, kill, listening, Processes, procTable } from './lib/processes.mjs';
+import { int } from './lib/settings.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
-const int = (v, d, min, max) => {
-  const n = v === undefined || v === '' ? d : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer ${min}..${max}, got "${v}"`);
-  return n;
-};
 const SECONDS = int(env.BENCH_SECONDS, 30, 3, 120);
 const MAX_CALLS = int(env.BENCH_MAX_CALLS, 1000, 2, 2000);
 const STEPS = (env.BENCH_STEPS ?? '50,100,200,400,700,1000').split(',').map((s) => int(s.trim(), 0, 2, 2000)).filter((n) => n <= MAX_CALLS);

@@ -12,14 +12,10 @@ import { clearInterval, clearTimeout, setInterval, setTimeout as timer } from 'n
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { kill, listening, Processes, ticks } from './lib/processes.mjs';
+import { int } from './lib/settings.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
-const int = (v, d, min, max) => {
-  const n = v === undefined || v === '' ? d : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer ${min}..${max}, got "${v}"`);
-  return n;
-};
 const SECONDS = int(env.BENCH_SECONDS, 5, 1, 15);
 const RATES = (env.BENCH_RATES ?? '2000,5000,10000,15000,20000,25000,30000').split(',').map((r) => int(r.trim(), 0, 1, 50000));
 const TRANSPORTS = (env.BENCH_TRANSPORTS ?? 'udp,tcp').split(',').map((t) => t.trim()).filter((t) => ['udp', 'tcp'].includes(t));
