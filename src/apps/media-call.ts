@@ -111,7 +111,10 @@ export class MediaCall implements Call {
         settled = true;
         offDigit();
         this.#onEnd.delete(onEnd);
-        for (const f of this.#media.stopCapture()) write(f);
+        // What the jitter buffer still holds arrived before the end: keep it, except past the
+        // maximum length, which is a limit.
+        const rest = this.#media.stopCapture();
+        if (end !== 'max-duration') for (const f of rest) write(f);
         void writing.then(() => {
           const durationMs = samples / SAMPLES_PER_MS;
           resolve(failure !== undefined ? { end: 'failed', durationMs, error: failure } : { end, durationMs, ...(digit ? { digit } : {}) });
