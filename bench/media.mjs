@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loop, repack, SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
 import { cmdline, kill, listening, Processes, procTable } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
+import { statRow } from './lib/sipp-stats.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -99,14 +100,6 @@ function prepare() {
   return scenario;
 }
 
-function statRow(file) {
-  try {
-    const lines = readFileSync(file, 'latin1').split('\n').filter((l) => l.trim());
-    const head = lines[0].split(';');
-    const last = lines[lines.length - 1].split(';');
-    return Object.fromEntries(head.map((h, i) => [h, last[i]]));
-  } catch { return {}; }
-}
 
 // ---------------------------------------------------------------- receiver-side jitter (tshark)
 function startCapture(file, n) {

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { kill, listening, Processes, ticks } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
+import { statRow } from './lib/sipp-stats.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -144,14 +145,6 @@ async function startOpenUm() {
 }
 
 // ---------------------------------------------------------------- one bounded SIPp run
-function statRow(file) {
-  try {
-    const lines = readFileSync(file, 'latin1').split('\n').filter((l) => l.trim());
-    const head = lines[0].split(';');
-    const last = lines[lines.length - 1].split(';');
-    return Object.fromEntries(head.map((h, i) => [h, last[i]]));
-  } catch { return {}; }
-}
 const ms = (v) => {
   const m = /^(\d+):(\d+):(\d+):(\d+)$/.exec(v ?? '');
   return m ? ((+m[1] * 60 + +m[2]) * 60 + +m[3]) * 1000 + +m[4] / 1000 : NaN;
