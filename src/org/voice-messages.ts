@@ -72,18 +72,8 @@ export function newMessageKey(): string {
   return randomBytes(12).toString('base64url');
 }
 
-export interface BeginMessage {
-  key: string;
-  serverName: string;
-  worker: number;
-  userId: number;
-  callerId: string;
-  callerName: string;
-  called: string;
-  callId: string;
-  audioPath: string;
-  audioFormat: 'WAV' | 'MP3';
-}
+/** What a worker knows when recording starts: the message's fields before it has an outcome. */
+export type BeginMessage = Pick<VoiceMessage, 'key' | 'serverName' | 'worker' | 'userId' | 'callerId' | 'callerName' | 'called' | 'callId' | 'audioPath' | 'audioFormat'>;
 
 /** The row for a recording that has started (state 'recording'); returns its id. */
 export async function beginMessage(db: Db, m: BeginMessage): Promise<number> {
