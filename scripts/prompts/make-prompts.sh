@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Generates the prompt assets in assets/prompts/ from prompts.tsv (name, language, text) with
+# Generates the prompt assets in assets/prompts/ from every scripts/prompts/*.tsv (name, language,
+# text; one table per application) with
 # espeak-ng and sox: 8 kHz 16-bit mono WAV, leading/trailing silence trimmed, normalised to
 # -3 dBFS, 50 ms of silence kept at both ends so that prompts joined together (the greeting
 # around the extension's digits) do not run into each other. Plus the language-independent
@@ -13,7 +14,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-$root/assets/prompts}"
-table="$here/prompts.tsv"
 
 for tool in espeak-ng sox; do
   command -v "$tool" >/dev/null || { echo "make-prompts: $tool is not installed (apt-get install espeak-ng sox)" >&2; exit 1; }
@@ -48,7 +48,7 @@ while IFS=$'\t' read -r name lang text; do
   espeak-ng -v "$voice" -w "$tmp/speech.wav" "$text"
   finish "$tmp/speech.wav" "$out/$lang/$name.wav"
   count=$((count + 1))
-done < "$table"
+done < <(cat "$here"/*.tsv)
 
 sox -D -V1 -n -r 8000 -c 1 -b 16 "$tmp/tone.wav" synth 0.3 sine 440 fade t 0.01 0.3 0.01 gain -3
 mv -f "$tmp/tone.wav" "$out/tone.wav"
