@@ -4,7 +4,7 @@
 // is gone.
 import { isSilent } from '../media/audio/silence-detector.js';
 import type { MediaChannel } from '../media/media-channel.js';
-import type { AudioSink, Call, HangupCause, PlayResult, RecordOptions, RecordResult } from './call.js';
+import type { AudioSink, Call, CollectOptions, CollectResult, HangupCause, PlayResult, RecordOptions, RecordResult, TransferResult } from './call.js';
 
 const SAMPLES_PER_MS = 8;
 
@@ -84,6 +84,17 @@ export class MediaCall implements Call {
       const offDigit = this.#media.onDigit((d) => done(d));
       const timer = setTimeout(() => done(undefined), timeoutMs);
     });
+  }
+
+  // Placeholders until the type-ahead buffer and transfer land (issue 8, helper D).
+  collectDigits(_options: CollectOptions): Promise<CollectResult> {
+    return Promise.reject(new Error('collectDigits is not implemented yet'));
+  }
+
+  flushDigits(): void {}
+
+  transfer(_target: string): Promise<TransferResult> {
+    return Promise.reject(new Error('transfer is not implemented yet'));
   }
 
   /**
