@@ -7,6 +7,7 @@
 // mailbox's decision (the minimum recording length is a server setting).
 import type { PromptLibrary } from '../media/audio/prompt-library.js';
 import type { AudioSink, Call, RecordResult } from './call.js';
+import type { CallContext } from './call-context.js';
 
 export interface Mailbox {
   /** Starts a message; the sink writes it to storage as it is recorded. */
@@ -15,6 +16,14 @@ export interface Mailbox {
   end(result: RecordResult): Promise<'stored' | 'missed'>;
   /** The caller hung up before the tone: a missed call. */
   missed(): Promise<void>;
+}
+
+/** What call answering needs from the worker for the call's user. */
+export interface CallAnsweringServices {
+  /** The mailbox of the user the call is for. */
+  mailbox(): Mailbox;
+  /** The user's own greeting (8 kHz samples), or undefined to play the system greeting. */
+  greeting(): Promise<Int16Array | undefined>;
 }
 
 export interface CallAnsweringOptions {
@@ -55,4 +64,20 @@ export async function answerCall(call: Call, mailbox: Mailbox, o: CallAnsweringO
 async function missedBeforeTone(mailbox: Mailbox): Promise<CallAnsweringOutcome> {
   await mailbox.missed();
   return { kind: 'missed', end: 'before-tone', durationMs: 0 };
+}
+
+/** Call answering as registered in registry.ts: a CallAnswering call always names its user. */
+export async function runCallAnswering(ctx: CallContext): Promise<CallAnsweringOutcome> {
+  const user = ctx.user;
+  if (!user) throw new Error('call answering needs the user whose mailbox the call is for');
+  const { dialPlan, services } = ctx;
+  const greeting = await services.callAnswering.greeting();
+  return answerCall(ctx.call, services.callAnswering.mailbox(), {
+    prompts: ctx.prompts,
+    language: dialPlan.defaultLanguage,
+    extension: user.extension,
+    ...(greeting ? { greeting } : {}),
+    maxRecordingMs: dialPlan.maxRecordingMinutes * 60_000,
+    idleMs: dialPlan.recordingIdleSeconds * 1000,
+  });
 }

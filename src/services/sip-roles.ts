@@ -1,11 +1,15 @@
 // The SIP roles of one node, wired together: the Call Router in its own processes (one per core,
 // sharing the sockets), the UM service in this process, the UM workers in their own processes. `reload` follows every store change: routing data, trust
 // list, certificates and startup modes (listeners open and close; calls in progress go on).
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UM_SERVICE_PORTS, WORKER_PORTS } from '../org/ports.js';
 import { getServer } from '../org/server-settings.js';
-import { RoutingCache } from './call-router/routing-cache.js';
 import { requireServer, type OpenNode } from './node.js';
+import type { RouteDeps } from './routing/route-request.js';
+import { RoutingCache } from './routing/routing-cache.js';
+import { loadRoutingKey } from './routing/routing-key.js';
+import { RoutingTokens } from './routing/routing-token.js';
 import { listenSpecs } from './sip/listeners.js';
 import { PeerVerifier } from './sip/peer-verifier.js';
 import { SipEndpoint } from './sip/sip-endpoint.js';
@@ -36,6 +40,8 @@ export class SipRoles {
   readonly #umTls: StoreTlsProvider;
   readonly #umSip: SipEndpoint;
   #maxCalls = 100;
+  /** The store's routing key replaces this one in start(), before any listener opens. */
+  readonly #routingDeps: RouteDeps;
 
   constructor(node: OpenNode, log: Logger, options: SipRolesOptions) {
     this.#node = node;
@@ -43,6 +49,7 @@ export class SipRoles {
     const server = requireServer(node);
     this.routing = new RoutingCache(node.store.db);
     this.verifier = new PeerVerifier(node.store.db, server);
+    this.#routingDeps = { view: this.routing, verifier: this.verifier, tokens: new RoutingTokens(randomBytes(32)) };
     this.#umTls = new StoreTlsProvider(node, 'UM', log);
     this.#umSip = new SipEndpoint('um-service', { tls: this.#umTls, log });
     const count = options.workers ?? WORKER_PORTS.length;
@@ -63,14 +70,14 @@ export class SipRoles {
     this.umService = new UmService({
       workers: () => this.supervisor.slots(),
       maxCalls: () => this.#maxCalls,
-      view: () => this.routing,
-      verifier: this.verifier,
+      routing: this.#routingDeps,
       log: log.child({ role: 'um-service' }),
     });
     this.#umSip.setUser(this.umService);
   }
 
   async start(): Promise<void> {
+    this.#routingDeps.tokens = new RoutingTokens(await loadRoutingKey(this.#node.store.db));
     await this.reload();
     await this.supervisor.start();
     await this.routers.start();

@@ -13,9 +13,11 @@ import { listenSpecs } from '../sip/listeners.js';
 import { PeerVerifier } from '../sip/peer-verifier.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
 import { StoreTlsProvider } from '../sip/tls-provider.js';
+import { RoutingCache } from '../routing/routing-cache.js';
+import { loadRoutingKey } from '../routing/routing-key.js';
+import { RoutingTokens } from '../routing/routing-token.js';
 import { CallRouter } from './call-router.js';
 import { ROUTER_ENV, type RouterEnv } from './router-env.js';
-import { RoutingCache } from './routing-cache.js';
 
 const env = JSON.parse(process.env[ROUTER_ENV] ?? 'null') as RouterEnv | null;
 if (!env) {
@@ -30,12 +32,12 @@ async function main(e: RouterEnv): Promise<void> {
   const tls = new StoreTlsProvider(node, 'UMCallRouter', log);
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
+  const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   const endpoint = new SipEndpoint(`call-router-${e.index}`, { tls, log, shared: true, stateless: true });
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   endpoint.setUser(new CallRouter({
-    view: () => routing,
-    verifier,
+    routing: { view: routing, verifier, tokens },
     log: log.child({ role: 'call-router' }),
     umService: (secured, arrivedOn, local) => {
       // One node: the UM service beside us, if its startup mode takes this kind of call.

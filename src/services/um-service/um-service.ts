@@ -1,14 +1,17 @@
 // The UM service (back end, 5062 TCP / 5063 TLS, fixed): redirects each call to a worker process
 // with room. MaxCallsAllowed bounds the calls of the whole service; all full → 503 + Retry-After.
+// It trusts the Call Router's decision when the routing token verifies and passes the token on;
+// a request without a valid one (sent here directly) is classified here, with the same rules, and
+// the worker gets a token signed here.
 import type { Logger } from 'pino';
-import { buildResponse } from '../../sip/message/build.js';
+import { getHeader } from '../../sip/message/headers.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { RequestContext, ServerInviteTransaction, ServerTransaction, TransactionUser } from '../../sip/transaction/transaction-layer.js';
-import { identifyGateway } from '../call-router/classify.js';
-import { toTagFor } from '../call-router/call-router.js';
-import type { RoutingView } from '../call-router/routing-view.js';
+import { redirectContact } from '../routing/redirect-contact.js';
+import { claimsOf, routeRequest, tokenOf, type RouteDeps } from '../routing/route-request.js';
+import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
-import type { PeerVerifier } from '../sip/peer-verifier.js';
+import { toTagFor } from '../sip/to-tag.js';
 
 export interface WorkerSlot {
   index: number;
@@ -23,8 +26,7 @@ export interface WorkerSlot {
 export interface UmServiceDeps {
   workers(): WorkerSlot[];
   maxCalls(): number;
-  view(): RoutingView;
-  verifier: PeerVerifier;
+  routing: RouteDeps;
   log: Logger;
 }
 
@@ -43,16 +45,12 @@ export class UmService implements TransactionUser {
   onRequest(request: SipRequest, tx: ServerTransaction | undefined, context: RequestContext, cancelled?: ServerInviteTransaction): void {
     if (!tx) return;
     if (answerCommon(request, tx, cancelled, SERVED)) return;
-    const refuse = (status: number, reason: string, retryAfter?: number) => {
-      this.#deps.log.info({ status, reason, from: `${context.source.protocol}:${context.source.address}` }, 'UM service refused call');
-      tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request), headers: retryAfter ? [{ name: 'Retry-After', value: String(retryAfter) }] : [] }));
-    };
-    // Only gateways reach the UM service (the Call Router sent them); check it the same way.
-    const peer = context.source.protocol === 'tls' ? this.#deps.verifier.verify(context.peer) : undefined;
-    const gw = identifyGateway({ protocol: context.source.protocol, sourceIp: context.source.address, peer }, this.#deps.view());
-    if ('ok' in gw) {
+    const refuse = (r: SipRefusal) => respondRefusal(tx, request, r, context, this.#deps.log);
+    const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
+    const callId = getHeader(request, 'Call-ID') ?? '';
+    if (decision instanceof SipRefusal) {
       this.counters.refused++;
-      return refuse(gw.status, gw.reason);
+      return refuse(decision);
     }
     const tls = context.source.protocol === 'tls';
     const now = Date.now();
@@ -62,14 +60,15 @@ export class UmService implements TransactionUser {
     const best = candidates.sort((a, b) => load(a) - load(b))[0];
     if (!best || total >= this.#deps.maxCalls()) {
       this.counters.busy++;
-      return refuse(503, `Service Unavailable - ${best ? `the UM service has ${total} calls (MaxCallsAllowed ${this.#deps.maxCalls()})` : 'no UM worker is available'}`, 30);
+      return refuse(SipRefusal.unavailable(best ? `the UM service has ${total} calls (MaxCallsAllowed ${this.#deps.maxCalls()})` : 'no UM worker is available', 'busy'));
     }
     this.#pending.set(best.index, [...(this.#pending.get(best.index) ?? []).filter((t) => now - t < 5000), now]);
-    const port = tls ? best.ports.tls : best.ports.tcp;
-    const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
-    const userPart = /^sips?:([^@;>]+)@/i.exec(request.uri)?.[1] ?? 'um';
-    const params = request.uri.split(';').slice(1).filter((p) => /^x-um-/i.test(p));
-    tx.respond(redirectTo(request, `sip:${userPart}@${host}:${port};transport=${context.source.protocol};${params.join(';')}`.replace(/;$/, ''), toTagFor(request)));
+    // A verified token goes on unchanged (it is bound to this Call-ID and still valid); a call
+    // classified here gets one signed here.
+    const token = how === 'token' ? tokenOf(request) ?? '' : this.#deps.routing.tokens.sign(claimsOf(decision), callId);
+    this.#deps.log.debug({ callId, how, tokenProblem, callType: decision.callType, worker: best.index }, 'call routed');
+    const hop = { host: context.local.address, port: tls ? best.ports.tls : best.ports.tcp, transport: context.source.protocol };
+    tx.respond(redirectTo(request, redirectContact(request, decision, hop, token), toTagFor(request)));
     this.counters.redirected++;
   }
 

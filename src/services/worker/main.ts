@@ -6,17 +6,18 @@ import { PromptLibrary } from '../../media/audio/prompt-library.js';
 import { MediaClock } from '../../media/media-clock.js';
 import { getServer } from '../../org/server-settings.js';
 import { usesTls } from '../../org/startup-mode.js';
-import { classify } from '../call-router/classify.js';
-import { RoutingCache } from '../call-router/routing-cache.js';
 import { ChangeWatcher } from '../change-watcher.js';
 import { createLogger } from '../log.js';
 import { openNode, requireServer } from '../node.js';
+import { RoutingCache } from '../routing/routing-cache.js';
+import { loadRoutingKey } from '../routing/routing-key.js';
+import { RoutingTokens } from '../routing/routing-token.js';
 import { listenSpecs } from '../sip/listeners.js';
 import { PeerVerifier } from '../sip/peer-verifier.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
 import { StoreTlsProvider } from '../sip/tls-provider.js';
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './ipc.js';
-import { AnsweredCall } from './answered-call.js';
+import { CallSession } from './call-session.js';
 import { mediaAddressFor } from './media-address.js';
 import { Worker } from './worker.js';
 
@@ -35,6 +36,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const tls = new StoreTlsProvider(node, 'UM', log);
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
+  const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   const clock = new MediaClock();
   const prompts = new PromptLibrary();
   const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
@@ -49,13 +51,9 @@ async function main(e: WorkerEnv): Promise<void> {
       };
     },
     rtpPorts: () => settings.umService.rtpPorts,
-    classify: (request, context) => classify(request, {
-      protocol: context.source.protocol,
-      sourceIp: context.source.address,
-      ...(context.source.protocol === 'tls' ? { peer: verifier.verify(context.peer) } : {}),
-    }, routing),
+    routing: { view: routing, verifier, tokens },
     mediaAddress: (context) => mediaAddressFor(context.local.address, context.source.address),
-    startCall: (input) => new AnsweredCall({
+    startCall: (input) => new CallSession({
       db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log,
       minRecordingMs: () => settings.umService.minRecordingMs,
       onStored: (id, userId) => send({ type: 'voicemail', id, userId }),

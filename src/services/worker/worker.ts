@@ -1,8 +1,9 @@
 // A UM worker process's SIP side: answers the calls the UM service redirected to it (200 with an
 // SDP answer), holds their dialogs, ends them on BYE/CANCEL or at the dial plan's maximum call
-// duration, and hands each answered call to its application (answered-call.ts: media and call
-// answering). The worker classifies the call again itself (which gateway, whose mailbox), so a
-// request that did not come through the Call Router is held to the same rules.
+// duration, and hands each answered call to a call session (call-session.ts: media and the
+// application registered for the call's type). The routing decision comes from the routing token
+// the Call Router (or UM service) signed; a request without a valid token (sent here directly, or
+// tampered, or late) is classified here from scratch with the same rules (routing/).
 import type { Logger } from 'pino';
 import { PortAllocator } from '../../media/port-allocator.js';
 import { answerOffer } from '../../media/sdp-answer.js';
@@ -14,14 +15,21 @@ import type { SipRequest } from '../../sip/message/types.js';
 import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
 import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
 import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
-import { toTagFor } from '../call-router/call-router.js';
-import type { DialPlan, UmUser } from '../../org/organisation-types.js';
-import type { Refused, Routed } from '../call-router/classify.js';
+import type { TransferResult } from '../../apps/call.js';
+import { applicationFor, CALL_TYPE_DESCRIPTION, type CallApplication } from '../../apps/registry.js';
+import type { Routed } from '../routing/classify.js';
+import { routeRequest, type RouteDeps } from '../routing/route-request.js';
+import { refusalResponse, respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon } from '../sip/common-requests.js';
-import type { AnsweredCall, AnsweredCallInput } from './answered-call.js';
+import { toTagFor } from '../sip/to-tag.js';
+import type { CallSession, CallSessionInput } from './call-session.js';
 
 export interface WorkerCallPolicy {
-  /** SIPSecured or Secured (the x-um-dp dial plan the Call Router named): signalling must be TLS. */
+  /**
+   * SIPSecured or Secured (the dial plan the x-um-dp parameter names): signalling must be TLS.
+   * x-um-dp is not trusted to let a call in, only to refuse one early; the routing decision
+   * checks the transport against its dial plan again.
+   */
   requireTls: boolean;
 }
 
@@ -31,19 +39,19 @@ export interface WorkerDeps {
   policy(dialPlanId: number | undefined): WorkerCallPolicy;
   /** The configured RTP range (openum service set --rtp-ports), read for each new call. */
   rtpPorts(): { min: number; max: number };
-  /** Which gateway, dial plan and mailbox the call is for (call-router/classify.ts). */
-  classify(request: SipRequest, context: RequestContext): Routed | Refused;
+  /** The routing view, token key and peer verifier (routing/route-request.ts). */
+  routing: RouteDeps;
   /** The address to offer for media, given the one the INVITE arrived on. */
   mediaAddress(context: RequestContext): Promise<string>;
-  /** Starts the application of an answered call. */
-  startCall(input: AnsweredCallInput): AnsweredCall;
+  /** Starts the session (media and application) of an answered call. */
+  startCall(input: CallSessionInput): CallSession;
   log: Logger;
   onCallsChanged(count: number): void;
 }
 
 interface Call {
   dialog: UasDialog;
-  app: AnsweredCall;
+  app: CallSession;
   limit: WheelTimer;
 }
 
@@ -109,7 +117,7 @@ export class Worker implements TransactionUser {
     if (this.#setups.length > 0) tx.respond(buildResponse(request, 100, 'Trying'));
     this.#setups.push(() => this.#setUp(request, tx as ServerInviteTransaction, context, admitted).catch((e: unknown) => {
       this.#deps.log.error({ err: e }, 'cannot answer call');
-      tx.respond(buildResponse(request, 500, 'Server Internal Error', { toTag: toTagFor(request) }));
+      tx.respond(refusalResponse(request, new SipRefusal(500, 'Server Internal Error - the call could not be set up')));
     }));
     if (this.#setups.length === 1) setImmediate(() => this.#nextSetup());
   }
@@ -127,27 +135,31 @@ export class Worker implements TransactionUser {
     });
   }
 
-  /** The checks a new call must pass, answered at once: which mailbox, or the refusal sent. */
-  #admit(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): { user: UmUser; plan: DialPlan } | undefined {
-    const reject = (status: number, reason: string, retryAfter?: number): undefined =>
-      void tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request), headers: retryAfter ? [{ name: 'Retry-After', value: String(retryAfter) }] : [] }));
-    if (!this.#accepting) return reject(503, 'Service Unavailable - this UM worker is being recycled', 5);
-    if (this.#calls.size + this.#setups.length >= this.#deps.capacity()) return reject(503, 'Service Unavailable - this UM worker is full', 30);
-    const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
-    const policy = this.#deps.policy(dp ? Number(dp) : undefined);
-    if (policy.requireTls && context.source.protocol !== 'tls') return reject(403, 'Forbidden - the dial plan requires TLS');
-    const routed = this.#deps.classify(request, context);
-    if (!routed.ok) return reject(routed.status, routed.reason, routed.retryAfter);
-    if (routed.callType !== 'CallAnswering' || !routed.user) {
-      // Subscriber access (the pilot number alone) comes with its own issue; say so plainly.
-      return reject(480, 'Temporarily Unavailable - subscriber access is not available on this server yet');
-    }
-    if (request.body.length === 0) return reject(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
-    return { user: routed.user, plan: routed.dialPlan };
+  /** The checks a new call must pass, answered at once: what the call is, or the refusal sent. */
+  #admit(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): Admitted | undefined {
+    const r = this.#check(request, context);
+    if (r instanceof SipRefusal) return void respondRefusal(tx, request, r, context, this.#deps.log);
+    return r;
   }
 
-  async #setUp(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext, { user, plan }: { user: UmUser; plan: DialPlan }): Promise<void> {
-    const reject = (status: number, reason: string) => tx.respond(buildResponse(request, status, reason, { toTag: toTagFor(request) }));
+  #check(request: SipRequest, context: RequestContext): Admitted | SipRefusal {
+    if (!this.#accepting) return SipRefusal.unavailable('this UM worker is being recycled', 'recycling');
+    if (this.#calls.size + this.#setups.length >= this.#deps.capacity()) return SipRefusal.unavailable('this UM worker is full', 'busy');
+    const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
+    if (this.#deps.policy(dp ? Number(dp) : undefined).requireTls && context.source.protocol !== 'tls') {
+      return new SipRefusal(403, 'Forbidden - the dial plan requires TLS');
+    }
+    const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
+    this.#deps.log.debug({ callId: getHeader(request, 'Call-ID'), how, tokenProblem, callType: decision instanceof SipRefusal ? undefined : decision.callType }, 'call routed');
+    if (decision instanceof SipRefusal) return decision;
+    const application = applicationFor(decision.callType);
+    if (!application) return new SipRefusal(480, `Temporarily Unavailable - ${CALL_TYPE_DESCRIPTION[decision.callType]} is not available on this server yet`);
+    if (request.body.length === 0) return new SipRefusal(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
+    return { routed: decision, application };
+  }
+
+  async #setUp(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext, { routed, application }: Admitted): Promise<void> {
+    const plan = routed.dialPlan;
     const local = await this.#deps.mediaAddress(context);
     const ports = await this.#allocator().allocate(local);
     // A CANCEL may have answered the INVITE (487) while the ports were being found (§9.2).
@@ -159,7 +171,7 @@ export class Worker implements TransactionUser {
     if (!answer.ok) {
       ports.release();
       this.#deps.log.info({ reason: answer.reason, from: context.source.address }, 'call refused: SDP offer not acceptable');
-      return reject(488, `Not Acceptable Here - ${answer.reason}`);
+      return tx.respond(refusalResponse(request, new SipRefusal(488, `Not Acceptable Here - ${answer.reason}`)));
     }
 
     const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
@@ -176,9 +188,11 @@ export class Worker implements TransactionUser {
       },
     });
     const app = this.#deps.startCall({
-      callId: dialog.callId, invite: request, user, dialPlan: plan, ports,
+      callId: dialog.callId, invite: request, routed, application, ports,
       media: { codec: answer.codec, payloadType: answer.payloadType, remote: answer.remote, ...(answer.telephoneEvent !== undefined ? { telephoneEvent: answer.telephoneEvent } : {}), ...(answer.srtp ? { srtp: answer.srtp } : {}) },
       hangup: () => dialog.bye('bye-sent'),
+      // The dialog layer's REFER (RFC 3515) goes here when it lands: (target) => dialog.refer(target).
+      transfer: noTransfer,
     });
     const limit = this.#deps.layer.wheel.schedule(plan.maxCallMinutes * 60_000, () => {
       maxCallReached = true;
@@ -191,7 +205,7 @@ export class Worker implements TransactionUser {
       this.#deps.onCallsChanged(this.#calls.size);
     });
     dialog.accept(tx, Buffer.from(answer.sdp));
-    this.#deps.log.info({ callId: dialog.callId, user: user.name, codec: answer.codec, srtp: answer.secure, rtpPort: ports.port, from: context.source.address }, 'call answered');
+    this.#deps.log.info({ callId: dialog.callId, callType: routed.callType, user: routed.user?.name, codec: answer.codec, srtp: answer.secure, rtpPort: ports.port, from: context.source.address }, 'call answered');
     this.#deps.onCallsChanged(this.#calls.size);
   }
 
@@ -202,6 +216,14 @@ export class Worker implements TransactionUser {
     return toTag ? this.#calls.get(`${callId}|${toTag}|${fromTag}`) : undefined;
   }
 }
+
+interface Admitted {
+  routed: Routed;
+  application: CallApplication;
+}
+
+/** Transfers until the dialog layer sends REFER: the caller stays with the application. */
+const noTransfer = (): Promise<TransferResult> => Promise.resolve({ outcome: 'refused', status: 501, reason: 'transfer is not available yet' });
 
 function tagOf(value: string | undefined): string {
   if (!value) return '';

@@ -1,34 +1,30 @@
-// How the Call Router decides what a call is (ARCHITECTURE.md: "which gateway sent it, so which
-// dial plan; which pilot number, so subscriber access; the Diversion or History-Info header, so
-// whose mailbox"). Pure: the request, where it came from, and the routing view in; a decision out.
+// How a call is classified, once, by whichever role meets it first without a valid routing token
+// (normally the Call Router). ARCHITECTURE.md: gateway → hunt group → dial plan → call type →
+// user or auto attendant. Pure: the request, where it came from, and the routing view in; a
+// decision or a SipRefusal out.
+import type { CallType } from '../../apps/registry.js';
 import { getHeader, getHeaders } from '../../sip/message/headers.js';
 import { parseNameAddr } from '../../sip/message/name-addr.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import { parseUri } from '../../sip/message/uri.js';
 import type { DialPlan, HuntGroupRoute, IpGateway, UmUser } from '../../org/organisation-types.js';
 import { nameMatches, type PeerIdentity } from '../sip/peer-verifier.js';
-import type { RoutingView } from './routing-view.js';
+import type { AutoAttendantRoute, RoutingView } from './routing-view.js';
+import { RETRY_AFTER, SipRefusal } from './sip-refusal.js';
 
-export type CallType = 'SubscriberAccess' | 'CallAnswering';
+export type { CallType } from '../../apps/registry.js';
 
 export interface Routed {
-  ok: true;
   gateway: IpGateway;
   huntGroup: HuntGroupRoute;
   dialPlan: DialPlan;
   callType: CallType;
   /** The mailbox a CallAnswering call is for. */
   user?: UmUser;
+  /** The auto attendant an AutoAttendant call is for. */
+  autoAttendant?: AutoAttendantRoute;
   /** The number or URI that decided it (for the log). */
   via: string;
-}
-
-export interface Refused {
-  ok: false;
-  status: number;
-  /** Reason phrase: names the problem (RFC 3261 §21: the phrase is for humans). */
-  reason: string;
-  retryAfter?: number;
 }
 
 export interface Arrival {
@@ -38,17 +34,23 @@ export interface Arrival {
   peer?: PeerIdentity;
 }
 
-const refuse = (status: number, reason: string, retryAfter?: number): Refused => ({ ok: false, status, reason, retryAfter });
-
-export function identifyGateway(arrival: Arrival, view: RoutingView): IpGateway | Refused {
+export function identifyGateway(arrival: Arrival, view: RoutingView): IpGateway | SipRefusal {
   if (arrival.protocol === 'tls') {
     const peer = arrival.peer;
-    if (!peer?.ok) return refuse(403, `Forbidden - ${peer?.reason ?? 'the peer presented no certificate'}`);
+    if (!peer?.ok) return new SipRefusal(403, `Forbidden - ${peer?.reason ?? 'the peer presented no certificate'}`);
     const gw = view.fqdnGateways().find((g) => peer.names.some((n) => nameMatches(n, g.address)));
-    if (!gw) return refuse(403, `Forbidden - no UM IP gateway has an FQDN named in the peer certificate (${peer.names.join(', ') || peer.subject})`);
+    if (!gw) return new SipRefusal(403, `Forbidden - no UM IP gateway has an FQDN named in the peer certificate (${peer.names.join(', ') || peer.subject})`);
     return gw;
   }
-  return view.gatewayByAddress(arrival.sourceIp) ?? refuse(403, `Forbidden - ${arrival.sourceIp} is not a UM IP gateway`);
+  return view.gatewayByAddress(arrival.sourceIp) ?? new SipRefusal(403, `Forbidden - ${arrival.sourceIp} is not a UM IP gateway`);
+}
+
+/** The dial plan's VoIP security decides the signalling transport: TLS for SIPSecured/Secured only. */
+export function transportRefusal(plan: DialPlan, protocol: Arrival['protocol']): SipRefusal | undefined {
+  const secured = plan.voipSecurity !== 'Unsecured';
+  if (secured && protocol !== 'tls') return new SipRefusal(403, `Forbidden - dial plan ${plan.name} is ${plan.voipSecurity} and requires TLS`);
+  if (!secured && protocol === 'tls') return new SipRefusal(403, `Forbidden - dial plan ${plan.name} is Unsecured and requires TCP or UDP`);
+  return undefined;
 }
 
 /** A URI read once: its user part (or tel: number) and host. */
@@ -87,9 +89,10 @@ function findUser(t: Target, plan: DialPlan, view: RoutingView): UmUser | undefi
   return undefined;
 }
 
-function isPilot(t: Target, plan: DialPlan): boolean {
+/** Whether the target is one of these numbers (digits compared without separators, or a SIP URI). */
+function isOneOf(t: Target, numbers: readonly string[]): boolean {
   const { user, host } = t;
-  return plan.accessNumbers.some((a) => a.startsWith('sip:')
+  return numbers.some((a) => a.startsWith('sip:')
     ? !!user && !!host && a.toLowerCase() === `sip:${user}@${host}`.toLowerCase()
     : !!user && digits(a) === digits(user));
 }
@@ -112,29 +115,27 @@ function divertedFrom(request: SipRequest): Target[] {
   return [...out.reverse(), ...history.map((h) => h.uri)].map(target);
 }
 
-export function classify(request: SipRequest, arrival: Arrival, view: RoutingView): Routed | Refused {
+export function classify(request: SipRequest, arrival: Arrival, view: RoutingView): Routed | SipRefusal {
+  // 1. Which gateway sent it.
   const gw = identifyGateway(arrival, view);
-  if ('ok' in gw) return gw;
-  if (gw.status === 'Disabled') return refuse(403, `Forbidden - UM IP gateway ${gw.name} is disabled`);
-  if (gw.status === 'NoNewCalls') return refuse(503, `Service Unavailable - UM IP gateway ${gw.name} takes no new calls`, 60);
+  if (gw instanceof SipRefusal) return gw;
+  if (gw.status === 'Disabled') return new SipRefusal(403, `Forbidden - UM IP gateway ${gw.name} is disabled`);
+  if (gw.status === 'NoNewCalls') return new SipRefusal(503, `Service Unavailable - UM IP gateway ${gw.name} takes no new calls`, RETRY_AFTER.gatewayPaused);
 
+  // 2. Which of its hunt groups (the one whose pilot identifier was called, else the catch-all),
+  // 3. so which dial plan, whose VoIP security the transport must match.
   const groups = view.huntGroups(gw.id);
   const ruri = target(request.uri);
   const called = ruri.user ?? target(parseNameAddr(getHeader(request, 'To') ?? '<sip:x@x>').uri).user ?? '';
   const group = groups.find((g) => g.pilotIdentifier && digits(g.pilotIdentifier) === digits(called))
     ?? groups.find((g) => g.pilotIdentifier === '');
-  if (!group) return refuse(404, `Not Found - UM IP gateway ${gw.name} has no hunt group for ${called || 'this call'}`);
+  if (!group) return new SipRefusal(404, `Not Found - UM IP gateway ${gw.name} has no hunt group for ${called || 'this call'}`);
   const plan = group.dialPlan;
+  const wrongTransport = transportRefusal(plan, arrival.protocol);
+  if (wrongTransport) return wrongTransport;
 
-  const secured = plan.voipSecurity !== 'Unsecured';
-  if (secured && arrival.protocol !== 'tls') {
-    return refuse(403, `Forbidden - dial plan ${plan.name} is ${plan.voipSecurity} and requires TLS`);
-  }
-  if (!secured && arrival.protocol === 'tls') {
-    return refuse(403, `Forbidden - dial plan ${plan.name} is Unsecured and requires TCP or UDP`);
-  }
-
-  const base = { ok: true as const, gateway: gw, huntGroup: group, dialPlan: plan };
+  // 4. The call type, and the user or auto attendant it is for.
+  const base = { gateway: gw, huntGroup: group, dialPlan: plan };
   // A call diverted from a user (no answer, busy, forward-all) is call answering for that user,
   // whatever number it was diverted to — usually the pilot number.
   // Only a call that carries diversion headers pays for reading them.
@@ -144,14 +145,19 @@ export function classify(request: SipRequest, arrival: Arrival, view: RoutingVie
       if (user) return checkEnabled({ ...base, callType: 'CallAnswering', user, via: t.text });
     }
   }
-  if (isPilot(ruri, plan)) return { ...base, callType: 'SubscriberAccess', via: request.uri };
+  if (isOneOf(ruri, plan.accessNumbers)) return { ...base, callType: 'SubscriberAccess', via: request.uri };
+  const attendant = view.autoAttendants(plan.id).find((a) => isOneOf(ruri, a.numbers));
+  if (attendant) {
+    if (!attendant.enabled) return new SipRefusal(480, `Temporarily Unavailable - auto attendant ${attendant.name} is disabled`);
+    return { ...base, callType: 'AutoAttendant', autoAttendant: attendant, via: request.uri };
+  }
   // A phone that dials the server directly with a user's extension or SIP URI leaves a message.
   const direct = findUser(ruri, plan, view);
   if (direct) return checkEnabled({ ...base, callType: 'CallAnswering', user: direct, via: request.uri });
-  return refuse(404, `Not Found - ${called || request.uri} is neither a UM user nor a pilot number of dial plan ${plan.name}`);
+  return new SipRefusal(404, `Not Found - ${called || request.uri} is neither a UM user nor a pilot number of dial plan ${plan.name}`);
 }
 
-function checkEnabled(r: Routed): Routed | Refused {
-  if (r.user && !r.user.umEnabled) return refuse(480, `Temporarily Unavailable - ${r.user.name} is not enabled for UM`);
+function checkEnabled(r: Routed): Routed | SipRefusal {
+  if (r.user && !r.user.umEnabled) return new SipRefusal(480, `Temporarily Unavailable - ${r.user.name} is not enabled for UM`);
   return r;
 }

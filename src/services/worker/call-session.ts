@@ -1,0 +1,124 @@
+// One answered call in a UM worker, from the 200 OK to the last write: its media channel (RTP or
+// SRTP on the ports the worker found), the Call the applications see (MediaCall), and the
+// application registered for the call's type (apps/registry.ts), given a CallContext. Ownership:
+// the session owns the channel (and so the ports) and the MediaCall, and closes them when the
+// application has finished — for call answering after the recording is safely on disk; the
+// worker counts the call until then, so draining a worker never cuts a message short.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { CallAnsweringServices } from '../../apps/call-answering.js';
+import type { AppServices, CallContext } from '../../apps/call-context.js';
+import type { HangupCause, TransferResult } from '../../apps/call.js';
+import { MediaCall } from '../../apps/media-call.js';
+import type { CallApplication } from '../../apps/registry.js';
+import type { PromptLibrary } from '../../media/audio/prompt-library.js';
+import type { MediaClock } from '../../media/media-clock.js';
+import { MediaChannel, type NegotiatedMedia } from '../../media/media-channel.js';
+import type { MediaPorts } from '../../media/port-allocator.js';
+import type { SipRequest } from '../../sip/message/types.js';
+import type { Routed } from '../routing/classify.js';
+import type { Database } from '../../store/schema.js';
+import { callAnsweringServices } from './app-services.js';
+import { callerOf, calledOf } from './caller.js';
+
+export interface CallSessionDeps {
+  db: Kysely<Database>;
+  dataDir: string;
+  serverName: string;
+  worker: number;
+  clock: MediaClock;
+  prompts: PromptLibrary;
+  minRecordingMs(): number;
+  onStored(id: number, userId: number): void;
+  log: Logger;
+}
+
+export interface CallSessionInput {
+  callId: string;
+  invite: SipRequest;
+  /** The routing decision (verified token or classification) the call was admitted with. */
+  routed: Routed;
+  /** The registered application for routed.callType (the worker refused the call without one). */
+  application: CallApplication;
+  media: NegotiatedMedia;
+  ports: MediaPorts;
+  /** Sends BYE. */
+  hangup(): void;
+  /** Blind transfer of the caller (REFER, RFC 3515), as the dialog layer offers it. */
+  transfer(target: string): Promise<TransferResult>;
+}
+
+/**
+ * MediaCall with the worker's transfer. Until MediaCall takes the transfer function itself (the
+ * type-ahead/REFER work of issue 8), this is where the worker's `transfer` reaches applications.
+ */
+class SessionCall extends MediaCall {
+  readonly #transfer: (target: string) => Promise<TransferResult>;
+
+  constructor(input: CallSessionInput, channel: MediaChannel) {
+    super(input.callId, channel, input.hangup);
+    this.#transfer = input.transfer;
+  }
+
+  override transfer(target: string): Promise<TransferResult> {
+    return this.active ? this.#transfer(target) : Promise.resolve({ outcome: 'hangup' });
+  }
+}
+
+export class CallSession {
+  /** Resolves when the application has finished and the media is closed. */
+  readonly done: Promise<void>;
+  readonly #call: MediaCall;
+  #cause: HangupCause | undefined;
+
+  constructor(deps: CallSessionDeps, input: CallSessionInput) {
+    const channel = new MediaChannel({ ports: input.ports, media: input.media, clock: deps.clock });
+    const call = new SessionCall(input, channel);
+    this.#call = call;
+    const { routed } = input;
+    const log = deps.log.child({ callId: input.callId, callType: routed.callType });
+    const caller = callerOf(input.invite);
+    const cause = () => this.#cause;
+    // Each application's services are built when it first asks for them.
+    let callAnswering: CallAnsweringServices | undefined;
+    const services: AppServices = {
+      get callAnswering() {
+        return callAnswering ??= callAnsweringServices(deps, input, caller, cause, log);
+      },
+    };
+    const context: CallContext = {
+      call, callType: routed.callType, dialPlan: routed.dialPlan, caller, called: calledOf(input.invite), prompts: deps.prompts, log,
+      services,
+      ...(routed.user ? { user: routed.user } : {}),
+      ...(routed.autoAttendant ? { autoAttendant: { id: routed.autoAttendant.id, name: routed.autoAttendant.name } } : {}),
+    };
+    this.done = (async () => {
+      let outcome: unknown;
+      try {
+        outcome = await input.application(context);
+      } catch (err) {
+        log.error({ err }, 'call application failed');
+      }
+      call.hangup(); // an application that returns has finished with the call
+      const stats = channel.stats();
+      await channel.close();
+      const { rtp } = stats;
+      log.info({
+        user: routed.user?.name, autoAttendant: routed.autoAttendant?.name, outcome, cause: this.#cause, codec: input.media.codec, srtp: !!input.media.srtp,
+        rtp: {
+          packetsIn: rtp.packetsIn, packetsOut: rtp.packetsOut, expected: rtp.expected, lost: rtp.lost, jitterMs: rtp.jitterMs,
+          droppedWrongSource: rtp.droppedWrongSource, droppedInvalid: rtp.droppedInvalid, droppedOversized: rtp.droppedOversized,
+          droppedAuth: rtp.droppedAuth, droppedSeqJump: rtp.droppedSeqJump, rtcpIn: rtp.rtcpIn, rtcpOut: rtp.rtcpOut,
+        },
+        srtpStats: stats.srtp, jitterBuffer: stats.jitter, dtmf: stats.dtmf,
+        played: stats.played, sendJitterP99Ms: stats.sendLatenessMs.p99, sendJitterMaxMs: stats.sendLatenessMs.max,
+      }, 'call ended');
+    })();
+  }
+
+  /** The dialog ended (BYE, CANCEL, maximum duration, shutdown): the application stops. */
+  terminate(cause: HangupCause): void {
+    this.#cause ??= cause;
+    this.#call.terminate(cause);
+  }
+}
