@@ -66,6 +66,31 @@ describe('a call is classified once; a worker holds a request with a bad token t
     assert.deepEqual(lines.map((l) => l.how).sort(), ['classified', 'token', 'token'], JSON.stringify(lines));
   });
 
+  it("a call to alice's extension: classified once, answered by the worker as call answering for alice", async () => {
+    const callId = `alice-once-${Date.now()}@${ADDRESS}`;
+    const atRouter = await hop(5060, `sip:1000@${ADDRESS}:5060`, callId, '1000');
+    const atService = await hop(5062, atRouter.contact ?? '', callId, '1000');
+    const toWorker = atService.contact ?? '';
+    const m = /^sip:1000@[\d.]+:(\d+)(;.*)$/.exec(toWorker);
+    assert.ok(m, `the UM service redirects to a worker: ${toWorker}`);
+    const call = await runSipp({
+      scenario: 'uac-call', target: `${ADDRESS}:${m[1]}`, transport: 'u1', calls: 1, timeoutSec: 20,
+      keys: { service: '1000', ruri_params: m[2] ?? '' }, extraArgs: ['-cid_str', callId, '-d', '500'],
+    });
+    assert.equal(call.successful, 1, call.messages + call.stderr);
+    assert.match(call.messages, new RegExp(`^INVITE sip:1000@[\\d.]+:\\d+;transport=udp;x-um-type=ca;.*;x-um-token=ca\\.`, 'm'));
+    let lines: ReturnType<typeof routedLines> = [];
+    let ended: { callType?: string; user?: string } | undefined;
+    for (let i = 0; i < 40 && !ended; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      lines = routedLines(site, callId);
+      const line = site.server.stderr().split('\n').find((l) => l.includes('"call ended"') && l.includes(callId));
+      ended = line ? JSON.parse(line) as { callType?: string; user?: string } : undefined;
+    }
+    assert.deepEqual(lines.map((l) => l.how).sort(), ['classified', 'token', 'token'], JSON.stringify(lines));
+    assert.deepEqual([ended?.callType, ended?.user], ['CallAnswering', 'alice']);
+  });
+
   it('straight to a worker: a forged, replayed or expired token gets the 404 the Call Router gives', async () => {
     const router = await hop(5060, `sip:9999@${ADDRESS}:5060`, `router-9999-${Date.now()}@${ADDRESS}`, '9999');
     const expected = finalOf(router);

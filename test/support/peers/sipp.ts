@@ -22,7 +22,7 @@ export interface SippOptions {
   rate?: number;
   /**
    * -key NAME VALUE pairs. 'service' sets SIPp's -s (Request-URI user). Defaults for the fixture
-   * scenarios: service 'voicemail', from_user 'gateway', extra_headers ''.
+   * scenarios: service 'voicemail', from_user 'gateway', extra_headers '', ruri_params ''.
    */
   keys?: Record<string, string>;
   /** extra header lines for the fixture scenarios ([extra_headers]), e.g. ['Diversion: <sip:1000@gw>;reason=no-answer'] */
@@ -128,7 +128,7 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
     : fixture('sipp', o.scenario.endsWith('.xml') ? o.scenario : `${o.scenario}.xml`);
   const own = !o.workDir;
   const dir = o.workDir ?? mkdtempSync(join(tmpdir(), 'openum-sipp-'));
-  const keys: Record<string, string> = { service: 'voicemail', from_user: 'gateway', extra_headers: '', ...o.keys };
+  const keys: Record<string, string> = { service: 'voicemail', from_user: 'gateway', extra_headers: '', ruri_params: '', ...o.keys };
   if (o.headers?.length) keys.extra_headers = o.headers.map((h) => `\r\n${h}`).join('');
   const trace = o.traceMessages ?? o.calls <= 200;
   // SIPp sends from the target's own loopback address: the test's gateway address.
