@@ -8,22 +8,11 @@
 // Intl, so daylight saving time moves the hours with the wall clock, as callers expect.
 import { OpenUmError } from '../errors.js';
 
-export const WEEK_MINUTES = 7 * 24 * 60;
-export const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+import { DAYS, pieces, WEEK_MINUTES, type HoursRange } from '../week-schedule.js';
+
+export { DAYS, inRanges, localTime, scheduleAt, WEEK_MINUTES, type Holiday, type HoursRange, type Schedule } from '../week-schedule.js';
+
 const STEP = 15;
-
-/** Minutes from Sunday 00:00; end is exclusive; start === 0 && end === WEEK_MINUTES is the whole week. */
-export interface HoursRange {
-  start: number;
-  end: number;
-}
-
-export interface Holiday {
-  name: string;
-  /** YYYY-MM-DD, inclusive, in the auto attendant's time zone. */
-  startDate: string;
-  endDate: string;
-}
 
 export const ALWAYS: HoursRange[] = [{ start: 0, end: WEEK_MINUTES }];
 
@@ -54,12 +43,6 @@ export function parseRange(text: string): HoursRange {
   const end = parsePoint(parts[1] ?? '', text.trim(), true) % WEEK_MINUTES;
   if (start === end) throw bad(`the business hours range "${text.trim()}" is empty (it starts where it ends); for the whole week write always`);
   return { start, end };
-}
-
-/** Minutes of the week a range covers, as [from, to) pieces that do not wrap. */
-function pieces(r: HoursRange): [number, number][] {
-  if (r.end > r.start) return [[r.start, r.end]];
-  return [[r.start, WEEK_MINUTES], [0, r.end]].filter(([a, b]) => b! > a!) as [number, number][];
 }
 
 /** Several ranges, comma-separated or given one by one; overlapping ranges are refused. */
@@ -122,33 +105,3 @@ export function parseDate(text: string, field: string): string {
   return t;
 }
 
-/** The wall clock of `now` in `timeZone`: the date, and the minute of the week from Sunday 00:00. */
-export function localTime(now: Date, timeZone: string): { date: string; weekMinute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = DAYS.indexOf(get('weekday') as (typeof DAYS)[number]);
-  return {
-    date: `${get('year')}-${get('month')}-${get('day')}`,
-    weekMinute: day * 1440 + (Number(get('hour')) % 24) * 60 + Number(get('minute')),
-  };
-}
-
-export function inRanges(weekMinute: number, ranges: HoursRange[]): boolean {
-  return ranges.some((r) => pieces(r).some(([a, b]) => weekMinute >= a && weekMinute < b));
-}
-
-export type Schedule =
-  | { kind: 'holiday'; holiday: Holiday }
-  | { kind: 'business-hours' }
-  | { kind: 'after-hours' };
-
-/** Which greeting and menu apply at `now`: a holiday first (the earliest-starting), then the hours. */
-export function scheduleAt(now: Date, timeZone: string, hours: HoursRange[], holidays: Holiday[]): Schedule {
-  const local = localTime(now, timeZone);
-  const holiday = [...holidays].sort((a, b) => a.startDate.localeCompare(b.startDate))
-    .find((h) => h.startDate <= local.date && local.date <= h.endDate);
-  if (holiday) return { kind: 'holiday', holiday };
-  return inRanges(local.weekMinute, hours) ? { kind: 'business-hours' } : { kind: 'after-hours' };
-}
