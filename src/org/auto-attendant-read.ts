@@ -123,3 +123,10 @@ export async function getAutoAttendantAudio(db: Db, id: number, slot: string): P
   const row = await db.selectFrom('auto_attendant_audio').select('wav').where('auto_attendant_id', '=', id).where('slot', '=', slot).executeTakeFirst();
   return row ? Buffer.from(row.wav) : undefined;
 }
+
+/** The UM-enabled users of a dial plan, as dial by extension and dial by name search them. */
+export async function dialPlanDirectory(db: Db, dialPlanId: number): Promise<{ userId: number; extension: string; displayName: string; name: string }[]> {
+  const rows = await db.selectFrom('users').select(['id', 'extension', 'display_name', 'name'])
+    .where('dial_plan_id', '=', dialPlanId).where('um_enabled', '=', 1).orderBy('extension').execute();
+  return rows.map((r) => ({ userId: Number(r.id), extension: r.extension, displayName: r.display_name, name: r.name }));
+}

@@ -15,7 +15,9 @@ import { getDialPlan } from './dial-plans.js';
 import { LANGUAGES, type Language } from './organisation-types.js';
 import { nameList, parseBool, parseChoice, parseName } from './values.js';
 
-export { getAutoAttendant, listAutoAttendants, loadAutoAttendantRoutes, loadAutoAttendantRuntime, getAutoAttendantAudio } from './auto-attendant-read.js';
+export {
+  dialPlanDirectory, getAutoAttendant, getAutoAttendantAudio, listAutoAttendants, loadAutoAttendantRoutes, loadAutoAttendantRuntime,
+} from './auto-attendant-read.js';
 
 export interface AutoAttendantInput {
   numbers?: string[];
