@@ -75,6 +75,9 @@ export async function setKey(db: Db, actor: Actor, aaName: string, hours: string
     if (Number(user.dial_plan_id) !== aa.dialPlanId) {
       throw new OpenUmError('BAD_SETTING', `the user "${user.name}" is in the dial plan "${user.dial_plan_name}", not "${aa.dialPlanName}"; a key leads only within its dial plan`);
     }
+    if (Number(user.um_enabled) !== 1) {
+      throw new OpenUmError('BAD_SETTING', `the user "${user.name}" is not UM-enabled, so no voice mail takes calls for them; enable them first (openum user set ${user.name} --enabled on)`);
+    }
     row.user_id = Number(user.id);
   } else if (!input.audio) {
     throw new OpenUmError('BAD_ARGUMENT', 'an announcement key needs its recording (--announcement file.wav, audio)');

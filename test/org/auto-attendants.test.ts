@@ -149,6 +149,8 @@ for (const engine of engines) {
       await refused(() => setKey(db, actor, 'Main', 'business', '5', { action: 'voicemail', target: 'bob' }), 'BAD_SETTING', /the user "bob" is in the dial plan "Fabrikam"/);
       await refused(() => setKey(db, actor, 'Main', 'business', '5', { action: 'voicemail', target: 'carol' }), 'UM_USER_NOT_FOUND', /carol/);
       await refused(() => setKey(db, actor, 'Main', 'business', '5', { action: 'announcement' }), 'BAD_ARGUMENT', /needs its recording/);
+      await createUser(db, actor, 'dave', { extension: '1005', dialPlan: 'Contoso', email: 'dave@contoso.com', umEnabled: false });
+      await refused(() => setKey(db, actor, 'Main', 'business', '5', { action: 'voicemail', target: 'dave' }), 'BAD_SETTING', /"dave" is not UM-enabled/);
 
       // A removed user takes the keys to their voice mail along.
       await createUser(db, actor, 'carol', { extension: '1003', dialPlan: 'Contoso', email: 'carol@contoso.com' });
