@@ -17,7 +17,7 @@ import { createUser } from '../../src/org/users.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import type { Database } from '../../src/store/schema.js';
 import { toGreetingWav } from '../../src/services/voicemail/greeting-audio.js';
-import { autoAttendantServices, loadAutoAttendantConfig, testClock } from '../../src/services/worker/auto-attendant-services.js';
+import { autoAttendantServices, gatewayTransferTarget, loadAutoAttendantConfig, testClock } from '../../src/services/worker/auto-attendant-services.js';
 import { FakePrompts, ScriptedCall } from '../apps/scripted-call.js';
 import { tempDir } from '../support/run.js';
 
@@ -97,5 +97,14 @@ describe('auto attendant on the store', () => {
     assert.ok(t >= Date.parse('2026-03-07T10:00:00Z') && t < Date.parse('2026-03-07T10:01:00Z'));
     assert.ok(Math.abs(testClock({}).call(undefined).getTime() - Date.now()) < 1000);
     assert.ok(Math.abs(testClock({ OPENUM_TEST_CLOCK: 'soon' }).call(undefined).getTime() - Date.now()) < 1000);
+  });
+});
+
+describe('transfer targets at the gateway', () => {
+  it('builds sip:EXT@gateway with the transport of the call', () => {
+    assert.equal(gatewayTransferTarget({ address: '192.0.2.10', port: 5060 }, 'udp')('1002'), 'sip:1002@192.0.2.10:5060');
+    assert.equal(gatewayTransferTarget({ address: 'gw.contoso.com', port: 5061 }, 'tls')('1002'), 'sip:1002@gw.contoso.com:5061;transport=tls');
+    assert.equal(gatewayTransferTarget({ address: '2001:db8::1', port: 5060 }, 'tcp')('1002'), 'sip:1002@[2001:db8::1]:5060;transport=tcp');
+    assert.throws(() => gatewayTransferTarget({ address: '192.0.2.10', port: 5060 }, 'udp')('10@evil'), /not a dialable extension/);
   });
 });

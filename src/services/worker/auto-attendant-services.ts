@@ -88,3 +88,17 @@ export function autoAttendantServices(w: AutoAttendantWiring): AutoAttendantServ
     recordedName: w.recordedName ?? (() => Promise.resolve(undefined)),
   };
 }
+
+/**
+ * The blind-transfer target for an extension, at the gateway the call came from (the gateway
+ * places the new call, RFC 3515 §2.4.2): sip:EXT@host:port, with ;transport=tcp|tls when the call
+ * did not come over UDP; an IPv6 address in brackets (RFC 3261 §19.1.1).
+ */
+export function gatewayTransferTarget(gateway: { address: string; port: number }, transport: 'udp' | 'tcp' | 'tls'): (extension: string) => string {
+  const host = gateway.address.includes(':') && !gateway.address.startsWith('[') ? `[${gateway.address}]` : gateway.address;
+  const param = transport === 'udp' ? '' : `;transport=${transport}`;
+  return (extension) => {
+    if (!/^[0-9*#+]{1,32}$/.test(extension)) throw new Error(`not a dialable extension: ${JSON.stringify(extension.slice(0, 40))}`);
+    return `sip:${extension}@${host}:${gateway.port}${param}`;
+  };
+}
