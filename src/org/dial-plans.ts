@@ -5,6 +5,7 @@ import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
 import type { Database, DialPlansTable } from '../store/schema.js';
 import { parseAccessNumber } from './addresses.js';
+import { refuseAutoAttendantPilots } from './auto-attendant-numbers.js';
 import { dialPlanByName, dialPlanQuery } from './organisation-queries.js';
 import {
   AUDIO_CODECS, LANGUAGES, toDialPlan, URI_TYPES, VOIP_SECURITY, isSecured, type DialPlan,
@@ -107,6 +108,7 @@ async function refuseTakenName(trx: Kysely<Database>, name: string, selfId?: num
 
 /** Replaces the plan's rows in the access-number index, refusing numbers another plan has. */
 async function claimAccessNumbers(trx: Transaction<Database>, planId: number, numbers: string[]): Promise<void> {
+  await refuseAutoAttendantPilots(trx, numbers);
   if (numbers.length > 0) {
     const taken = await trx.selectFrom('dial_plan_access_numbers')
       .innerJoin('dial_plans', 'dial_plans.id', 'dial_plan_access_numbers.dial_plan_id')
@@ -188,10 +190,12 @@ export async function removeDialPlan(db: Kysely<Database>, actor: Actor, name: s
       .where('hunt_groups.dial_plan_id', '=', plan.id).select(['hunt_groups.name', 'ip_gateways.name as gateway'])
       .orderBy('ip_gateways.name').orderBy('hunt_groups.name').execute();
     const users = await trx.selectFrom('users').where('dial_plan_id', '=', plan.id).select('name').orderBy('name').execute();
-    if (groups.length > 0 || users.length > 0) {
+    const attendants = await trx.selectFrom('auto_attendants').where('dial_plan_id', '=', plan.id).select('name').orderBy('name').execute();
+    if (groups.length > 0 || users.length > 0 || attendants.length > 0) {
       const parts = [
         ...(groups.length > 0 ? [`the hunt groups ${nameList(groups.map((g) => `${g.gateway}/${g.name}`))} (gateway/hunt group)`] : []),
         ...(users.length > 0 ? [`the users ${nameList(users.map((u) => u.name))}`] : []),
+        ...(attendants.length > 0 ? [`the auto attendants ${nameList(attendants.map((a) => a.name))} (openum autoattendant remove NAME)`] : []),
       ];
       throw new OpenUmError('OBJECT_IN_USE',
         `the dial plan "${plan.name}" is in use by ${parts.join(' and ')}; remove them or move them to another dial plan first (openum huntgroup remove NAME --gateway G, openum user set NAME --dial-plan OTHER)`);

@@ -241,6 +241,59 @@ export interface MwiStateTable {
   notified_at: string;
 }
 
+/** An auto attendant (New-UMAutoAttendant); see migrations/0005-auto-attendants.ts. */
+export interface AutoAttendantsTable {
+  id: Id;
+  name: string;
+  dial_plan_id: Int;
+  enabled: Int;
+  time_zone: string;
+  /** JSON [{start, end}] in minutes from Sunday 00:00 (end < start wraps over the week's end). */
+  business_hours: string;
+  operator_extension: string | null;
+  dial_by_extension: Int;
+  /** off | LastName | FirstName */
+  dial_by_name: string;
+  language: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An auto attendant's pilot number, unique in its dial plan. */
+export interface AutoAttendantNumbersTable {
+  number: string;
+  dial_plan_id: Int;
+  auto_attendant_id: Int;
+}
+
+export interface AutoAttendantHolidaysTable {
+  id: Id;
+  auto_attendant_id: Int;
+  name: string;
+  start_date: string;
+  end_date: string;
+}
+
+/** Key 1-9 of the business-hours or after-hours menu. */
+export interface AutoAttendantKeysTable {
+  auto_attendant_id: Int;
+  hours: string;
+  key: string;
+  action: string;
+  extension: string | null;
+  target_auto_attendant_id: Int | null;
+  user_id: Int | null;
+}
+
+/** Greetings and announcements: 8 kHz mono 16-bit PCM WAV. */
+export interface AutoAttendantAudioTable {
+  auto_attendant_id: Int;
+  slot: string;
+  wav: Buffer;
+  duration_ms: Int;
+  updated_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   servers: ServersTable;
@@ -259,4 +312,9 @@ export interface Database {
   voice_messages: VoiceMessagesTable;
   mwi_state: MwiStateTable;
   user_greetings: UserGreetingsTable;
+  auto_attendants: AutoAttendantsTable;
+  auto_attendant_numbers: AutoAttendantNumbersTable;
+  auto_attendant_holidays: AutoAttendantHolidaysTable;
+  auto_attendant_keys: AutoAttendantKeysTable;
+  auto_attendant_audio: AutoAttendantAudioTable;
 }

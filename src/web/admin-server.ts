@@ -12,6 +12,7 @@ import { requireServer, type OpenNode } from '../services/node.js';
 import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerSettingsRoutes } from './routes/settings.js';
@@ -60,6 +61,7 @@ export class AdminServer {
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
+    registerAutoAttendantRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));
