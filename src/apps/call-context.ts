@@ -5,6 +5,7 @@
 // that applications read; apps/ does not import org/ (layers), the worker passes the real ones.
 import type { Logger } from 'pino';
 import type { PromptLibrary } from '../media/audio/prompt-library.js';
+import type { AutoAttendantConfig, AutoAttendantServices } from './auto-attendant/types.js';
 import type { CallAnsweringServices } from './call-answering.js';
 import type { Call } from './call.js';
 import type { CallType } from './registry.js';
@@ -49,6 +50,11 @@ export interface CallerId {
  */
 export interface AppServices {
   readonly callAnswering: CallAnsweringServices;
+  readonly autoAttendant: {
+    /** The configuration of the call's auto attendant; undefined when it was removed meanwhile. */
+    config(): Promise<AutoAttendantConfig | undefined>;
+    services: AutoAttendantServices;
+  };
 }
 
 export interface CallContext {

@@ -3,6 +3,7 @@
 // worker runs what is registered here; a call type with nothing registered is refused before it
 // is answered (480, `<what> is not available on this server yet`). Registering an application
 // is one line in APPLICATIONS (and, if it needs its own services, a member of AppServices).
+import { runAutoAttendantCall } from './auto-attendant/run.js';
 import { runCallAnswering } from './call-answering.js';
 import type { CallContext } from './call-context.js';
 
@@ -21,7 +22,7 @@ export const CALL_TYPE_DESCRIPTION: Record<CallType, string> = {
 const APPLICATIONS: { readonly [T in CallType]?: CallApplication } = {
   CallAnswering: runCallAnswering,
   // SubscriberAccess: runSubscriberAccess,
-  // AutoAttendant: runAutoAttendant,
+  AutoAttendant: runAutoAttendantCall,
 };
 
 export function applicationFor(type: CallType): CallApplication | undefined {

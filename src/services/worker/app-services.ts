@@ -2,19 +2,20 @@
 // AppServices), over the store and the data directory. One function per application.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { CallAnsweringServices } from '../../apps/call-answering.js';
-import type { CallerId } from '../../apps/call-context.js';
-import type { HangupCause } from '../../apps/call.js';
+import { answerCall, type CallAnsweringServices } from '../../apps/call-answering.js';
+import type { AppServices, CallerId } from '../../apps/call-context.js';
+import type { Call, HangupCause } from '../../apps/call.js';
 import { decodePcmWav } from '../../media/audio/prompt-library.js';
+import type { UmUser } from '../../org/organisation-types.js';
 import { getGreeting } from '../../org/user-greetings.js';
+import { findUserById } from '../../org/users.js';
 import type { Database } from '../../store/schema.js';
 import type { CallSessionDeps, CallSessionInput } from './call-session.js';
+import { autoAttendantServices, gatewayTransferTarget, loadAutoAttendantConfig, testClock } from './auto-attendant-services.js';
 import { VoicemailBox } from './voicemail-box.js';
 
-/** Call answering: the mailbox of the call's user, and their own greeting. */
-export function callAnsweringServices(deps: CallSessionDeps, input: CallSessionInput, caller: CallerId, cause: () => HangupCause | undefined, log: Logger): CallAnsweringServices {
-  const user = input.routed.user;
-  if (!user) throw new Error('call answering needs the user whose mailbox the call is for');
+/** Call answering: the mailbox of `user` (the call's user, or one an auto attendant hands over to), and their own greeting. */
+export function callAnsweringServices(deps: CallSessionDeps, input: CallSessionInput, user: UmUser, caller: CallerId, cause: () => HangupCause | undefined, log: Logger): CallAnsweringServices {
   return {
     mailbox: () => new VoicemailBox({
       db: deps.db, dataDir: deps.dataDir, serverName: deps.serverName, worker: deps.worker,
@@ -33,4 +34,37 @@ async function userGreeting(db: Kysely<Database>, userId: number, log: Logger): 
     log.warn({ err, userId }, 'the user greeting cannot be played; playing the system greeting');
     return undefined;
   }
+}
+
+/**
+ * The auto attendant: its configuration, the dial plan's directory, transfers to the gateway the
+ * call came from (the gateway places the new call, RFC 3515 §2.4.2), and a hand-over to call
+ * answering for a user on the same Call.
+ */
+export function autoAttendantAppServices(deps: CallSessionDeps, input: CallSessionInput, call: Call, caller: CallerId, cause: () => HangupCause | undefined, log: Logger): AppServices['autoAttendant'] {
+  const { routed } = input;
+  const id = routed.autoAttendant?.id;
+  if (id === undefined) throw new Error('the auto attendant application needs the auto attendant the call is for');
+  return {
+    config: () => loadAutoAttendantConfig(deps.db, id),
+    services: autoAttendantServices({
+      db: deps.db, prompts: deps.prompts, dialPlanId: routed.dialPlan.id, log,
+      transferTarget: gatewayTransferTarget(routed.gateway, input.transport),
+      now: testClock(process.env, log),
+      async leaveMessage(userId) {
+        const user = await findUserById(deps.db, userId);
+        if (!user?.umEnabled) {
+          log.warn({ userId }, 'auto attendant: the voice-mail key leads to a user who is gone or not UM-enabled');
+          return;
+        }
+        const services = callAnsweringServices(deps, input, user, caller, cause, log);
+        const greeting = await services.greeting();
+        await answerCall(call, services.mailbox(), {
+          prompts: deps.prompts, language: routed.dialPlan.defaultLanguage, extension: user.extension,
+          ...(greeting ? { greeting } : {}),
+          maxRecordingMs: routed.dialPlan.maxRecordingMinutes * 60_000, idleMs: routed.dialPlan.recordingIdleSeconds * 1000,
+        });
+      },
+    }),
+  };
 }

@@ -18,7 +18,7 @@ import type { MediaPorts } from '../../media/port-allocator.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { Routed } from '../routing/classify.js';
 import type { Database } from '../../store/schema.js';
-import { callAnsweringServices } from './app-services.js';
+import { autoAttendantAppServices, callAnsweringServices } from './app-services.js';
 import { callerOf, calledOf } from './caller.js';
 
 export interface CallSessionDeps {
@@ -42,6 +42,8 @@ export interface CallSessionInput {
   application: CallApplication;
   media: NegotiatedMedia;
   ports: MediaPorts;
+  /** The transport the INVITE came over (a transfer target is reached the same way). */
+  transport: 'udp' | 'tcp' | 'tls';
   /** Sends BYE. */
   hangup(): void;
   /** Blind transfer of the caller (REFER, RFC 3515), as the dialog layer offers it. */
@@ -81,9 +83,14 @@ export class CallSession {
     const cause = () => this.#cause;
     // Each application's services are built when it first asks for them.
     let callAnswering: CallAnsweringServices | undefined;
+    let autoAttendant: AppServices['autoAttendant'] | undefined;
     const services: AppServices = {
       get callAnswering() {
-        return callAnswering ??= callAnsweringServices(deps, input, caller, cause, log);
+        if (!routed.user) throw new Error('call answering needs the user whose mailbox the call is for');
+        return callAnswering ??= callAnsweringServices(deps, input, routed.user, caller, cause, log);
+      },
+      get autoAttendant() {
+        return autoAttendant ??= autoAttendantAppServices(deps, input, call, caller, cause, log);
       },
     };
     const context: CallContext = {

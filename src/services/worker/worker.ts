@@ -190,6 +190,7 @@ export class Worker implements TransactionUser {
     const app = this.#deps.startCall({
       callId: dialog.callId, invite: request, routed, application, ports,
       media: { codec: answer.codec, payloadType: answer.payloadType, remote: answer.remote, ...(answer.telephoneEvent !== undefined ? { telephoneEvent: answer.telephoneEvent } : {}), ...(answer.srtp ? { srtp: answer.srtp } : {}) },
+      transport: context.source.protocol,
       hangup: () => dialog.bye('bye-sent'),
       // The dialog layer's REFER (RFC 3515) goes here when it lands: (target) => dialog.refer(target).
       transfer: noTransfer,

@@ -34,7 +34,7 @@ describe('call session', () => {
       db: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, clock: new MediaClock(), prompts: new PromptLibrary(),
       minRecordingMs: () => 2000, onStored: () => undefined, log: createLogger('silent'),
     }, {
-      callId: 'call-1', invite: request, ports,
+      callId: 'call-1', invite: request, ports, transport: 'udp',
       routed: { gateway, huntGroup, dialPlan: plan, callType: 'CallAnswering', user: alice, via: 'routing token' },
       media: { codec: 'PCMU', payloadType: 0, remote: { address: '127.0.101.5', port: 9 } },
       hangup: () => void hangups++,
