@@ -6,6 +6,7 @@
 // two prompts (twenty, one), so it has only 0-19 and the tens.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const rows = [];
@@ -124,7 +125,8 @@ add('ord-1', 'it-IT', 'primo');
 add('ord-1', 'fr-FR', 'premier');
 add('of', 'es-ES', 'de');
 
-const out = join(dirname(fileURLToPath(import.meta.url)), 'speech.tsv');
+// Usage: node scripts/prompts/speech-words.mjs [out.tsv]   (default: speech.tsv beside this script)
+const out = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), 'speech.tsv');
 const header = '# name\tlanguage\ttext  (written by scripts/prompts/speech-words.mjs: edit that, not this; the words src/apps/speech/ builds numbers, counts, dates and times from)';
 writeFileSync(out, [header, ...rows].join('\n') + '\n');
 console.log(`speech-words: ${rows.length} prompts in ${out}`);
