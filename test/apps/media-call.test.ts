@@ -72,7 +72,7 @@ describe('MediaCall type-ahead', () => {
     const t = Date.now();
     const r = await call.collectDigits({ maxDigits: 4, firstDigitMs: 1000, interDigitMs: 100 });
     assert.deepEqual(r, { outcome: 'timeout', digits: '123' });
-    assert.ok(Date.now() - t < 400, 'the buffered digits were taken at once, then one inter-digit wait');
+    assert.ok(Date.now() - t < 800, 'the buffered digits were taken at once, then one inter-digit wait');
   });
 
   it('collectDigits ends at maxDigits and leaves the rest buffered', async () => {
@@ -110,7 +110,7 @@ describe('MediaCall type-ahead', () => {
     const r = await call.collectDigits({ maxDigits: 4, firstDigitMs: 1000, interDigitMs: 150 });
     assert.deepEqual(r, { outcome: 'timeout', digits: '12' });
     const ms = Date.now() - t;
-    assert.ok(ms >= 300 && ms < 700, `digits at 100 and 180 ms, then 150 ms of inter-digit wait: ended after ${ms} ms`);
+    assert.ok(ms >= 300 && ms < 1200, `digits at 100 and 180 ms, then 150 ms of inter-digit wait: ended after ${ms} ms`);
   });
 
   it('flushDigits forgets what was typed ahead', async () => {
