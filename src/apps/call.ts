@@ -73,6 +73,10 @@ export interface Call {
    * type-ahead buffer) stops the prompt; that digit stays in the buffer for `collectDigits`.
    */
   play(samples: Int16Array, options?: { interruptDigits?: string }): Promise<PlayResult>;
+  /**
+   * Records the caller. Digits typed ahead before it are forgotten (they answered the prompts
+   * before it); a stop digit pressed during it ends it and is consumed, not buffered.
+   */
   record(sink: AudioSink, options: RecordOptions): Promise<RecordResult>;
   /** Waits up to `timeoutMs` for one digit (taken from the type-ahead buffer first). */
   collectDigit(timeoutMs: number): Promise<string | undefined>;

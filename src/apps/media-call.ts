@@ -1,39 +1,82 @@
 // The Call of call.ts over a MediaChannel: prompts, recordings and digits on the media, hang-up
-// through a function the worker gives (a SIP BYE). When the far end hangs up, `terminate` ends
-// every pending play, record and digit wait at once, so an application never waits on a call that
-// is gone.
+// and transfer through functions the worker gives (a SIP BYE, a REFER). When the far end hangs
+// up, `terminate` ends every pending play, record, digit wait and transfer at once, so an
+// application never waits on a call that is gone.
+//
+// Type-ahead: every RFC 4733 digit the channel reports goes into a bounded buffer from the moment
+// the call starts, so a caller who knows the menu can press keys during a prompt and none is
+// lost. collectDigit(s) take from that buffer first; an interruptible prompt stops at once when an
+// interrupting digit is already waiting and leaves it there for the collection that follows.
 import { isSilent } from '../media/audio/silence-detector.js';
 import type { MediaChannel } from '../media/media-channel.js';
 import type { AudioSink, Call, CollectOptions, CollectResult, HangupCause, PlayResult, RecordOptions, RecordResult, TransferResult } from './call.js';
 
 const SAMPLES_PER_MS = 8;
 
+/** Digits kept for the application at most; further presses are dropped until it collects. */
+export const DEFAULT_MAX_BUFFERED_DIGITS = 32;
+
+/** What MediaCall uses of a MediaChannel (the unit tests give a fake). */
+export type CallMedia = Pick<MediaChannel, 'onDigit' | 'play' | 'stopPlayback' | 'startCapture' | 'stopCapture'>;
+
+/** Sends the REFER (RFC 3515) and follows its NOTIFY progress; given by the worker's dialog layer. */
+export type TransferFunction = (target: string) => Promise<TransferResult>;
+
+export interface MediaCallOptions {
+  /** Blind transfer; without it `transfer` answers refused (501) and the caller stays. */
+  transfer?: TransferFunction;
+  /** The type-ahead buffer's bound (32 by default). */
+  maxBufferedDigits?: number;
+}
+
+type Wait = 'digit' | 'timeout' | 'hangup';
+
 export class MediaCall implements Call {
   readonly callId: string;
   readonly ended: Promise<HangupCause>;
-  readonly #media: MediaChannel;
+  readonly #media: CallMedia;
   readonly #hangup: () => void;
+  readonly #transfer: TransferFunction | undefined;
+  readonly #maxBuffered: number;
   #cause: HangupCause | undefined;
   #resolveEnded!: (cause: HangupCause) => void;
   readonly #onEnd = new Set<() => void>();
+  /** The type-ahead buffer, oldest first. */
+  #buffer = '';
+  #dropped = 0;
+  /** Told of each digit after it is buffered (prompt interruption, digit waits). */
+  readonly #onBuffered = new Set<(digit: string) => void>();
+  /** While recording: takes the stop digits before they reach the buffer. */
+  #consume: ((digit: string) => boolean) | undefined;
+  readonly #offDigit: () => void;
 
-  constructor(callId: string, media: MediaChannel, hangup: () => void) {
+  constructor(callId: string, media: CallMedia, hangup: () => void, options: MediaCallOptions = {}) {
     this.callId = callId;
     this.#media = media;
     this.#hangup = hangup;
+    this.#transfer = options.transfer;
+    this.#maxBuffered = Math.max(1, options.maxBufferedDigits ?? DEFAULT_MAX_BUFFERED_DIGITS);
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+    this.#offDigit = media.onDigit((digit) => this.#digit(digit));
   }
 
   get active(): boolean {
     return this.#cause === undefined;
   }
 
+  /** Digits waiting in the type-ahead buffer, and how many were dropped because it was full. */
+  get typeAhead(): { digits: string; dropped: number } {
+    return { digits: this.#buffer, dropped: this.#dropped };
+  }
+
   /** The call ended (BYE either way, CANCEL, maximum duration, shutdown). Idempotent. */
   terminate(cause: HangupCause): void {
     if (this.#cause) return;
     this.#cause = cause;
+    this.#offDigit();
     for (const f of [...this.#onEnd]) f();
     this.#onEnd.clear();
+    this.#onBuffered.clear();
     this.#resolveEnded(cause);
   }
 
@@ -43,14 +86,30 @@ export class MediaCall implements Call {
     this.#hangup();
   }
 
+  #digit(digit: string): void {
+    if (!this.active) return;
+    if (this.#consume?.(digit)) return;
+    // Full: the digits already waiting answer the questions asked first, so the newest is dropped.
+    if (this.#buffer.length >= this.#maxBuffered) this.#dropped++;
+    else this.#buffer += digit;
+    for (const f of [...this.#onBuffered]) f(digit);
+  }
+
+  flushDigits(): void {
+    this.#buffer = '';
+  }
+
   play(samples: Int16Array, options: { interruptDigits?: string } = {}): Promise<PlayResult> {
     if (!this.active) return Promise.resolve({ outcome: 'hangup' });
+    const interrupt = options.interruptDigits ?? '';
+    const waiting = [...this.#buffer].find((d) => interrupt.includes(d));
+    if (waiting) return Promise.resolve({ outcome: 'digit', digit: waiting });
     return new Promise((resolve) => {
       let settled = false;
       const finish = (r: PlayResult) => {
         if (settled) return;
         settled = true;
-        offDigit();
+        this.#onBuffered.delete(onDigit);
         this.#onEnd.delete(onEnd);
         resolve(r);
       };
@@ -58,52 +117,104 @@ export class MediaCall implements Call {
         this.#media.stopPlayback();
         finish({ outcome: 'hangup' });
       };
-      this.#onEnd.add(onEnd);
-      const offDigit = this.#media.onDigit((digit) => {
-        if (!options.interruptDigits?.includes(digit)) return;
+      const onDigit = (digit: string) => {
+        if (!interrupt.includes(digit)) return;
         this.#media.stopPlayback();
         finish({ outcome: 'digit', digit });
-      });
+      };
+      this.#onEnd.add(onEnd);
+      this.#onBuffered.add(onDigit);
       void this.#media.play(samples).then((completed) => {
         if (completed) finish({ outcome: 'done' });
       });
     });
   }
 
-  collectDigit(timeoutMs: number): Promise<string | undefined> {
-    if (!this.active) return Promise.resolve(undefined);
+  /** Resolves 'digit' as soon as the buffer holds one (at once if it does), else on timeout or hang-up. */
+  #waitDigit(timeoutMs: number): Promise<Wait> {
+    if (!this.active) return Promise.resolve('hangup');
+    if (this.#buffer.length > 0) return Promise.resolve('digit');
     return new Promise((resolve) => {
-      const done = (d: string | undefined) => {
+      const done = (w: Wait) => {
         clearTimeout(timer);
-        offDigit();
+        this.#onBuffered.delete(onDigit);
         this.#onEnd.delete(onEnd);
-        resolve(d);
+        resolve(w);
       };
-      const onEnd = () => done(undefined);
+      const onDigit = () => {
+        if (this.#buffer.length > 0) done('digit');
+      };
+      const onEnd = () => done('hangup');
+      this.#onBuffered.add(onDigit);
       this.#onEnd.add(onEnd);
-      const offDigit = this.#media.onDigit((d) => done(d));
-      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const timer = setTimeout(() => done('timeout'), Math.max(0, timeoutMs));
     });
   }
 
-  // Placeholders until the type-ahead buffer and transfer land (issue 8, helper D).
-  collectDigits(_options: CollectOptions): Promise<CollectResult> {
-    return Promise.reject(new Error('collectDigits is not implemented yet'));
+  #take(): string {
+    const d = this.#buffer.charAt(0);
+    this.#buffer = this.#buffer.slice(1);
+    return d;
   }
 
-  flushDigits(): void {}
+  async collectDigit(timeoutMs: number): Promise<string | undefined> {
+    return (await this.#waitDigit(timeoutMs)) === 'digit' ? this.#take() : undefined;
+  }
 
-  transfer(_target: string): Promise<TransferResult> {
-    return Promise.reject(new Error('transfer is not implemented yet'));
+  /**
+   * The buffered digits first, then new ones: `firstDigitMs` for the first, `interDigitMs` after
+   * each. Ends at `maxDigits` or on the terminator (consumed, not part of the entry); digits past
+   * the end stay buffered for the next collection.
+   */
+  async collectDigits(options: CollectOptions): Promise<CollectResult> {
+    const { maxDigits, firstDigitMs, interDigitMs } = options;
+    if (!Number.isInteger(maxDigits) || maxDigits < 1) throw new RangeError(`collectDigits: maxDigits must be a positive integer, not ${maxDigits}`);
+    const terminator = options.terminator ?? '#';
+    let digits = '';
+    for (;;) {
+      const w = await this.#waitDigit(digits ? interDigitMs : firstDigitMs);
+      if (w === 'hangup') return { outcome: 'hangup' };
+      if (w === 'timeout') return { outcome: 'timeout', digits };
+      const d = this.#take();
+      if (terminator.includes(d)) return { outcome: 'digits', digits, terminated: true };
+      digits += d;
+      if (digits.length >= maxDigits) return { outcome: 'digits', digits, terminated: false };
+    }
+  }
+
+  /**
+   * Blind transfer through the worker's REFER. A call that ends meanwhile (the gateway usually
+   * hangs up once the transfer has succeeded) answers 'hangup'; a transfer function that fails
+   * answers refused, so the application can tell the caller and carry on.
+   */
+  transfer(target: string): Promise<TransferResult> {
+    if (!this.active) return Promise.resolve({ outcome: 'hangup' });
+    const refer = this.#transfer;
+    if (!refer) return Promise.resolve({ outcome: 'refused', status: 501, reason: 'Transfer is not available on this call' });
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (r: TransferResult) => {
+        if (settled) return;
+        settled = true;
+        this.#onEnd.delete(onEnd);
+        resolve(r);
+      };
+      const onEnd = () => finish({ outcome: 'hangup' });
+      this.#onEnd.add(onEnd);
+      refer(target).then(finish, (err: unknown) => finish({ outcome: 'refused', status: 500, reason: err instanceof Error ? err.message : String(err) }));
+    });
   }
 
   /**
    * Records until hang-up, a stop digit, `idleMs` of silence or nothing received, or `maxMs` of
    * audio. The frames still in the jitter buffer when it ends are written too, so the last
-   * words before a hang-up are kept.
+   * words before a hang-up are kept. Digits typed ahead before the recording belonged to the
+   * prompts before it and are forgotten; a stop digit pressed during it is consumed (it does not
+   * reach the type-ahead buffer), other digits are buffered as always.
    */
   record(sink: AudioSink, options: RecordOptions): Promise<RecordResult> {
     if (!this.active) return Promise.resolve({ end: 'hangup', durationMs: 0 });
+    this.flushDigits();
     return new Promise((resolve) => {
       let samples = 0;
       let elapsedMs = 0;
@@ -120,7 +231,7 @@ export class MediaCall implements Call {
       const finish = (end: RecordResult['end'], digit?: string) => {
         if (settled) return;
         settled = true;
-        offDigit();
+        if (this.#consume === consume) this.#consume = undefined;
         this.#onEnd.delete(onEnd);
         // What the jitter buffer still holds arrived before the end: keep it, except past the
         // maximum length, which is a limit.
@@ -133,9 +244,12 @@ export class MediaCall implements Call {
       };
       const onEnd = () => finish('hangup');
       this.#onEnd.add(onEnd);
-      const offDigit = this.#media.onDigit((digit) => {
-        if (options.stopDigits.includes(digit)) finish('dtmf', digit);
-      });
+      const consume = (digit: string): boolean => {
+        if (!options.stopDigits.includes(digit)) return false;
+        finish('dtmf', digit);
+        return true;
+      };
+      this.#consume = consume;
       this.#media.startCapture((frame, kind, ms) => {
         if (settled) return;
         elapsedMs += ms;
