@@ -50,23 +50,6 @@ export interface CallSessionInput {
   transfer(target: string): Promise<TransferResult>;
 }
 
-/**
- * MediaCall with the worker's transfer. Until MediaCall takes the transfer function itself (the
- * type-ahead/REFER work of issue 8), this is where the worker's `transfer` reaches applications.
- */
-class SessionCall extends MediaCall {
-  readonly #transfer: (target: string) => Promise<TransferResult>;
-
-  constructor(input: CallSessionInput, channel: MediaChannel) {
-    super(input.callId, channel, input.hangup);
-    this.#transfer = input.transfer;
-  }
-
-  override transfer(target: string): Promise<TransferResult> {
-    return this.active ? this.#transfer(target) : Promise.resolve({ outcome: 'hangup' });
-  }
-}
-
 export class CallSession {
   /** Resolves when the application has finished and the media is closed. */
   readonly done: Promise<void>;
@@ -75,7 +58,7 @@ export class CallSession {
 
   constructor(deps: CallSessionDeps, input: CallSessionInput) {
     const channel = new MediaChannel({ ports: input.ports, media: input.media, clock: deps.clock });
-    const call = new SessionCall(input, channel);
+    const call = new MediaCall(input.callId, channel, input.hangup, { transfer: input.transfer });
     this.#call = call;
     const { routed } = input;
     const log = deps.log.child({ callId: input.callId, callType: routed.callType });
