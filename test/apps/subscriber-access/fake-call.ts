@@ -44,6 +44,8 @@ export class FakeCall implements Call {
   cause: HangupCause | undefined;
   /** Outcomes for successive transfers (default: refused with 405). */
   transferResults: TransferResult[] = [];
+  /** The caller hangs up in the middle of this play (0 = the first). */
+  hangUpAtPlay: number | undefined;
   #buffer = '';
   #resolve!: (c: HangupCause) => void;
 
@@ -87,6 +89,12 @@ export class FakeCall implements Call {
     const ms = samples.length / 8;
     const log = (outcome: PlayResult['outcome']) => void this.played.push({ names, outcome, at: this.now });
     if (this.#hangsUp()) return { outcome: 'hangup' };
+    if (this.played.length === this.hangUpAtPlay) {
+      this.now += ms / 2;
+      log('hangup');
+      this.#end('caller');
+      return { outcome: 'hangup' };
+    }
     const stop = () => [...this.#buffer].find((d) => options.interruptDigits?.includes(d));
     // A key typed ahead stops the prompt before it starts (call.ts: "or one already waiting").
     const early = stop();

@@ -35,11 +35,12 @@ export interface Run {
 
 export async function run(
   script: Step[],
-  o: { svc?: FakeServices; caller?: CallerId; options?: Partial<SubscriberAccessOptions>; transfers?: TransferResult[] } = {},
+  o: { svc?: FakeServices; caller?: CallerId; options?: Partial<SubscriberAccessOptions>; transfers?: TransferResult[]; hangUpAtPlay?: number } = {},
 ): Promise<Run> {
   const svc = o.svc ?? site();
   const call = new FakeCall(script);
   call.transferResults = [...(o.transfers ?? [])];
+  call.hangUpAtPlay = o.hangUpAtPlay;
   const out = await runSubscriberAccess(call, svc.ports(), { ...OPTIONS, caller: o.caller ?? ALICE_PHONE, ...o.options });
   const opsAtReturn = svc.ops.length;
   await new Promise((r) => setImmediate(r));
