@@ -96,10 +96,16 @@ export interface GreetingPort {
   saveName(user: Subscriber, samples: Int16Array): Promise<void>;
 }
 
-/** Prompt names that say numbers, digits and dates in the call's language (helper D's tables). */
+/** Prompt names that say numbers, digits and dates in the call's language (apps/speech). */
 export interface SpeechPort {
-  /** A count: 0, 1, 12, 345 as words. */
+  /** A number as words (the PIN policy's minimum length). */
   number(n: number, language: string): readonly string[];
+  /**
+   * A count of messages as a phrase that stands alone: "three new messages", "one saved
+   * message", "no new messages" (nessun nuovo messaggio, ningún mensaje nuevo, aucun nouveau
+   * message).
+   */
+  messages(n: number, kind: 'new' | 'saved', language: string): readonly string[];
   /** A telephone number digit by digit (a leading + said or dropped as the language does). */
   digits(digits: string, language: string): readonly string[];
   /** When a message arrived, in the dial plan's time zone ("Monday 3 March at 10:42"). */

@@ -95,7 +95,7 @@ async function mainMenu(s: Session, limits: Parameters<typeof personalOptions>[1
     if (counts) {
       const { fresh, saved } = await s.ports.mailbox.list(s.subscriber);
       const say = s.ports.speech;
-      await s.say(['sa-new-messages', ...say.number(fresh.length, s.language), 'sa-saved-messages', ...say.number(saved.length, s.language)]);
+      await s.say([...say.messages(fresh.length, 'new', s.language), ...say.messages(saved.length, 'saved', s.language)]);
     }
     const k = await s.menu(['sa-main-menu'], '14*');
     if (k === '*') await s.end('goodbye', ['goodbye']);

@@ -146,6 +146,7 @@ export class FakeServices {
       },
       speech: {
         number: (n) => [`num-${n}`],
+        messages: (n, kind) => [`${n}-${kind}`],
         digits: (d) => [...d].map((c) => `digit-${c}`),
         dateTime: (when) => [`date-${when.toISOString().slice(0, 16)}`],
       },

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALICE_PIN, BOB_PIN, STRANGER, after, count, run, site } from './harness.js';
 
-const COUNTS = ['sa-new-messages', 'num-2', 'sa-saved-messages', 'num-1'];
+const COUNTS = ['2-new', '1-saved'];
 
 describe('subscriber access: logon', () => {
   it('recognises the caller by caller ID, asks only the PIN, says the counts, and * says goodbye', async () => {
@@ -44,7 +44,7 @@ describe('subscriber access: logon', () => {
 
   it('says a wrong PIN is not valid and asks again', async () => {
     const { out, call, svc } = await run(['111111#', `${ALICE_PIN}#`, '*']);
-    assert.deepEqual(call.names.slice(0, 6), ['sa-welcome', 'enter-pin', 'sa-pin-wrong', 'sa-try-again', 'enter-pin', 'sa-new-messages']);
+    assert.deepEqual(call.names.slice(0, 6), ['sa-welcome', 'enter-pin', 'sa-pin-wrong', 'sa-try-again', 'enter-pin', '2-new']);
     assert.equal(out.reason, 'goodbye');
     assert.equal(svc.ops.filter((o) => o.startsWith('check')).length, 2);
   });
@@ -101,7 +101,7 @@ describe('subscriber access: logon', () => {
     it('asks for a new PIN twice, then goes on to the main menu', async () => {
       const svc = mustChange();
       const { out, call } = await run([`${ALICE_PIN}#`, '807162#', '807162#', '*'], { svc });
-      assert.deepEqual(call.names.slice(2, 7), ['sa-pin-must-change', 'sa-enter-new-pin', 'sa-confirm-new-pin', 'sa-pin-changed', 'sa-new-messages']);
+      assert.deepEqual(call.names.slice(2, 7), ['sa-pin-must-change', 'sa-enter-new-pin', 'sa-confirm-new-pin', 'sa-pin-changed', '2-new']);
       assert.equal(svc.users.get('1000')!.pin, '807162');
       assert.equal(out.reason, 'goodbye');
     });
