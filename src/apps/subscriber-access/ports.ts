@@ -5,25 +5,32 @@
 // run against fakes. Users and messages are opaque to the application: it hands back what the
 // ports gave it. No port is called after the application returned.
 
-/** Who the caller says they are, as the SIP request carries it (the worker copies the headers). */
+/**
+ * The caller as routing identified them: P-Asserted-Identity (RFC 3325) when a trusted gateway
+ * sent one, else From (the same shape as apps/call-context.ts's CallerId).
+ */
 export interface CallerId {
-  /** The From header's URI (sip:1000@pbx, tel:+3902…). */
-  from: string;
-  /** The P-Asserted-Identity URI, when a trusted gateway sent one (RFC 3325). */
-  assertedIdentity?: string;
+  /** The number or the SIP URI's user part; '' when anonymous. */
+  id: string;
+  /** The display name; '' when none. */
+  name: string;
 }
+
+/** The services' keys for users and messages: opaque here, handed back as they came. */
+export type UserKey = string | number;
+export type MessageId = string | number;
 
 /** A mailbox owner, as the directory found them. */
 export interface Subscriber {
-  /** The service's key for the user (opaque here). */
-  id: string;
+  id: UserKey;
   extension: string;
 }
 
 export interface DirectoryPort {
   /**
-   * The subscriber of this dial plan the caller ID names (the extension or SIP URI in
-   * P-Asserted-Identity, else From), or undefined: then the caller is asked for an extension.
+   * The subscriber of this dial plan the caller ID names (their extension, or their SIP URI's
+   * user), or undefined: then the caller is asked for an extension. (When routing already found
+   * the user by caller ID, the adapter just returns that user.)
    */
   byCallerId(caller: CallerId): Promise<Subscriber | undefined>;
   /** The subscriber of this dial plan at `extension` (digits as entered), or undefined. */
@@ -57,7 +64,7 @@ export interface PinPort {
 
 /** A message as the phone presents it. */
 export interface MessageSummary {
-  id: string;
+  id: MessageId;
   /** The caller's number as digits (a leading + allowed), to be said; undefined: unknown caller. */
   callerNumber?: string;
   /**
@@ -76,17 +83,17 @@ export interface MailboxPort {
    */
   list(user: Subscriber): Promise<{ fresh: MessageSummary[]; saved: MessageSummary[] }>;
   /** The message's audio, 8 kHz 16-bit mono samples. */
-  audio(user: Subscriber, id: string): Promise<Int16Array>;
+  audio(user: Subscriber, id: MessageId): Promise<Int16Array>;
   /** The message was played to its end: it is read (the service updates the MWI lamp). */
-  markRead(user: Subscriber, id: string): Promise<void>;
+  markRead(user: Subscriber, id: MessageId): Promise<void>;
   /** The caller saved the message: read and kept. */
-  save(user: Subscriber, id: string): Promise<void>;
+  save(user: Subscriber, id: MessageId): Promise<void>;
   /** Deleted, but restorable until `purge`: hidden from `list`, the lamp follows. */
-  delete(user: Subscriber, id: string): Promise<void>;
+  delete(user: Subscriber, id: MessageId): Promise<void>;
   /** Restores a message deleted during this call. */
-  undelete(user: Subscriber, id: string): Promise<void>;
+  undelete(user: Subscriber, id: MessageId): Promise<void>;
   /** The call ended: the messages still deleted are deleted for good (audio included). */
-  purge(user: Subscriber, ids: readonly string[]): Promise<void>;
+  purge(user: Subscriber, ids: readonly MessageId[]): Promise<void>;
 }
 
 export interface GreetingPort {

@@ -136,9 +136,13 @@ export class Session {
     }
   }
 
-  /** Says `names` (not interruptible), hangs up, unwinds. */
+  /** Says `names` (not interruptible), hangs up, unwinds; the reason stays if the caller hangs up first. */
   async end(reason: EndReason, names: readonly string[]): Promise<never> {
-    await this.say(names, false);
+    try {
+      await this.say(names, false);
+    } catch (err) {
+      if (!(err instanceof CallOver)) throw err;
+    }
     this.call.hangup();
     throw new CallOver(reason);
   }

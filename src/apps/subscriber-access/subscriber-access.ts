@@ -19,21 +19,28 @@
 import type { Call } from '../call.js';
 import { logon } from './logon.js';
 import { personalOptions } from './personal-options.js';
-import type { CallerId, SubscriberAccessPorts } from './ports.js';
+import type { CallerId, MessageId, SubscriberAccessPorts, UserKey } from './ports.js';
 import { CallOver, DEFAULT_TIMING, Session, type EndReason, type Timing } from './session.js';
 import { voiceMail } from './voice-mail.js';
 
-export interface SubscriberAccessOptions {
-  /** The dial plan's language (en-US, it-IT, es-ES, fr-FR). */
-  language: string;
-  caller: CallerId;
-  /** The dial plan's extension length: the extension entry completes at that many digits. */
-  extensionLength?: number | null;
-  /** The dial plan's InputFailuresBeforeDisconnect and LogonFailuresBeforeDisconnect. */
+/** What the application reads of the dial plan (apps/call-context.ts's AppDialPlan fits). */
+export interface SubscriberAccessDialPlan {
+  /** en-US, it-IT, es-ES, fr-FR: the prompts' language. */
+  defaultLanguage: string;
+  /** NumberOfDigitsInExtension: the extension entry completes at that many digits. */
+  extensionLength: number | null;
+  /** InputFailuresBeforeDisconnect and LogonFailuresBeforeDisconnect. */
   inputFailuresBeforeDisconnect: number;
   logonFailuresBeforeDisconnect: number;
-  /** The dial plan's recording idle timeout (greeting and name recordings). */
-  recordingIdleMs: number;
+  /** The recording idle timeout, for greeting and name recordings. */
+  recordingIdleSeconds: number;
+}
+
+export interface SubscriberAccessOptions {
+  dialPlan: SubscriberAccessDialPlan;
+  caller: CallerId;
+  /** Prompts in this language rather than the dial plan's. */
+  language?: string;
   /** Longest personal greeting (default 5 minutes) and recorded name (default 15 s). */
   maxGreetingMs?: number;
   maxNameMs?: number;
@@ -43,10 +50,10 @@ export interface SubscriberAccessOptions {
 
 export interface SubscriberAccessOutcome {
   reason: EndReason;
-  /** The subscriber who logged on (the directory's id), if one did. */
-  user?: string;
+  /** The subscriber who logged on (the directory's key), if one did. */
+  user?: UserKey;
   /** Messages purged at the end of the call. */
-  purged: string[];
+  purged: MessageId[];
 }
 
 export const DEFAULT_MAX_GREETING_MS = 5 * 60_000;
@@ -58,18 +65,19 @@ export const DEFAULT_MAX_NAME_MS = 15_000;
  * deleted messages are purged either way.
  */
 export async function runSubscriberAccess(call: Call, ports: SubscriberAccessPorts, o: SubscriberAccessOptions): Promise<SubscriberAccessOutcome> {
-  const s = new Session(call, ports, o.language, { ...DEFAULT_TIMING, ...o.timing }, {
-    inputFailures: Math.max(1, o.inputFailuresBeforeDisconnect),
-    logonFailures: Math.max(1, o.logonFailuresBeforeDisconnect),
+  const plan = o.dialPlan;
+  const s = new Session(call, ports, o.language ?? plan.defaultLanguage, { ...DEFAULT_TIMING, ...o.timing }, {
+    inputFailures: Math.max(1, plan.inputFailuresBeforeDisconnect),
+    logonFailures: Math.max(1, plan.logonFailuresBeforeDisconnect),
   });
   let reason: EndReason = 'hangup';
   let failure: unknown;
   try {
-    s.user = await logon(s, o.caller, o.extensionLength);
+    s.user = await logon(s, o.caller, plan.extensionLength);
     await mainMenu(s, {
       maxGreetingMs: o.maxGreetingMs ?? DEFAULT_MAX_GREETING_MS,
       maxNameMs: o.maxNameMs ?? DEFAULT_MAX_NAME_MS,
-      idleMs: o.recordingIdleMs,
+      idleMs: plan.recordingIdleSeconds * 1000,
     });
   } catch (err) {
     if (err instanceof CallOver) reason = err.reason;

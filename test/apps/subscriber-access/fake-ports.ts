@@ -2,7 +2,7 @@
 // test can check what the application asked of the services, and that it asked nothing after it
 // returned.
 import type {
-  CallerId, MessageSummary, PinChange, PinCheck, Subscriber, SubscriberAccessPorts,
+  CallerId, MessageId, MessageSummary, PinChange, PinCheck, Subscriber, SubscriberAccessPorts,
 } from '../../../src/apps/subscriber-access/ports.js';
 import { tagged } from './fake-call.js';
 
@@ -11,7 +11,7 @@ export interface FakeUser {
   pin: string;
   mustChange?: boolean;
   locked?: boolean;
-  /** Caller IDs (From URIs) that identify the user. */
+  /** Caller IDs (numbers, SIP users) that identify the user. */
   callerIds?: string[];
   history?: string[];
 }
@@ -50,7 +50,7 @@ export class FakeServices {
     if (this.failOn === name) throw new Error(`fake ${name} failed`);
   }
 
-  #msg(user: Subscriber, id: string): FakeMessage {
+  #msg(user: Subscriber, id: MessageId): FakeMessage {
     const m = this.messages.find((x) => x.id === id && x.owner === user.id);
     if (!m) throw new Error(`no message ${id} for ${user.id}`);
     return m;
@@ -67,9 +67,8 @@ export class FakeServices {
       },
       directory: {
         byCallerId: async (caller: CallerId) => {
-          this.#op('byCallerId', caller.assertedIdentity ?? caller.from);
-          const id = caller.assertedIdentity ?? caller.from;
-          return sub([...this.users.values()].find((u) => u.callerIds?.includes(id)));
+          this.#op('byCallerId', caller.id);
+          return sub(caller.id ? [...this.users.values()].find((u) => u.callerIds?.includes(caller.id)) : undefined);
         },
         byExtension: async (extension) => {
           this.#op('byExtension', extension);
@@ -79,14 +78,14 @@ export class FakeServices {
       pins: {
         check: async (user, pin): Promise<PinCheck> => {
           this.#op('check', `${user.id} ${pin}`);
-          const u = this.users.get(user.id);
+          const u = this.users.get(String(user.id));
           if (!u) throw new Error('no such user');
           if (u.locked) return { ok: false, reason: 'locked' };
           return u.pin === pin ? { ok: true, mustChange: u.mustChange === true } : { ok: false, reason: 'wrong' };
         },
         change: async (user, pin): Promise<PinChange> => {
           this.#op('change', `${user.id} ${pin}`);
-          const u = this.users.get(user.id);
+          const u = this.users.get(String(user.id));
           if (!u) throw new Error('no such user');
           if (pin.length < this.minLength) return { ok: false, reason: 'too-short', minLength: this.minLength };
           if (pin.length > 24) return { ok: false, reason: 'too-long' };
@@ -100,32 +99,32 @@ export class FakeServices {
       },
       mailbox: {
         list: async (user) => {
-          this.#op('list', user.id);
+          this.#op('list', String(user.id));
           const mine = this.messages.filter((m) => m.owner === user.id);
           const strip = ({ owner: _o, state: _s, ...m }: FakeMessage): MessageSummary => m;
           return { fresh: mine.filter((m) => m.state === 'new').map(strip), saved: mine.filter((m) => m.state === 'saved').map(strip) };
         },
         audio: async (user, id) => {
-          this.#op('audio', id);
+          this.#op('audio', String(id));
           this.#msg(user, id);
           return tagged([`audio:${id}`], 4000);
         },
         markRead: async (user, id) => {
-          this.#op('markRead', id);
+          this.#op('markRead', String(id));
           this.#msg(user, id).state = 'saved';
         },
         save: async (user, id) => {
-          this.#op('save', id);
+          this.#op('save', String(id));
           this.#msg(user, id).state = 'saved';
         },
         delete: async (user, id) => {
-          this.#op('delete', id);
+          this.#op('delete', String(id));
           const m = this.#msg(user, id);
           (m as FakeMessage & { before?: string }).before = m.state;
           m.state = 'deleted';
         },
         undelete: async (user, id) => {
-          this.#op('undelete', id);
+          this.#op('undelete', String(id));
           const m = this.#msg(user, id) as FakeMessage & { before?: 'new' | 'saved' };
           m.state = m.before ?? 'saved';
         },
@@ -137,11 +136,11 @@ export class FakeServices {
       greetings: {
         saveGreeting: async (user, samples) => {
           this.#op('saveGreeting', `${user.id} ${samples.length}`);
-          this.greetings.set(user.id, samples);
+          this.greetings.set(String(user.id), samples);
         },
         saveName: async (user, samples) => {
           this.#op('saveName', `${user.id} ${samples.length}`);
-          this.names.set(user.id, samples);
+          this.names.set(String(user.id), samples);
         },
       },
       speech: {

@@ -3,28 +3,28 @@
 // after the application returned.
 import assert from 'node:assert/strict';
 import type { TransferResult } from '../../../src/apps/call.js';
-import { runSubscriberAccess, type SubscriberAccessOptions, type SubscriberAccessOutcome } from '../../../src/apps/subscriber-access/index.js';
+import { runSubscriberAccess, type SubscriberAccessDialPlan, type SubscriberAccessOptions, type SubscriberAccessOutcome } from '../../../src/apps/subscriber-access/index.js';
 import type { CallerId } from '../../../src/apps/subscriber-access/ports.js';
 import { FakeCall, type Step } from './fake-call.js';
 import { FakeServices } from './fake-ports.js';
 
-export const ALICE_PHONE: CallerId = { from: 'sip:1000@pbx.contoso.com' };
-export const STRANGER: CallerId = { from: 'sip:+390212345@gw.example.net' };
+export const ALICE_PHONE: CallerId = { id: '1000', name: 'Alice' };
+export const STRANGER: CallerId = { id: '+390212345', name: '' };
 export const ALICE_PIN = '246813';
 export const BOB_PIN = '135792';
 
 /** alice (1000, recognised by her phone) has m1 (new, from 5551234), m2 (new, unknown), m3 (saved). */
 export function site(): FakeServices {
   return new FakeServices()
-    .addUser({ extension: '1000', pin: ALICE_PIN, callerIds: [ALICE_PHONE.from] })
+    .addUser({ extension: '1000', pin: ALICE_PIN, callerIds: [ALICE_PHONE.id] })
     .addUser({ extension: '2000', pin: BOB_PIN })
     .addMessage('1000', 'm1', 'new', { callerNumber: '5551234', callbackUri: 'sip:5551234@gw.contoso.com' })
     .addMessage('1000', 'm2', 'new')
     .addMessage('1000', 'm3', 'saved', { callerNumber: '+3902123' });
 }
 
-export const OPTIONS: Omit<SubscriberAccessOptions, 'caller'> = {
-  language: 'en-US', extensionLength: 4, inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, recordingIdleMs: 5000,
+export const PLAN: SubscriberAccessDialPlan = {
+  defaultLanguage: 'en-US', extensionLength: 4, inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, recordingIdleSeconds: 5,
 };
 
 export interface Run {
@@ -35,13 +35,13 @@ export interface Run {
 
 export async function run(
   script: Step[],
-  o: { svc?: FakeServices; caller?: CallerId; options?: Partial<SubscriberAccessOptions>; transfers?: TransferResult[]; hangUpAtPlay?: number } = {},
+  o: { svc?: FakeServices; caller?: CallerId; plan?: Partial<SubscriberAccessDialPlan>; options?: Partial<SubscriberAccessOptions>; transfers?: TransferResult[]; hangUpAtPlay?: number } = {},
 ): Promise<Run> {
   const svc = o.svc ?? site();
   const call = new FakeCall(script);
   call.transferResults = [...(o.transfers ?? [])];
   call.hangUpAtPlay = o.hangUpAtPlay;
-  const out = await runSubscriberAccess(call, svc.ports(), { ...OPTIONS, caller: o.caller ?? ALICE_PHONE, ...o.options });
+  const out = await runSubscriberAccess(call, svc.ports(), { dialPlan: { ...PLAN, ...o.plan }, caller: o.caller ?? ALICE_PHONE, ...o.options });
   const opsAtReturn = svc.ops.length;
   await new Promise((r) => setImmediate(r));
   assert.equal(svc.ops.length, opsAtReturn, 'no port is called after the application returned');

@@ -13,13 +13,14 @@ describe('subscriber access: logon', () => {
     assert.deepEqual(call.names, ['sa-welcome', 'enter-pin', ...COUNTS, 'sa-main-menu', 'goodbye']);
     assert.deepEqual(out, { reason: 'goodbye', user: '1000', purged: [] });
     assert.equal(call.cause, 'app');
-    assert.deepEqual(svc.ops.slice(0, 2), ['byCallerId sip:1000@pbx.contoso.com', `check 1000 ${ALICE_PIN}`]);
+    assert.deepEqual(svc.ops.slice(0, 2), ['byCallerId 1000', `check 1000 ${ALICE_PIN}`]);
   });
 
-  it('prefers P-Asserted-Identity to From (the port decides; the application passes both)', async () => {
-    const { svc, out } = await run([`${ALICE_PIN}#`, '*'], { caller: { from: 'sip:anonymous@anonymous.invalid', assertedIdentity: 'sip:1000@pbx.contoso.com' } });
+  it('asks an anonymous caller for the extension', async () => {
+    const { svc, out, call } = await run(['1000#', `${ALICE_PIN}#`, '*'], { caller: { id: '', name: '' } });
     assert.equal(out.user, '1000');
-    assert.equal(svc.ops[0], 'byCallerId sip:1000@pbx.contoso.com');
+    assert.equal(svc.ops[0], 'byCallerId');
+    assert.deepEqual(call.names.slice(0, 3), ['sa-welcome', 'sa-enter-extension', 'enter-pin']);
   });
 
   it('asks an unknown caller for the extension, then the PIN', async () => {
@@ -50,7 +51,7 @@ describe('subscriber access: logon', () => {
   });
 
   it('says goodbye after the logon-failure limit of wrong PINs (and never reaches the menu)', async () => {
-    const { out, call, svc } = await run(['111111#', '222222#', '333333#', `${ALICE_PIN}#`], { options: { logonFailuresBeforeDisconnect: 3 } });
+    const { out, call, svc } = await run(['111111#', '222222#', '333333#', `${ALICE_PIN}#`], { plan: { logonFailuresBeforeDisconnect: 3 } });
     assert.equal(out.reason, 'logon-failures');
     assert.deepEqual(call.names.slice(-2), ['sa-pin-wrong', 'goodbye']);
     assert.equal(count(call.names, 'sa-main-menu'), 0);
@@ -58,8 +59,14 @@ describe('subscriber access: logon', () => {
     assert.equal(call.cause, 'app');
   });
 
+  it('keeps the reason when the caller hangs up during the goodbye', async () => {
+    const { out, call } = await run(['111111#', '222222#', '333333#', { during: 'goodbye', hangup: true }]);
+    assert.equal(out.reason, 'logon-failures');
+    assert.equal(call.cause, 'caller');
+  });
+
   it('counts unknown extensions and wrong PINs together towards the logon-failure limit', async () => {
-    const { out } = await run(['9999#', '2000#', '000000#', '1000#'], { caller: STRANGER, options: { logonFailuresBeforeDisconnect: 2 } });
+    const { out } = await run(['9999#', '2000#', '000000#', '1000#'], { caller: STRANGER, plan: { logonFailuresBeforeDisconnect: 2 } });
     assert.equal(out.reason, 'logon-failures');
   });
 
@@ -116,7 +123,7 @@ describe('subscriber access: logon', () => {
         '918273#', '918273#', // recently used
         '123456#', '123456#', // consecutive
         '807162#', '807162#', '*',
-      ], { svc, options: { inputFailuresBeforeDisconnect: 5 } });
+      ], { svc, plan: { inputFailuresBeforeDisconnect: 5 } });
       const n = call.names;
       assert.ok(n.includes('sa-pins-differ'));
       assert.deepEqual(after(n, 'sa-pin-too-short').slice(0, 4), ['sa-pin-too-short', 'sa-pin-min-length', 'num-6', 'sa-digits']);

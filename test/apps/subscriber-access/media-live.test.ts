@@ -14,7 +14,7 @@ import { RtpPacket } from '../../../src/media/rtp/rtp-packet.js';
 import { allocate, waitFor } from '../../media/rtp/helpers.js';
 import { PCMU, Phone, TELEPHONE_EVENT, tone } from '../phone.js';
 import { FakeServices } from './fake-ports.js';
-import { ALICE_PHONE, ALICE_PIN, OPTIONS } from './harness.js';
+import { ALICE_PHONE, ALICE_PIN, PLAN } from './harness.js';
 
 const ADDRESS = '127.0.106.1';
 const clock = new MediaClock();
@@ -75,7 +75,7 @@ describe('subscriber access over RTP', { skip: ready ? false : 'MediaCall.collec
       await phone.close();
     });
 
-    const svc = new FakeServices().addUser({ extension: '1000', pin: ALICE_PIN, callerIds: [ALICE_PHONE.from] }).addMessage('1000', 'm1', 'new', { callerNumber: '42' });
+    const svc = new FakeServices().addUser({ extension: '1000', pin: ALICE_PIN, callerIds: [ALICE_PHONE.id] }).addMessage('1000', 'm1', 'new', { callerNumber: '42' });
     const message = tone(1500, 1000);
     const base = svc.ports();
     const digitNames = (d: string) => [...d].filter((c) => c >= '0' && c <= '9');
@@ -84,7 +84,7 @@ describe('subscriber access over RTP', { skip: ready ? false : 'MediaCall.collec
       prompts,
       mailbox: { ...base.mailbox, audio: async (user, id) => (await base.mailbox.audio(user, id), message) },
       speech: { number: (n) => digitNames(String(n)), messages: (n) => digitNames(String(n)), digits: digitNames, dateTime: () => [] },
-    }, { ...OPTIONS, caller: ALICE_PHONE, timing: { menuMs: 8000, firstDigitMs: 8000, interDigitMs: 4000 } });
+    }, { dialPlan: PLAN, caller: ALICE_PHONE, timing: { menuMs: 8000, firstDigitMs: 8000, interDigitMs: 4000 } });
 
     const step = async (keys: string, until: () => boolean, what: string, timeoutMs = 15_000) => {
       for (const k of keys) await phone.press(k);

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runSubscriberAccess } from '../../../src/apps/subscriber-access/index.js';
 import { FakeCall, type Step } from './fake-call.js';
-import { ALICE_PHONE, ALICE_PIN, OPTIONS, after, count, run, site } from './harness.js';
+import { ALICE_PHONE, ALICE_PIN, PLAN, after, count, run, site } from './harness.js';
 
 const PIN = `${ALICE_PIN}#`;
 
 describe('subscriber access: personal options', () => {
   it('records the greeting after the tone, plays it back, and saves it when accepted', async () => {
-    const { call, svc } = await run([PIN, '4', '1', { record: 3000 }, '1', '2', '*', '*'], { options: { maxGreetingMs: 60_000, recordingIdleMs: 4000 } });
+    const { call, svc } = await run([PIN, '4', '1', { record: 3000 }, '1', '2', '*', '*'], { options: { maxGreetingMs: 60_000 }, plan: { recordingIdleSeconds: 4 } });
     const n = call.names;
     assert.deepEqual(after(n, 'sa-personal-menu').slice(0, 4), ['sa-personal-menu', 'sa-record-greeting', 'tone', 'sa-review-recording']);
     assert.deepEqual(call.recordings[0], { maxMs: 60_000, idleMs: 4000, stopDigits: '#*' });
@@ -100,7 +100,7 @@ describe('subscriber access: every call ends cleanly', () => {
     const svc = site();
     svc.failOn = 'save';
     const call = new FakeCall([PIN, '1', { during: 'audio:m1', press: '3' }, '2']);
-    await assert.rejects(runSubscriberAccess(call, svc.ports(), { ...OPTIONS, caller: ALICE_PHONE }), /fake save failed/);
+    await assert.rejects(runSubscriberAccess(call, svc.ports(), { dialPlan: PLAN, caller: ALICE_PHONE }), /fake save failed/);
     assert.deepEqual(call.names.slice(-2), ['sa-system-error', 'goodbye']);
     assert.equal(call.cause, 'app');
     assert.equal(svc.ops.at(-1), 'purge m1');
