@@ -2,6 +2,7 @@
 // 0 help, * main menu. A recording is reviewed before it replaces anything: 1 listen, 2 accept,
 // 3 record again, * cancel (the old greeting or name stays). A key during the instructions skips
 // to the tone (`*` goes back); `#` ends the recording, `*` during it cancels.
+import { isSilent } from '../../media/audio/silence-detector.js';
 import type { AudioSink } from '../call.js';
 import { changePin } from './change-pin.js';
 import { CallOver, type Session } from './session.js';
@@ -13,8 +14,11 @@ export interface RecordingLimits {
   idleMs: number;
 }
 
-/** Shorter than this is "nothing recorded". */
-export const MIN_RECORDING_MS = 1000;
+/** Less speech than this (frames above the silence threshold) is "nothing recorded". */
+export const MIN_AUDIBLE_MS = 400;
+/** Silence kept after the last audible frame (a recording that ended on the idle timeout). */
+const TAIL_MS = 300;
+const FRAME = 160;
 
 export async function personalOptions(s: Session, limits: RecordingLimits): Promise<void> {
   for (;;) {
@@ -64,7 +68,7 @@ async function record(s: Session, what: 'greeting' | 'name', maxMs: number, idle
       await s.say(['sa-recording-cancelled']);
       return undefined;
     }
-    if (r.end !== 'failed' && r.durationMs >= MIN_RECORDING_MS) {
+    if (r.end !== 'failed' && sink.audibleMs >= MIN_AUDIBLE_MS) {
       s.succeeded();
       return sink.samples();
     }
@@ -72,22 +76,41 @@ async function record(s: Session, what: 'greeting' | 'name', maxMs: number, idle
   }
 }
 
-/** Keeps a recording in memory until it is accepted (bounded by the recording's maximum length). */
+/**
+ * Keeps a recording in memory until it is accepted (bounded by the recording's maximum length),
+ * counting its audible 20 ms frames; the silence after the last of them is mostly dropped.
+ */
 class MemorySink implements AudioSink {
   readonly #chunks: Int16Array[] = [];
+  #length = 0;
+  #audibleFrames = 0;
+  /** Samples up to the end of the last audible frame. */
+  #audibleEnd = 0;
 
   write(samples: Int16Array): Promise<void> {
-    this.#chunks.push(Int16Array.from(samples));
+    const copy = Int16Array.from(samples);
+    for (let i = 0; i < copy.length; i += FRAME) {
+      if (!isSilent(copy.subarray(i, i + FRAME))) {
+        this.#audibleFrames++;
+        this.#audibleEnd = this.#length + Math.min(copy.length, i + FRAME);
+      }
+    }
+    this.#chunks.push(copy);
+    this.#length += copy.length;
     return Promise.resolve();
   }
 
+  get audibleMs(): number {
+    return this.#audibleFrames * 20;
+  }
+
   samples(): Int16Array {
-    const out = new Int16Array(this.#chunks.reduce((n, c) => n + c.length, 0));
+    const all = new Int16Array(this.#length);
     let at = 0;
     for (const c of this.#chunks) {
-      out.set(c, at);
+      all.set(c, at);
       at += c.length;
     }
-    return out;
+    return all.slice(0, Math.min(this.#length, this.#audibleEnd + TAIL_MS * 8));
   }
 }

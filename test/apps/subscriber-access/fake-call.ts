@@ -14,8 +14,8 @@ export type Step =
   | { during: string; press: string }
   /** The caller hangs up while `during` plays. */
   | { during: string; hangup: true }
-  /** What the next recording gets: `ms` of audio, then how it ended. */
-  | { record: number; end?: RecordEnd; digit?: string };
+  /** What the next recording gets: `ms` of audio (only the first `speechMs` audible), then how it ended. */
+  | { record: number; end?: RecordEnd; digit?: string; speechMs?: number };
 
 /** Samples with the names they say: the fake prompt port and fake mailbox tag what they hand out. */
 export const TAGS = new WeakMap<Int16Array, string[]>();
@@ -134,7 +134,7 @@ export class FakeCall implements Call {
     if (h && typeof h === 'object' && 'record' in h) {
       this.script.shift();
       const ms = Math.min(h.record, options.maxMs);
-      for (let done = 0; done < ms; done += 20) await sink.write(Int16Array.from({ length: 160 }, (_, i) => ((i + done) % 100) * 50));
+      for (let done = 0; done < ms; done += 20) await sink.write(Int16Array.from({ length: 160 }, (_, i) => (done >= (h.speechMs ?? Infinity) ? 0 : ((i + done) % 100) * 50)));
       this.now += ms;
       const end = h.end ?? (h.record >= options.maxMs ? 'max-duration' : 'dtmf');
       if (end === 'hangup') this.#end('caller');

@@ -23,6 +23,13 @@ describe('subscriber access: logon', () => {
     assert.deepEqual(call.names.slice(0, 3), ['sa-welcome', 'sa-enter-extension', 'enter-pin']);
   });
 
+  it('speaks the dial plan\'s language, or the language the options give', async () => {
+    const plan = await run([`${ALICE_PIN}#`, '*'], { plan: { defaultLanguage: 'it-IT' } });
+    assert.deepEqual(plan.call.names.slice(0, 2), ['it-IT:sa-welcome', 'it-IT:enter-pin']);
+    const given = await run([`${ALICE_PIN}#`, '*'], { plan: { defaultLanguage: 'it-IT' }, options: { language: 'fr-FR' } });
+    assert.equal(given.call.names[0], 'fr-FR:sa-welcome');
+  });
+
   it('asks an unknown caller for the extension, then the PIN', async () => {
     const { out, call } = await run(['2000#', `${BOB_PIN}#`, '*'], { caller: STRANGER });
     assert.deepEqual(call.names.slice(0, 3), ['sa-welcome', 'sa-enter-extension', 'enter-pin']);

@@ -47,6 +47,17 @@ describe('subscriber access: personal options', () => {
     assert.ok(svc.ops.includes('saveGreeting 1000 20000'));
   });
 
+  it('counts a recording of silence (ended on the idle timeout) as nothing recorded', async () => {
+    const { call, svc } = await run([PIN, '4', '2', { record: 5000, end: 'silence', speechMs: 0 }, { record: 1000 }, '2', '*', '*']);
+    assert.deepEqual(after(call.names, 'tone').slice(0, 3), ['tone', 'sa-nothing-recorded', 'sa-record-name']);
+    assert.ok(svc.ops.includes('saveName 1000 8000'));
+  });
+
+  it('drops the silence after the last words of a recording (all but 300 ms)', async () => {
+    const { svc } = await run([PIN, '4', '1', { record: 6000, speechMs: 1000, end: 'silence' }, '2', '*', '*']);
+    assert.equal(svc.greetings.get('1000')?.length, (1000 + 300) * 8);
+  });
+
   it('changes the PIN, and * at the new PIN goes back without changing it', async () => {
     const changed = await run([PIN, '4', '3', '807162#', '807162#', '*', '*']);
     assert.equal(changed.svc.users.get('1000')!.pin, '807162');
@@ -89,7 +100,8 @@ describe('subscriber access: every call ends cleanly', () => {
     const plays = (await run(FULL)).call.played.length;
     for (let i = 0; i < plays; i++) {
       const { out, svc, call } = await run(FULL, { hangUpAtPlay: i });
-      assert.equal(out.reason, 'hangup', `hang-up during play ${i}`);
+      // During the last prompt, the goodbye, the call was ending anyway: its reason stays.
+      assert.equal(out.reason, i === plays - 1 ? 'goodbye' : 'hangup', `hang-up during play ${i}`);
       assert.equal(call.played.at(-1)?.outcome, 'hangup');
       const deleted = svc.ops.includes('delete m1') && !svc.ops.includes('undelete m1');
       assert.deepEqual(out.purged, deleted ? ['m1'] : [], `play ${i}`);
