@@ -41,7 +41,7 @@ export interface SubscriberAccessOptions {
   caller: CallerId;
   /** Prompts in this language rather than the dial plan's. */
   language?: string;
-  /** Longest personal greeting (default 5 minutes) and recorded name (default 15 s). */
+  /** Longest personal greeting (default 5 minutes) and recorded name (default 10 s), as the mailbox service allows. */
   maxGreetingMs?: number;
   maxNameMs?: number;
   /** Digit timeouts (defaults: 5 s for a menu key or a first digit, 3 s between digits). */
@@ -57,7 +57,7 @@ export interface SubscriberAccessOutcome {
 }
 
 export const DEFAULT_MAX_GREETING_MS = 5 * 60_000;
-export const DEFAULT_MAX_NAME_MS = 15_000;
+export const DEFAULT_MAX_NAME_MS = 10_000;
 
 /**
  * Runs subscriber access on an answered call until it ends; the call is hung up when it returns.
