@@ -37,20 +37,14 @@ export async function voiceMail(s: Session): Promise<void> {
   if (!playing) await s.say(['sa-no-more-messages']);
   for (;;) {
     const current = queue[at];
-    let k: string | undefined;
-    if (playing && current) k = await listen(s, current);
-    if (k === undefined) k = await s.menu([current ? 'sa-message-menu' : 'sa-end-menu'], current ? MESSAGE_KEYS : END_KEYS);
-    else if (!DURING_KEYS.includes(k)) {
-      await s.failed(['invalid']);
-      playing = false;
-      continue;
-    } else s.succeeded();
+    const during = playing && current ? await listen(s, current) : undefined;
     playing = false;
+    // A key during the message acts at once; after it (or at the end of messages), the options.
+    const k = during === undefined
+      ? await s.menu([current ? 'sa-message-menu' : 'sa-end-menu'], current ? MESSAGE_KEYS : END_KEYS)
+      : await accepted(s, during);
+    if (k === undefined) continue;
     if (k === '*') return;
-    if (!current && !END_KEYS.includes(k)) {
-      await s.failed(['invalid']);
-      continue;
-    }
     switch (k) {
       case '1':
         playing = true;
@@ -81,6 +75,16 @@ export async function voiceMail(s: Session): Promise<void> {
       // '9' (skip to the end) and '0' (help): the options after the message.
     }
   }
+}
+
+/** A key pressed during a message: itself if it means something there, else "not valid". */
+async function accepted(s: Session, k: string): Promise<string | undefined> {
+  if (DURING_KEYS.includes(k)) {
+    s.succeeded();
+    return k;
+  }
+  await s.failed(['invalid']);
+  return undefined;
 }
 
 function entry(message: MessageSummary, fresh: boolean): Entry {
