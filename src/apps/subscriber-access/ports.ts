@@ -20,7 +20,11 @@ export interface CallerId {
 export type UserKey = string | number;
 export type MessageId = string | number;
 
-/** A mailbox owner, as the directory found them. */
+/**
+ * A mailbox owner, as the directory found them. The application hands this very object back to
+ * the other ports, so an adapter may carry more on it (the user's name, their time zone).
+ * Message ids reach the ports only from `list` of the same subscriber.
+ */
 export interface Subscriber {
   id: UserKey;
   extension: string;
