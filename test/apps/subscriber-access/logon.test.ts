@@ -3,7 +3,10 @@
 // be changed (mismatch and each policy refusal said, then the main menu), and type-ahead.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALICE_PIN, BOB_PIN, STRANGER, after, count, run, site } from './harness.js';
+import { runSubscriberAccess } from '../../../src/apps/subscriber-access/index.js';
+import type { Subscriber } from '../../../src/apps/subscriber-access/ports.js';
+import { FakeCall } from './fake-call.js';
+import { ALICE_PHONE, PLAN, ALICE_PIN, BOB_PIN, STRANGER, after, count, run, site } from './harness.js';
 
 const COUNTS = ['2-new', '1-saved'];
 
@@ -14,6 +17,20 @@ describe('subscriber access: logon', () => {
     assert.deepEqual(out, { reason: 'goodbye', user: '1000', purged: [] });
     assert.equal(call.cause, 'app');
     assert.deepEqual(svc.ops.slice(0, 2), ['byCallerId 1000', `check 1000 ${ALICE_PIN}`]);
+  });
+
+  it('hands the directory\'s subscriber object back to every port, as it came', async () => {
+    const svc = site();
+    const ports = svc.ports();
+    const mine: Subscriber & { name: string } = { id: 1000, extension: '1000', name: 'alice' };
+    const seen = new Set<Subscriber>();
+    const check = ports.pins.check;
+    ports.directory.byCallerId = async () => mine;
+    ports.pins.check = (u, pin) => (seen.add(u), check({ id: '1000', extension: '1000' }, pin));
+    ports.mailbox.list = async (u) => (seen.add(u), { fresh: [], saved: [] });
+    const out = await runSubscriberAccess(new FakeCall([`${ALICE_PIN}#`, '*']), ports, { dialPlan: PLAN, caller: ALICE_PHONE });
+    assert.deepEqual([...seen], [mine]);
+    assert.equal(out.user, 1000);
   });
 
   it('asks an anonymous caller for the extension', async () => {
