@@ -3,6 +3,7 @@
 // The caller hanging up, or the application ending the call, unwinds the menus with `CallOver`
 // (control flow, never seen outside this directory): every menu step is one line, and none can
 // forget to check for a hang-up.
+import { OpenUmError } from '../../errors.js';
 import type { Call, CollectOptions } from '../call.js';
 import type { MessageSummary, Subscriber, SubscriberAccessPorts } from './ports.js';
 
@@ -67,7 +68,7 @@ export class Session {
 
   /** The logged-on subscriber (menus after logon only). */
   get subscriber(): Subscriber {
-    if (!this.user) throw new Error('subscriber access: no subscriber logged on');
+    if (!this.user) throw new OpenUmError('INTERNAL', 'subscriber access: a menu was reached before logon');
     return this.user;
   }
 
