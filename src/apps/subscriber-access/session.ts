@@ -110,9 +110,14 @@ export class Session {
     }
   }
 
-  /** An entry of digits ended by `#` (an extension, a PIN); '' when nothing came in time. */
-  async entry(maxDigits: number): Promise<string> {
-    const o: CollectOptions = { maxDigits, terminator: '#', firstDigitMs: this.timing.firstDigitMs, interDigitMs: this.timing.interDigitMs };
+  /**
+   * An entry of up to `longest` digits ended by `#` or the inter-digit timeout (an extension, a
+   * PIN); '' when nothing came in time. There is room for one digit more, so the `#` after a
+   * full-length entry ends it rather than staying typed ahead for the next question (where it
+   * would end the PIN entry at once); a longer entry is returned as typed and refused by its check.
+   */
+  async entry(longest: number): Promise<string> {
+    const o: CollectOptions = { maxDigits: longest + 1, terminator: '#', firstDigitMs: this.timing.firstDigitMs, interDigitMs: this.timing.interDigitMs };
     const r = await this.call.collectDigits(o);
     if (r.outcome === 'hangup') throw new CallOver('hangup');
     return r.digits;

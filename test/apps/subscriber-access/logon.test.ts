@@ -53,9 +53,25 @@ describe('subscriber access: logon', () => {
     assert.equal(out.user, '2000');
   });
 
-  it('completes the extension at the dial plan\'s extension length without #', async () => {
-    const { out } = await run(['2000', `${BOB_PIN}#`, '*'], { caller: STRANGER });
+  it('takes an extension and a PIN without # after the inter-digit timeout', async () => {
+    const { out, call } = await run(['2000', BOB_PIN, '*'], { caller: STRANGER });
     assert.equal(out.user, '2000');
+    assert.equal(count(call.names, 'enter-pin'), 1);
+  });
+
+  it('reads the # after a full-length extension as its end, not as an empty PIN typed ahead', async () => {
+    const { out, call } = await run([`2000#${BOB_PIN}#`, '*'], { caller: STRANGER });
+    assert.equal(out.user, '2000');
+    assert.deepEqual(call.names.slice(0, 4), ['sa-welcome', 'sa-enter-extension', 'enter-pin', '0-new']);
+  });
+
+  it('reads the # after a 24-digit PIN as its end', async () => {
+    const svc = site();
+    svc.users.get('1000')!.pin = '135792468013579246801357';
+    const { out, call } = await run(['135792468013579246801357#', '*'], { svc });
+    assert.equal(out.reason, 'goodbye');
+    assert.equal(count(call.names, 'enter-pin'), 1);
+    assert.equal(count(call.names, 'invalid'), 0, 'the # was not left for the main menu');
   });
 
   it('says an unknown extension is not valid and asks again; at the logon-failure limit, goodbye', async () => {
