@@ -27,7 +27,7 @@ import { voiceMail } from './voice-mail.js';
 export interface SubscriberAccessDialPlan {
   /** en-US, it-IT, es-ES, fr-FR: the prompts' language. */
   defaultLanguage: string;
-  /** NumberOfDigitsInExtension: the extension entry completes at that many digits. */
+  /** NumberOfDigitsInExtension: the longest extension entry (then `#`, or the inter-digit timeout). */
   extensionLength: number | null;
   /** InputFailuresBeforeDisconnect and LogonFailuresBeforeDisconnect. */
   inputFailuresBeforeDisconnect: number;
