@@ -10,7 +10,9 @@ import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
 import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
 import { parseBool, parseName } from './values.js';
-import { removeAudio } from './voicemail-files.js';
+import { greetingKey, recordedNameKey } from '../store/audio/audio-store.js';
+import { FileAudioStore } from '../store/audio/file-audio-store.js';
+import { TableAudioStore } from '../store/audio/table-audio-store.js';
 
 export interface UserInput {
   displayName?: string;
@@ -149,7 +151,7 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
 }
 
 /**
- * Removes a user with its voice messages, greeting and MWI state. The rows go explicitly rather
+ * Removes a user with its voice messages, greeting, recorded name, PIN and MWI state. The rows go explicitly rather
  * than by ON DELETE CASCADE alone: SQLite enforces foreign keys only on a connection that turned
  * them on (store/database.ts does; another tool may not), and the audio files are not rows. With
  * `dataDir` the messages' audio files are deleted once the rows are; the paths are returned.
@@ -159,14 +161,16 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
   const audioPaths = await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
     const messages = await trx.selectFrom('voice_messages').select(['audio_path', 'state']).where('user_id', '=', user.id).execute();
     await trx.deleteFrom('voice_messages').where('user_id', '=', user.id).execute();
-    await trx.deleteFrom('user_greetings').where('user_id', '=', user.id).execute();
+    await new TableAudioStore(trx).delete(greetingKey(user.id));
+    await new TableAudioStore(trx).delete(recordedNameKey(user.id));
+    await trx.deleteFrom('user_pins').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
   });
   if (options.dataDir !== undefined) {
-    const dir = options.dataDir;
-    await Promise.all(audioPaths.map((p) => removeAudio(dir, p).catch(() => undefined)));
+    const audio = new FileAudioStore(options.dataDir);
+    await Promise.all(audioPaths.filter((p) => p !== '').map((p) => audio.delete(p).catch(() => undefined)));
   }
   return { audioPaths };
 }

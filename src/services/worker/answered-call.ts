@@ -18,6 +18,7 @@ import type { SipRequest } from '../../sip/message/types.js';
 import { parseUri } from '../../sip/message/uri.js';
 import type { DialPlan, UmUser } from '../../org/organisation-types.js';
 import { getGreeting } from '../../org/user-greetings.js';
+import { FileAudioStore } from '../../store/audio/file-audio-store.js';
 import type { Database } from '../../store/schema.js';
 import { VoicemailBox } from './voicemail-box.js';
 
@@ -56,7 +57,7 @@ export class AnsweredCall {
     this.#call = call;
     const caller = callerOf(input.invite);
     const box = new VoicemailBox({
-      db: deps.db, dataDir: deps.dataDir, serverName: deps.serverName, worker: deps.worker,
+      db: deps.db, audio: new FileAudioStore(deps.dataDir), serverName: deps.serverName, worker: deps.worker,
       userId: input.user.id, caller, called: input.user.extension, callId: input.callId,
       minRecordingMs: deps.minRecordingMs(), cause: () => this.#cause, onStored: deps.onStored, log: deps.log,
     });
