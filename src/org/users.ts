@@ -7,6 +7,7 @@ import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
 import type { Database } from '../store/schema.js';
 import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
+import { resolveUserPolicy } from './mailbox-policies.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
 import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
 import { parseBool, parseName } from './values.js';
@@ -22,6 +23,8 @@ export interface UserInput {
   email?: string;
   dialPlan?: string;
   umEnabled?: boolean | string;
+  /** A mailbox policy of the user's dial plan; absent: the dial plan's default (on a change of dial plan too). */
+  policy?: string;
 }
 
 export interface NewUserInput extends UserInput {
@@ -113,14 +116,15 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
   const umEnabled = input.umEnabled === undefined ? true : parseBool(input.umEnabled, 'UM enabled');
   const plan = await planNamed(db, input.dialPlan);
   refuseUnfit(plan, extension, sipUri);
+  const policyId = await resolveUserPolicy(db, plan.id, plan.name, input.policy);
   const now = new Date().toISOString();
   await mutate(db, actor, { action: 'user.create', target: userName }, async (trx) => {
     await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
     await trx.insertInto('users').values({
       name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
-      um_enabled: umEnabled ? 1 : 0, created_at: now, updated_at: now,
+      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, created_at: now, updated_at: now,
     }).execute();
-    return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled } };
+    return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled, policyId } };
   });
   return getUser(db, userName);
 }
@@ -138,9 +142,12 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   const umEnabled = patch.umEnabled === undefined ? current.umEnabled : parseBool(patch.umEnabled, 'UM enabled');
   const plan = await planNamed(db, patch.dialPlan ?? current.dialPlanName);
   refuseUnfit(plan, extension, sipUri);
+  // A new dial plan brings its default policy unless another of its policies is named.
+  const policyId = patch.policy === undefined && plan.id === current.dialPlanId ? current.policyId
+    : await resolveUserPolicy(db, plan.id, plan.name, patch.policy);
   const values = {
     ...(newName === undefined ? {} : { name: newName }),
-    display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0,
+    display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0, policy_id: policyId,
   };
   await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {
     await refuseTaken(trx, { name: newName, extension, dialPlan: plan, sipUri, email }, current.id);

@@ -14,6 +14,7 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
@@ -59,6 +60,7 @@ export class AdminServer {
     registerTrustRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
+    registerPolicyRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
     await app.ready();
     this.#app = app;

@@ -12,10 +12,11 @@ import { type CommandTable, runSubcommand } from './dispatch.js';
 const HELP = `openum user — UM-enabled mailboxes
 
   new NAME --extension N --dial-plan DP --email E [--display-name TEXT] [--sip-uri sip:user@domain] [--enabled on|off]
-        the extension has the dial plan's number of digits and is unique in it; a SipName
+      [--policy POLICY]
+        the mailbox policy is the dial plan's default unless --policy names another of it; the extension has the dial plan's number of digits and is unique in it; a SipName
         dial plan needs --sip-uri; SIP URI and e-mail address are unique
   set NAME [--extension N] [--dial-plan DP] [--email E] [--display-name TEXT] [--sip-uri URI|""]
-      [--enabled on|off] [--new-name NAME]
+      [--enabled on|off] [--new-name NAME] [--policy POLICY]   (a new dial plan brings its default policy)
   get NAME [--json]
   list [--dial-plan DP] [--json]
   remove NAME             also removes the user's voice messages, their audio and its greeting
@@ -26,13 +27,13 @@ Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
 
 const OPTIONS: Options = {
   extension: { type: 'string' }, 'dial-plan': { type: 'string' }, email: { type: 'string' },
-  'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' },
+  'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' }, policy: { type: 'string' },
 };
 
 function show(u: UmUser, json: boolean): void {
   if (json) return printJson(u);
   printFields([['Name', u.name], ['Display name', u.displayName], ['Extension', u.extension], ['Dial plan', u.dialPlanName],
-    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled]]);
+    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled], ['Mailbox policy', u.policyName]]);
 }
 
 const commands: CommandTable = {
@@ -46,7 +47,7 @@ const commands: CommandTable = {
       throw new OpenUmError('BAD_ARGUMENT', "'openum user new' needs --extension N, --dial-plan DP and --email E");
     }
     await withNode(p, async (node) => show(await createUser(node.store.db, node.actor, p.positionals[0] ?? '', {
-      extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+      extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
     }), flag(p, 'json')));
   },
   async set(argv) {
@@ -54,7 +55,7 @@ const commands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     await withNode(p, async (node) => show(await setUser(node.store.db, node.actor, p.positionals[0] ?? '', {
       name: str(p, 'new-name'), extension: str(p, 'extension'), dialPlan: str(p, 'dial-plan'), email: str(p, 'email'),
-      displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+      displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
     }), flag(p, 'json')));
   },
   async get(argv) {
