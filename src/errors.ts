@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   IP_GATEWAY_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM IP gateway has that name.' },
   HUNT_GROUP_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM hunt group has that name (on that gateway).' },
   UM_USER_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM-enabled mailbox has that name.' },
+  BAD_PIN: { http: 400, exit: 2, doc: "The PIN breaks the mailbox policy's rules (digits only, minimum length, common patterns, history)." },
   MAILBOX_POLICY_NOT_FOUND: { http: 404, exit: 5, doc: 'No UM mailbox policy has that name.' },
   VOICE_MESSAGE_NOT_FOUND: { http: 404, exit: 5, doc: 'No voice message has that id.' },
   AUDIO_NOT_FOUND: { http: 404, exit: 5, doc: 'The voice message has no audio (a missed call) or its audio file is missing from the data directory.' },

@@ -14,6 +14,7 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
+import { registerPinRoutes } from './routes/pins.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
@@ -61,6 +62,7 @@ export class AdminServer {
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
     registerPolicyRoutes(app, this.#node);
+    registerPinRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
