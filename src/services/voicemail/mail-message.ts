@@ -24,7 +24,9 @@ export function formatDuration(ms: number): string {
 /** The caller as people read it: "Name <number>", the number alone, or "an unknown caller". */
 export function callerLabel(m: Pick<VoiceMessage, 'callerId' | 'callerName'>): string {
   const id = m.callerId.replace(/^sips?:/i, '').replace(/@.*$/, '');
-  if (m.callerName && id) return `${m.callerName} (${id})`;
+  // A gateway often puts the number in the display name too: say it once.
+  if (m.callerName && id && m.callerName.replace(/^sips?:/i, '').replace(/@.*$/, '') !== id) return `${m.callerName} (${id})`;
+  if (m.callerName && id) return id;
   return m.callerName || id || 'an unknown caller';
 }
 
