@@ -18,13 +18,14 @@ function migrations(engine: Engine): Record<string, Migration> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<Database>, engine: Engine, schema?: string): Promise<void> {
+/** Applies every migration, or those up to `target` (tests of a migration's data steps). */
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine, schema?: string, target?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(engine) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new OpenUmError('STORE_UNAVAILABLE', `store migration ${failed} failed: ${(error as Error).message}`, { cause: error });
