@@ -40,6 +40,8 @@ export type CheckPinOutcome =
 export type ChangePinOutcome = { ok: true } | { ok: false; reason: PinViolation; message: string };
 
 const DAY_MS = 86_400_000;
+/** A well-formed hash of nothing anyone can type, for checks without a stored PIN. */
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 function expiry(row: Selectable<UserPinsTable> | undefined, policy: MailboxPolicy): string | null {
   if (!row || policy.pinLifetimeDays === 0) return null;
@@ -158,6 +160,7 @@ export async function checkPin(db: Db, userId: number, pin: string): Promise<Che
     return { ok: true, mustChange: status(user, row, policy).mustChange };
   }
   if (!row) {
+    await verifyPin(pin, DUMMY_HASH); // as slow as a real check: the timing does not tell who has a PIN
     await db.transaction().execute((trx) => writeAudit(trx, { actor, action: 'pin.logon-failure', target: user.name, details: { reason: 'no PIN set' } }));
     return { ok: false, reason: 'wrong' };
   }

@@ -73,7 +73,7 @@ export class VoicemailService implements VoicemailEvents {
   }
 
   onVoicemail(worker: number, m: { id: number; userId: number }): void {
-    this.#log.info({ worker, messageId: m.id, userId: m.userId }, 'voice message stored');
+    this.#log.info({ worker, messageId: m.id, userId: m.userId }, 'voice message (or a missed call to mail) stored');
     this.delivery.kick();
     this.#track(this.mwi.reconcile([m.userId]));
   }
