@@ -3,7 +3,7 @@
 // delete, MWI counts that follow, greetings and recorded names; and the two audio stores behind
 // one interface (local files, the store's table) with hostile keys refused.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createDialPlan } from '../../src/org/dial-plans.js';
 import { createServer } from '../../src/org/server-settings.js';
@@ -12,6 +12,7 @@ import { messageCounts } from '../../src/org/voice-messages.js';
 import { MailboxService } from '../../src/services/mailbox/mailbox-service.js';
 import type { AudioStore } from '../../src/store/audio/audio-store.js';
 import { FileAudioStore } from '../../src/store/audio/file-audio-store.js';
+import { SpooledTableAudioStore } from '../../src/store/audio/spooled-table-audio-store.js';
 import { TableAudioStore } from '../../src/store/audio/table-audio-store.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { readRevision } from '../../src/store/revision.js';
@@ -64,6 +65,20 @@ for (const engine of engines) {
     it('audio stores: files and the store table keep the same contract', async () => {
       await storeContract(new FileAudioStore(tmp.path));
       await storeContract(new TableAudioStore(store.db));
+      await storeContract(new SpooledTableAudioStore(store.db, tmp.path));
+    });
+
+    it('a spooled recording is found before and after commit, and commit moves it into the store', async () => {
+      const shared = new SpooledTableAudioStore(store.db, tmp.path);
+      const key = 'voicemail/spooledmessage1.wav';
+      const path = await shared.spoolPath(key);
+      writeFileSync(path, toneWav(1));
+      assert.ok((await shared.get(key))?.equals(toneWav(1)), 'found in the spool');
+      await shared.commit(key);
+      assert.equal(existsSync(path), false, 'the spool file is gone');
+      assert.ok((await new TableAudioStore(store.db).get(key))?.equals(toneWav(1)), 'in the store, for every node');
+      await shared.delete(key);
+      assert.equal(await shared.get(key), undefined);
     });
 
     it('lists folders newest first, plays, saves, deletes restorably, undeletes and purges', async () => {
