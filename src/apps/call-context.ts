@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { PromptLibrary } from '../media/audio/prompt-library.js';
 import type { AutoAttendantConfig, AutoAttendantServices } from './auto-attendant/types.js';
 import type { CallAnsweringServices } from './call-answering.js';
+import type { SubscriberAccessPorts } from './subscriber-access/index.js';
 import type { Call } from './call.js';
 import type { CallType } from './registry.js';
 
@@ -55,6 +56,7 @@ export interface AppServices {
     config(): Promise<AutoAttendantConfig | undefined>;
     services: AutoAttendantServices;
   };
+  readonly subscriberAccess: SubscriberAccessPorts;
 }
 
 export interface CallContext {

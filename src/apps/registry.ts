@@ -5,6 +5,7 @@
 // is one line in APPLICATIONS (and, if it needs its own services, a member of AppServices).
 import { runAutoAttendantCall } from './auto-attendant/run.js';
 import { runCallAnswering } from './call-answering.js';
+import { runSubscriberAccessCall } from './subscriber-access/run.js';
 import type { CallContext } from './call-context.js';
 
 export type CallType = 'CallAnswering' | 'SubscriberAccess' | 'AutoAttendant';
@@ -21,7 +22,7 @@ export const CALL_TYPE_DESCRIPTION: Record<CallType, string> = {
 
 const APPLICATIONS: { readonly [T in CallType]?: CallApplication } = {
   CallAnswering: runCallAnswering,
-  // SubscriberAccess: runSubscriberAccess,
+  SubscriberAccess: runSubscriberAccessCall,
   AutoAttendant: runAutoAttendantCall,
 };
 

@@ -19,6 +19,8 @@ const HELP = `openum — unified messaging server
   openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
   openum user greeting NAME --file F|--clear  a user's own voice-mail greeting
   openum autoattendant new|set|get|list|remove|greeting|key|holiday  auto attendants (main numbers)
+  openum user pin set|reset|unlock NAME   a user's PIN for reaching the mailbox by phone
+  openum policy new|set|get|list|remove   UM mailbox policies: PIN rules, logon limits
   openum voicemail list|get|play|delete|read  voice messages and missed calls
   openum smtp set|show|clear              the SMTP server voice mail is sent through
   openum token new|list|revoke            administrator tokens
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   huntgroup: async () => (await import('./commands/huntgroup.js')).huntGroupCommand,
   user: async () => (await import('./commands/user.js')).userCommand,
   autoattendant: async () => (await import('./commands/autoattendant.js')).autoAttendantCommand,
+  policy: async () => (await import('./commands/policy.js')).policyCommand,
   voicemail: async () => (await import('./commands/voicemail.js')).voicemailCommand,
   smtp: async () => (await import('./commands/smtp.js')).smtpCommand,
   token: async () => (await import('./commands/token.js')).tokenCommand,

@@ -10,6 +10,7 @@ import { dialPlanByName, dialPlanQuery } from './organisation-queries.js';
 import {
   AUDIO_CODECS, LANGUAGES, toDialPlan, URI_TYPES, VOIP_SECURITY, isSecured, type DialPlan,
 } from './organisation-types.js';
+import { createDefaultPolicy } from './mailbox-policies.js';
 import { ipGatewaysOfPlan, refuseIpGatewayForSecuredPlan } from './secured-gateway-rule.js';
 import { nameList, parseChoice, parseIntIn, parseName } from './values.js';
 
@@ -136,7 +137,8 @@ export async function createDialPlan(db: Kysely<Database>, actor: Actor, name: s
     const row = await trx.insertInto('dial_plans').values({ name: planName, ...toRow(s), created_at: now, updated_at: now })
       .returning('id').executeTakeFirstOrThrow();
     await claimAccessNumbers(trx, Number(row.id), s.accessNumbers);
-    return { result: undefined, details: { ...s } };
+    const policy = await createDefaultPolicy(trx, Number(row.id), planName);
+    return { result: undefined, details: { ...s, defaultPolicyId: policy } };
   });
   return getDialPlan(db, planName);
 }
@@ -201,6 +203,8 @@ export async function removeDialPlan(db: Kysely<Database>, actor: Actor, name: s
         `the dial plan "${plan.name}" is in use by ${parts.join(' and ')}; remove them or move them to another dial plan first (openum huntgroup remove NAME --gateway G, openum user set NAME --dial-plan OTHER)`);
     }
     await trx.deleteFrom('dial_plan_access_numbers').where('dial_plan_id', '=', plan.id).execute();
+    // Its mailbox policies go with it: no user has one (users of the plan refuse the removal).
+    await trx.deleteFrom('mailbox_policies').where('dial_plan_id', '=', plan.id).execute();
     await trx.deleteFrom('dial_plans').where('id', '=', plan.id).execute();
     return { result: undefined, details: { removed: plan } };
   });

@@ -41,8 +41,9 @@ export function huntGroupQuery(db: Db) {
 export function userQuery(db: Db) {
   return db.selectFrom('users')
     .innerJoin('dial_plans', 'dial_plans.id', 'users.dial_plan_id')
+    .leftJoin('mailbox_policies', 'mailbox_policies.id', 'users.policy_id')
     .selectAll('users')
-    .select('dial_plans.name as dial_plan_name');
+    .select(['dial_plans.name as dial_plan_name', 'mailbox_policies.name as policy_name']);
 }
 
 export function userByName(db: Db, name: string) {

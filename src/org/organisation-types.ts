@@ -82,6 +82,9 @@ export interface UmUser {
   dialPlanId: number;
   dialPlanName: string;
   umEnabled: boolean;
+  /** The user's mailbox policy (PIN rules, logon limits); null only on a store mid-migration. */
+  policyId: number | null;
+  policyName: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -151,7 +154,7 @@ export function toHuntGroup(r: HuntGroupRow): HuntGroup {
   };
 }
 
-export function toUser(r: Selectable<UsersTable> & { dial_plan_name: string }): UmUser {
+export function toUser(r: Selectable<UsersTable> & { dial_plan_name: string; policy_name?: string | null }): UmUser {
   return {
     id: Number(r.id),
     name: r.name,
@@ -162,6 +165,8 @@ export function toUser(r: Selectable<UsersTable> & { dial_plan_name: string }): 
     dialPlanId: Number(r.dial_plan_id),
     dialPlanName: r.dial_plan_name,
     umEnabled: Number(r.um_enabled) === 1,
+    policyId: r.policy_id === null || r.policy_id === undefined ? null : Number(r.policy_id),
+    policyName: r.policy_name ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

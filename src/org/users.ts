@@ -7,10 +7,13 @@ import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
 import type { Database } from '../store/schema.js';
 import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
+import { resolveUserPolicy } from './mailbox-policies.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
 import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
 import { parseBool, parseName } from './values.js';
-import { removeAudio } from './voicemail-files.js';
+import { greetingKey, recordedNameKey } from '../store/audio/audio-store.js';
+import { FileAudioStore } from '../store/audio/file-audio-store.js';
+import { TableAudioStore } from '../store/audio/table-audio-store.js';
 
 export interface UserInput {
   displayName?: string;
@@ -20,6 +23,8 @@ export interface UserInput {
   email?: string;
   dialPlan?: string;
   umEnabled?: boolean | string;
+  /** A mailbox policy of the user's dial plan; absent: the dial plan's default (on a change of dial plan too). */
+  policy?: string;
 }
 
 export interface NewUserInput extends UserInput {
@@ -111,14 +116,15 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
   const umEnabled = input.umEnabled === undefined ? true : parseBool(input.umEnabled, 'UM enabled');
   const plan = await planNamed(db, input.dialPlan);
   refuseUnfit(plan, extension, sipUri);
+  const policyId = await resolveUserPolicy(db, plan.id, plan.name, input.policy);
   const now = new Date().toISOString();
   await mutate(db, actor, { action: 'user.create', target: userName }, async (trx) => {
     await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
     await trx.insertInto('users').values({
       name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
-      um_enabled: umEnabled ? 1 : 0, created_at: now, updated_at: now,
+      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, created_at: now, updated_at: now,
     }).execute();
-    return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled } };
+    return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled, policyId } };
   });
   return getUser(db, userName);
 }
@@ -136,9 +142,12 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   const umEnabled = patch.umEnabled === undefined ? current.umEnabled : parseBool(patch.umEnabled, 'UM enabled');
   const plan = await planNamed(db, patch.dialPlan ?? current.dialPlanName);
   refuseUnfit(plan, extension, sipUri);
+  // A new dial plan brings its default policy unless another of its policies is named.
+  const policyId = patch.policy === undefined && plan.id === current.dialPlanId ? current.policyId
+    : await resolveUserPolicy(db, plan.id, plan.name, patch.policy);
   const values = {
     ...(newName === undefined ? {} : { name: newName }),
-    display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0,
+    display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0, policy_id: policyId,
   };
   await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {
     await refuseTaken(trx, { name: newName, extension, dialPlan: plan, sipUri, email }, current.id);
@@ -149,7 +158,7 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
 }
 
 /**
- * Removes a user with its voice messages, greeting and MWI state. The rows go explicitly rather
+ * Removes a user with its voice messages, greeting, recorded name, PIN and MWI state. The rows go explicitly rather
  * than by ON DELETE CASCADE alone: SQLite enforces foreign keys only on a connection that turned
  * them on (store/database.ts does; another tool may not), and the audio files are not rows. With
  * `dataDir` the messages' audio files are deleted once the rows are; the paths are returned.
@@ -159,14 +168,16 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
   const audioPaths = await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
     const messages = await trx.selectFrom('voice_messages').select(['audio_path', 'state']).where('user_id', '=', user.id).execute();
     await trx.deleteFrom('voice_messages').where('user_id', '=', user.id).execute();
-    await trx.deleteFrom('user_greetings').where('user_id', '=', user.id).execute();
+    await new TableAudioStore(trx).delete(greetingKey(user.id));
+    await new TableAudioStore(trx).delete(recordedNameKey(user.id));
+    await trx.deleteFrom('user_pins').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
   });
   if (options.dataDir !== undefined) {
-    const dir = options.dataDir;
-    await Promise.all(audioPaths.map((p) => removeAudio(dir, p).catch(() => undefined)));
+    const audio = new FileAudioStore(options.dataDir);
+    await Promise.all(audioPaths.filter((p) => p !== '').map((p) => audio.delete(p).catch(() => undefined)));
   }
   return { audioPaths };
 }

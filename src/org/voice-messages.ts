@@ -39,6 +39,8 @@ export interface VoiceMessage {
   nextAttemptAt: string | null;
   deliveredAt: string | null;
   lastError: string | null;
+  /** Set while deleted by phone and still restorable (undelete) until the call ends. */
+  deletedAt: string | null;
 }
 
 export function toVoiceMessage(r: Selectable<VoiceMessagesTable>): VoiceMessage {
@@ -64,6 +66,7 @@ export function toVoiceMessage(r: Selectable<VoiceMessagesTable>): VoiceMessage 
     nextAttemptAt: r.next_attempt_at,
     deliveredAt: r.delivered_at,
     lastError: r.last_error,
+    deletedAt: r.deleted_at ?? null,
   };
 }
 
@@ -90,17 +93,19 @@ export async function beginMessage(db: Db, m: BeginMessage): Promise<number> {
 
 /**
  * Ends a recording: 'stored' (delivery pending) or 'missed' (shorter than the minimum: no audio
- * kept, nothing to deliver). Only a row still 'recording' changes, so a recovery and a late
+ * kept; delivered as a missed-call notice only with `notifyMissed`). Only a row still 'recording' changes, so a recovery and a late
  * worker cannot both complete it; returns whether this call did.
  */
-export async function completeMessage(db: Db, id: number, end: { state: 'stored' | 'missed'; durationMs: number; reason: EndReason; audioPath?: string; audioFormat?: 'WAV' | 'MP3' }): Promise<boolean> {
+export async function completeMessage(db: Db, id: number, end: { state: 'stored' | 'missed'; durationMs: number; reason: EndReason; audioPath?: string; audioFormat?: 'WAV' | 'MP3'; notifyMissed?: boolean }): Promise<boolean> {
   const now = new Date().toISOString();
+  // A missed call is mailed (no attachment) only when the user's policy asks for it.
+  const deliver = end.state === 'stored' || end.notifyMissed === true;
   const r = await db.updateTable('voice_messages').set({
     state: end.state,
     duration_ms: Math.round(end.durationMs),
     end_reason: end.reason,
-    delivery: end.state === 'stored' ? 'pending' : 'none',
-    next_attempt_at: end.state === 'stored' ? now : null,
+    delivery: deliver ? 'pending' : 'none',
+    next_attempt_at: deliver ? now : null,
     ...(end.audioPath !== undefined ? { audio_path: end.audioPath } : {}),
     ...(end.audioFormat ? { audio_format: end.audioFormat } : {}),
     updated_at: now,
@@ -125,20 +130,30 @@ export async function getMessage(db: Db, id: number): Promise<VoiceMessage> {
   return toVoiceMessage(row);
 }
 
-/** A user's messages, newest first; missed calls too unless `messagesOnly`. */
-export async function listMessages(db: Db, userId: number, options: { messagesOnly?: boolean } = {}): Promise<VoiceMessage[]> {
+/**
+ * Which of a user's messages: 'new' (unread), 'saved' (read), 'messages' (both), 'all' (missed
+ * calls too). Seen in the phone's and Outlook's terms; Exchange's "saved" is a message heard.
+ */
+export type MessageFolder = 'new' | 'saved' | 'messages' | 'all';
+
+/** A user's messages, newest first; missed calls too unless `messagesOnly` (or a folder says). */
+export async function listMessages(db: Db, userId: number, options: { messagesOnly?: boolean; folder?: MessageFolder; includeDeleted?: boolean } = {}): Promise<VoiceMessage[]> {
+  const folder = options.folder ?? (options.messagesOnly ? 'messages' : 'all');
   let q = db.selectFrom('voice_messages').selectAll().where('user_id', '=', userId);
-  q = options.messagesOnly ? q.where('state', '=', 'stored') : q.where('state', '!=', 'recording');
-  return (await q.orderBy('id', 'desc').execute()).map(toVoiceMessage);
+  q = folder === 'all' ? q.where('state', '!=', 'recording') : q.where('state', '=', 'stored');
+  if (folder === 'new') q = q.where('read', '=', 0);
+  if (folder === 'saved') q = q.where('read', '=', 1);
+  if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
+  return (await q.orderBy('received_at', 'desc').orderBy('id', 'desc').execute()).map(toVoiceMessage);
 }
 
 /**
- * Stored messages ready for an SMTP attempt now; with `serverName`, only those recorded on that
+ * Stored messages (and missed-call notices) ready for an SMTP attempt now; with `serverName`, only those recorded on that
  * server, so nodes sharing a store never send one message twice.
  */
 export async function dueDeliveries(db: Db, nowIso = new Date().toISOString(), limit = 20, serverName?: string): Promise<VoiceMessage[]> {
   let q = db.selectFrom('voice_messages').selectAll()
-    .where('state', '=', 'stored').where('delivery', '=', 'pending')
+    .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending')
     .where('next_attempt_at', '<=', nowIso);
   if (serverName !== undefined) q = q.where('server_name', '=', serverName);
   const rows = await q.orderBy('next_attempt_at').orderBy('id').limit(limit).execute();
@@ -149,7 +164,7 @@ export async function dueDeliveries(db: Db, nowIso = new Date().toISOString(), l
 export async function retryPendingNow(db: Db, serverName?: string): Promise<number> {
   const now = new Date().toISOString();
   let q = db.updateTable('voice_messages').set({ next_attempt_at: now })
-    .where('state', '=', 'stored').where('delivery', '=', 'pending').where('next_attempt_at', '>', now);
+    .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending').where('next_attempt_at', '>', now);
   if (serverName !== undefined) q = q.where('server_name', '=', serverName);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
@@ -157,7 +172,7 @@ export async function retryPendingNow(db: Db, serverName?: string): Promise<numb
 /** When the earliest pending delivery is due (null: none pending), to set the queue's timer. */
 export async function nextDeliveryAt(db: Db, serverName?: string): Promise<string | null> {
   let q = db.selectFrom('voice_messages').select((eb) => eb.fn.min('next_attempt_at').as('at'))
-    .where('state', '=', 'stored').where('delivery', '=', 'pending');
+    .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending');
   if (serverName !== undefined) q = q.where('server_name', '=', serverName);
   const row = await q.executeTakeFirst();
   return (row?.at as string | null | undefined) ?? null;
@@ -222,11 +237,11 @@ export interface MessageCounts {
   read: number;
 }
 
-/** Stored (not missed, not recording) messages per user: what MWI reports (RFC 3842 Voice-Message). */
+/** Stored (not missed, not recording, not deleted) messages per user: what MWI reports (RFC 3842 Voice-Message). */
 export async function messageCounts(db: Db, userIds?: readonly number[]): Promise<MessageCounts[]> {
   let q = db.selectFrom('voice_messages')
     .select(['user_id', 'read', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('state', '=', 'stored');
+    .where('state', '=', 'stored').where('deleted_at', 'is', null);
   if (userIds) {
     if (userIds.length === 0) return [];
     q = q.where('user_id', 'in', [...userIds]);

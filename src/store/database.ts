@@ -22,6 +22,8 @@ export interface StoreOptions {
   dataDir: string;
   /** postgres://user@host:port/db[?schema=name]; absent: SQLite file in dataDir. */
   databaseUrl?: string;
+  /** Stop at this migration (tests of a later migration's data steps); absent: the latest. */
+  migrateTo?: string;
 }
 
 export const SQLITE_FILE = 'openum.db';
@@ -29,7 +31,7 @@ export const SQLITE_FILE = 'openum.db';
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(store.db, store.engine, store.schema);
+    await migrateToLatest(store.db, store.engine, store.schema, options.migrateTo);
   } catch (e) {
     await store.close();
     if (e instanceof OpenUmError) throw e;

@@ -6,6 +6,7 @@ import type { Engine } from './engine.js';
 import { initial } from './migrations/0001-initial.js';
 import { organisation } from './migrations/0002-organisation.js';
 import { voicemail } from './migrations/0003-voicemail.js';
+import { mailboxPolicies } from './migrations/0004-mailbox-policies.js';
 import { autoAttendants } from './migrations/0005-auto-attendants.js';
 import type { Database } from './schema.js';
 
@@ -14,17 +15,19 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0001-initial': initial(engine),
     '0002-organisation': organisation(engine),
     '0003-voicemail': voicemail(engine),
+    '0004-mailbox-policies': mailboxPolicies(engine),
     '0005-auto-attendants': autoAttendants(engine),
   };
 }
 
-export async function migrateToLatest(db: Kysely<Database>, engine: Engine, schema?: string): Promise<void> {
+/** Applies every migration, or those up to `target` (tests of a migration's data steps). */
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine, schema?: string, target?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations(engine) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = target === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(target);
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new OpenUmError('STORE_UNAVAILABLE', `store migration ${failed} failed: ${(error as Error).message}`, { cause: error });

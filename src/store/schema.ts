@@ -186,6 +186,8 @@ export interface UsersTable {
   email: string;
   dial_plan_id: Int;
   um_enabled: Int;
+  /** The user's mailbox policy (mailbox_policies.id); null only between a migration's steps. */
+  policy_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: string;
   updated_at: string;
 }
@@ -221,15 +223,53 @@ export interface VoiceMessagesTable {
   next_attempt_at: string | null;
   delivered_at: string | null;
   last_error: string | null;
+  /** Set when deleted by phone: restorable until the call ends, then purged. */
+  deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
 
-/** A user's own greeting: 8 kHz mono 16-bit PCM WAV. Without one the system greeting plays. */
-export interface UserGreetingsTable {
+/** Audio kept in the store (store/audio/table-audio-store.ts): greetings and recorded names. */
+export interface AudioObjectsTable {
+  /** greetings/<user id>.wav, names/<user id>.wav, … (store/audio/audio-store.ts) */
+  key: string;
+  data: Buffer;
+  bytes: Int;
+  updated_at: string;
+}
+
+/** A UM mailbox policy (UMMailboxPolicy): PIN rules and logon limits; see migrations/0004. */
+export interface MailboxPoliciesTable {
+  id: Id;
+  name: string;
+  dial_plan_id: Int;
+  /** 1 for the dial plan's default policy (made with the dial plan). */
+  is_default: Int;
+  min_pin_length: Int;
+  /** 0: PINs never expire. */
+  pin_lifetime_days: Int;
+  pin_history_count: Int;
+  allow_common_patterns: Int;
+  logon_failures_before_pin_reset: Int;
+  max_logon_attempts: Int;
+  missed_call_notifications: Int;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's PIN: scrypt$N$r$p$salt$hash (base64url), never the PIN itself. */
+export interface UserPinsTable {
   user_id: Int;
-  wav: Buffer;
-  duration_ms: Int;
+  pin_hash: string;
+  /** The previous hashes, newest first, as a JSON array (the policy's PIN history). */
+  history: string;
+  must_change: Int;
+  set_at: string;
+  /** Wrong PINs since the last good logon or reset (resets the PIN at the policy's limit). */
+  failures: Int;
+  /** Wrong PINs since the last good logon (locks the mailbox at the policy's limit). */
+  attempts: Int;
+  locked: Int;
   updated_at: string;
 }
 
@@ -311,10 +351,12 @@ export interface Database {
   users: UsersTable;
   voice_messages: VoiceMessagesTable;
   mwi_state: MwiStateTable;
-  user_greetings: UserGreetingsTable;
   auto_attendants: AutoAttendantsTable;
   auto_attendant_numbers: AutoAttendantNumbersTable;
   auto_attendant_holidays: AutoAttendantHolidaysTable;
   auto_attendant_keys: AutoAttendantKeysTable;
   auto_attendant_audio: AutoAttendantAudioTable;
+  audio_objects: AudioObjectsTable;
+  mailbox_policies: MailboxPoliciesTable;
+  user_pins: UserPinsTable;
 }

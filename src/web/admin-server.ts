@@ -15,6 +15,8 @@ import { registerErrorHandler } from './error-handler.js';
 import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
+import { registerPinRoutes } from './routes/pins.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
@@ -60,6 +62,8 @@ export class AdminServer {
     registerTrustRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
+    registerPolicyRoutes(app, this.#node);
+    registerPinRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
     registerAutoAttendantRoutes(app, this.#node);
     await app.ready();

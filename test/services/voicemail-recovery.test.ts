@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { wavHeader } from '../../src/media/audio/wav-header.js';
 import { findUser } from '../../src/org/users.js';
 import { beginMessage, getMessage, newMessageKey } from '../../src/org/voice-messages.js';
-import { audioPathFor } from '../../src/org/voicemail-files.js';
+import { messageAudioKey as audioPathFor } from '../../src/store/audio/audio-store.js';
 import { openNode, type OpenNode } from '../../src/services/node.js';
 import { VoicemailService } from '../../src/services/voicemail/voicemail-service.js';
 import { cli, CLI, initData, startServer } from '../support/openum.js';

@@ -11,7 +11,7 @@ import { pino, type Logger } from 'pino';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { wavHeader } from '../../src/media/audio/wav-header.js';
 import { beginMessage, completeMessage, newMessageKey } from '../../src/org/voice-messages.js';
-import { audioPathFor } from '../../src/org/voicemail-files.js';
+import { messageAudioKey as audioPathFor } from '../../src/store/audio/audio-store.js';
 import type { Database } from '../../src/store/schema.js';
 
 export const silentLog = (): Logger => pino({ level: 'silent' });

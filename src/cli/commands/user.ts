@@ -2,9 +2,11 @@
 import { OpenUmError } from '../../errors.js';
 import type { UmUser } from '../../org/organisation-types.js';
 import { createUser, getUser, listUsers, removeUser, setUser } from '../../org/users.js';
-import { clearGreeting, setGreeting } from '../../org/user-greetings.js';
+import type { UserAudioKind } from '../../org/user-greetings.js';
+import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import { flag, parse, readInputFile, str, type Options } from '../args.js';
+import { userPinCommand } from './user-pin.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
 import { type CommandTable, runSubcommand } from './dispatch.js';
@@ -12,30 +14,34 @@ import { type CommandTable, runSubcommand } from './dispatch.js';
 const HELP = `openum user — UM-enabled mailboxes
 
   new NAME --extension N --dial-plan DP --email E [--display-name TEXT] [--sip-uri sip:user@domain] [--enabled on|off]
-        the extension has the dial plan's number of digits and is unique in it; a SipName
+      [--policy POLICY]
+        the mailbox policy is the dial plan's default unless --policy names another of it; the extension has the dial plan's number of digits and is unique in it; a SipName
         dial plan needs --sip-uri; SIP URI and e-mail address are unique
   set NAME [--extension N] [--dial-plan DP] [--email E] [--display-name TEXT] [--sip-uri URI|""]
-      [--enabled on|off] [--new-name NAME]
+      [--enabled on|off] [--new-name NAME] [--policy POLICY]   (a new dial plan brings its default policy)
   get NAME [--json]
   list [--dial-plan DP] [--json]
   remove NAME             also removes the user's voice messages, their audio and its greeting
   greeting NAME --file greeting.wav   the user's own voice-mail greeting: any PCM WAV (rate,
                           channels, bit depth), at most 5 minutes; stored as 8 kHz mono 16-bit
   greeting NAME --clear   back to the system greeting
+  recorded-name NAME --file name.wav | --clear   the name the directory and auto attendant say (at most 10 s)
+  pin set|reset|unlock|get NAME   the PIN for reaching the mailbox by phone (openum user pin --help)
 Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
 
 const OPTIONS: Options = {
   extension: { type: 'string' }, 'dial-plan': { type: 'string' }, email: { type: 'string' },
-  'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' },
+  'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' }, policy: { type: 'string' },
 };
 
 function show(u: UmUser, json: boolean): void {
   if (json) return printJson(u);
   printFields([['Name', u.name], ['Display name', u.displayName], ['Extension', u.extension], ['Dial plan', u.dialPlanName],
-    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled]]);
+    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled], ['Mailbox policy', u.policyName]]);
 }
 
 const commands: CommandTable = {
+  pin: (argv) => userPinCommand(argv),
   async new(argv) {
     const p = parse('user new', argv, OPTIONS, { min: 1, max: 1, usage: 'NAME --extension N --dial-plan DP --email E [--sip-uri URI]' });
     if (p.values.help) return void console.log(HELP);
@@ -46,7 +52,7 @@ const commands: CommandTable = {
       throw new OpenUmError('BAD_ARGUMENT', "'openum user new' needs --extension N, --dial-plan DP and --email E");
     }
     await withNode(p, async (node) => show(await createUser(node.store.db, node.actor, p.positionals[0] ?? '', {
-      extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+      extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
     }), flag(p, 'json')));
   },
   async set(argv) {
@@ -54,7 +60,7 @@ const commands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     await withNode(p, async (node) => show(await setUser(node.store.db, node.actor, p.positionals[0] ?? '', {
       name: str(p, 'new-name'), extension: str(p, 'extension'), dialPlan: str(p, 'dial-plan'), email: str(p, 'email'),
-      displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'),
+      displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
     }), flag(p, 'json')));
   },
   async get(argv) {
@@ -81,28 +87,38 @@ const commands: CommandTable = {
       console.log(`removed user ${p.positionals[0]}`);
     });
   },
-  async greeting(argv) {
-    const p = parse('user greeting', argv, { file: { type: 'string' }, clear: { type: 'boolean' } }, { min: 1, max: 1, usage: 'NAME --file greeting.wav | NAME --clear' });
-    if (p.values.help) return void console.log(HELP);
-    const file = str(p, 'file');
-    const clear = flag(p, 'clear');
-    if ((file === undefined) === !clear) {
-      throw new OpenUmError('BAD_ARGUMENT', "'openum user greeting' needs either --file greeting.wav (to set it) or --clear (to remove it)");
-    }
-    const name = p.positionals[0] ?? '';
-    // The file is read and converted before the store is opened: a bad file changes nothing.
-    const greeting = file === undefined ? undefined : toGreetingWav(readInputFile(file));
-    await withNode(p, async (node) => {
-      if (greeting) {
-        const r = await setGreeting(node.store.db, node.actor, name, greeting);
-        if (flag(p, 'json')) return printJson(r);
-        return void console.log(`greeting of ${r.user} set: ${(r.durationMs / 1000).toFixed(1)} s, 8 kHz mono 16-bit`);
-      }
-      const removed = await clearGreeting(node.store.db, node.actor, name);
-      if (flag(p, 'json')) return printJson({ user: name, cleared: removed });
-      console.log(removed ? `greeting of ${name} removed: the system greeting plays` : `${name} had no greeting of its own: the system greeting plays`);
-    });
-  },
+  greeting: (argv) => userAudio('greeting', argv),
+  'recorded-name': (argv) => userAudio('name', argv),
 };
+
+/** `user greeting` and `user recorded-name`: set from a WAV file or clear, through the mailbox. */
+async function userAudio(kind: UserAudioKind, argv: string[]): Promise<void> {
+  const command = kind === 'greeting' ? 'greeting' : 'recorded-name';
+  const label = kind === 'greeting' ? 'greeting' : 'recorded name';
+  const p = parse(`user ${command}`, argv, { file: { type: 'string' }, clear: { type: 'boolean' } }, { min: 1, max: 1, usage: `NAME --file ${kind}.wav | NAME --clear` });
+  if (p.values.help) return void console.log(HELP);
+  const file = str(p, 'file');
+  const clear = flag(p, 'clear');
+  if ((file === undefined) === !clear) {
+    throw new OpenUmError('BAD_ARGUMENT', `'openum user ${command}' needs either --file ${kind}.wav (to set it) or --clear (to remove it)`);
+  }
+  const name = p.positionals[0] ?? '';
+  // The file is read and converted before the store is opened: a bad file changes nothing.
+  const audio = file === undefined ? undefined : toGreetingWav(readInputFile(file));
+  await withNode(p, async (node) => {
+    const mailbox = openMailbox(node);
+    if (audio) {
+      const r = await mailbox.setUserAudio(node.actor, kind, name, audio);
+      if (flag(p, 'json')) return printJson(r);
+      return void console.log(`${label} of ${r.user} set: ${(r.durationMs / 1000).toFixed(1)} s, 8 kHz mono 16-bit`);
+    }
+    const removed = await mailbox.clearUserAudio(node.actor, kind, name);
+    if (flag(p, 'json')) return printJson({ user: name, cleared: removed });
+    if (kind === 'greeting') {
+      return void console.log(removed ? `greeting of ${name} removed: the system greeting plays` : `${name} had no greeting of its own: the system greeting plays`);
+    }
+    console.log(removed ? `recorded name of ${name} removed: the extension is spoken instead` : `${name} had no recorded name`);
+  });
+}
 
 export const userCommand = (argv: string[]) => runSubcommand('user', commands, argv, HELP);

@@ -4,9 +4,8 @@
 // delete through the store revision and updates the user's message-waiting lamp.
 import { OpenUmError } from '../../errors.js';
 import { getUser } from '../../org/users.js';
-import { deleteMessage, getMessage, listMessages, markRead, type VoiceMessage } from '../../org/voice-messages.js';
-import { removeAudio } from '../../org/voicemail-files.js';
-import { readMessageAudio } from '../../services/voicemail/message-audio.js';
+import type { VoiceMessage } from '../../org/voice-messages.js';
+import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import { flag, parse, str } from '../args.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
@@ -49,7 +48,7 @@ const commands: CommandTable = {
     if (name === undefined) throw new OpenUmError('BAD_ARGUMENT', "'openum voicemail list' needs --user NAME ('openum user list' shows the users)");
     await withNode(p, async (node) => {
       const user = await getUser(node.store.db, name);
-      const messages = await listMessages(node.store.db, user.id, { messagesOnly: !flag(p, 'all') });
+      const messages = await openMailbox(node).list(user.id, flag(p, 'all') ? 'all' : 'messages');
       if (flag(p, 'json')) return printJson(messages);
       if (messages.length === 0) return void console.log(`${user.name} has no ${flag(p, 'all') ? 'messages or missed calls' : 'voice messages'}`);
       printTable(['ID', 'RECEIVED', 'FROM', 'DURATION', 'STATE', 'READ', 'DELIVERY'], messages.map((m) => [
@@ -61,7 +60,7 @@ const commands: CommandTable = {
     const p = parse('voicemail get', argv, {}, { min: 1, max: 1, usage: 'ID [--json]' });
     if (p.values.help) return void console.log(HELP);
     const id = parseMessageId(p.positionals[0]);
-    await withNode(p, async (node) => show(await getMessage(node.store.db, id), flag(p, 'json')));
+    await withNode(p, async (node) => show(await openMailbox(node).get(id), flag(p, 'json')));
   },
   async play(argv) {
     const p = parse('voicemail play', argv, { out: { type: 'string' }, force: { type: 'boolean' } }, { min: 1, max: 1, usage: 'ID --out FILE' });
@@ -73,15 +72,16 @@ const commands: CommandTable = {
     }
     if (out !== undefined) checkOutputFile(out, { force: flag(p, 'force') });
     await withNode(p, async (node) => {
-      const { wav } = await readMessageAudio(node.store.db, node.dataDir, id);
+      const mailbox = openMailbox(node);
+      const { wav } = await mailbox.audio(id);
       if (out !== undefined) {
         writeOutputFile(out, wav, { secret: true, force: flag(p, 'force') });
-        await markRead(node.store.db, id, true);
+        await mailbox.markRead(id, true);
         if (flag(p, 'json')) return printJson({ id, out, bytes: wav.length });
         return void console.error(`wrote voice message ${id} to ${out} (${wav.length} bytes); marked read`);
       }
       await new Promise<void>((resolve, reject) => process.stdout.write(wav, (e) => (e ? reject(e) : resolve())));
-      await markRead(node.store.db, id, true);
+      await mailbox.markRead(id, true);
     });
   },
   async delete(argv) {
@@ -89,8 +89,7 @@ const commands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     const id = parseMessageId(p.positionals[0]);
     await withNode(p, async (node) => {
-      const m = await deleteMessage(node.store.db, node.actor, id);
-      await removeAudio(node.dataDir, m.audioPath).catch(() => undefined);
+      await openMailbox(node).delete(id, { actor: node.actor });
       if (flag(p, 'json')) return printJson({ deleted: id });
       console.log(`deleted voice message ${id}`);
     });
@@ -100,8 +99,9 @@ const commands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     const id = parseMessageId(p.positionals[0]);
     await withNode(p, async (node) => {
-      await markRead(node.store.db, id, !flag(p, 'unread'));
-      const m = await getMessage(node.store.db, id);
+      const mailbox = openMailbox(node);
+      await mailbox.markRead(id, !flag(p, 'unread'));
+      const m = await mailbox.get(id);
       if (flag(p, 'json')) return printJson(m);
       console.log(`voice message ${id} marked ${m.read ? 'read' : 'unread'}`);
     });

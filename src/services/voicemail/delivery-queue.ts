@@ -1,19 +1,19 @@
-// Sends stored voice messages by SMTP. Event driven: `kick()` when a worker reports a message,
+// Sends stored voice messages by SMTP, and missed-call notices (no attachment) for missed calls
+// that the user's mailbox policy asked to be mailed (services/worker/voicemail-box.ts). Event driven: `kick()` when a worker reports a message,
 // after recovery, at start and when the settings change; otherwise one timer set for the earliest
 // retry due, never a poll. A failed attempt is recorded with its error and retried after
 // 1 min, 5 min, 15 min, then hourly; 24 hours after the message arrived it is given up ('failed'),
 // the row and its audio kept. Without an SMTP server messages wait as pending, and one log line
 // says so. Only this server's messages are sent, so nodes sharing a store never send one twice.
-import { access } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { getServer } from '../../org/server-settings.js';
 import { findUserById } from '../../org/users.js';
 import { dueDeliveries, nextDeliveryAt, recordDelivery, type VoiceMessage } from '../../org/voice-messages.js';
-import { resolveAudio } from '../../org/voicemail-files.js';
 import type { KeyVault } from '../../pki/key-vault.js';
+import type { AudioStore } from '../../store/audio/audio-store.js';
 import type { Database } from '../../store/schema.js';
-import { composeMail } from './mail-message.js';
+import { composeMail, composeMissedCallMail } from './mail-message.js';
 import { smtpTransport, type SmtpTransportInfo } from './smtp-transport.js';
 
 export const DELIVERY_RETRY_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
@@ -24,7 +24,8 @@ const MAX_TIMER_MS = 60 * 60_000;
 export interface DeliveryDeps {
   db: Kysely<Database>;
   vault: KeyVault;
-  dataDir: string;
+  /** Where the recordings are (the mailbox's message audio). */
+  audio: AudioStore;
   serverName: string;
   log: Logger;
   retryMs?: readonly number[];
@@ -129,22 +130,28 @@ export class DeliveryQueue {
     };
     const user = await findUserById(this.#d.db, m.userId);
     if (!user) return fail('the user no longer exists', false);
-    let audioFile: string;
+    if (m.state === 'missed') return this.#send(m, composeMissedCallMail({ message: m, user, from, fqdn }), smtp, fail, 'missed-call notice delivered');
+    let audio: Buffer | undefined;
     try {
-      audioFile = resolveAudio(this.#d.dataDir, m.audioPath);
-      await access(audioFile);
+      audio = await this.#d.audio.get(m.audioPath);
     } catch {
-      return fail(`the audio file ${m.audioPath} is missing`, false);
+      audio = undefined;
     }
+    if (!audio) return fail(`the audio file ${m.audioPath} is missing`, false);
     const plan = await this.#d.db.selectFrom('dial_plans').select(['name', 'audio_codec']).where('id', '=', user.dialPlanId).executeTakeFirst();
     if (plan?.audio_codec === 'MP3' || m.audioFormat === 'MP3') {
       // No MP3 encoder ships with OpenUM (README): the recording goes as the WAV it was made as.
       this.#log.info({ messageId: m.id, dialPlan: plan?.name }, 'the dial plan asks for MP3 but OpenUM has no MP3 encoder: attaching WAV');
     }
+    return this.#send(m, composeMail({ message: m, user, from, fqdn, audio }), smtp, fail, 'voice message delivered');
+  }
+
+  async #send(m: VoiceMessage, mail: Parameters<SmtpTransportInfo['transport']['sendMail']>[0], smtp: SmtpTransportInfo,
+    fail: (error: string, retry: boolean) => Promise<void>, done: string): Promise<void> {
     try {
-      const info = await smtp.transport.sendMail(composeMail({ message: m, user, from, fqdn, audioFile }));
+      const info = await smtp.transport.sendMail(mail);
       await recordDelivery(this.#d.db, m.id, { ok: true });
-      this.#log.info({ messageId: m.id, to: user.email, smtpResponse: info.response, clientCertificate: smtp.clientCertificate }, 'voice message delivered');
+      this.#log.info({ messageId: m.id, to: mail.to, smtpResponse: info.response, clientCertificate: smtp.clientCertificate }, done);
     } catch (e) {
       const err = e as Error & { responseCode?: number; code?: string };
       await fail(`${err.responseCode ? `${err.responseCode} ` : ''}${err.message}`, true);

@@ -11,8 +11,8 @@ export interface MailParts {
   user: UmUser;
   from: string;
   fqdn: string;
-  /** Absolute path of the WAV file. */
-  audioFile: string;
+  /** The recording (WAV). */
+  audio: Buffer;
 }
 
 /** "1:05" for 65 000 ms; a recording under a second reads "0:01". */
@@ -24,7 +24,9 @@ export function formatDuration(ms: number): string {
 /** The caller as people read it: "Name <number>", the number alone, or "an unknown caller". */
 export function callerLabel(m: Pick<VoiceMessage, 'callerId' | 'callerName'>): string {
   const id = m.callerId.replace(/^sips?:/i, '').replace(/@.*$/, '');
-  if (m.callerName && id) return `${m.callerName} (${id})`;
+  // A gateway often puts the number in the display name too: say it once.
+  if (m.callerName && id && m.callerName.replace(/^sips?:/i, '').replace(/@.*$/, '') !== id) return `${m.callerName} (${id})`;
+  if (m.callerName && id) return id;
   return m.callerName || id || 'an unknown caller';
 }
 
@@ -64,6 +66,34 @@ export function composeMail(p: MailParts): Mail.Options {
     date: received,
     messageId: messageIdFor(m.key, p.fqdn),
     headers: { 'X-OpenUM-Message-Key': m.key },
-    attachments: [{ filename: attachmentName(m.receivedAt), path: p.audioFile, contentType: 'audio/wav' }],
+    attachments: [{ filename: attachmentName(m.receivedAt), content: p.audio, contentType: 'audio/wav' }],
+  };
+}
+
+/**
+ * Exchange UM's missed-call notification: a caller hung up before leaving a message. No
+ * attachment; its own Message-ID, so it never looks like the voice message of the same key.
+ */
+export function composeMissedCallMail(p: Omit<MailParts, 'audio'>): Mail.Options {
+  const { message: m, user } = p;
+  const caller = callerLabel(m);
+  const received = new Date(m.receivedAt);
+  const text = [
+    `You missed a call from ${caller}. The caller did not leave a message.`,
+    '',
+    `From:      ${caller}`,
+    `To:        ${user.displayName || user.name} (extension ${user.extension}${m.called && m.called !== user.extension ? `, called ${m.called}` : ''})`,
+    `Received:  ${received.toUTCString()}`,
+    '',
+  ].join('\n');
+  return {
+    from: p.from,
+    to: user.displayName ? `${user.displayName} <${user.email}>` : user.email,
+    envelope: { from: p.from, to: user.email },
+    subject: `Missed call from ${caller}`,
+    text,
+    date: received,
+    messageId: `<${m.key}.missedcall@${p.fqdn}>`,
+    headers: { 'X-OpenUM-Message-Key': m.key, 'X-OpenUM-Missed-Call': 'yes' },
   };
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { repairWav } from '../../media/audio/wav-recorder.js';
 import { getServer } from '../../org/server-settings.js';
 import { completeMessage, orphanedRecordings } from '../../org/voice-messages.js';
-import { removeAudio, resolveAudio } from '../../org/voicemail-files.js';
+import type { RecordingAudioStore } from '../../store/audio/audio-store.js';
 import type { Database } from '../../store/schema.js';
 
 export interface Recovered {
@@ -20,7 +20,8 @@ export interface Recovered {
 
 export interface RecoveryDeps {
   db: Kysely<Database>;
-  dataDir: string;
+  /** The mailbox's message audio: a recording is spooled there as it arrives. */
+  audio: RecordingAudioStore;
   serverName: string;
   log: Logger;
 }
@@ -35,12 +36,13 @@ export async function recoverRecordings(d: RecoveryDeps, scope: { worker?: numbe
     let durationMs = 0;
     let why: string | undefined;
     try {
-      durationMs = (await repairWav(resolveAudio(d.dataDir, m.audioPath))).durationMs;
+      durationMs = (await repairWav(await d.audio.spoolPath(m.audioPath))).durationMs;
     } catch (e) {
       why = (e as { code?: string }).code === 'ENOENT' ? 'the audio file is missing' : `the audio file cannot be repaired: ${(e as Error).message}`;
     }
     const state = why === undefined && durationMs >= umService.minRecordingMs ? 'stored' : 'missed';
-    if (state === 'missed') await removeAudio(d.dataDir, m.audioPath).catch(() => undefined);
+    if (state === 'missed') await d.audio.delete(m.audioPath).catch(() => undefined);
+    else await d.audio.commit(m.audioPath);
     const done = await completeMessage(d.db, m.id, { state, durationMs: state === 'missed' && why ? 0 : durationMs, reason: 'crash' });
     if (!done) continue; // the worker completed it after all
     d.log.warn({ messageId: m.id, worker: m.worker, userId: m.userId, state, durationMs: Math.round(durationMs), why },

@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { getServer, type SmtpSettings } from '../../org/server-settings.js';
 import { retryPendingNow } from '../../org/voice-messages.js';
+import type { MailboxService } from '../mailbox/mailbox-service.js';
+import { openMailbox } from '../mailbox/open-mailbox.js';
 import { requireServer, type OpenNode } from '../node.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { MwiNotifier, type MwiSip } from './mwi-notifier.js';
@@ -26,12 +28,16 @@ export interface VoicemailOptions {
   mwiRetryMs?: readonly number[];
 }
 
+/** A message deleted by phone is restorable until its call ends; no call lasts longer than this. */
+const PURGE_AFTER_MS = 2 * 60 * 60_000;
+
 export class VoicemailService implements VoicemailEvents {
   readonly delivery: DeliveryQueue;
   readonly mwi: MwiNotifier;
   readonly #node: OpenNode;
   readonly #log: Logger;
   readonly #server: string;
+  readonly #mailbox: MailboxService;
   #smtp: string | undefined;
   #pending = new Set<Promise<unknown>>();
 
@@ -40,7 +46,8 @@ export class VoicemailService implements VoicemailEvents {
     this.#server = requireServer(node);
     this.#log = log.child({ component: 'voicemail' });
     const db = node.store.db;
-    this.delivery = new DeliveryQueue({ db, vault: node.vault, dataDir: node.dataDir, serverName: this.#server, log, retryMs: options.deliveryRetryMs });
+    this.#mailbox = openMailbox(node);
+    this.delivery = new DeliveryQueue({ db, vault: node.vault, audio: this.#mailbox.messageAudio, serverName: this.#server, log, retryMs: options.deliveryRetryMs });
     this.mwi = new MwiNotifier({ db, serverName: this.#server, log, retryMs: options.mwiRetryMs });
   }
 
@@ -50,7 +57,12 @@ export class VoicemailService implements VoicemailEvents {
 
   /** Every recording this server left unfinished; run before the workers start. */
   async recover(): Promise<Recovered[]> {
-    return recoverRecordings({ db: this.#node.store.db, dataDir: this.#node.dataDir, serverName: this.#server, log: this.#log });
+    const recovered = await recoverRecordings({ db: this.#node.store.db, audio: this.#mailbox.messageAudio, serverName: this.#server, log: this.#log });
+    // Messages deleted by phone stay restorable until the call ends; a worker that died mid-call
+    // left its marks: purge those older than the longest call (120 minutes).
+    const purged = await this.#mailbox.purgeDeleted({ markedBefore: new Date(Date.now() - PURGE_AFTER_MS).toISOString() });
+    if (purged > 0) this.#log.info({ messages: purged }, 'purged voice messages deleted by phone in calls that ended without purging');
+    return recovered;
   }
 
   /** Sends what is due and brings every lamp up to date; after recover() and the SIP roles' start. */
@@ -61,13 +73,13 @@ export class VoicemailService implements VoicemailEvents {
   }
 
   onVoicemail(worker: number, m: { id: number; userId: number }): void {
-    this.#log.info({ worker, messageId: m.id, userId: m.userId }, 'voice message stored');
+    this.#log.info({ worker, messageId: m.id, userId: m.userId }, 'voice message (or a missed call to mail) stored');
     this.delivery.kick();
     this.#track(this.mwi.reconcile([m.userId]));
   }
 
   onWorkerExit(worker: number, at: string): void {
-    this.#track(recoverRecordings({ db: this.#node.store.db, dataDir: this.#node.dataDir, serverName: this.#server, log: this.#log },
+    this.#track(recoverRecordings({ db: this.#node.store.db, audio: this.#mailbox.messageAudio, serverName: this.#server, log: this.#log },
       { worker, startedBefore: at }).then((recovered) => this.#after(recovered)));
   }
 

@@ -12,13 +12,14 @@ import { findUserById } from '../../org/users.js';
 import type { Database } from '../../store/schema.js';
 import type { CallSessionDeps, CallSessionInput } from './call-session.js';
 import { autoAttendantServices, gatewayTransferTarget, loadAutoAttendantConfig, testClock } from './auto-attendant-services.js';
+import { subscriberAccessPorts } from './subscriber-access-services.js';
 import { VoicemailBox } from './voicemail-box.js';
 
 /** Call answering: the mailbox of `user` (the call's user, or one an auto attendant hands over to), and their own greeting. */
 export function callAnsweringServices(deps: CallSessionDeps, input: CallSessionInput, user: UmUser, caller: CallerId, cause: () => HangupCause | undefined, log: Logger): CallAnsweringServices {
   return {
     mailbox: () => new VoicemailBox({
-      db: deps.db, dataDir: deps.dataDir, serverName: deps.serverName, worker: deps.worker,
+      db: deps.db, audio: deps.mailbox.messageAudio, serverName: deps.serverName, worker: deps.worker,
       userId: user.id, caller, called: user.extension, callId: input.callId,
       minRecordingMs: deps.minRecordingMs(), cause, onStored: deps.onStored, log,
     }),
@@ -67,4 +68,24 @@ export function autoAttendantAppServices(deps: CallSessionDeps, input: CallSessi
       },
     }),
   };
+}
+
+/**
+ * Subscriber access: the dial plan's directory, PINs, the mailbox, greetings and speech. "Call
+ * the sender" transfers to the caller's number at the gateway the call came from.
+ */
+export function subscriberAccessAppServices(deps: CallSessionDeps, input: CallSessionInput, log: Logger): AppServices['subscriberAccess'] {
+  const { routed } = input;
+  const target = gatewayTransferTarget(routed.gateway, input.transport);
+  return subscriberAccessPorts({
+    mailbox: deps.mailbox, pins: deps.pins, prompts: deps.prompts, dialPlan: routed.dialPlan, log,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    callbackTarget: (number) => {
+      try {
+        return target(number);
+      } catch {
+        return undefined;
+      }
+    },
+  });
 }

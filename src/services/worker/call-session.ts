@@ -18,7 +18,9 @@ import type { MediaPorts } from '../../media/port-allocator.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { Routed } from '../routing/classify.js';
 import type { Database } from '../../store/schema.js';
-import { autoAttendantAppServices, callAnsweringServices } from './app-services.js';
+import type { MailboxService } from '../mailbox/mailbox-service.js';
+import type { PinService } from '../mailbox/pin-service.js';
+import { autoAttendantAppServices, callAnsweringServices, subscriberAccessAppServices } from './app-services.js';
 import { callerOf, calledOf } from './caller.js';
 
 export interface CallSessionDeps {
@@ -28,6 +30,10 @@ export interface CallSessionDeps {
   worker: number;
   clock: MediaClock;
   prompts: PromptLibrary;
+  /** Message operations and audio (the same service the CLI and the API use). */
+  mailbox: MailboxService;
+  /** PIN logons and changes under the mailbox policy. */
+  pins: PinService;
   minRecordingMs(): number;
   onStored(id: number, userId: number): void;
   log: Logger;
@@ -67,6 +73,7 @@ export class CallSession {
     // Each application's services are built when it first asks for them.
     let callAnswering: CallAnsweringServices | undefined;
     let autoAttendant: AppServices['autoAttendant'] | undefined;
+    let subscriberAccess: AppServices['subscriberAccess'] | undefined;
     const services: AppServices = {
       get callAnswering() {
         if (!routed.user) throw new Error('call answering needs the user whose mailbox the call is for');
@@ -74,6 +81,9 @@ export class CallSession {
       },
       get autoAttendant() {
         return autoAttendant ??= autoAttendantAppServices(deps, input, call, caller, cause, log);
+      },
+      get subscriberAccess() {
+        return subscriberAccess ??= subscriberAccessAppServices(deps, input, log);
       },
     };
     const context: CallContext = {

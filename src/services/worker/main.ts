@@ -19,6 +19,7 @@ import { StoreTlsProvider } from '../sip/tls-provider.js';
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './ipc.js';
 import { CallSession } from './call-session.js';
 import { mediaAddressFor } from './media-address.js';
+import { openMailbox, openPinService } from '../mailbox/open-mailbox.js';
 import { Worker } from './worker.js';
 
 const env = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerEnv | null;
@@ -38,6 +39,8 @@ async function main(e: WorkerEnv): Promise<void> {
   const verifier = new PeerVerifier(node.store.db, server);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   const clock = new MediaClock();
+  const mailbox = openMailbox(node);
+  const pins = openPinService(node, log);
   const prompts = new PromptLibrary();
   const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
   let settings = await getServer(node.store.db, server);
@@ -54,7 +57,7 @@ async function main(e: WorkerEnv): Promise<void> {
     routing: { view: routing, verifier, tokens },
     mediaAddress: (context) => mediaAddressFor(context.local.address, context.source.address),
     startCall: (input) => new CallSession({
-      db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log,
+      db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log, mailbox, pins,
       minRecordingMs: () => settings.umService.minRecordingMs,
       onStored: (id, userId) => send({ type: 'voicemail', id, userId }),
     }, input),

@@ -1,22 +1,23 @@
-// The Mailbox of apps/call-answering.ts for one call, over the store and the data directory: a
-// message is a row from the moment recording starts (state 'recording', with its file's path) and
-// a WAV file written as the audio arrives (media/audio/wav-recorder.ts), so a worker that dies
+// The Mailbox of apps/call-answering.ts for one call, over the store and the audio store: a
+// message is a row from the moment recording starts (state 'recording', with its audio key) and
+// a WAV file spooled as the audio arrives (media/audio/wav-recorder.ts), so a worker that dies
 // mid-message leaves both for the node to complete and deliver. At the end the row becomes
 // 'stored' (then the main process delivers it and updates MWI) or 'missed' when it is shorter
-// than the server's minimum, in which case its audio is deleted.
-import { mkdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+// than the server's minimum, in which case its audio is deleted. A missed call is mailed to the
+// user as a notice when the user's mailbox policy allows missed-call notifications.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mailbox } from '../../apps/call-answering.js';
 import type { AudioSink, HangupCause, RecordResult } from '../../apps/call.js';
 import { WavRecorder } from '../../media/audio/wav-recorder.js';
+import { missedCallNotificationsFor } from '../../org/mailbox-policies.js';
 import { beginMessage, completeMessage, newMessageKey, type EndReason } from '../../org/voice-messages.js';
+import { messageAudioKey, type RecordingAudioStore } from '../../store/audio/audio-store.js';
 import type { Database } from '../../store/schema.js';
 
 export interface VoicemailBoxOptions {
   db: Kysely<Database>;
-  dataDir: string;
+  audio: RecordingAudioStore;
   serverName: string;
   worker: number;
   userId: number;
@@ -26,12 +27,10 @@ export interface VoicemailBoxOptions {
   minRecordingMs: number;
   /** Why the call ended, when it did (a hang-up at the maximum call duration is 'max-call'). */
   cause(): HangupCause | undefined;
-  /** A message was stored: the main process delivers it and updates MWI. */
+  /** A message was stored (or a missed call is to be mailed): the main process delivers it and updates MWI. */
   onStored(id: number, userId: number): void;
   log: Logger;
 }
-
-export const VOICEMAIL_DIR = 'voicemail';
 
 export class VoicemailBox implements Mailbox {
   readonly #o: VoicemailBoxOptions;
@@ -43,12 +42,12 @@ export class VoicemailBox implements Mailbox {
 
   async begin(): Promise<AudioSink> {
     const key = newMessageKey();
-    const relative = `${VOICEMAIL_DIR}/${key}.wav`;
-    await mkdir(join(this.#o.dataDir, VOICEMAIL_DIR), { recursive: true, mode: 0o700 });
+    const relative = messageAudioKey(key);
+    const path = await this.#o.audio.spoolPath(relative);
     // The row first: a crash after it and before the file leaves a row whose file is missing,
     // which recovery completes as a missed call; never a file nobody knows about.
     const id = await beginMessage(this.#o.db, this.#row(key, relative));
-    const recorder = await WavRecorder.create(join(this.#o.dataDir, relative));
+    const recorder = await WavRecorder.create(path);
     this.#current = { id, recorder, relative };
     this.#o.log.info({ callId: this.#o.callId, messageId: id, userId: this.#o.userId }, 'recording started');
     return recorder;
@@ -66,11 +65,12 @@ export class VoicemailBox implements Mailbox {
     }
     const reason = this.#reason(result);
     if (durationMs < this.#o.minRecordingMs) {
-      await unlink(join(this.#o.dataDir, cur.relative)).catch(() => undefined);
-      await completeMessage(this.#o.db, cur.id, { state: 'missed', durationMs, reason, audioPath: '' });
+      await this.#o.audio.delete(cur.relative).catch(() => undefined);
+      await this.#completeMissed(cur.id, durationMs, reason);
       this.#o.log.info({ callId: this.#o.callId, messageId: cur.id, durationMs, reason }, 'recording too short: missed call');
       return 'missed';
     }
+    await this.#o.audio.commit(cur.relative);
     if (await completeMessage(this.#o.db, cur.id, { state: 'stored', durationMs, reason })) this.#o.onStored(cur.id, this.#o.userId);
     this.#o.log.info({ callId: this.#o.callId, messageId: cur.id, durationMs, reason }, 'message stored');
     return 'stored';
@@ -78,7 +78,18 @@ export class VoicemailBox implements Mailbox {
 
   async missed(): Promise<void> {
     const id = await beginMessage(this.#o.db, this.#row(newMessageKey(), ''));
-    await completeMessage(this.#o.db, id, { state: 'missed', durationMs: 0, reason: this.#reason({ end: 'hangup', durationMs: 0 }) });
+    await this.#completeMissed(id, 0, this.#reason({ end: 'hangup', durationMs: 0 }));
+  }
+
+  /** A missed call; mailed as a notice (no attachment) when the user's policy asks for one. */
+  async #completeMissed(id: number, durationMs: number, reason: EndReason): Promise<void> {
+    const notify = await missedCallNotificationsFor(this.#o.db, this.#o.userId).catch((err: unknown) => {
+      this.#o.log.warn({ err, userId: this.#o.userId }, 'cannot read the mailbox policy: no missed-call notice');
+      return false;
+    });
+    if (await completeMessage(this.#o.db, id, { state: 'missed', durationMs, reason, audioPath: '', notifyMissed: notify }) && notify) {
+      this.#o.onStored(id, this.#o.userId);
+    }
   }
 
   #row(key: string, audioPath: string) {

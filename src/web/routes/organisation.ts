@@ -33,7 +33,7 @@ const patchHuntGroup = z.object({ name: z.string().optional(), dialPlan: z.strin
 const huntGroupQuery = z.object({ gateway: z.string().optional() }).strict();
 
 const userFields = {
-  displayName: z.string().optional(), sipUri: z.string().nullable().optional(), umEnabled: bool.optional(),
+  displayName: z.string().optional(), sipUri: z.string().nullable().optional(), umEnabled: bool.optional(), policy: z.string().optional(),
 };
 const newUser = z.object({ name, extension: num, dialPlan: z.string().min(1), email: z.string().min(1), ...userFields }).strict();
 const patchUser = z.object({

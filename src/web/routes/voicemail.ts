@@ -1,16 +1,15 @@
-// /api/users/:name/voicemail, /api/voicemail/:id[/audio], /api/smtp, /api/users/:name/greeting:
-// the same rules as `openum voicemail …`, `openum smtp …` and `openum user greeting …`.
+// /api/users/:name/voicemail, /api/voicemail/:id[/audio], /api/smtp, /api/users/:name/greeting
+// and …/recorded-name: the same rules as `openum voicemail …`, `openum smtp …` and
+// `openum user greeting|recorded-name …`. Message operations go through the mailbox service.
 import { z } from 'zod';
 import { OpenUmError } from '../../errors.js';
 import { getServer } from '../../org/server-settings.js';
 import { clearSmtp, setSmtp } from '../../org/smtp-settings.js';
-import { clearGreeting, getGreeting, MAX_GREETING_MS, setGreeting } from '../../org/user-greetings.js';
+import { MAX_GREETING_MS, MAX_RECORDED_NAME_MS } from '../../org/user-greetings.js';
 import { getUser } from '../../org/users.js';
-import { deleteMessage, getMessage, listMessages, markRead } from '../../org/voice-messages.js';
-import { removeAudio } from '../../org/voicemail-files.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
-import { readMessageAudio } from '../../services/voicemail/message-audio.js';
+import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
 
 const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
@@ -33,6 +32,7 @@ function smtpView(s: Awaited<ReturnType<typeof getServer>>) {
 
 export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
+  const mailbox = openMailbox(node);
   const server = () => requireServer(node);
   const id = (req: { params: unknown }) => idParams.parse(req.params).id;
 
@@ -42,11 +42,11 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   app.get('/api/users/:name/voicemail', async (req) => {
     const user = await getUser(db, nameParams.parse(req.params).name);
     const all = listQuery.parse(req.query ?? {}).all;
-    return listMessages(db, user.id, { messagesOnly: !(all === 'true' || all === '1') });
+    return mailbox.list(user.id, all === 'true' || all === '1' ? 'all' : 'messages');
   });
-  app.get('/api/voicemail/:id', async (req) => getMessage(db, id(req)));
+  app.get('/api/voicemail/:id', async (req) => mailbox.get(id(req)));
   app.get('/api/voicemail/:id/audio', async (req, reply) => {
-    const { message, wav } = await readMessageAudio(db, node.dataDir, id(req));
+    const { message, wav } = await mailbox.audio(id(req));
     return reply.type('audio/wav')
       .header('content-disposition', `attachment; filename="voicemail-${message.id}.wav"`)
       .send(wav);
@@ -54,12 +54,11 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   app.patch('/api/voicemail/:id', async (req) => {
     const n = id(req);
     const body = patchMessage.parse(req.body ?? {});
-    await markRead(db, n, body.read);
-    return getMessage(db, n);
+    await mailbox.markRead(n, body.read);
+    return mailbox.get(n);
   });
   app.delete('/api/voicemail/:id', async (req, reply) => {
-    const m = await deleteMessage(db, req.actor, id(req));
-    await removeAudio(node.dataDir, m.audioPath).catch(() => undefined);
+    await mailbox.delete(id(req), { actor: req.actor });
     return reply.code(204).send();
   });
 
@@ -67,22 +66,26 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   app.patch('/api/smtp', async (req) => smtpView(await setSmtp(db, req.actor, server(), patchSmtp.parse(req.body ?? {}))));
   app.delete('/api/smtp', async (req) => smtpView(await clearSmtp(db, req.actor, server())));
 
-  app.get('/api/users/:name/greeting', async (req, reply) => {
-    const user = await getUser(db, nameParams.parse(req.params).name);
-    const g = await getGreeting(db, user.id);
-    if (!g) throw new OpenUmError('AUDIO_NOT_FOUND', `${user.name} has no greeting of its own: the system greeting plays`);
-    return reply.type('audio/wav').send(g.wav);
-  });
-  app.put('/api/users/:name/greeting', { bodyLimit: GREETING_BODY_LIMIT }, async (req) => {
-    const name = nameParams.parse(req.params).name;
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.from(greetingJson.parse(req.body ?? {}).data, 'base64');
-    const greeting = toGreetingWav(raw);
-    return { ...(await setGreeting(db, req.actor, name, greeting)), maxDurationMs: MAX_GREETING_MS };
-  });
-  app.delete('/api/users/:name/greeting', async (req, reply) => {
-    const name = nameParams.parse(req.params).name;
-    const removed = await clearGreeting(db, req.actor, name);
-    if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no greeting of its own to remove`);
-    return reply.code(204).send();
-  });
+  // A user's greeting and recorded name, through the mailbox (the same store the phone uses).
+  for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
+    const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
+    app.get(`/api/users/:name/${path}`, async (req, reply) => {
+      const user = await getUser(db, nameParams.parse(req.params).name);
+      const g = await mailbox.userAudio(kind, user.id);
+      if (!g) throw new OpenUmError('AUDIO_NOT_FOUND', `${user.name} has no ${what}`);
+      return reply.type('audio/wav').send(g.wav);
+    });
+    app.put(`/api/users/:name/${path}`, { bodyLimit: GREETING_BODY_LIMIT }, async (req) => {
+      const name = nameParams.parse(req.params).name;
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.from(greetingJson.parse(req.body ?? {}).data, 'base64');
+      const audio = toGreetingWav(raw);
+      return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
+    });
+    app.delete(`/api/users/:name/${path}`, async (req, reply) => {
+      const name = nameParams.parse(req.params).name;
+      const removed = await mailbox.clearUserAudio(req.actor, kind, name);
+      if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
+      return reply.code(204).send();
+    });
+  }
 }

@@ -31,7 +31,7 @@ describe('call session', () => {
       headers: ['P-Asserted-Identity: "Reception" <sip:+390255599@127.0.101.10>, <tel:+390255599>'],
     });
     const session = new CallSession({
-      db: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, clock: new MediaClock(), prompts: new PromptLibrary(),
+      db: undefined as never, mailbox: undefined as never, pins: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, clock: new MediaClock(), prompts: new PromptLibrary(),
       minRecordingMs: () => 2000, onStored: () => undefined, log: createLogger('silent'),
     }, {
       callId: 'call-1', invite: request, ports, transport: 'udp',
