@@ -1,0 +1,140 @@
+// Subscriber access with a real peer: SIPp calls the dial plan's pilot number (4000) from alice's
+// extension, so she is recognised by caller ID, and sends her PIN and menu keys as RFC 4733
+// events from a pcap (test/support/dtmf-pcap.ts). Keys are typed ahead: the application keeps a
+// key pressed during a prompt, so the order of the keys decides, not the length of the prompts.
+// What SIPp heard is captured with tshark and searched for the stored message's audio.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readPcmWav } from '../../src/media/audio/prompt-library.js';
+import { bestCorrelation, envelope, readWav } from '../support/audio-compare.js';
+import { writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
+import { sippAvailable } from '../support/peers/sipp.js';
+import { runDtmfCall, type DtmfCallResult } from '../support/peers/sipp-dtmf.js';
+import { pcapToWav, SIPP_G711A, sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
+import { tsharkMissing } from '../support/peers/tshark.js';
+import { audioToolsMissing } from '../support/test-audio.js';
+import { must, startSite, type UmSite } from '../support/um-setup.js';
+import { audioFile, callEndedLines, messageIds, userMessages, waitForMessage } from '../support/voicemail-server.js';
+
+const ADDRESS = '127.0.107.10';
+const RTP_PORTS = '42400-42599';
+const SIPP_MEDIA_PORT = 32600;
+const PIN = '246813';
+const missing = [sippAvailable() ? '' : 'sipp (apt-get install sip-tester)', sippPcapsMissing(), audioToolsMissing(), tsharkMissing()].filter(Boolean).join(', ');
+const skip = missing ? `not installed: ${missing}` : false;
+if (skip && process.env.CI === 'true') throw new Error(`CI: subscriber-access-sipp needs ${missing}`);
+
+/** Keys one after another from `atMs`, 250 ms apart. */
+function press(keys: string, atMs: number): KeyPress[] {
+  return [...keys].map((digit, i) => ({ digit, atMs: atMs + i * 250 }));
+}
+
+describe('subscriber access: SIPp logs on with a PIN and works the mailbox by keypad', { skip, timeout: 300_000 }, () => {
+  let site: UmSite;
+  let speechWav: string;
+  let calls = 0;
+
+  before(async () => {
+    site = await startSite(ADDRESS, { before: (data) => must(['service', 'set', '--rtp-ports', RTP_PORTS], data).then(() => undefined) });
+    writeFileSync(join(site.tmp.path, 'pin.txt'), `${PIN}\n`);
+    await must(['user', 'pin', 'set', 'alice', '--pin-file', join(site.tmp.path, 'pin.txt'), '--no-expire'], site.data);
+    speechWav = await pcapToWav(SIPP_G711A, join(site.tmp.path, 'speech.wav'));
+  });
+  after(async () => { await site?.stop(); });
+
+  /** Leaves a message for alice (call answering: '#' skips the greeting, speech, '#' ends). */
+  async function leaveMessage(): Promise<number> {
+    const speech = await readPcmWav(speechWav);
+    const endAt = 2200 + Math.ceil(speech.length / 160) * 20 + 300;
+    const pcap = writeDtmfPcap(join(site.tmp.path, `leave-${++calls}.pcap`), {
+      keys: [{ digit: '#', atMs: 1000 }, { digit: '#', atMs: endAt }], speech: { samples: speech, atMs: 2200 },
+    });
+    const known = await messageIds(site.data, 'alice');
+    const r = await runDtmfCall({
+      dir: site.tmp.path, name: `leave-${calls}`, pcap, ending: 'server-bye', byeWaitMs: 30_000, target: `${ADDRESS}:5065`, service: '4000',
+      headers: [`Diversion: <sip:1000@${ADDRESS}>;reason=no-answer`], mediaPort: SIPP_MEDIA_PORT, timeoutSec: 60,
+    });
+    assert.equal(r.sipp.successful, 1, `leaving a message: ${r.sipp.errors}\n${site.server.stderr().slice(-3000)}`);
+    const m = await waitForMessage(site.data, 'alice', known);
+    assert.equal(m.state, 'stored');
+    return m.id;
+  }
+
+  /** Calls the pilot number from alice's extension with `keys`, hanging up after `callMs`. */
+  async function callPilot(name: string, keys: KeyPress[], callMs: number, ending: 'caller-bye' | 'server-bye' = 'caller-bye'): Promise<DtmfCallResult & { outcome: Record<string, unknown> | undefined }> {
+    const pcap = writeDtmfPcap(join(site.tmp.path, `${name}.pcap`), { keys, totalMs: ending === 'caller-bye' ? callMs : Math.min(callMs, (keys.at(-1)?.atMs ?? 0) + 500) });
+    const r = await runDtmfCall({
+      dir: site.tmp.path, name, pcap, ending, ...(ending === 'caller-bye' ? { callMs } : { byeWaitMs: callMs }), target: `${ADDRESS}:5065`, service: '4000',
+      fromUser: '1000', mediaPort: SIPP_MEDIA_PORT, timeoutSec: Math.ceil(callMs / 1000) + 30,
+    });
+    assert.equal(r.sipp.successful, 1, `SIPp: ${r.sipp.errors}\n${r.sipp.logs}\n${site.server.stderr().slice(-3000)}`);
+    const callId = /^Call-ID:\s*(\S+)/im.exec(r.sipp.messages)?.[1];
+    // The application's outcome is in the worker's 'call ended' line (after the BYE).
+    let ended;
+    for (let i = 0; i < 50 && !ended; i++) {
+      ended = callEndedLines(site.server.stderr() + site.server.stdout()).find((l) => l.callId === callId);
+      if (!ended) await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.ok(ended, `a 'call ended' line for ${callId}`);
+    return { ...r, outcome: ended.outcome as Record<string, unknown> | undefined };
+  }
+
+  it('logs on by caller ID and PIN, plays the message (the audio heard is the message) and marks it read', async () => {
+    const id = await leaveMessage();
+    const stored = (await userMessages(site.data, 'alice')).find((m) => m.id === id);
+    assert.ok(stored);
+    const callMs = 30_000;
+    const r = await callPilot('listen', [...press(`${PIN}#`, 1500), ...press('1', 4000)], callMs);
+    assert.ok(r.outcome?.user !== undefined && r.outcome.reason !== 'locked', `logged on: outcome ${JSON.stringify(r.outcome)}`);
+    assert.ok(r.heardWav, 'SIPp heard audio');
+    // The message must be somewhere in what SIPp heard: its loudness envelope correlates with a
+    // stretch of the received audio.
+    const message = envelope(readWav(audioFile(site.data, stored)));
+    const heard = envelope(readWav(r.heardWav));
+    const best = bestCorrelation(message, heard, callMs);
+    assert.ok(best.correlation >= 0.8, `the message in what was heard: correlation ${best.correlation.toFixed(3)} at ${best.lagMs} ms`);
+    const after = (await userMessages(site.data, 'alice')).find((m) => m.id === id);
+    assert.equal(after?.read, true, 'played to its end, the message is read');
+    console.log(`subscriber access: message found in the received audio at ${(best.lagMs / 1000).toFixed(2)} s, correlation ${best.correlation.toFixed(3)}`);
+  });
+
+  it('deletes a message and undeletes it before hanging up: it stays', async () => {
+    const id = await leaveMessage();
+    // 1: voice mail; 3: delete the first new message (the one just left); 7: undelete it.
+    const r = await callPilot('undelete', [...press(`${PIN}#`, 1500), ...press('1', 4000), ...press('3', 4600), ...press('7', 5200)], 15_000);
+    assert.equal(r.outcome?.reason, 'hangup', `outcome ${JSON.stringify(r.outcome)}`);
+    assert.deepEqual(r.outcome?.purged, [], 'nothing purged at hang-up');
+    assert.ok((await messageIds(site.data, 'alice')).includes(id), 'the undeleted message is still there');
+    await must(['voicemail', 'read', String(id)], site.data); // so the next test's first new message is its own
+  });
+
+  it('deletes a message and hangs up: it is gone for good', async () => {
+    const id = await leaveMessage();
+    const r = await callPilot('delete', [...press(`${PIN}#`, 1500), ...press('1', 4000), ...press('3', 4600)], 12_000);
+    assert.equal(r.outcome?.reason, 'hangup', `outcome ${JSON.stringify(r.outcome)}`);
+    assert.deepEqual(r.outcome?.purged, [id], 'the message deleted by phone is purged at hang-up');
+    assert.ok(!(await messageIds(site.data, 'alice')).includes(id), 'the deleted message was purged when the call ended');
+  });
+
+  it('locks the mailbox after the policy\'s wrong PINs; an administrator unlocks it by CLI', async () => {
+    await must(['policy', 'set', 'DP Default Policy', '--pin-reset-failures', '0', '--max-logon-attempts', '3'], site.data);
+    try {
+      const wrong = await callPilot('wrong-pins', [...press('111999#', 1500), ...press('222888#', 4500), ...press('333777#', 7500)], 30_000, 'server-bye');
+      assert.ok(['locked', 'logon-failures'].includes(String(wrong.outcome?.reason)), `the server ended the call: ${JSON.stringify(wrong.outcome)}`);
+      const status = JSON.parse(await must(['user', 'pin', 'get', 'alice', '--json'], site.data)) as { locked: boolean };
+      assert.equal(status.locked, true, 'locked after three wrong PINs');
+
+      const refused = await callPilot('locked', press(`${PIN}#`, 1500), 20_000, 'server-bye');
+      assert.equal(refused.outcome?.reason, 'locked', `a locked mailbox: ${JSON.stringify(refused.outcome)}`);
+
+      await must(['user', 'pin', 'unlock', 'alice'], site.data);
+      const back = await callPilot('unlocked', [...press(`${PIN}#`, 1500)], 8_000);
+      assert.equal(back.outcome?.reason, 'hangup', `logged on after the unlock: ${JSON.stringify(back.outcome)}`);
+      assert.equal((back.outcome?.user as unknown) !== undefined, true, 'the outcome names the user');
+    } finally {
+      await must(['policy', 'set', 'DP Default Policy', '--pin-reset-failures', '5', '--max-logon-attempts', '15'], site.data);
+    }
+  });
+});
