@@ -6,10 +6,10 @@
 import type { Logger } from 'pino';
 import { PortAllocator } from '../../media/port-allocator.js';
 import { answerOffer } from '../../media/sdp-answer.js';
+import { DialogTable, tagOf } from '../../sip/dialog/dialog-table.js';
 import { UasDialog } from '../../sip/dialog/uas-dialog.js';
 import { buildResponse } from '../../sip/message/build.js';
 import { getHeader } from '../../sip/message/headers.js';
-import { parseNameAddr } from '../../sip/message/name-addr.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
 import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
@@ -51,7 +51,7 @@ const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
 
 export class Worker implements TransactionUser {
   readonly #deps: WorkerDeps;
-  readonly #calls = new Map<string, Call>();
+  readonly #calls = new DialogTable<Call>();
   #ports: { range: string; allocator: PortAllocator } | undefined;
   #accepting = true;
   readonly #setups: (() => Promise<void>)[] = [];
@@ -165,11 +165,10 @@ export class Worker implements TransactionUser {
     const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
     const contactHost = context.local.address === '0.0.0.0' || context.local.address === '::' ? (local.includes(':') ? `[${local}]` : local) : host;
     const contact = `sip:um@${contactHost}:${context.local.port};transport=${context.source.protocol}`;
-    const key = dialogKeyOfInvite(request);
     let maxCallReached = false;
     const dialog: UasDialog = new UasDialog(request, this.#deps.layer, context, contact, {
       onTerminated: (reason) => {
-        const call = this.#calls.get(key(dialog.localTag));
+        const call = this.#calls.get(dialog.id);
         call?.limit.cancel();
         call?.app.terminate(maxCallReached ? 'max-call' : reason === 'shutdown' ? 'shutdown' : reason === 'bye-sent' ? 'app' : 'caller');
         this.#deps.log.info({ callId: dialog.callId, reason }, 'dialog ended');
@@ -184,10 +183,10 @@ export class Worker implements TransactionUser {
       maxCallReached = true;
       dialog.bye('bye-sent');
     });
-    this.#calls.set(key(dialog.localTag), { dialog, app, limit });
+    this.#calls.set(dialog.id, { dialog, app, limit });
     // The call counts until its application has finished (the message is on disk and in the store).
     void app.done.finally(() => {
-      this.#calls.delete(key(dialog.localTag));
+      this.#calls.delete(dialog.id);
       this.#deps.onCallsChanged(this.#calls.size);
     });
     dialog.accept(tx, Buffer.from(answer.sdp));
@@ -195,29 +194,12 @@ export class Worker implements TransactionUser {
     this.#deps.onCallsChanged(this.#calls.size);
   }
 
+  /** The call of an in-dialog request, through the dialog table (RFC 3261 §12.2.2). */
   #dialogOf(request: SipRequest): Call | undefined {
-    const callId = getHeader(request, 'Call-ID') ?? '';
-    const toTag = tagOf(getHeader(request, 'To'));
-    const fromTag = tagOf(getHeader(request, 'From'));
-    return toTag ? this.#calls.get(`${callId}|${toTag}|${fromTag}`) : undefined;
-  }
-}
-
-function tagOf(value: string | undefined): string {
-  if (!value) return '';
-  try {
-    return String(parseNameAddr(value).params.get('tag') ?? '');
-  } catch {
-    return '';
+    return this.#calls.match(request);
   }
 }
 
 function hasToTag(request: SipRequest): boolean {
   return tagOf(getHeader(request, 'To')) !== '';
-}
-
-function dialogKeyOfInvite(request: SipRequest): (localTag: string) => string {
-  const callId = getHeader(request, 'Call-ID') ?? '';
-  const fromTag = tagOf(getHeader(request, 'From'));
-  return (localTag) => `${callId}|${localTag}|${fromTag}`;
 }
