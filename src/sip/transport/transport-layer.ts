@@ -156,6 +156,12 @@ export class TransportLayer {
     return this.openConnection(dest).then((c) => this.write(c, data));
   }
 
+  /** The UDP socket a request to `dest` would leave from (for its Via), if there is one of its family. */
+  udpLocalFor(dest: Endpoint): Endpoint | undefined {
+    const v6 = normalizeAddress(dest.address).includes(':');
+    return this.udp.listeners.find((l) => (l.family === 6) === v6)?.endpoint ?? this.udp.listeners.find((l) => l.family === 6)?.endpoint;
+  }
+
   /** An open connection to `dest` (reused or new), e.g. to check `peer` before sending. */
   async connect(dest: Endpoint): Promise<ConnectionInfo> {
     if (dest.protocol === 'udp') throw new TransportError('NO_TRANSPORT', `cannot connect to ${describeEndpoint(dest)}: UDP has no connections`);
