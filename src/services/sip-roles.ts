@@ -10,6 +10,7 @@ import { listenSpecs } from './sip/listeners.js';
 import { PeerVerifier } from './sip/peer-verifier.js';
 import { SipEndpoint } from './sip/sip-endpoint.js';
 import { StoreTlsProvider } from './sip/tls-provider.js';
+import { PlayOnPhoneDispatcher } from './play-on-phone-dispatcher.js';
 import { RouterPool } from './router-pool.js';
 import { Supervisor } from './supervisor.js';
 import { UmService } from './um-service/um-service.js';
@@ -31,6 +32,7 @@ export class SipRoles {
   readonly routers: RouterPool;
   readonly umService: UmService;
   readonly supervisor: Supervisor;
+  readonly playOnPhone: PlayOnPhoneDispatcher;
   readonly #node: OpenNode;
   readonly #opts: SipRolesOptions;
   readonly #umTls: StoreTlsProvider;
@@ -53,6 +55,7 @@ export class SipRoles {
       onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
       onExit: (i, at) => options.voicemail?.onWorkerExit(i, at),
     });
+    this.playOnPhone = new PlayOnPhoneDispatcher({ db: node.store.db, serverName: server, supervisor: this.supervisor, log });
     options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
 
     const dataDir = node.dataDir;
@@ -74,6 +77,7 @@ export class SipRoles {
     await this.reload();
     await this.supervisor.start();
     await this.routers.start();
+    void this.playOnPhone.dispatch();
   }
 
   /** Re-reads everything the roles depend on; safe to call on every store change. */
@@ -82,6 +86,7 @@ export class SipRoles {
     await Promise.all([this.routing.reload(), this.verifier.reload(), this.#umTls.reload()]);
     this.#maxCalls = settings.umService.maxCallsAllowed;
     await this.#umSip.apply(listenSpecs(settings.umService.startupMode, UM_SERVICE_PORTS, this.#opts.addresses, { udp: true }));
+    void this.playOnPhone.dispatch();
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import type { Engine } from './engine.js';
 import { initial } from './migrations/0001-initial.js';
 import { organisation } from './migrations/0002-organisation.js';
 import { voicemail } from './migrations/0003-voicemail.js';
+import { playOnPhone } from './migrations/0006-play-on-phone.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0001-initial': initial(engine),
     '0002-organisation': organisation(engine),
     '0003-voicemail': voicemail(engine),
+    '0006-play-on-phone': playOnPhone(engine),
   };
 }
 

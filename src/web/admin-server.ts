@@ -17,6 +17,7 @@ import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
+import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -60,6 +61,7 @@ export class AdminServer {
     registerWorkerRoutes(app, this.#workers);
     registerOrganisationRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
+    registerPlayOnPhoneRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));

@@ -4,8 +4,9 @@
 // answering). The worker classifies the call again itself (which gateway, whose mailbox), so a
 // request that did not come through the Call Router is held to the same rules.
 import type { Logger } from 'pino';
-import { PortAllocator } from '../../media/port-allocator.js';
+import { PortAllocator, type MediaPorts } from '../../media/port-allocator.js';
 import { answerOffer } from '../../media/sdp-answer.js';
+import type { Dialog } from '../../sip/dialog/dialog.js';
 import { DialogTable, tagOf } from '../../sip/dialog/dialog-table.js';
 import { UasDialog } from '../../sip/dialog/uas-dialog.js';
 import { buildResponse } from '../../sip/message/build.js';
@@ -41,10 +42,11 @@ export interface WorkerDeps {
   onCallsChanged(count: number): void;
 }
 
+/** What the worker holds per call: its dialog (UAS, or UAC for Play on Phone) and its application. */
 interface Call {
-  dialog: UasDialog;
-  app: AnsweredCall;
-  limit: WheelTimer;
+  dialog: Dialog;
+  app: Pick<AnsweredCall, 'terminate' | 'done'>;
+  limit: WheelTimer | undefined;
 }
 
 const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
@@ -70,6 +72,24 @@ export class Worker implements TransactionUser {
 
   get calls(): number {
     return this.#calls.size;
+  }
+
+  /** RTP/RTCP ports for a call this worker places (Play on Phone). */
+  allocatePorts(local: string): Promise<MediaPorts> {
+    return this.#allocator().allocate(local);
+  }
+
+  /**
+   * An outbound call (Play on Phone): its dialog goes into the dialog table, so the gateway's BYE
+   * or NOTIFY reaches it, and it counts as a call until its application is done.
+   */
+  adopt(dialog: Dialog, app: Pick<AnsweredCall, 'terminate' | 'done'>): void {
+    this.#calls.set(dialog.id, { dialog, app, limit: undefined });
+    this.#deps.onCallsChanged(this.#calls.size);
+    void app.done.finally(() => {
+      this.#calls.delete(dialog.id);
+      this.#deps.onCallsChanged(this.#calls.size);
+    });
   }
 
   /** Draining: no new calls (503), the calls in progress go on. */
@@ -169,7 +189,7 @@ export class Worker implements TransactionUser {
     const dialog: UasDialog = new UasDialog(request, this.#deps.layer, context, contact, {
       onTerminated: (reason) => {
         const call = this.#calls.get(dialog.id);
-        call?.limit.cancel();
+        call?.limit?.cancel();
         call?.app.terminate(maxCallReached ? 'max-call' : reason === 'shutdown' ? 'shutdown' : reason === 'bye-sent' ? 'app' : 'caller');
         this.#deps.log.info({ callId: dialog.callId, reason }, 'dialog ended');
       },
