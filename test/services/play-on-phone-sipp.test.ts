@@ -1,0 +1,99 @@
+// Play on Phone against a real SIPp phone over UDP (test/fixtures/sipp/uas-answer.xml): a running
+// `openum start` is asked by the CLI to play alice's message to 9123456789; a UM worker places the
+// call (INVITE with an SDP offer) to the dial plan's gateway, which SIPp plays, and the RTP it
+// receives (captured with tshark, decoded from PCMU) must be the message. A number outside the
+// dial plan's outdialing rules is refused with one line and no call.
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decode } from '../../src/media/audio/g711.js';
+import { wavHeader } from '../../src/media/audio/wav-header.js';
+import { findUser } from '../../src/org/users.js';
+import { openNode, type OpenNode } from '../../src/services/node.js';
+import { compareSpeech, describeComparison } from '../support/audio-compare.js';
+import { cli } from '../support/openum.js';
+import { sippAvailable } from '../support/peers/sipp.js';
+import { startSippUas } from '../support/peers/sipp-uas.js';
+import { startCapture, tsharkMissing, udpDatagrams } from '../support/peers/tshark.js';
+import { audioToolsMissing, speech } from '../support/test-audio.js';
+import { must, startSite, type UmSite } from '../support/um-setup.js';
+import { addMessage } from '../support/voicemail.js';
+
+const ADDRESS = '127.0.102.20';
+const GATEWAY = '127.0.102.21';
+const PHONE_MEDIA = 33000;
+const missing = [sippAvailable() ? '' : 'sipp', tsharkMissing(), audioToolsMissing()].filter(Boolean).join(', ');
+
+/** The PCMU audio of the RTP datagrams sent to `port`, in sequence order, as an 8 kHz WAV. */
+export function rtpToWav(datagrams: { dport: number; payload: Buffer }[], port: number, out: string): number {
+  const packets = datagrams.filter((d) => d.dport === port && d.payload.length > 12 && (d.payload[0] ?? 0) >> 6 === 2 && ((d.payload[1] ?? 0) & 0x7f) === 0)
+    .map((d) => ({ seq: d.payload.readUInt16BE(2), audio: decode(d.payload.subarray(12), 'PCMU') }))
+    .sort((a, b) => a.seq - b.seq);
+  const pcm = Buffer.alloc(packets.reduce((n, p) => n + p.audio.length * 2, 0));
+  let o = 0;
+  for (const p of packets) for (const s of p.audio) { pcm.writeInt16LE(s, o); o += 2; }
+  writeFileSync(out, Buffer.concat([wavHeader({ sampleRate: 8000, channels: 1, bitsPerSample: 16 }, pcm.length), pcm]));
+  return packets.length;
+}
+
+describe('Play on Phone to a SIPp phone over UDP', { skip: missing ? `not installed: ${missing}` : false, timeout: 120_000 }, () => {
+  let site: UmSite;
+  let node: OpenNode;
+  let messageId: number;
+  let speechWav: string;
+
+  before(async () => {
+    site = await startSite(ADDRESS, {
+      gatewayAddress: GATEWAY,
+      before: async (data) => {
+        await must(['service', 'set', '--rtp-ports', '41000-41999'], data);
+        await must(['dialplan', 'set', 'DP', '--outdial-allowed', '1XXX,9XXXXXXXXX'], data);
+      },
+    });
+    node = await openNode({ dataDir: site.data, actor: { name: 'test' } });
+    const alice = await findUser(node.store.db, 'alice');
+    const m = await addMessage(node.store.db, site.data, { serverName: node.serverName ?? '', userId: alice?.id ?? 0 });
+    speechWav = await speech('Your message from Carla. Please call me back this afternoon.', join(site.tmp.path, 'speech.wav'));
+    copyFileSync(speechWav, m.file);
+    messageId = m.id;
+  });
+  after(async () => {
+    await node?.close();
+    await site?.stop();
+  });
+
+  it('calls the number through the gateway and plays the message; the audio received is the message', async () => {
+    const phone = await startSippUas({ scenario: 'uas-answer', address: GATEWAY, port: 5060, calls: 1, timeoutSec: 60, transport: 'u1', extraArgs: ['-mp', String(PHONE_MEDIA)] });
+    const capture = await startCapture({ filter: `udp and dst host ${GATEWAY} and dst port ${PHONE_MEDIA}`, file: join(site.tmp.path, 'pop.pcap'), maxSec: 60 });
+    const r = await cli(['voicemail', 'play-on-phone', String(messageId), '--number', '912-345-6789', '--wait', '--json'], { data: site.data });
+    await capture.stop();
+    const sipp = await phone.done;
+    assert.equal(r.code, 0, r.stderr);
+    const call = JSON.parse(r.stdout) as { state: string; sipStatus: number; number: string };
+    assert.equal(call.state, 'completed', `${r.stdout}\n${site.server.stderr().slice(-3000)}`);
+    assert.equal(call.number, '9123456789');
+    assert.equal(sipp.code, 0, `SIPp: ${sipp.errors}\n${sipp.messages.slice(-3000)}`);
+    assert.match(sipp.logs, new RegExp(`invite ruri=sip:9123456789@${GATEWAY.replace(/\./g, '\\.')}:5060`));
+    const received = join(site.tmp.path, 'received.wav');
+    const packets = rtpToWav(await udpDatagrams(capture.file), PHONE_MEDIA, received);
+    assert.ok(packets > 100, `RTP packets received: ${packets}`);
+    const c = await compareSpeech(speechWav, received);
+    console.log(`play-on-phone udp: ${describeComparison(c)}`);
+    assert.ok(c.ok, describeComparison(c));
+    // Played to the end: marked read.
+    const status = await cli(['voicemail', 'get', String(messageId), '--json'], { data: site.data });
+    assert.equal((JSON.parse(status.stdout) as { read: boolean }).read, true);
+  });
+
+  it('refuses a number outside the outdialing rules with one line, and places no call', async () => {
+    const r = await cli(['voicemail', 'play-on-phone', String(messageId), '--number', '0039021234567'], { data: site.data });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^error: the dial plan "DP" may not call 0039021234567: its rules allow 1XXX, 9XXXXXXXXX; add a rule with openum dialplan set DP --outdial-allowed/m);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    const rows = await node.store.db.selectFrom('play_on_phone_calls').select('number').execute();
+    assert.ok(rows.every((row) => row.number !== '0039021234567'));
+    const bad = await cli(['voicemail', 'play-on-phone', String(messageId), '--number', 'alice'], { data: site.data });
+    assert.match(bad.stderr, /^error: "alice" is not a phone number/m);
+  });
+});
