@@ -4,11 +4,9 @@
 // receives (captured with tshark, decoded from PCMU) must be the message. A number outside the
 // dial plan's outdialing rules is refused with one line and no call.
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decode } from '../../src/media/audio/g711.js';
-import { wavHeader } from '../../src/media/audio/wav-header.js';
 import { findUser } from '../../src/org/users.js';
 import { openNode, type OpenNode } from '../../src/services/node.js';
 import { compareSpeech, describeComparison } from '../support/audio-compare.js';
@@ -19,23 +17,12 @@ import { startCapture, tsharkMissing, udpDatagrams } from '../support/peers/tsha
 import { audioToolsMissing, speech } from '../support/test-audio.js';
 import { must, startSite, type UmSite } from '../support/um-setup.js';
 import { addMessage } from '../support/voicemail.js';
+import { rtpToWav } from '../support/rtp-audio.js';
 
 const ADDRESS = '127.0.102.20';
 const GATEWAY = '127.0.102.21';
 const PHONE_MEDIA = 33000;
 const missing = [sippAvailable() ? '' : 'sipp', tsharkMissing(), audioToolsMissing()].filter(Boolean).join(', ');
-
-/** The PCMU audio of the RTP datagrams sent to `port`, in sequence order, as an 8 kHz WAV. */
-export function rtpToWav(datagrams: { dport: number; payload: Buffer }[], port: number, out: string): number {
-  const packets = datagrams.filter((d) => d.dport === port && d.payload.length > 12 && (d.payload[0] ?? 0) >> 6 === 2 && ((d.payload[1] ?? 0) & 0x7f) === 0)
-    .map((d) => ({ seq: d.payload.readUInt16BE(2), audio: decode(d.payload.subarray(12), 'PCMU') }))
-    .sort((a, b) => a.seq - b.seq);
-  const pcm = Buffer.alloc(packets.reduce((n, p) => n + p.audio.length * 2, 0));
-  let o = 0;
-  for (const p of packets) for (const s of p.audio) { pcm.writeInt16LE(s, o); o += 2; }
-  writeFileSync(out, Buffer.concat([wavHeader({ sampleRate: 8000, channels: 1, bitsPerSample: 16 }, pcm.length), pcm]));
-  return packets.length;
-}
 
 describe('Play on Phone to a SIPp phone over UDP', { skip: missing ? `not installed: ${missing}` : false, timeout: 120_000 }, () => {
   let site: UmSite;

@@ -26,7 +26,7 @@ export async function must(args: string[], data: string): Promise<string> {
  * init → dial plan DP (4-digit extensions, pilot 4000) → gateway GW at `gatewayAddress` → users
  * alice (1000) and bob (1001) → start with SIP on `address`.
  */
-export async function startSite(address: string, options: { gatewayAddress?: string; fqdn?: string; before?: (data: string) => Promise<void> } = {}): Promise<UmSite> {
+export async function startSite(address: string, options: { gatewayAddress?: string; fqdn?: string; before?: (data: string) => Promise<void>; env?: NodeJS.ProcessEnv } = {}): Promise<UmSite> {
   const tmp = tempDir('openum-sip-');
   const data = join(tmp.path, 'data');
   const { token } = await initData(data, options.fqdn ?? 'um.contoso.test');
@@ -35,7 +35,7 @@ export async function startSite(address: string, options: { gatewayAddress?: str
   await must(['user', 'new', 'alice', '--extension', '1000', '--dial-plan', 'DP', '--email', 'alice@contoso.test'], data);
   await must(['user', 'new', 'bob', '--extension', '1001', '--dial-plan', 'DP', '--email', 'bob@contoso.test'], data);
   await options.before?.(data);
-  const server = await startServer(data, { args: ['--sip-address', address], sip: true });
+  const server = await startServer(data, { args: ['--sip-address', address], sip: true, ...(options.env ? { env: options.env } : {}) });
   return {
     data, token, address, server, tmp,
     run: async (args) => void (await must(args, data)),

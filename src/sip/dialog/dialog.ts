@@ -78,7 +78,7 @@ export abstract class Dialog {
   protected readonly localUri: string;
   protected readonly remoteUri: string;
   protected remoteTarget_: string;
-  protected readonly routeSet: string[];
+  protected routeSet: string[];
   protected readonly contact: string;
   protected localBody: Buffer = Buffer.alloc(0);
   protected readonly layer: TransactionLayer;

@@ -35,8 +35,13 @@ export class UacDialog extends Dialog {
   }
 
   /** A 2xx (first or retransmitted) confirms the dialog and is ACKed (§13.2.2.4). */
-  confirm(inviteCSeq: number): void {
+  confirm(inviteCSeq: number, response: SipResponse): void {
     if (this.state_ === DialogState.Early) {
+      // §13.2.2.4: an early dialog confirmed by a 2xx has its route set "recomputed based on the
+      // 2xx response" (a 1xx may have come without the Record-Route), and its target with it.
+      this.routeSet = getHeaders(response, 'Record-Route').reverse();
+      const contact = getHeader(response, 'Contact');
+      if (contact) this.remoteTarget_ = parseNameAddr(contact).uri;
       this.state_ = DialogState.Confirmed;
       this.events.onConfirmed?.();
     }
@@ -144,8 +149,11 @@ export class UacInvite {
     if (!tag) return undefined;
     let d = this.#dialogs.get(tag);
     if (!d) {
-      const { layer, hop, contact, events } = this.#options;
-      d = UacDialog.fromResponse(this.request, response, layer, hop, contact, events ?? {});
+      const { layer, hop, contact, events = {} } = this.#options;
+      // Only the dialog that became the call (or, before any did, each early one) reports its end:
+      // a second fork ended with BYE must not end the call.
+      const own: DialogEvents = { ...events, onTerminated: (r) => { if (!this.#chosen || this.#chosen === d) events.onTerminated?.(r); } };
+      d = UacDialog.fromResponse(this.request, response, layer, hop, contact, own);
       this.#dialogs.set(tag, d);
       this.#onDialog(d);
     }
@@ -163,7 +171,7 @@ export class UacInvite {
     if (r.status >= 200 && r.status < 300) {
       const d = this.#dialogFor(r);
       if (!d) return;
-      d.confirm(1);
+      d.confirm(1, r);
       if (this.#chosen && this.#chosen !== d) {
         d.bye(); // §13.2.2.4: a 2xx from a second fork: ACK it, then BYE
         return;
