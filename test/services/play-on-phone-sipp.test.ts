@@ -16,7 +16,8 @@ import { startSippUas } from '../support/peers/sipp-uas.js';
 import { startCapture, tsharkMissing, udpDatagrams } from '../support/peers/tshark.js';
 import { audioToolsMissing, speech } from '../support/test-audio.js';
 import { must, startSite, type UmSite } from '../support/um-setup.js';
-import { addMessage } from '../support/voicemail.js';
+import { addMessage, waitFor } from '../support/voicemail.js';
+import { api } from '../support/api.js';
 import { rtpToWav } from '../support/rtp-audio.js';
 
 const ADDRESS = '127.0.102.20';
@@ -82,5 +83,26 @@ describe('Play on Phone to a SIPp phone over UDP', { skip: missing ? `not instal
     assert.ok(rows.every((row) => row.number !== '0039021234567'));
     const bad = await cli(['voicemail', 'play-on-phone', String(messageId), '--number', 'alice'], { data: site.data });
     assert.match(bad.stderr, /^error: "alice" is not a phone number/m);
+  });
+
+  it('admin API: queues a call, follows it to ringing, cancels it (CANCEL, 487); refuses a number outside the rules (403)', async () => {
+    const phone = await startSippUas({ scenario: 'uas-ring', address: GATEWAY, port: 5060, calls: 1, timeoutSec: 60, transport: 'u1' });
+    const posted = await api(site.server.port, 'POST', `/api/voicemail/${messageId}/play-on-phone`, { token: site.token, body: { number: '1001' } });
+    assert.equal(posted.status, 202, posted.body);
+    const { id } = posted.json() as { id: number };
+    const progress = async () => (await api(site.server.port, 'GET', `/api/play-on-phone/${id}`, { token: site.token })).json() as { state: string; sipStatus: number | null; reason: string | null };
+    await waitFor('ringing', async () => (await progress()).state === 'ringing', 20_000);
+    const cancelled = await api(site.server.port, 'DELETE', `/api/play-on-phone/${id}`, { token: site.token });
+    assert.equal(cancelled.status, 202, cancelled.body);
+    const end = await waitFor('cancelled', async () => { const p = await progress(); return p.state === 'cancelled' ? p : undefined; }, 20_000);
+    assert.equal(end.sipStatus, 487);
+    const sipp = await phone.done;
+    assert.equal(sipp.code, 0, `SIPp: ${sipp.errors}\n${sipp.messages.slice(-3000)}`);
+
+    const refused = await api(site.server.port, 'POST', `/api/voicemail/${messageId}/play-on-phone`, { token: site.token, body: { number: '5551234' } });
+    assert.equal(refused.status, 403);
+    assert.equal((refused.json() as { error: string }).error, 'OUTDIAL_NOT_ALLOWED');
+    const unknown = await api(site.server.port, 'GET', '/api/play-on-phone/99999', { token: site.token });
+    assert.equal(unknown.status, 404);
   });
 });
