@@ -130,3 +130,13 @@ export async function playOnPhoneContext(db: Kysely<Database>, call: PlayOnPhone
   if (!gw) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `gateway ${call.gatewayId} no longer exists`);
   return { message, plan: toDialPlan(planRow as Selectable<Database['dial_plans']>), gateway: toGateway(gw) };
 }
+
+/** Calls a worker carried when it (or the whole server) stopped: failed, with the reason. */
+export async function failInterrupted(db: Kysely<Database>, serverName: string, worker?: number): Promise<number> {
+  let q = db.updateTable('play_on_phone_calls')
+    .set({ state: 'failed', reason: 'interrupted: the UM worker carrying the call stopped', updated_at: new Date().toISOString() })
+    .where('server_name', '=', serverName).where('state', 'in', ['dialing', 'ringing', 'playing']);
+  if (worker !== undefined) q = q.where('worker', '=', worker);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -3,7 +3,7 @@
 // asked for a call a worker carries is forwarded to that worker. Runs on every store change.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { pendingPlayOnPhone, setPlayOnPhoneState } from '../org/play-on-phone.js';
+import { failInterrupted, pendingPlayOnPhone, setPlayOnPhoneState } from '../org/play-on-phone.js';
 import type { Database } from '../store/schema.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -21,6 +21,12 @@ export class PlayOnPhoneDispatcher {
     this.#server = deps.serverName;
     this.#supervisor = deps.supervisor;
     this.#log = deps.log.child({ component: 'play-on-phone' });
+  }
+
+  /** Calls left unfinished by a worker that exited (`worker`) or by the last run of the server (no `worker`). */
+  async interrupted(worker?: number): Promise<void> {
+    const n = await failInterrupted(this.#db, this.#server, worker);
+    if (n > 0) this.#log.warn({ calls: n, worker: worker === undefined ? 'all' : worker + 1 }, 'Play on Phone calls interrupted: marked failed');
   }
 
   /** One pass at a time; a call while one runs makes it run once more. */

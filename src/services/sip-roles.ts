@@ -53,7 +53,10 @@ export class SipRoles {
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
     })), log, (i) => this.umService.workerReported(i), {
       onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
-      onExit: (i, at) => options.voicemail?.onWorkerExit(i, at),
+      onExit: (i, at) => {
+        options.voicemail?.onWorkerExit(i, at);
+        void this.playOnPhone.interrupted(i).catch((err: unknown) => log.warn({ err }, 'Play on Phone recovery failed'));
+      },
     });
     this.playOnPhone = new PlayOnPhoneDispatcher({ db: node.store.db, serverName: server, supervisor: this.supervisor, log });
     options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
@@ -74,6 +77,7 @@ export class SipRoles {
   }
 
   async start(): Promise<void> {
+    await this.playOnPhone.interrupted();
     await this.reload();
     await this.supervisor.start();
     await this.routers.start();
