@@ -36,9 +36,11 @@ export class OutboundError extends Error {
   }
 }
 
-/** A connected next hop, and our address on it (for Via, Contact and the SDP). */
+/** A connected next hop, and our address on it (for Via and the SDP). */
 export interface OutboundHop extends NextHop {
   local: Endpoint;
+  /** Where the gateway can reach us for requests within the dialog: our listener of that transport, else the connection. */
+  contact: { host: string; port: number };
 }
 
 export class OutboundClient {
@@ -59,7 +61,7 @@ export class OutboundClient {
       const bound = this.#sip.transport.udpLocalFor(dest);
       if (!bound) throw new OutboundError(`cannot reach ${target.address} over UDP: no UDP listener of its address family`);
       const address = await mediaAddressFor(bound.address, dest.address);
-      return { dest, viaHost: bracket(address), viaPort: bound.port, local: { ...bound, address } };
+      return { dest, viaHost: bracket(address), viaPort: bound.port, local: { ...bound, address }, contact: { host: bracket(address), port: bound.port } };
     }
     let conn;
     try {
@@ -76,7 +78,11 @@ export class OutboundClient {
         throw new OutboundError(`TLS peer refused: its certificate names ${id.names.join(', ') || 'nothing'}, not ${target.address}`);
       }
     }
-    return { dest, connectionId: conn.connectionId, viaHost: bracket(conn.local.address), viaPort: conn.local.port, local: conn.local };
+    const listener = this.#sip.transport.listenerFor(dest);
+    const contact = listener
+      ? { host: bracket(await mediaAddressFor(listener.address, dest.address)), port: listener.port }
+      : { host: bracket(conn.local.address), port: conn.local.port };
+    return { dest, connectionId: conn.connectionId, viaHost: bracket(conn.local.address), viaPort: conn.local.port, local: conn.local, contact };
   }
 
   /** Connects, sends the request `build` makes for the hop, and resolves with the final status (408 for a timeout). */

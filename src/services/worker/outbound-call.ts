@@ -88,7 +88,7 @@ export class OutboundCall {
       requestUri: `sip:${request.number}@${host}:${gateway.port}${transport};user=phone`,
       from: `sip:um@${deps.fqdn()}`,
       to: `sip:${request.number}@${host}`,
-      contact: `sip:um@${hop.viaHost}:${hop.viaPort}${protocol === 'tls' ? ';transport=tls' : ''}`,
+      contact: `sip:um@${hop.contact.host}:${hop.contact.port}${protocol === 'tls' ? ';transport=tls' : ''}`,
       body: Buffer.from(offer.sdp),
       events: {
         onProvisional: (r) => { if (r.status === 180 || r.status === 183) void this.#state('ringing'); },
