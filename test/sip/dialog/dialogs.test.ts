@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { getHeader } from '../../../src/sip/message/headers.js';
-import { DialogState } from '../../../src/sip/dialog/dialog.js';
+import { DialogState, type DialogEvents } from '../../../src/sip/dialog/dialog.js';
 import { refer, sipfragStatus } from '../../../src/sip/dialog/refer.js';
 import { UacInvite, type UacDialog } from '../../../src/sip/dialog/uac-dialog.js';
 import { A, B, memoryPeers, until } from './memory-peers.js';
@@ -12,12 +12,12 @@ import { A, B, memoryPeers, until } from './memory-peers.js';
 let peers: ReturnType<typeof memoryPeers>;
 afterEach(() => peers?.close());
 
-async function call(options: { ended?: string[] } = {}): Promise<{ dialog: UacDialog; invite: UacInvite }> {
+async function call(options: { ended?: string[]; events?: DialogEvents } = {}): Promise<{ dialog: UacDialog; invite: UacInvite }> {
   const invite = new UacInvite({
     layer: peers.a, hop: { dest: B, viaHost: A.address, viaPort: A.port },
     requestUri: `sip:5551234@${B.address}:${B.port}`, from: `sip:um@${A.address}`, to: `sip:5551234@${B.address}`,
     contact: `sip:um@${A.address}:${A.port}`, body: Buffer.from('v=0\r\n'),
-    events: { onTerminated: (r) => options.ended?.push(r) },
+    events: { onTerminated: (r) => options.ended?.push(r), ...options.events },
   });
   const r = await invite.start((d) => peers.aDialogs.set(d.id, d));
   assert.ok(r.ok, 'the call is answered');
@@ -155,5 +155,23 @@ describe('REFER as the transferor (RFC 3515)', () => {
   it('reads sipfrag status lines', () => {
     assert.deepEqual(sipfragStatus(Buffer.from('SIP/2.0 603 Declined\r\n')), { status: 603, reason: 'Declined' });
     assert.equal(sipfragStatus(Buffer.from('junk')), undefined);
+  });
+
+  it('the answering side (the worker\'s UasDialog) transfers the gateway: REFER over its route, NOTIFYs answered', async () => {
+    peers = memoryPeers();
+    const held: { dialog?: UacDialog } = {};
+    const { dialog: d } = await call({
+      events: {
+        onRefer: (r) => {
+          assert.equal(getHeader(r, 'Refer-To'), '<sip:1001@um.contoso.test>');
+          setTimeout(() => void held.dialog?.request('NOTIFY', { headers: [{ name: 'Event', value: 'refer' }, { name: 'Subscription-State', value: 'terminated' }], body: Buffer.from('SIP/2.0 200 OK\r\n'), contentType: 'message/sipfrag' }), 10);
+          return { status: 202, reason: 'Accepted' };
+        },
+      },
+    });
+    held.dialog = d;
+    assert.deepEqual(await refer(peers.uas.last!, 'sip:1001@um.contoso.test'), { outcome: 'transferred' });
+    assert.ok(peers.wire.log.some((l) => l.startsWith('B>A REFER')));
+    assert.ok(peers.wire.log.some((l) => l.startsWith('B>A SIP/2.0 200')));
   });
 });
