@@ -11,6 +11,7 @@ import {
   AUDIO_CODECS, LANGUAGES, toDialPlan, URI_TYPES, VOIP_SECURITY, isSecured, type DialPlan,
 } from './organisation-types.js';
 import { createDefaultPolicy } from './mailbox-policies.js';
+import { parseOutdialRules } from './outdial-rules.js';
 import { ipGatewaysOfPlan, refuseIpGatewayForSecuredPlan } from './secured-gateway-rule.js';
 import { nameList, parseChoice, parseIntIn, parseName } from './values.js';
 
@@ -27,6 +28,8 @@ export interface DialPlanInput {
   inputFailuresBeforeDisconnect?: string | number;
   logonFailuresBeforeDisconnect?: string | number;
   audioCodec?: string;
+  /** Outdialing rules: "1XXX,9XXXXXXXXX" or a list; '' / [] = the plan's own extensions only. */
+  outdialAllowed?: string | string[];
 }
 
 export interface DialPlanPatch extends DialPlanInput {
@@ -39,7 +42,7 @@ type Settings = Omit<DialPlan, 'id' | 'name' | 'createdAt' | 'updatedAt'>;
 const DEFAULTS: Settings = {
   uriType: 'TelExtn', extensionLength: null, voipSecurity: 'Unsecured', countryCode: null, accessNumbers: [],
   defaultLanguage: 'en-US', maxCallMinutes: 30, maxRecordingMinutes: 20, recordingIdleSeconds: 5,
-  inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, audioCodec: 'WAV',
+  inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, audioCodec: 'WAV', outdialAllowed: [],
 };
 
 function apply(base: Settings, i: DialPlanInput): Settings {
@@ -69,6 +72,7 @@ function apply(base: Settings, i: DialPlanInput): Settings {
     s.logonFailuresBeforeDisconnect = parseIntIn(i.logonFailuresBeforeDisconnect, 'the logon failures before disconnect', 1, 20);
   }
   if (i.audioCodec !== undefined) s.audioCodec = parseChoice(i.audioCodec, AUDIO_CODECS, 'the audio codec for voice mail');
+  if (i.outdialAllowed !== undefined) s.outdialAllowed = parseOutdialRules(i.outdialAllowed);
   if (s.uriType !== 'SipName' && s.extensionLength === null) {
     throw new OpenUmError('BAD_SETTING',
       `a ${s.uriType} dial plan needs the number of digits in extensions (1 to 20); give it (--extension-length N, extensionLength)`);
@@ -82,6 +86,7 @@ function toRow(s: Settings): Omit<Insertable<DialPlansTable>, 'id' | 'name' | 'c
     access_numbers: JSON.stringify(s.accessNumbers), default_language: s.defaultLanguage, max_call_minutes: s.maxCallMinutes,
     max_recording_minutes: s.maxRecordingMinutes, recording_idle_seconds: s.recordingIdleSeconds,
     input_failures: s.inputFailuresBeforeDisconnect, logon_failures: s.logonFailuresBeforeDisconnect, audio_codec: s.audioCodec,
+    outdial_allowed: s.outdialAllowed.length > 0 ? JSON.stringify(s.outdialAllowed) : null,
   };
 }
 

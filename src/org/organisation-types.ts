@@ -35,6 +35,8 @@ export interface DialPlan {
   inputFailuresBeforeDisconnect: number;
   logonFailuresBeforeDisconnect: number;
   audioCodec: AudioCodec;
+  /** Outdialing rules (org/outdial-rules.ts): [] = the plan's own extensions only. */
+  outdialAllowed: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -107,6 +109,7 @@ export function toDialPlan(r: Selectable<DialPlansTable>): DialPlan {
     inputFailuresBeforeDisconnect: Number(r.input_failures),
     logonFailuresBeforeDisconnect: Number(r.logon_failures),
     audioCodec: r.audio_codec as AudioCodec,
+    outdialAllowed: r.outdial_allowed ? JSON.parse(r.outdial_allowed) as string[] : [],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

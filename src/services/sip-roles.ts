@@ -14,6 +14,7 @@ import { listenSpecs } from './sip/listeners.js';
 import { PeerVerifier } from './sip/peer-verifier.js';
 import { SipEndpoint } from './sip/sip-endpoint.js';
 import { StoreTlsProvider } from './sip/tls-provider.js';
+import { PlayOnPhoneDispatcher } from './play-on-phone-dispatcher.js';
 import { RouterPool } from './router-pool.js';
 import { Supervisor } from './supervisor.js';
 import { UmService } from './um-service/um-service.js';
@@ -35,6 +36,7 @@ export class SipRoles {
   readonly routers: RouterPool;
   readonly umService: UmService;
   readonly supervisor: Supervisor;
+  readonly playOnPhone: PlayOnPhoneDispatcher;
   readonly #node: OpenNode;
   readonly #opts: SipRolesOptions;
   readonly #umTls: StoreTlsProvider;
@@ -58,8 +60,12 @@ export class SipRoles {
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
     })), log, (i) => this.umService.workerReported(i), {
       onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
-      onExit: (i, at) => options.voicemail?.onWorkerExit(i, at),
+      onExit: (i, at) => {
+        options.voicemail?.onWorkerExit(i, at);
+        void this.playOnPhone.interrupted(i).catch((err: unknown) => log.warn({ err }, 'Play on Phone recovery failed'));
+      },
     });
+    this.playOnPhone = new PlayOnPhoneDispatcher({ db: node.store.db, serverName: server, supervisor: this.supervisor, log });
     options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
 
     const dataDir = node.dataDir;
@@ -77,10 +83,12 @@ export class SipRoles {
   }
 
   async start(): Promise<void> {
+    await this.playOnPhone.interrupted();
     this.#routingDeps.tokens = new RoutingTokens(await loadRoutingKey(this.#node.store.db));
     await this.reload();
     await this.supervisor.start();
     await this.routers.start();
+    void this.playOnPhone.dispatch();
   }
 
   /** Re-reads everything the roles depend on; safe to call on every store change. */
@@ -89,6 +97,7 @@ export class SipRoles {
     await Promise.all([this.routing.reload(), this.verifier.reload(), this.#umTls.reload()]);
     this.#maxCalls = settings.umService.maxCallsAllowed;
     await this.#umSip.apply(listenSpecs(settings.umService.startupMode, UM_SERVICE_PORTS, this.#opts.addresses, { udp: true }));
+    void this.playOnPhone.dispatch();
   }
 
   async stop(): Promise<void> {

@@ -55,6 +55,14 @@ export class Supervisor {
     await Promise.all(this.#workers.map((w) => this.#spawn(w)));
   }
 
+  /** Sends a message to worker `index`; false when it is not running. */
+  send(index: number, message: ToWorker): boolean {
+    const child = this.#workers.find((x) => x.slot.index === index)?.child;
+    if (!child?.connected) return false;
+    child.send(message);
+    return true;
+  }
+
   /** Drains worker `index` and starts it again once its calls have ended. */
   recycle(index: number): boolean {
     const w = this.#workers.find((x) => x.slot.index === index);

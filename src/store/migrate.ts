@@ -8,6 +8,7 @@ import { organisation } from './migrations/0002-organisation.js';
 import { voicemail } from './migrations/0003-voicemail.js';
 import { mailboxPolicies } from './migrations/0004-mailbox-policies.js';
 import { autoAttendants } from './migrations/0005-auto-attendants.js';
+import { playOnPhone } from './migrations/0006-play-on-phone.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -17,6 +18,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0003-voicemail': voicemail(engine),
     '0004-mailbox-policies': mailboxPolicies(engine),
     '0005-auto-attendants': autoAttendants(engine),
+    '0006-play-on-phone': playOnPhone(engine),
   };
 }
 

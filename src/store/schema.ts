@@ -133,6 +133,8 @@ export interface DialPlansTable {
   logon_failures: Int;
   /** WAV | MP3 */
   audio_codec: string;
+  /** Outdialing rules (Play on Phone): JSON array of patterns ("9XXXXXXXXX"); null = the plan's own extensions. */
+  outdial_allowed: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -359,4 +361,23 @@ export interface Database {
   audio_objects: AudioObjectsTable;
   mailbox_policies: MailboxPoliciesTable;
   user_pins: UserPinsTable;
+  play_on_phone_calls: PlayOnPhoneCallsTable;
+}
+
+/** A Play on Phone call: queued by the API or CLI, carried by a worker (0006-play-on-phone). */
+export interface PlayOnPhoneCallsTable {
+  id: Id;
+  server_name: string;
+  message_id: Int;
+  user_id: Int;
+  gateway_id: Int;
+  number: string;
+  /** queued | dialing | ringing | playing | completed | failed | cancelled */
+  state: string;
+  sip_status: Int | null;
+  reason: string | null;
+  worker: Int | null;
+  cancel_requested: Int;
+  created_at: string;
+  updated_at: string;
 }

@@ -20,6 +20,7 @@ import { registerPolicyRoutes } from './routes/policies.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
+import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -66,6 +67,7 @@ export class AdminServer {
     registerPinRoutes(app, this.#node);
     registerVoicemailRoutes(app, this.#node);
     registerAutoAttendantRoutes(app, this.#node);
+    registerPlayOnPhoneRoutes(app, this.#node);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));

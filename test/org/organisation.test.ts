@@ -77,7 +77,7 @@ for (const engine of engines) {
       assert.deepEqual({ ...d, id: 0, createdAt: '', updatedAt: '' }, {
         id: 0, name: 'Contoso', uriType: 'TelExtn', extensionLength: 4, voipSecurity: 'Unsecured', countryCode: '1',
         accessNumbers: ['+14255550100', 'sip:um@contoso.com'], defaultLanguage: 'en-US', maxCallMinutes: 30, maxRecordingMinutes: 20,
-        recordingIdleSeconds: 5, inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, audioCodec: 'WAV', createdAt: '', updatedAt: '',
+        recordingIdleSeconds: 5, inputFailuresBeforeDisconnect: 3, logonFailuresBeforeDisconnect: 3, audioCodec: 'WAV', outdialAllowed: [], createdAt: '', updatedAt: '',
       });
       assert.equal(await readRevision(db), revision + 1);
       const [audit] = await readAudit(db, { limit: 1 });

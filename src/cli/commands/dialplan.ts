@@ -12,6 +12,8 @@ const HELP = `openum dialplan — UM dial plans
       [--country-code N] [--access-number N]... [--language en-US|it-IT|es-ES|fr-FR]
       [--max-call-minutes N] [--max-recording-minutes N] [--recording-idle-seconds N]
       [--input-failures N] [--logon-failures N] [--audio-codec WAV|MP3]
+      [--outdial-allowed "1XXX,9XXXXXXXXX"]   numbers Play on Phone may call (X: any digit;
+        default "": the plan's own extensions only)
         defaults: TelExtn (needs --extension-length 1-20), Unsecured, en-US, 30 min calls,
         20 min recordings, 5 s idle, 3 input/logon failures, WAV
   set NAME [same options] [--new-name NAME] [--no-access-numbers]
@@ -27,6 +29,7 @@ const OPTIONS: Options = {
   'country-code': { type: 'string' }, 'access-number': { type: 'string', multiple: true }, language: { type: 'string' },
   'max-call-minutes': { type: 'string' }, 'max-recording-minutes': { type: 'string' }, 'recording-idle-seconds': { type: 'string' },
   'input-failures': { type: 'string' }, 'logon-failures': { type: 'string' }, 'audio-codec': { type: 'string' },
+  'outdial-allowed': { type: 'string' },
 };
 
 function input(p: Parsed): DialPlanInput {
@@ -38,6 +41,7 @@ function input(p: Parsed): DialPlanInput {
     defaultLanguage: str(p, 'language'), maxCallMinutes: str(p, 'max-call-minutes'), maxRecordingMinutes: str(p, 'max-recording-minutes'),
     recordingIdleSeconds: str(p, 'recording-idle-seconds'), inputFailuresBeforeDisconnect: str(p, 'input-failures'),
     logonFailuresBeforeDisconnect: str(p, 'logon-failures'), audioCodec: str(p, 'audio-codec'),
+    outdialAllowed: str(p, 'outdial-allowed'),
   };
 }
 
@@ -49,6 +53,7 @@ export function showDialPlan(d: DialPlan, json: boolean): void {
     ['Max call minutes', d.maxCallMinutes], ['Max recording minutes', d.maxRecordingMinutes],
     ['Recording idle seconds', d.recordingIdleSeconds], ['Input failures before disconnect', d.inputFailuresBeforeDisconnect],
     ['Logon failures before disconnect', d.logonFailuresBeforeDisconnect], ['Audio codec', d.audioCodec],
+    ['Outdialing rules', d.outdialAllowed.length ? d.outdialAllowed : '(own extensions only)'],
   ]);
 }
 

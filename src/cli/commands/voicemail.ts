@@ -3,9 +3,11 @@
 // the WAV to a file or a pipe and marks the message read. A running server notices read and
 // delete through the store revision and updates the user's message-waiting lamp.
 import { OpenUmError } from '../../errors.js';
+import { cancelPlayOnPhone, getPlayOnPhone, POP_FINAL, requestPlayOnPhone, type PlayOnPhoneCall } from '../../org/play-on-phone.js';
 import { getUser } from '../../org/users.js';
 import type { VoiceMessage } from '../../org/voice-messages.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
+import { requireServer } from '../../services/node.js';
 import { flag, parse, str } from '../args.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
@@ -20,6 +22,14 @@ const HELP = `openum voicemail — voice messages and missed calls
                                       openum voicemail play 12 | aplay
   delete ID                           removes the message and its audio (audited)
   read ID [--unread]                  marks the message read (or unread again)
+  play-on-phone ID --number N [--wait]
+                                      a UM worker calls N through a gateway of the user's dial
+                                      plan that allows outcalls (N must fit the plan's outdialing
+                                      rules) and plays the message: 1 replays, 3 deletes, # ends;
+                                      --wait follows the call to its end
+  play-on-phone-status CALL           the progress: queued, dialing, ringing, playing, completed,
+                                      failed (with the SIP status), cancelled
+  play-on-phone-cancel CALL           cancels the call (CANCEL while ringing, BYE once answered)
 Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
 
 export function parseMessageId(text: string | undefined): number {
@@ -94,6 +104,36 @@ const commands: CommandTable = {
       console.log(`deleted voice message ${id}`);
     });
   },
+  async 'play-on-phone'(argv) {
+    const p = parse('voicemail play-on-phone', argv, { number: { type: 'string' }, wait: { type: 'boolean' } }, { min: 1, max: 1, usage: 'ID --number N [--wait]' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    const number = str(p, 'number');
+    if (!number) throw new OpenUmError('BAD_ARGUMENT', 'give the number to call: openum voicemail play-on-phone ID --number N');
+    await withNode(p, async (node) => {
+      let call = await requestPlayOnPhone(node.store.db, node.actor, requireServer(node), id, number);
+      if (flag(p, 'wait')) {
+        // Bounded: ringing (60 s) plus the message (at most the plan's recording limit) plus margin.
+        for (let i = 0; i < 7200 && !POP_FINAL.has(call.state); i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          call = await getPlayOnPhone(node.store.db, call.id);
+        }
+      }
+      showCall(call, flag(p, 'json'));
+    });
+  },
+  async 'play-on-phone-status'(argv) {
+    const p = parse('voicemail play-on-phone-status', argv, {}, { min: 1, max: 1, usage: 'CALL [--json]' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    await withNode(p, async (node) => showCall(await getPlayOnPhone(node.store.db, id), flag(p, 'json')));
+  },
+  async 'play-on-phone-cancel'(argv) {
+    const p = parse('voicemail play-on-phone-cancel', argv, {}, { min: 1, max: 1, usage: 'CALL' });
+    if (p.values.help) return void console.log(HELP);
+    const id = parseMessageId(p.positionals[0]);
+    await withNode(p, async (node) => showCall(await cancelPlayOnPhone(node.store.db, node.actor, id), flag(p, 'json')));
+  },
   async read(argv) {
     const p = parse('voicemail read', argv, { unread: { type: 'boolean' } }, { min: 1, max: 1, usage: 'ID [--unread]' });
     if (p.values.help) return void console.log(HELP);
@@ -109,3 +149,9 @@ const commands: CommandTable = {
 };
 
 export const voicemailCommand = (argv: string[]) => runSubcommand('voicemail', commands, argv, HELP);
+
+function showCall(c: PlayOnPhoneCall, json: boolean): void {
+  if (json) return printJson(c);
+  printFields([['Call', c.id], ['Message', c.messageId], ['Number', c.number], ['State', c.state],
+    ['SIP status', c.sipStatus], ['Reason', c.reason], ['Worker', c.worker === null ? null : c.worker + 1], ['Updated', c.updatedAt]]);
+}

@@ -3,8 +3,6 @@
 // serves the user (org/mwi-targets.ts), over TCP for an Unsecured dial plan and TLS otherwise.
 // mwi_state moves only once every gateway answered 2xx; a failure is retried with back-off, and
 // the retry sends the counts current then. Event driven: callers say which users may have changed.
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { buildMwiNotify } from '../../apps/mwi/notify-request.js';
@@ -12,19 +10,11 @@ import { mwiTargets, type MwiTarget } from '../../org/mwi-targets.js';
 import type { IpGateway } from '../../org/organisation-types.js';
 import { getServer } from '../../org/server-settings.js';
 import { messageCounts, notifiedCounts, recordNotified, type MessageCounts } from '../../org/voice-messages.js';
-import type { TransactionLayer } from '../../sip/transaction/transaction-layer.js';
-import type { TransportLayer } from '../../sip/transport/transport-layer.js';
-import type { Endpoint } from '../../sip/transport/types.js';
 import type { Database } from '../../store/schema.js';
-import { nameMatches, type PeerVerifier } from '../sip/peer-verifier.js';
+import { OutboundClient, type OutboundStack } from '../sip/outbound-client.js';
 
-/** The UM service's SIP stack, which the NOTIFYs go out on. */
-export interface MwiSip {
-  layer: TransactionLayer;
-  transport: TransportLayer;
-  /** Checks a TLS gateway's certificate against the trust list (RFC 5922 §7.1). */
-  verifier: PeerVerifier;
-}
+/** The UM service's SIP stack, which the NOTIFYs go out on (through the shared outbound client). */
+export type MwiSip = OutboundStack;
 
 /** Back-off between attempts for one user: then every hour until it succeeds. */
 export const MWI_RETRY_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
@@ -41,7 +31,7 @@ export class MwiNotifier {
   readonly #server: string;
   readonly #log: Logger;
   readonly #retryMs: readonly number[];
-  #sip: MwiSip | undefined;
+  #client: OutboundClient | undefined;
   readonly #users = new Map<number, UserState>();
   #stopped = false;
 
@@ -53,12 +43,12 @@ export class MwiNotifier {
   }
 
   attach(sip: MwiSip): void {
-    this.#sip = sip;
+    this.#client = new OutboundClient(sip);
   }
 
   /** Users whose counts differ from mwi_state (all users, or those given): each gets a NOTIFY. */
   async reconcile(userIds?: readonly number[]): Promise<void> {
-    if (this.#stopped || !this.#sip) return;
+    if (this.#stopped || !this.#client) return;
     const current = new Map((await messageCounts(this.#db, userIds)).map((c) => [c.userId, c]));
     const notified = new Map((await notifiedCounts(this.#db)).map((c) => [c.userId, c]));
     // A user with a notified row but no stored message any more must be told 0/0.
@@ -151,37 +141,12 @@ export class MwiNotifier {
 
   /** One NOTIFY to one gateway; resolves with the final status (408 for a timeout). */
   async #notifyGateway(target: MwiTarget, g: IpGateway, c: MessageCounts, fqdn: string): Promise<number> {
-    const sip = this.#sip;
-    if (!sip) throw new Error('no SIP stack');
+    const client = this.#client;
+    if (!client) throw new Error('no SIP stack');
     const protocol = target.voipSecurity === 'Unsecured' ? 'tcp' : 'tls';
-    const dest: Endpoint = { protocol, address: await resolveGateway(g), port: g.port };
-    const conn = await sip.transport.connect(dest);
-    if (protocol === 'tls') {
-      // The connector does not verify the server (sip/transport/connector.ts): we do, before
-      // anything is sent, as the Call Router does for inbound TLS (RFC 5922 §7.1).
-      const id = sip.verifier.verify(conn.peer);
-      if (!id.ok) throw new Error(`TLS peer refused: ${id.reason}`);
-      if (g.addressKind === 'fqdn' && !id.names.some((n) => nameMatches(n, g.address))) {
-        throw new Error(`TLS peer refused: its certificate names ${id.names.join(', ') || 'nothing'}, not ${g.address}`);
-      }
-    }
-    const request = buildMwiNotify({ extension: target.extension, host: g.address, port: g.port },
-      { fqdn, contactHost: conn.local.address, contactPort: conn.local.port, transport: protocol }, c);
-    return new Promise<number>((resolve) => {
-      let done = false;
-      const settle = (status: number) => { if (!done) { done = true; resolve(status); } };
-      sip.layer.request(request, dest, {
-        onFinal: (r) => settle(r.status),
-        onTimeout: () => settle(408),
-        onTerminated: () => settle(408),
-      }, { connectionId: conn.connectionId, viaHost: conn.local.address, viaPort: conn.local.port });
-    });
+    const response = await client.request({ protocol, address: g.address, port: g.port, ipAddressFamily: g.ipAddressFamily },
+      (hop) => buildMwiNotify({ extension: target.extension, host: g.address, port: g.port },
+        { fqdn, contactHost: hop.local.address, contactPort: hop.local.port, transport: protocol }, c));
+    return response.status;
   }
-}
-
-/** The gateway's IP: as configured, or its FQDN looked up in the family it is set to use. */
-async function resolveGateway(g: IpGateway): Promise<string> {
-  if (isIP(g.address)) return g.address;
-  const family = g.ipAddressFamily === 'IPv4Only' ? 4 : g.ipAddressFamily === 'IPv6Only' ? 6 : 0;
-  return (await lookup(g.address, { family })).address;
 }

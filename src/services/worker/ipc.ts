@@ -1,7 +1,10 @@
 // Messages between the main process and its UM worker processes (child_process IPC).
 export type ToWorker =
   | { type: 'drain' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Place Play on Phone call `id` (a row of play_on_phone_calls), or end it. */
+  | { type: 'play-on-phone'; id: number }
+  | { type: 'play-on-phone-cancel'; id: number };
 
 export type FromWorker =
   | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }

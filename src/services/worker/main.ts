@@ -21,6 +21,9 @@ import { CallSession } from './call-session.js';
 import { mediaAddressFor } from './media-address.js';
 import { openMailbox, openPinService } from '../mailbox/open-mailbox.js';
 import { Worker } from './worker.js';
+import { getPlayOnPhone, setPlayOnPhoneState } from '../../org/play-on-phone.js';
+import { OutboundClient } from '../sip/outbound-client.js';
+import { OutboundCall } from './outbound-call.js';
 
 const env = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerEnv | null;
 if (!env || !process.send) {
@@ -68,6 +71,20 @@ async function main(e: WorkerEnv): Promise<void> {
     },
   });
   endpoint.setUser(worker);
+  const outbound = new OutboundClient({ layer: endpoint.layer, transport: endpoint.transport, verifier });
+  const outcalls = new Map<number, OutboundCall>();
+  const placeCall = async (id: number) => {
+    if (outcalls.has(id)) return;
+    const request = await getPlayOnPhone(node.store.db, id);
+    if (request.cancelRequested) return void await setPlayOnPhoneState(node.store.db, id, 'cancelled', { reason: 'cancelled before dialing' });
+    if (request.state !== 'dialing') return;
+    const call = new OutboundCall({
+      db: node.store.db, mailbox, worker: e.index, fqdn: () => settings.fqdn, client: outbound, clock,
+      allocatePorts: (local) => worker.allocatePorts(local), adopt: (dialog, app) => worker.adopt(dialog, app), log,
+    }, request);
+    outcalls.set(id, call);
+    void call.done.finally(() => outcalls.delete(id));
+  };
 
   let listening = { tcp: false, tls: false };
   const apply = async () => {
@@ -102,6 +119,10 @@ async function main(e: WorkerEnv): Promise<void> {
       draining = true;
       worker.stopAccepting();
       if (worker.calls === 0) void shutdown(0);
+    } else if (m.type === 'play-on-phone') {
+      placeCall(m.id).catch((err: unknown) => log.error({ err, id: m.id }, 'cannot place the Play on Phone call'));
+    } else if (m.type === 'play-on-phone-cancel') {
+      outcalls.get(m.id)?.cancel();
     } else if (m.type === 'stop') {
       void hangUpAndExit();
     }

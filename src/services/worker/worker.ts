@@ -5,17 +5,18 @@
 // the Call Router (or UM service) signed; a request without a valid token (sent here directly, or
 // tampered, or late) is classified here from scratch with the same rules (routing/).
 import type { Logger } from 'pino';
-import { PortAllocator } from '../../media/port-allocator.js';
+import { PortAllocator, type MediaPorts } from '../../media/port-allocator.js';
 import { answerOffer } from '../../media/sdp-answer.js';
+import type { Dialog } from '../../sip/dialog/dialog.js';
+import { DialogTable, tagOf } from '../../sip/dialog/dialog-table.js';
+import { refer } from '../../sip/dialog/refer.js';
 import { UasDialog } from '../../sip/dialog/uas-dialog.js';
 import { buildResponse } from '../../sip/message/build.js';
 import { getHeader } from '../../sip/message/headers.js';
-import { parseNameAddr } from '../../sip/message/name-addr.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { WheelTimer } from '../../sip/transaction/timer-wheel.js';
 import { ServerInviteState, type ServerInviteTransaction } from '../../sip/transaction/server-invite.js';
 import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUser } from '../../sip/transaction/transaction-layer.js';
-import type { TransferResult } from '../../apps/call.js';
 import { applicationFor, CALL_TYPE_DESCRIPTION, type CallApplication } from '../../apps/registry.js';
 import type { Routed } from '../routing/classify.js';
 import { routeRequest, type RouteDeps } from '../routing/route-request.js';
@@ -49,17 +50,18 @@ export interface WorkerDeps {
   onCallsChanged(count: number): void;
 }
 
+/** What the worker holds per call: its dialog (UAS, or UAC for Play on Phone) and its application. */
 interface Call {
-  dialog: UasDialog;
-  app: CallSession;
-  limit: WheelTimer;
+  dialog: Dialog;
+  app: Pick<CallSession, 'terminate' | 'done'>;
+  limit: WheelTimer | undefined;
 }
 
 const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
 
 export class Worker implements TransactionUser {
   readonly #deps: WorkerDeps;
-  readonly #calls = new Map<string, Call>();
+  readonly #calls = new DialogTable<Call>();
   #ports: { range: string; allocator: PortAllocator } | undefined;
   #accepting = true;
   readonly #setups: (() => Promise<void>)[] = [];
@@ -78,6 +80,24 @@ export class Worker implements TransactionUser {
 
   get calls(): number {
     return this.#calls.size;
+  }
+
+  /** RTP/RTCP ports for a call this worker places (Play on Phone). */
+  allocatePorts(local: string): Promise<MediaPorts> {
+    return this.#allocator().allocate(local);
+  }
+
+  /**
+   * An outbound call (Play on Phone): its dialog goes into the dialog table, so the gateway's BYE
+   * or NOTIFY reaches it, and it counts as a call until its application is done.
+   */
+  adopt(dialog: Dialog, app: Pick<CallSession, 'terminate' | 'done'>): void {
+    this.#calls.set(dialog.id, { dialog, app, limit: undefined });
+    this.#deps.onCallsChanged(this.#calls.size);
+    void app.done.finally(() => {
+      this.#calls.delete(dialog.id);
+      this.#deps.onCallsChanged(this.#calls.size);
+    });
   }
 
   /** Draining: no new calls (503), the calls in progress go on. */
@@ -177,12 +197,11 @@ export class Worker implements TransactionUser {
     const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
     const contactHost = context.local.address === '0.0.0.0' || context.local.address === '::' ? (local.includes(':') ? `[${local}]` : local) : host;
     const contact = `sip:um@${contactHost}:${context.local.port};transport=${context.source.protocol}`;
-    const key = dialogKeyOfInvite(request);
     let maxCallReached = false;
     const dialog: UasDialog = new UasDialog(request, this.#deps.layer, context, contact, {
       onTerminated: (reason) => {
-        const call = this.#calls.get(key(dialog.localTag));
-        call?.limit.cancel();
+        const call = this.#calls.get(dialog.id);
+        call?.limit?.cancel();
         call?.app.terminate(maxCallReached ? 'max-call' : reason === 'shutdown' ? 'shutdown' : reason === 'bye-sent' ? 'app' : 'caller');
         this.#deps.log.info({ callId: dialog.callId, reason }, 'dialog ended');
       },
@@ -192,17 +211,17 @@ export class Worker implements TransactionUser {
       media: { codec: answer.codec, payloadType: answer.payloadType, remote: answer.remote, ...(answer.telephoneEvent !== undefined ? { telephoneEvent: answer.telephoneEvent } : {}), ...(answer.srtp ? { srtp: answer.srtp } : {}) },
       transport: context.source.protocol,
       hangup: () => dialog.bye('bye-sent'),
-      // The dialog layer's REFER (RFC 3515) goes here when it lands: (target) => dialog.refer(target).
-      transfer: noTransfer,
+      // Blind transfer (RFC 3515): REFER in this dialog, its progress followed through NOTIFY sipfrag.
+      transfer: (target) => refer(dialog, target),
     });
     const limit = this.#deps.layer.wheel.schedule(plan.maxCallMinutes * 60_000, () => {
       maxCallReached = true;
       dialog.bye('bye-sent');
     });
-    this.#calls.set(key(dialog.localTag), { dialog, app, limit });
+    this.#calls.set(dialog.id, { dialog, app, limit });
     // The call counts until its application has finished (the message is on disk and in the store).
     void app.done.finally(() => {
-      this.#calls.delete(key(dialog.localTag));
+      this.#calls.delete(dialog.id);
       this.#deps.onCallsChanged(this.#calls.size);
     });
     dialog.accept(tx, Buffer.from(answer.sdp));
@@ -210,11 +229,9 @@ export class Worker implements TransactionUser {
     this.#deps.onCallsChanged(this.#calls.size);
   }
 
+  /** The call of an in-dialog request, through the dialog table (RFC 3261 §12.2.2). */
   #dialogOf(request: SipRequest): Call | undefined {
-    const callId = getHeader(request, 'Call-ID') ?? '';
-    const toTag = tagOf(getHeader(request, 'To'));
-    const fromTag = tagOf(getHeader(request, 'From'));
-    return toTag ? this.#calls.get(`${callId}|${toTag}|${fromTag}`) : undefined;
+    return this.#calls.match(request);
   }
 }
 
@@ -223,24 +240,6 @@ interface Admitted {
   application: CallApplication;
 }
 
-/** Transfers until the dialog layer sends REFER: the caller stays with the application. */
-const noTransfer = (): Promise<TransferResult> => Promise.resolve({ outcome: 'refused', status: 501, reason: 'transfer is not available yet' });
-
-function tagOf(value: string | undefined): string {
-  if (!value) return '';
-  try {
-    return String(parseNameAddr(value).params.get('tag') ?? '');
-  } catch {
-    return '';
-  }
-}
-
 function hasToTag(request: SipRequest): boolean {
   return tagOf(getHeader(request, 'To')) !== '';
-}
-
-function dialogKeyOfInvite(request: SipRequest): (localTag: string) => string {
-  const callId = getHeader(request, 'Call-ID') ?? '';
-  const fromTag = tagOf(getHeader(request, 'From'));
-  return (localTag) => `${callId}|${localTag}|${fromTag}`;
 }

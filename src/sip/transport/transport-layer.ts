@@ -156,6 +156,20 @@ export class TransportLayer {
     return this.openConnection(dest).then((c) => this.write(c, data));
   }
 
+  /** Our listener for `protocol` of `dest`'s address family (for the Contact of requests we send), if any. */
+  listenerFor(dest: Endpoint): Endpoint | undefined {
+    if (dest.protocol === 'udp') return this.udpLocalFor(dest);
+    const v6 = normalizeAddress(dest.address).includes(':');
+    const mine = this.streams.filter((l) => l.endpoint.protocol === dest.protocol);
+    return mine.find((l) => l.endpoint.address.includes(':') === v6)?.endpoint ?? mine[0]?.endpoint;
+  }
+
+  /** The UDP socket a request to `dest` would leave from (for its Via), if there is one of its family. */
+  udpLocalFor(dest: Endpoint): Endpoint | undefined {
+    const v6 = normalizeAddress(dest.address).includes(':');
+    return this.udp.listeners.find((l) => (l.family === 6) === v6)?.endpoint ?? this.udp.listeners.find((l) => l.family === 6)?.endpoint;
+  }
+
   /** An open connection to `dest` (reused or new), e.g. to check `peer` before sending. */
   async connect(dest: Endpoint): Promise<ConnectionInfo> {
     if (dest.protocol === 'udp') throw new TransportError('NO_TRANSPORT', `cannot connect to ${describeEndpoint(dest)}: UDP has no connections`);

@@ -18,6 +18,7 @@ const dialPlanFields = {
   countryCode: num.nullable().optional(), accessNumbers: z.array(z.string()).optional(), defaultLanguage: z.string().optional(),
   maxCallMinutes: num.optional(), maxRecordingMinutes: num.optional(), recordingIdleSeconds: num.optional(),
   inputFailuresBeforeDisconnect: num.optional(), logonFailuresBeforeDisconnect: num.optional(), audioCodec: z.string().optional(),
+  outdialAllowed: z.union([z.string(), z.array(z.string())]).optional(),
 };
 const newDialPlan = z.object({ name, ...dialPlanFields }).strict();
 const patchDialPlan = z.object({ name: z.string().optional(), ...dialPlanFields }).strict();

@@ -10,7 +10,7 @@ const at = '2026-01-01T00:00:00.000Z';
 
 export const plan: DialPlan = {
   id: 7, name: 'DP', uriType: 'TelExtn', extensionLength: 4, voipSecurity: 'Unsecured', countryCode: null, accessNumbers: ['4000'],
-  defaultLanguage: 'en-US', maxCallMinutes: 30, maxRecordingMinutes: 20, recordingIdleSeconds: 5, inputFailuresBeforeDisconnect: 3,
+  defaultLanguage: 'en-US', outdialAllowed: [], maxCallMinutes: 30, maxRecordingMinutes: 20, recordingIdleSeconds: 5, inputFailuresBeforeDisconnect: 3,
   logonFailuresBeforeDisconnect: 3, audioCodec: 'WAV', createdAt: at, updatedAt: at,
 };
 

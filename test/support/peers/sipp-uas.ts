@@ -26,16 +26,18 @@ export interface SippUas {
 
 const readOr = (p: string): string => { try { return readFileSync(p, 'latin1'); } catch { return ''; } };
 
-export async function startSippUas(o: { scenario: string; address: string; port: number; calls: number; timeoutSec: number }): Promise<SippUas> {
+/** `transport`: 't1' (TCP, default) or 'u1' (UDP); `extraArgs` e.g. ['-mp', '30000', '-rtp_echo']. */
+export async function startSippUas(o: { scenario: string; address: string; port: number; calls: number; timeoutSec: number; transport?: 't1' | 'u1'; extraArgs?: string[] }): Promise<SippUas> {
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(o.address)) throw new Error(`startSippUas: loopback addresses only (got ${o.address})`);
   const dir = mkdtempSync(join(tmpdir(), 'openum-sipp-uas-'));
   const args = [
     '-sf', fixture('sipp', o.scenario.endsWith('.xml') ? o.scenario : `${o.scenario}.xml`),
-    '-t', 't1', '-i', o.address, '-p', String(o.port), '-m', String(o.calls),
+    '-t', o.transport ?? 't1', '-i', o.address, '-p', String(o.port), '-m', String(o.calls),
     '-timeout', `${o.timeoutSec}s`, '-timeout_error', '-nostdin',
     '-trace_logs', '-log_file', join(dir, 'logs.log'),
     '-trace_msg', '-message_file', join(dir, 'messages.log'),
     '-trace_err', '-error_file', join(dir, 'errors.log'),
+    ...(o.extraArgs ?? []),
   ];
   const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) track(child.pid, 'sipp');
@@ -51,7 +53,7 @@ export async function startSippUas(o: { scenario: string; address: string; port:
     return r;
   });
   try {
-    await waitForPorts(child, [{ proto: 'tcp', port: o.port }], 10_000, 'sipp UAS');
+    await waitForPorts(child, [{ proto: o.transport === 'u1' ? 'udp' : 'tcp', port: o.port }], 10_000, 'sipp UAS');
   } catch (e) {
     await stopChild(child, 'sipp', 1000);
     throw new Error(`${(e as Error).message}: ${stdout}`, { cause: e });
