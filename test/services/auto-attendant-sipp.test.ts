@@ -19,7 +19,6 @@ import { sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
 import { cli, initData, startServer, type RunningServer } from '../support/openum.js';
 import { tempDir } from '../support/run.js';
 
-const GATEWAY = '127.0.105.20';
 const MOCK = '127.0.105.21';
 const UM = '127.0.105.10';
 const missing = [sippAvailable() ? '' : 'sipp (apt-get install sip-tester)', sippPcapsMissing()].filter(Boolean).join(', ');
@@ -54,10 +53,9 @@ describe('auto attendant SIPp scenario against a SIPp UAS playing the worker', {
   it('refuses the REFER with 405 and hangs up itself later', () => transfer('refuse', 15162));
 });
 
-// ---- Part 2: the real server (enable when routing and REFER are merged) ----
-const SERVER_SKIP = 'needs the routing module (auto attendant pilot numbers → the application) and REFER in MediaCall';
+// ---- Part 2: the real server ----
 
-describe('auto attendant: SIPp calls the pilot number of a running server', { skip: skip || SERVER_SKIP, timeout: 180_000 }, () => {
+describe('auto attendant: SIPp calls the pilot number of a running server', { skip, timeout: 180_000 }, () => {
   let tmp: ReturnType<typeof tempDir>;
   let data: string;
   let server: RunningServer;
@@ -78,7 +76,7 @@ describe('auto attendant: SIPp calls the pilot number of a running server', { sk
     data = join(tmp.path, 'data');
     await initData(data, 'um.contoso.test');
     await must(['dialplan', 'new', 'DP', '--extension-length', '4', '--access-number', '4000']);
-    await must(['gateway', 'new', 'GW', '--address', GATEWAY, '--dial-plan', 'DP']);
+    await must(['gateway', 'new', 'GW', '--address', UM, '--dial-plan', 'DP']);
     await must(['user', 'new', 'alice', '--extension', '1000', '--dial-plan', 'DP', '--email', 'alice@contoso.test', '--display-name', 'Alice Smith']);
     await must(['user', 'new', 'bob', '--extension', '1001', '--dial-plan', 'DP', '--email', 'bob@contoso.test', '--display-name', 'Bob Jones']);
     await must(['autoattendant', 'new', 'Main', '--dial-plan', 'DP', '--number', '4100', '--time-zone', 'Europe/Rome',
@@ -96,8 +94,9 @@ describe('auto attendant: SIPp calls the pilot number of a running server', { sk
     const scenario = renderAutoAttendantScenario(join(tmp.path, `${name}.xml`), {
       ending, digitsPcap: await keysPcap(tmp.path, keys), greetingMs: 500, referUser, afterMs: 4000,
     });
-    // Through the Call Router (5060), as a gateway calls the pilot number.
-    return runSipp({ scenario, target: `${UM}:5060`, transport: 'u1', calls: 1, timeoutSec: 45, keys: { service: '4100', from_user: '+15551230001' } });
+    // SIPp does not follow the Call Router's 302s: it calls a worker (5065) directly, which
+    // classifies the call itself with the Call Router's rules (SIPp's address is the gateway's).
+    return runSipp({ scenario, target: `${UM}:5065`, transport: 'u1', calls: 1, timeoutSec: 45, keys: { service: '4100', from_user: '+15551230001' } });
   }
 
   it('routes key 1 at business hours to 1002 (REFER accepted, then BYE)', async () => {
