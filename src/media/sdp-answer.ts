@@ -4,6 +4,7 @@
 // a=crypto line, answered with exactly one line of the same tag and suite and our own key.
 // No common codec or crypto suite → the caller answers 488.
 import sdpTransform from 'sdp-transform';
+import { sessionLines } from './sdp-session.js';
 import { chooseCrypto, cryptoLines, generateCrypto } from './srtp/sdes.js';
 import type { SrtpSuite } from './srtp/suites.js';
 
@@ -57,13 +58,8 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
   const te = offered.find((p) => rtpmap.get(p) === 'telephone-event');
   const remoteAddr = audio.connection?.ip ?? parsed.connection?.ip ?? '';
   const codec = G711[rtpmap.get(pt) ?? ''] ?? 'PCMU';
-  const family = local.address.includes(':') ? 6 : 4;
   const answer: sdpTransform.SessionDescription = {
-    version: 0,
-    origin: { username: 'OpenUM', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: family, address: local.address },
-    name: 'OpenUM',
-    connection: { version: family, ip: local.address },
-    timing: { start: 0, stop: 0 },
+    ...sessionLines(local),
     media: [{
       type: 'audio',
       port: local.port,

@@ -4,6 +4,7 @@
 // key of our own; the answer accepts exactly one of them by its tag (§7.1.3). The result is the
 // NegotiatedMedia the MediaChannel takes, as sdp-answer.ts gives for the calls we answer.
 import sdpTransform from 'sdp-transform';
+import { sessionLines } from './sdp-session.js';
 import type { NegotiatedMedia } from './media-channel.js';
 import { cryptoLines, evaluateCrypto, generateCrypto, parseCryptoLine } from './srtp/sdes.js';
 import type { SrtpSuite } from './srtp/suites.js';
@@ -23,7 +24,6 @@ const SUITES: SrtpSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32
 const G711: Record<string, 'PCMU' | 'PCMA'> = { pcmu: 'PCMU', pcma: 'PCMA' };
 
 export function buildOffer(local: { address: string; port: number; sessionId: string }, options: { srtp: boolean }): SdpOffer {
-  const family = local.address.includes(':') ? 6 : 4;
   const keys = new Map<number, { suite: SrtpSuite; key: Buffer }>();
   const crypto = options.srtp ? SUITES.map((suite, i) => {
     const g = generateCrypto(i + 1, suite);
@@ -31,11 +31,7 @@ export function buildOffer(local: { address: string; port: number; sessionId: st
     return g.attribute;
   }) : [];
   const offer: sdpTransform.SessionDescription = {
-    version: 0,
-    origin: { username: 'OpenUM', sessionId: local.sessionId, sessionVersion: 1, netType: 'IN', ipVer: family, address: local.address },
-    name: 'OpenUM',
-    connection: { version: family, ip: local.address },
-    timing: { start: 0, stop: 0 },
+    ...sessionLines(local),
     media: [{
       type: 'audio',
       port: local.port,
