@@ -58,10 +58,19 @@ describe('a call is classified once; a worker holds a request with a bad token t
     assert.match(toWorker, /:(5065|5067);transport=udp;x-um-type=sa;/);
     assert.equal(/;x-um-token=([^;>]+)/.exec(toWorker)?.[1], token, 'the UM service passes the verified token on');
 
-    const atWorker = await hop(Number(/:(\d+);/.exec(toWorker)?.[1]), toWorker, callId, '4000');
-    assert.deepEqual(finalOf(atWorker), { status: 480, reason: 'Temporarily Unavailable - subscriber access is not available on this server yet' });
-
-    await new Promise((r) => setTimeout(r, 300)); // the log lines reach the test
+    // The worker trusts the token and answers with subscriber access.
+    const call = await runSipp({
+      scenario: 'uac-call', target: `${ADDRESS}:${/:(\d+);/.exec(toWorker)?.[1] ?? ''}`, transport: 'u1', calls: 1, timeoutSec: 20,
+      keys: { service: '4000', ruri_params: /^sip:4000@[^;]+(;.*)$/.exec(toWorker)?.[1] ?? '' }, extraArgs: ['-cid_str', callId, '-d', '500'],
+    });
+    assert.equal(call.successful, 1, call.messages + call.stderr);
+    let ended: { callType?: string } | undefined;
+    for (let i = 0; i < 40 && !ended; i++) {
+      await new Promise((r) => setTimeout(r, 250)); // the log lines reach the test
+      const line = site.server.stderr().split('\n').find((l) => l.includes('"call ended"') && l.includes(callId));
+      ended = line ? JSON.parse(line) as { callType?: string } : undefined;
+    }
+    assert.equal(ended?.callType, 'SubscriberAccess');
     const lines = routedLines(site, callId);
     assert.deepEqual(lines.map((l) => l.how).sort(), ['classified', 'token', 'token'], JSON.stringify(lines));
   });
