@@ -118,6 +118,19 @@ describe('subscriber access: SIPp logs on with a PIN and works the mailbox by ke
     assert.ok(!(await messageIds(site.data, 'alice')).includes(id), 'the deleted message was purged when the call ended');
   });
 
+  it('a caller who never presses anything is ended politely by the server', async () => {
+    const r = await callPilot('silent', [], 90_000, 'server-bye');
+    assert.ok(['input-failures', 'logon-failures'].includes(String(r.outcome?.reason)), `outcome ${JSON.stringify(r.outcome)}`);
+    assert.ok(r.audibleMs > 3000, `the caller heard the prompts and the goodbye (${r.audibleMs} ms of audio)`);
+  });
+
+  it("unknown keys in the main menu count as input failures; at the dial plan's limit the call ends", async () => {
+    // 8 is no main-menu key; three of them (the dial plan's limit), typed ahead after the PIN.
+    const r = await callPilot('unknown-keys', [...press(`${PIN}#`, 1500), ...press('888', 4000)], 60_000, 'server-bye');
+    assert.equal(r.outcome?.reason, 'input-failures', `outcome ${JSON.stringify(r.outcome)}`);
+    assert.ok(r.outcome?.user !== undefined, 'logged on before the unknown keys');
+  });
+
   it('locks the mailbox after the policy\'s wrong PINs; an administrator unlocks it by CLI', async () => {
     await must(['policy', 'set', 'DP Default Policy', '--pin-reset-failures', '0', '--max-logon-attempts', '3'], site.data);
     try {
