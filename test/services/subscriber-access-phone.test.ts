@@ -87,12 +87,7 @@ describe('subscriber access by phone: PIN changes and bad input (SIPp)', { skip,
     current = NEW;
   });
 
-  it('unknown keys in the main menu end the call after the input-failure limit (the server hangs up)', async () => {
-    const o = await callPilot([...press(`${current}#`, 1500), ...press('8', 5000), ...press('8', 6500), ...press('8', 8000), ...press('8', 9500), ...press('8', 11_000)], 60_000, 'server-bye');
-    assert.equal(o?.reason, 'input-failures', `outcome ${JSON.stringify(o)}`);
-  });
-
-  it('a caller who never presses a key is ended by the server after the input-failure limit', async () => {
+  it('a caller who logs on and then never presses a key is ended by the server after the input-failure limit', async () => {
     const o = await callPilot(press(`${current}#`, 1500), 90_000, 'server-bye');
     assert.equal(o?.reason, 'input-failures', `outcome ${JSON.stringify(o)}`);
   });
