@@ -110,6 +110,16 @@ describe('subscriber access: SIPp logs on with a PIN and works the mailbox by ke
     await must(['voicemail', 'read', String(id)], site.data); // so the next test's first new message is its own
   });
 
+  it('saves a message with its key: read, and kept after the call', async () => {
+    const id = await leaveMessage();
+    // 1: voice mail; 2: save the first new message (the one just left), typed ahead of its playing.
+    const r = await callPilot('save', [...press(`${PIN}#`, 1500), ...press('1', 4000), ...press('2', 4600)], 12_000);
+    assert.equal(r.outcome?.reason, 'hangup', `outcome ${JSON.stringify(r.outcome)}`);
+    const m = (await userMessages(site.data, 'alice')).find((x) => x.id === id);
+    assert.equal(m?.read, true, 'a saved message is read');
+    assert.deepEqual(r.outcome?.purged, [], 'and kept');
+  });
+
   it('deletes a message and hangs up: it is gone for good', async () => {
     const id = await leaveMessage();
     const r = await callPilot('delete', [...press(`${PIN}#`, 1500), ...press('1', 4000), ...press('3', 4600)], 12_000);
