@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
+import { keyPresses, writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
 import { sippAvailable } from '../support/peers/sipp.js';
 import { runDtmfCall } from '../support/peers/sipp-dtmf.js';
 import { sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
@@ -24,9 +24,7 @@ const skip = missing ? `not installed: ${missing}` : false;
 if (skip && process.env.CI === 'true') throw new Error(`CI: subscriber-access-phone needs ${missing}`);
 
 /** Keys one after another from `atMs`, 250 ms apart. */
-function press(keys: string, atMs: number): KeyPress[] {
-  return [...keys].map((digit, i) => ({ digit, atMs: atMs + i * 250 }));
-}
+const press = (keys: string, atMs: number): KeyPress[] => keyPresses({ keys, startMs: atMs });
 
 describe('subscriber access by phone: PIN changes and bad input (SIPp)', { skip, timeout: 400_000 }, () => {
   let site: UmSite;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readPcmWav } from '../../src/media/audio/prompt-library.js';
 import { bestCorrelation, envelope, readWav } from '../support/audio-compare.js';
-import { writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
+import { keyPresses, writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
 import { sippAvailable } from '../support/peers/sipp.js';
 import { runDtmfCall, type DtmfCallResult } from '../support/peers/sipp-dtmf.js';
 import { pcapToWav, SIPP_G711A, sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
@@ -27,9 +27,7 @@ const skip = missing ? `not installed: ${missing}` : false;
 if (skip && process.env.CI === 'true') throw new Error(`CI: subscriber-access-sipp needs ${missing}`);
 
 /** Keys one after another from `atMs`, 250 ms apart. */
-function press(keys: string, atMs: number): KeyPress[] {
-  return [...keys].map((digit, i) => ({ digit, atMs: atMs + i * 250 }));
-}
+const press = (keys: string, atMs: number): KeyPress[] => keyPresses({ keys, startMs: atMs });
 
 describe('subscriber access: SIPp logs on with a PIN and works the mailbox by keypad', { skip, timeout: 300_000 }, () => {
   let site: UmSite;
