@@ -21,6 +21,7 @@ import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
+import { registerStaticApp } from './static-app.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -68,6 +69,7 @@ export class AdminServer {
     registerVoicemailRoutes(app, this.#node);
     registerAutoAttendantRoutes(app, this.#node);
     registerPlayOnPhoneRoutes(app, this.#node);
+    await registerStaticApp(app);
     await app.ready();
     this.#app = app;
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));

@@ -15,6 +15,8 @@ declare module 'fastify' {
 export function registerAuth(app: AdminApp, node: OpenNode): void {
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request: FastifyRequest) => {
+    // The web app's files (/, /assets/…) are public; its data comes from /api, which is not.
+    if (!request.url.startsWith('/api/')) return;
     const header = request.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const name = m?.[1] ? await verifyAdminToken(node.store.db, m[1]) : undefined;

@@ -4,6 +4,7 @@ import type { AdminApp } from './app-type.js';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { isOpenUmError } from '../errors.js';
+import { isAppPage, uiRoot } from './static-app.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
@@ -23,6 +24,8 @@ export function registerErrorHandler(app: AdminApp, log: Logger): void {
     return reply.code(500).send({ error: 'INTERNAL', message: 'internal error; the server log has the details' });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'UNKNOWN_COMMAND', message: `no route ${request.method} ${request.url}` });
+    const root = uiRoot();
+    if (root && isAppPage(request)) return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+    return reply.code(404).send({ error: 'UNKNOWN_COMMAND', message: `no route ${request.method} ${request.url}` });
   });
 }

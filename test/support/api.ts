@@ -4,11 +4,12 @@ import { request } from 'node:https';
 
 export interface Reply {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
   json: () => unknown;
 }
 
-export function api(port: number, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
+export function api(port: number, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const req = request({
@@ -16,13 +17,14 @@ export function api(port: number, method: string, path: string, options: { token
       headers: {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        ...options.headers,
       },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
       });
     });
     req.on('error', reject);

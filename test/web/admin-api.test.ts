@@ -45,7 +45,7 @@ describe('admin API over HTTPS', () => {
   });
 
   it('refuses every route without the administrator token (401)', async () => {
-    for (const [method, path] of [['GET', '/api/certificates'], ['GET', '/api/server'], ['POST', '/api/certificates'], ['GET', '/nope'], ['DELETE', '/api/trust/00']]) {
+    for (const [method, path] of [['GET', '/api/certificates'], ['GET', '/api/server'], ['POST', '/api/certificates'], ['GET', '/api/nope'], ['DELETE', '/api/trust/00']]) {
       const r = await api(server.port, method ?? 'GET', path ?? '/');
       assert.equal(r.status, 401, `${method} ${path}`);
       assert.equal((r.json() as { error: string }).error, 'UNAUTHORIZED');
@@ -55,6 +55,20 @@ describe('admin API over HTTPS', () => {
     const ok = await api(server.port, 'GET', '/api/certificates', { token });
     assert.equal(ok.status, 200);
     assert.equal((ok.json() as CertificateView[])[0]?.thumbprint, installThumbprint);
+  });
+
+  it('serves the web app at / and on its pages, without a token, under a content security policy', async () => {
+    const home = await api(server.port, 'GET', '/');
+    assert.equal(home.status, 200, home.body);
+    assert.match(home.body, /<div id="root"><\/div>/);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(home.body)?.[1];
+    assert.ok(script, home.body);
+    assert.equal((await api(server.port, 'GET', script)).status, 200);
+    const page = await api(server.port, 'GET', '/set-password?token=abc', { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    assert.equal((await api(server.port, 'GET', '/no-such-file.js')).status, 404);
   });
 
   it('serves the IIS certificate and swaps it, without a restart, when the CLI enables another', async () => {
