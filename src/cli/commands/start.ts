@@ -73,7 +73,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   const addresses = list(p, 'sip-address');
   const voicemail = new VoicemailService(node, log);
   const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')), voicemail });
-  const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) });
+  const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
