@@ -45,7 +45,7 @@ export const portsResponse = z.object({
 
 export function registerCallRoutes(app: AdminApp, node: OpenNode, live: LiveStatus | undefined): void {
   const need = (): LiveStatus => {
-    if (!live) throw new OpenUmError('BAD_ARGUMENT', 'this server runs without its SIP roles: it carries no calls');
+    if (!live) throw new OpenUmError('NOT_RUNNING', 'this server runs without its SIP roles: it carries no calls and refuses none');
     return live;
   };
   app.get('/api/calls', async () => need().calls());
