@@ -92,10 +92,13 @@ describe('calls in progress, last refusals and the port table', { skip, timeout:
     assert.equal(statusOf(unknown).status, 404);
     const atWorker = await udpExchange({ address: ADDRESS, port: 5065 }, request('INVITE', `sip:1000@${ADDRESS}`, STRANGER, 0), { from: STRANGER });
     assert.equal(statusOf(atWorker).status, 403);
+    const atUm = await udpExchange({ address: ADDRESS, port: 5062 }, request('INVITE', `sip:1000@${ADDRESS}`, STRANGER, 0), { from: STRANGER });
+    assert.equal(statusOf(atUm).status, 403);
 
-    const { refusals } = await get<{ refusals: RefusalEntry[] }>('/api/refusals?limit=3');
-    assert.equal(refusals.length, 3);
-    const [worker, notFound, forbidden] = refusals;
+    const { refusals } = await get<{ refusals: RefusalEntry[] }>('/api/refusals?limit=4');
+    assert.equal(refusals.length, 4);
+    const [um, worker, notFound, forbidden] = refusals;
+    assert.deepEqual([um?.role, um?.status, um?.reason], ['umService', 403, `Forbidden - ${STRANGER} is not a UM IP gateway`]);
     assert.deepEqual({ ...worker, at: undefined, peer: undefined }, {
       at: undefined, role: 'worker', worker: 1, status: 403, reason: `Forbidden - ${STRANGER} is not a UM IP gateway`, method: 'INVITE',
       from: `sip:gw@${STRANGER}`, to: `sip:1000@${ADDRESS}`, peer: undefined, transport: 'udp', gateway: null,
@@ -108,13 +111,14 @@ describe('calls in progress, last refusals and the port table', { skip, timeout:
     const bad = await api(site.server.port, 'GET', '/api/refusals?limit=0', { token: site.token });
     assert.equal(bad.status, 400);
 
-    const viaCli = await cliJson<RefusalEntry[]>(['refusals', '--limit', '3'], { data: site.data });
+    const viaCli = await cliJson<RefusalEntry[]>(['refusals', '--limit', '4'], { data: site.data });
     assert.deepEqual(viaCli, refusals);
     const table = await cli(['refusals'], { data: site.data });
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^WHEN\s+ROLE\s+STATUS/m);
     assert.match(table.stdout, /Call Router\s+404\s+INVITE.*GW\s+Not Found - 9999 is neither a UM user nor a pilot number of dial plan DP$/m);
     assert.match(table.stdout, /UM worker 1\s+403\s+INVITE/);
+    assert.match(table.stdout, /UM service\s+403\s+INVITE/);
   });
 
   it('serves the port table of `openum ports --json` in API words, with nftables, iptables and ufw rules', async () => {
