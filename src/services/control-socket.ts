@@ -3,7 +3,7 @@
 // do on a Linux server. Whoever can open the data directory can already do anything to the node,
 // so the file's permissions are the access control. One JSON line in, one JSON line out.
 import { chmodSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LiveStatus } from './live-status.js';
@@ -20,6 +20,17 @@ export type ControlReply = { ok: true; result: unknown } | { ok: false; message:
 
 export function controlSocketPath(dataDir: string): string {
   return join(dataDir, CONTROL_SOCKET);
+}
+
+/** Whether something accepts connections on the socket file (within a second). */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const done = (yes: boolean) => { clearTimeout(timer); socket.destroy(); resolve(yes); };
+    const timer = setTimeout(() => done(false), 1000);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 export class ControlSocket {
@@ -40,7 +51,12 @@ export class ControlSocket {
       this.#log.warn({ path: this.#path }, 'the data directory path is too long for a control socket: openum calls and openum refusals will not reach this server');
       return;
     }
-    // A socket file left by a server that was killed would make listen fail.
+    // A socket another server on this data directory answers on is left to it; one left by a
+    // server that was killed would make listen fail, so it goes.
+    if (await answers(this.#path)) {
+      this.#log.warn({ path: this.#path }, 'another server answers on the control socket of this data directory: openum calls and openum refusals reach that one');
+      return;
+    }
     rmSync(this.#path, { force: true });
     const server = createServer((socket) => this.#serve(socket));
     await new Promise<void>((resolve, reject) => {

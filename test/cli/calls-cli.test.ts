@@ -42,7 +42,10 @@ describe('openum calls and openum refusals', { timeout: 60_000 }, () => {
   describe('with a server started --no-sip', () => {
     let server: RunningServer;
     before(async () => { server = await startServer(data); });
-    after(async () => { await server.stop(); });
+    after(async () => {
+      await server.stop();
+      assert.ok(!existsSync(join(data, 'control.sock')), 'the socket goes with the server');
+    });
 
     it('answers that it carries no calls, on the CLI and in the API, and serves /api/ports', async () => {
       const sock = join(data, 'control.sock');
