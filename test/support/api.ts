@@ -1,11 +1,12 @@
 // Calls the admin API of a running `openum start` over HTTPS (its certificate is self-signed
 // or test-made, so it is not verified here; test/web/admin-api.test.ts checks it with openssl).
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 
 export interface Reply {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
   body: string;
+  headers: IncomingHttpHeaders;
   json: () => unknown;
 }
 
@@ -24,7 +25,7 @@ export function api(port: number, method: string, path: string, options: { token
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+        resolve({ status: res.statusCode ?? 0, body, headers: res.headers, json: () => JSON.parse(body) });
       });
     });
     req.on('error', reject);
