@@ -9,8 +9,8 @@ import type { Database } from '../store/schema.js';
 import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
 import { resolveUserPolicy } from './mailbox-policies.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
-import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
-import { parseBool, parseName } from './values.js';
+import { LANGUAGES, toDialPlan, toUser, type DialPlan, type Language, type UmUser } from './organisation-types.js';
+import { parseBool, parseBoolOrInherit, parseChoice, parseName } from './values.js';
 import { greetingKey, recordedNameKey } from '../store/audio/audio-store.js';
 import { FileAudioStore } from '../store/audio/file-audio-store.js';
 import { TableAudioStore } from '../store/audio/table-audio-store.js';
@@ -25,6 +25,12 @@ export interface UserInput {
   umEnabled?: boolean | string;
   /** A mailbox policy of the user's dial plan; absent: the dial plan's default (on a change of dial plan too). */
   policy?: string;
+  /** on/off: whether UM answers calls diverted to the user. */
+  callAnswering?: boolean | string;
+  /** on/off, or null/'policy': the mailbox policy's setting. */
+  missedCallNotifications?: boolean | string | null;
+  /** en, it, es, fr (or en-US …), or null/'default': the dial plan's default language. */
+  language?: string | null;
 }
 
 export interface NewUserInput extends UserInput {
@@ -99,6 +105,13 @@ async function refuseTaken(trx: Kysely<Database>, u: { name?: string; extension:
   if (clash(mail)) throw new OpenUmError('OBJECT_EXISTS', `the e-mail address ${u.email} belongs to the user "${mail?.name}"; give another`);
 }
 
+/** A user's language: en/it/es/fr or a dial plan language tag; null, '' or 'default': the dial plan's. */
+export function parseUserLanguage(value: string | null): Language | null {
+  if (value === null || /^(default|)$/i.test(value.trim())) return null;
+  const short = LANGUAGES.find((l) => l.slice(0, 2) === value.trim().toLowerCase());
+  return short ?? parseChoice(value, LANGUAGES, 'the language (en, it, es, fr or default)');
+}
+
 const sipOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined || v.trim() === '' ? null : parseSipUri(v, 'the SIP URI'));
 
 function parseDisplayName(text: string): string {
@@ -145,8 +158,15 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   // A new dial plan brings its default policy unless another of its policies is named.
   const policyId = patch.policy === undefined && plan.id === current.dialPlanId ? current.policyId
     : await resolveUserPolicy(db, plan.id, plan.name, patch.policy);
+  const settings = {
+    ...(patch.callAnswering === undefined ? {} : { call_answering: parseBool(patch.callAnswering, 'call answering') ? 1 : 0 }),
+    ...(patch.missedCallNotifications === undefined ? {}
+      : { missed_call_notifications: ((v) => (v === null ? null : v ? 1 : 0))(parseBoolOrInherit(patch.missedCallNotifications, 'missed-call notifications')) }),
+    ...(patch.language === undefined ? {} : { language: parseUserLanguage(patch.language) }),
+  };
   const values = {
     ...(newName === undefined ? {} : { name: newName }),
+    ...settings,
     display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0, policy_id: policyId,
   };
   await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {

@@ -24,7 +24,7 @@ export const huntGroup: HuntGroupRoute = {
 };
 
 const user = (id: number, name: string, extension: string, umEnabled = true): UmUser => ({
-  id, name, displayName: name, extension, sipUri: null, email: `${name}@contoso.test`, dialPlanId: 7, dialPlanName: 'DP', policyId: 1, policyName: 'DP Default Policy', umEnabled, createdAt: at, updatedAt: at,
+  id, name, displayName: name, extension, sipUri: null, email: `${name}@contoso.test`, dialPlanId: 7, dialPlanName: 'DP', policyId: 1, policyName: 'DP Default Policy', umEnabled, callAnswering: true, missedCallNotifications: null, language: null, createdAt: at, updatedAt: at,
 });
 export const alice = user(21, 'alice', '1000');
 export const carol = user(22, 'carol', '1002', false);
