@@ -112,6 +112,16 @@ export function parseUserLanguage(value: string | null): Language | null {
   return short ?? parseChoice(value, LANGUAGES, 'the language (en, it, es, fr or default)');
 }
 
+/** The user's own settings that `input` gives, as columns (absent: unchanged, or the defaults). */
+function settingValues(input: UserInput): { call_answering?: number; missed_call_notifications?: number | null; language?: Language | null } {
+  const missed = input.missedCallNotifications === undefined ? undefined : parseBoolOrInherit(input.missedCallNotifications, 'missed-call notifications');
+  return {
+    ...(input.callAnswering === undefined ? {} : { call_answering: parseBool(input.callAnswering, 'call answering') ? 1 : 0 }),
+    ...(missed === undefined ? {} : { missed_call_notifications: missed === null ? null : missed ? 1 : 0 }),
+    ...(input.language === undefined ? {} : { language: parseUserLanguage(input.language) }),
+  };
+}
+
 const sipOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined || v.trim() === '' ? null : parseSipUri(v, 'the SIP URI'));
 
 function parseDisplayName(text: string): string {
@@ -127,6 +137,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
   const sipUri = sipOrNull(input.sipUri);
   const displayName = input.displayName === undefined ? userName : parseDisplayName(input.displayName);
   const umEnabled = input.umEnabled === undefined ? true : parseBool(input.umEnabled, 'UM enabled');
+  const settings = settingValues(input);
   const plan = await planNamed(db, input.dialPlan);
   refuseUnfit(plan, extension, sipUri);
   const policyId = await resolveUserPolicy(db, plan.id, plan.name, input.policy);
@@ -135,7 +146,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
     await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
     await trx.insertInto('users').values({
       name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
-      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, created_at: now, updated_at: now,
+      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, ...settings, created_at: now, updated_at: now,
     }).execute();
     return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled, policyId } };
   });
@@ -158,12 +169,7 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   // A new dial plan brings its default policy unless another of its policies is named.
   const policyId = patch.policy === undefined && plan.id === current.dialPlanId ? current.policyId
     : await resolveUserPolicy(db, plan.id, plan.name, patch.policy);
-  const settings = {
-    ...(patch.callAnswering === undefined ? {} : { call_answering: parseBool(patch.callAnswering, 'call answering') ? 1 : 0 }),
-    ...(patch.missedCallNotifications === undefined ? {}
-      : { missed_call_notifications: ((v) => (v === null ? null : v ? 1 : 0))(parseBoolOrInherit(patch.missedCallNotifications, 'missed-call notifications')) }),
-    ...(patch.language === undefined ? {} : { language: parseUserLanguage(patch.language) }),
-  };
+  const settings = settingValues(patch);
   const values = {
     ...(newName === undefined ? {} : { name: newName }),
     ...settings,
@@ -191,6 +197,9 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
     await new TableAudioStore(trx).delete(greetingKey(user.id));
     await new TableAudioStore(trx).delete(recordedNameKey(user.id));
     await trx.deleteFrom('user_pins').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('user_web_accounts').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('web_invites').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('web_sessions').where('kind', '=', 'user').where('account_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
