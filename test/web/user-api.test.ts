@@ -1,0 +1,338 @@
+// The UM web services for users over a real `openum start` (HTTPS) with a real SMTP server:
+// invite → mail → set a password → sign in (cookie flags) → CSRF → messages (list, Range, read,
+// delete) → another user's messages (403) → 401/404 → sign out everywhere; admin routes refuse
+// users, bearer tokens still work.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findUser } from '../../src/org/users.js';
+import { openNode, type OpenNode } from '../../src/services/node.js';
+import { cli, initData, startServer, type RunningServer } from '../support/openum.js';
+import { tempDir } from '../support/run.js';
+import { addMessage, smtpSink, toneWav, waitFor, type SmtpSink, type StoredMessage } from '../support/voicemail.js';
+import { WebClient } from '../support/web-client.js';
+
+const SMTP_ADDRESS = '127.0.112.1';
+const PASSWORD = 'correct horse battery';
+
+describe('user web API', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let data: string;
+  let server: RunningServer;
+  let node: OpenNode;
+  let token: string;
+  let smtp: SmtpSink;
+  const alice: StoredMessage[] = [];
+  let bobMessage: StoredMessage;
+  let missedId: number;
+
+  const must = async (args: string[], input?: string) => {
+    const r = await cli(args, { data, ...(input === undefined ? {} : { input }) });
+    assert.equal(r.code, 0, `openum ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const mailTo = (to: string, subject: RegExp) => waitFor(`a mail to ${to}`, () =>
+    smtp.received.find((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? '')), 10_000);
+
+  before(async () => {
+    tmp = tempDir('openum-user-api-');
+    data = join(tmp.path, 'data');
+    token = (await initData(data, 'um.contoso.test')).token;
+    smtp = await smtpSink(SMTP_ADDRESS);
+    await must(['dialplan', 'new', 'DP', '--extension-length', '4']);
+    await must(['user', 'new', 'alice', '--extension', '1000', '--dial-plan', 'DP', '--email', 'alice@contoso.test']);
+    await must(['user', 'new', 'bob', '--extension', '1001', '--dial-plan', 'DP', '--email', 'bob@contoso.test']);
+    await must(['policy', 'set', 'DP Default Policy', '--pin-reset-failures', '2', '--max-logon-attempts', '3']);
+    await must(['smtp', 'set', '--host', SMTP_ADDRESS, '--port', String(smtp.port), '--security', 'none', '--from', 'voicemail@um.contoso.test']);
+    node = await openNode({ dataDir: data, actor: { name: 'test' } });
+    const serverName = node.serverName ?? '';
+    const aliceId = (await findUser(node.store.db, 'alice'))?.id ?? 0;
+    const bobId = (await findUser(node.store.db, 'bob'))?.id ?? 0;
+    alice.push(await addMessage(node.store.db, data, { serverName, userId: aliceId, seconds: 1 }));
+    alice.push(await addMessage(node.store.db, data, { serverName, userId: aliceId, seconds: 2, callerName: 'Dario Bianchi' }));
+    missedId = (await addMessage(node.store.db, data, { serverName, userId: aliceId, state: 'missed' })).id;
+    bobMessage = await addMessage(node.store.db, data, { serverName, userId: bobId, seconds: 1 });
+    server = await startServer(data);
+  });
+  after(async () => {
+    await server?.stop();
+    await node?.close();
+    await smtp?.close();
+    tmp?.cleanup();
+  });
+
+  it('invites by the CLI, mails the link, sets the password once, and signs in with safe cookies', async () => {
+    const invite = JSON.parse(await must(['user', 'invite', 'alice', '--json'])) as { link: string; expiresAt: string; emailed: boolean };
+    assert.equal(invite.emailed, true);
+    assert.match(invite.link, /^https:\/\/um\.contoso\.test(:\d+)?\/set-password\?token=[\w-]{43}$/);
+    assert.ok(Date.parse(invite.expiresAt) - Date.now() > 6.9 * 86_400_000);
+    const mail = await mailTo('alice@contoso.test', /web password/);
+    const link = /https:\/\/\S+set-password\?token=[\w-]+/.exec(mail.parsed.text ?? '')?.[0];
+    assert.equal(link, invite.link);
+    const inviteToken = new URL(link ?? '').searchParams.get('token') ?? '';
+
+    const web = new WebClient(server.port);
+    let r = await web.send('POST', '/api/password/invite', { body: { token: inviteToken, password: 'short' } });
+    assert.equal(r.status, 400);
+    assert.equal(r.json().error, 'WEAK_PASSWORD');
+    assert.match(r.json().message as string, /password must have at least 10 characters/);
+    r = await web.send('POST', '/api/password/invite', { body: { token: inviteToken, password: PASSWORD } });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.deepEqual({ ...r.json(), csrfToken: typeof r.json().csrfToken }, { kind: 'user', name: 'alice', displayName: 'alice', email: 'alice@contoso.test', csrfToken: 'string' });
+    r = await new WebClient(server.port).send('POST', '/api/password/invite', { body: { token: inviteToken, password: PASSWORD } });
+    assert.equal(r.status, 400);
+    assert.equal(r.json().error, 'INVITE_INVALID');
+
+    const browser = new WebClient(server.port);
+    r = await browser.signIn({ email: 'Alice@contoso.test', password: PASSWORD });
+    assert.equal(r.status, 200, r.body.toString());
+    const cookie = browser.setCookie ?? '';
+    assert.match(cookie, /^openum_session=[\w-]{43};/);
+    for (const attribute of [/;\s*HttpOnly/i, /;\s*Secure/i, /;\s*SameSite=Strict/i, /;\s*Path=\/(;|$)/]) assert.match(cookie, attribute);
+    r = await browser.send('GET', '/api/session');
+    assert.equal(r.status, 200);
+    assert.equal(r.json().csrfToken, browser.csrf);
+
+    r = await browser.send('GET', '/api/me');
+    assert.deepEqual(r.json(), {
+      name: 'alice', displayName: 'alice', email: 'alice@contoso.test', extension: '1000', dialPlan: 'DP', language: null,
+      callAnswering: true, missedCallNotifications: null, hasGreeting: false, hasRecordedName: false, pinLocked: false,
+    });
+  });
+
+  async function signedInAlice(): Promise<WebClient> {
+    const web = new WebClient(server.port);
+    const r = await web.signIn({ email: 'alice@contoso.test', password: PASSWORD });
+    assert.equal(r.status, 200, r.body.toString());
+    return web;
+  }
+
+  it('lists, streams with Range, marks read and deletes the user\'s own messages; refuses changes without the CSRF token', async () => {
+    const web = await signedInAlice();
+    let r = await web.send('GET', '/api/me/messages');
+    const messages = r.json().messages as { id: number; kind: string; hasAudio: boolean; read: boolean; durationSec: number; callerName: string; receivedAt: string }[];
+    assert.deepEqual(messages.map((m) => m.id), [missedId, alice[1]?.id, alice[0]?.id]);
+    assert.deepEqual(messages.map((m) => [m.kind, m.hasAudio]), [['missed', false], ['voicemail', true], ['voicemail', true]]);
+    assert.equal(messages[1]?.durationSec, 2);
+    assert.equal(messages[1]?.callerName, 'Dario Bianchi');
+    assert.ok(!Number.isNaN(Date.parse(messages[1]?.receivedAt ?? '')));
+
+    const first = alice[0] as StoredMessage;
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'audio/wav');
+    assert.equal(r.headers['accept-ranges'], 'bytes');
+    assert.ok(r.body.equals(first.wav));
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio`, { headers: { range: 'bytes=100-199' } });
+    assert.equal(r.status, 206);
+    assert.equal(r.headers['content-range'], `bytes 100-199/${first.wav.length}`);
+    assert.ok(r.body.equals(first.wav.subarray(100, 200)));
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio`, { headers: { range: 'bytes=-50' } });
+    assert.equal(r.status, 206);
+    assert.ok(r.body.equals(first.wav.subarray(first.wav.length - 50)));
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio`, { headers: { range: `bytes=${first.wav.length}-` } });
+    assert.equal(r.status, 416);
+    assert.equal(r.headers['content-range'], `bytes */${first.wav.length}`);
+    assert.equal(r.json().error, 'RANGE_NOT_SATISFIABLE');
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio?download=1`);
+    assert.equal(r.headers['content-disposition'], `attachment; filename="voicemail-${first.id}.wav"`);
+
+    r = await web.send('PATCH', `/api/me/messages/${first.id}`, { body: { read: true } });
+    assert.equal(r.status, 403);
+    assert.equal(r.json().error, 'CSRF_TOKEN_INVALID');
+    r = await web.send('PATCH', `/api/me/messages/${first.id}`, { body: { read: true }, headers: { 'x-csrf-token': 'x'.repeat(32) } });
+    assert.equal(r.status, 403);
+    r = await web.send('PATCH', `/api/me/messages/${first.id}`, { body: { read: true }, csrf: true });
+    assert.equal(r.status, 200);
+    assert.equal(r.json().read, true);
+    r = await web.send('DELETE', `/api/me/messages/${first.id}`);
+    assert.equal(r.status, 403);
+    r = await web.send('DELETE', `/api/me/messages/${first.id}`, { csrf: true });
+    assert.equal(r.status, 204);
+    r = await web.send('GET', `/api/me/messages/${first.id}/audio`);
+    assert.equal(r.status, 404);
+    assert.equal(r.json().error, 'VOICE_MESSAGE_NOT_FOUND');
+  });
+
+  it("never reaches another user's messages or calls (403), answers 404 for unknown ids and 401 without a session", async () => {
+    const web = await signedInAlice();
+    const other = bobMessage.id;
+    for (const [method, path, body] of [
+      ['GET', `/api/me/messages/${other}/audio`], ['PATCH', `/api/me/messages/${other}`, { read: true }],
+      ['DELETE', `/api/me/messages/${other}`], ['POST', `/api/me/messages/${other}/play-on-phone`, { number: '1001' }],
+    ] as const) {
+      const r = await web.send(method, path, { csrf: true, ...(body ? { body } : {}) });
+      assert.equal(r.status, 403, `${method} ${path}`);
+      assert.equal(r.json().error, 'FORBIDDEN');
+    }
+    assert.equal((await web.send('GET', '/api/me/messages')).json().messages instanceof Array, true);
+    assert.ok(!((await web.send('GET', '/api/me/messages')).json().messages as { id: number }[]).some((m) => m.id === other));
+    let r = await web.send('GET', '/api/me/messages/999999/audio');
+    assert.equal(r.status, 404);
+    assert.equal(r.json().error, 'VOICE_MESSAGE_NOT_FOUND');
+    r = await web.send('GET', '/api/me/play-on-phone/999999');
+    assert.equal(r.status, 404);
+
+    const anonymous = new WebClient(server.port);
+    for (const path of ['/api/me', '/api/me/messages', `/api/me/messages/${other}/audio`, '/api/session']) {
+      r = await anonymous.send('GET', path);
+      assert.equal(r.status, 401, path);
+      assert.equal(r.json().error, 'UNAUTHORIZED');
+    }
+    anonymous.cookie = 'openum_session=' + 'A'.repeat(43);
+    assert.equal((await anonymous.send('GET', '/api/me')).status, 401);
+  });
+
+  it('keeps administrator routes for administrators: a user session gets 403, a bearer token works as before', async () => {
+    const web = await signedInAlice();
+    for (const path of ['/api/users', '/api/users/bob/voicemail', `/api/voicemail/${bobMessage.id}/audio`, '/api/admins']) {
+      const r = await web.send('GET', path);
+      assert.equal(r.status, 403, path);
+      assert.equal(r.json().error, 'FORBIDDEN');
+    }
+    let r = await new WebClient(server.port).send('GET', '/api/users/alice', { token });
+    assert.equal(r.status, 200);
+    assert.equal(r.json().callAnswering, true);
+    r = await new WebClient(server.port).send('GET', '/api/users');
+    assert.equal(r.status, 401);
+    r = await new WebClient(server.port).send('GET', '/api/users', { token: 'oum_wrong' });
+    assert.equal(r.status, 401);
+    // An administrator reaching /api/me is told it is for users.
+    r = await new WebClient(server.port).send('GET', '/api/me', { token });
+    assert.equal(r.status, 403);
+  });
+
+  it('changes the user settings, greeting and PIN from the web', async () => {
+    const web = await signedInAlice();
+    let r = await web.send('PATCH', '/api/me', { body: { language: 'it', callAnswering: false, missedCallNotifications: false }, csrf: true });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.deepEqual([r.json().language, r.json().callAnswering, r.json().missedCallNotifications], ['it', false, false]);
+    const shown = JSON.parse(await must(['user', 'get', 'alice', '--json'])) as Record<string, unknown>;
+    assert.deepEqual([shown.language, shown.callAnswering, shown.missedCallNotifications], ['it-IT', false, false]);
+    r = await web.send('PATCH', '/api/me', { body: { language: 'de' }, csrf: true });
+    assert.equal(r.status, 400);
+    assert.match(r.json().message as string, /^language/);
+    assert.doesNotMatch(r.json().message as string, /--/);
+    r = await web.send('PATCH', '/api/me', { body: { language: null, callAnswering: true, missedCallNotifications: null }, csrf: true });
+    assert.deepEqual([r.json().language, r.json().callAnswering, r.json().missedCallNotifications], [null, true, null]);
+
+    r = await web.send('PUT', '/api/me/greeting', { raw: toneWav(1), type: 'audio/wav', csrf: true });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal(r.json().durationMs, 1000);
+    assert.equal((await web.send('GET', '/api/me')).json().hasGreeting, true);
+    r = await web.send('GET', '/api/me/greeting');
+    assert.equal(r.headers['content-type'], 'audio/wav');
+    r = await web.send('PUT', '/api/me/recorded-name', { body: { audio: toneWav(1).toString('base64') }, csrf: true });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal((await web.send('DELETE', '/api/me/greeting', { csrf: true })).status, 204);
+    r = await web.send('GET', '/api/me/greeting');
+    assert.equal(r.status, 404);
+    assert.equal(r.json().error, 'AUDIO_NOT_FOUND');
+
+    r = await web.send('POST', '/api/me/pin/reset', { body: {}, csrf: true });
+    assert.equal(r.status, 200, r.body.toString());
+    const pin = r.json().pin as string;
+    assert.match(pin, /^\d{6,}$/);
+    assert.equal(r.json().emailed, true);
+    const mail = await mailTo('alice@contoso.test', /new voice mail PIN/);
+    assert.match(mail.parsed.text ?? '', new RegExp(`Your new PIN is: ${pin}`));
+
+    // The PIN proves who the user is: a new password with it (a wrong PIN is refused).
+    const fresh = new WebClient(server.port);
+    r = await fresh.send('POST', '/api/password/pin', { body: { email: 'alice@contoso.test', pin: '000000', password: PASSWORD } });
+    assert.equal(r.status, 401);
+    r = await fresh.send('POST', '/api/password/pin', { body: { email: 'alice@contoso.test', pin, password: PASSWORD } });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal(r.json().kind, 'user');
+    const status = JSON.parse(await must(['user', 'pin', 'get', 'alice', '--json'])) as { attempts: number };
+    assert.equal(status.attempts, 0);
+  });
+
+  it('changes the password and signs out everywhere', async () => {
+    const one = await signedInAlice();
+    const two = await signedInAlice();
+    let r = await one.send('PUT', '/api/me/password', { body: { currentPassword: 'not the password', password: 'another good password' }, csrf: true });
+    assert.equal(r.status, 401);
+    r = await one.send('PUT', '/api/me/password', { body: { currentPassword: PASSWORD, password: PASSWORD }, csrf: true });
+    assert.equal(r.status, 204);
+    assert.equal((await two.send('GET', '/api/session')).status, 401, 'a password change signs the other browsers out');
+    const three = await signedInAlice();
+    r = await one.send('DELETE', '/api/sessions');
+    assert.equal(r.status, 403, 'signing out everywhere is a change: it needs the CSRF token');
+    r = await one.send('DELETE', '/api/sessions', { csrf: true });
+    assert.equal(r.status, 204);
+    assert.equal((await one.send('GET', '/api/session')).status, 401);
+    assert.equal((await three.send('GET', '/api/me')).status, 401);
+    const four = await signedInAlice();
+    assert.equal((await four.send('DELETE', '/api/session', { csrf: true })).status, 204);
+    assert.equal(four.cookie, undefined);
+  });
+
+  it('limits sign-in attempts per address and account (429 with Retry-After)', async () => {
+    const web = new WebClient(server.port);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await web.send('POST', '/api/session', { body: { email: 'nobody@contoso.test', password: 'wrong password' } })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(401), 429]);
+    const r = await web.send('POST', '/api/session', { body: { email: 'nobody@contoso.test', password: 'wrong password' } });
+    assert.equal(r.status, 429);
+    assert.equal(r.json().error, 'TOO_MANY_REQUESTS');
+    assert.ok(Number(r.headers['retry-after']) > 0);
+    // Another account from the same address has its own count.
+    assert.equal((await web.send('POST', '/api/session', { body: { email: 'nobody2@contoso.test', password: 'wrong password' } })).status, 401);
+    // The same refusal whether the address exists or not.
+    const known = await web.send('POST', '/api/session', { body: { email: 'alice@contoso.test', password: 'wrong password' } });
+    assert.equal(known.status, 401);
+    const unknown = await web.send('POST', '/api/session', { body: { email: 'nobody3@contoso.test', password: 'wrong password' } });
+    assert.equal(known.json().message, unknown.json().message);
+  });
+
+  it("locks a web account at the mailbox policy's max logon attempts until an administrator unlocks it", async () => {
+    const invite = JSON.parse(await must(['user', 'invite', 'bob', '--no-email', '--json'])) as { link: string; emailed: boolean };
+    assert.equal(invite.emailed, false);
+    const web = new WebClient(server.port);
+    let r = await web.send('POST', '/api/password/invite', { body: { token: new URL(invite.link).searchParams.get('token'), password: PASSWORD } });
+    assert.equal(r.status, 200);
+    const wrong = () => web.send('POST', '/api/session', { body: { email: 'bob@contoso.test', password: 'not bob password' } });
+    assert.equal((await wrong()).status, 401);
+    assert.equal((await wrong()).status, 401);
+    r = await wrong();
+    assert.equal(r.status, 403);
+    assert.equal(r.json().error, 'ACCOUNT_LOCKED');
+    assert.match(r.json().message as string, /administrator must unlock/);
+    r = await web.send('POST', '/api/session', { body: { email: 'bob@contoso.test', password: PASSWORD } });
+    assert.equal(r.json().error, 'ACCOUNT_LOCKED');
+    r = await web.send('GET', '/api/users/bob/web', { token });
+    assert.deepEqual(r.json(), { user: 'bob', passwordSet: true, attempts: 3, locked: true, maxAttempts: 3 });
+    r = await web.send('POST', '/api/users/bob/web/unlock', { token, body: {} });
+    assert.equal(r.json().locked, false);
+    assert.equal((await web.send('POST', '/api/session', { body: { email: 'bob@contoso.test', password: PASSWORD } })).status, 200);
+  });
+
+  it('signs administrators in with an admin account or a token; their cookie needs the CSRF token too', async () => {
+    await must(['admin', 'account', 'add', 'ops'], 'an admin password\n');
+    const web = new WebClient(server.port);
+    assert.equal((await web.signIn({ admin: 'ops', password: 'wrong password!' })).status, 401);
+    let r = await web.signIn({ admin: 'ops', password: 'an admin password' });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal(r.json().kind, 'admin');
+    assert.equal((await web.send('GET', '/api/users')).status, 200);
+    r = await web.send('POST', '/api/users/alice/invite', { body: { email: false } });
+    assert.equal(r.status, 403);
+    assert.equal(r.json().error, 'CSRF_TOKEN_INVALID');
+    r = await web.send('POST', '/api/users/alice/invite', { body: { email: false }, csrf: true });
+    assert.equal(r.status, 201);
+    assert.deepEqual(Object.keys(r.json()).sort(), ['emailed', 'expiresAt', 'link']);
+    assert.equal(r.json().emailed, false);
+    r = await web.send('GET', '/api/me');
+    assert.equal(r.status, 403);
+
+    const byToken = new WebClient(server.port);
+    r = await byToken.signIn({ token });
+    assert.equal(r.status, 200);
+    assert.equal(r.json().kind, 'admin');
+    assert.equal((await byToken.send('GET', '/api/admins')).status, 200);
+    r = await byToken.send('POST', '/api/admins', { body: { name: 'second', password: 'short' }, csrf: true });
+    assert.equal(r.status, 400);
+    assert.equal(r.json().error, 'WEAK_PASSWORD');
+  });
+});
