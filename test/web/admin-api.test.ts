@@ -45,7 +45,7 @@ describe('admin API over HTTPS', () => {
   });
 
   it('refuses every route without the administrator token (401)', async () => {
-    for (const [method, path] of [['GET', '/api/certificates'], ['GET', '/api/server'], ['POST', '/api/certificates'], ['GET', '/nope'], ['DELETE', '/api/trust/00']]) {
+    for (const [method, path] of [['GET', '/api/certificates'], ['GET', '/api/server'], ['POST', '/api/certificates'], ['GET', '/api/nope'], ['DELETE', '/api/trust/00']]) {
       const r = await api(server.port, method ?? 'GET', path ?? '/');
       assert.equal(r.status, 401, `${method} ${path}`);
       assert.equal((r.json() as { error: string }).error, 'UNAUTHORIZED');

@@ -28,12 +28,14 @@ const user = (id: number, name: string, extension: string, umEnabled = true): Um
 });
 export const alice = user(21, 'alice', '1000');
 export const carol = user(22, 'carol', '1002', false);
+/** UM-enabled, with call answering turned off (from the web page or openum user set). */
+export const dave: UmUser = { ...user(23, 'dave', '1003'), callAnswering: false };
 
 export function fakeView(options: { attendants?: AutoAttendantRoute[]; gateway?: Partial<IpGateway>; plan?: Partial<DialPlan> } = {}): RoutingView {
   const dp = { ...plan, ...options.plan };
   const gw = { ...gateway, ...options.gateway };
   const hg = { ...huntGroup, dialPlan: dp };
-  const users = [alice, carol];
+  const users = [alice, carol, dave];
   const attendants = options.attendants ?? [];
   return {
     gatewayByAddress: (ip) => (ip === gw.address ? gw : undefined),
