@@ -42,6 +42,8 @@ describe('user web API', () => {
     await must(['dialplan', 'new', 'DP', '--extension-length', '4']);
     await must(['user', 'new', 'alice', '--extension', '1000', '--dial-plan', 'DP', '--email', 'alice@contoso.test']);
     await must(['user', 'new', 'bob', '--extension', '1001', '--dial-plan', 'DP', '--email', 'bob@contoso.test']);
+    // A gateway that allows outcalls, for Play on Phone (no SIP roles run here: calls stay queued).
+    await must(['gateway', 'new', 'GW', '--address', '127.0.112.3', '--dial-plan', 'DP', '--outcalls', 'on']);
     await must(['policy', 'set', 'DP Default Policy', '--pin-reset-failures', '2', '--max-logon-attempts', '3']);
     await must(['smtp', 'set', '--host', SMTP_ADDRESS, '--port', String(smtp.port), '--security', 'none', '--from', 'voicemail@um.contoso.test']);
     node = await openNode({ dataDir: data, actor: { name: 'test' } });
@@ -170,8 +172,31 @@ describe('user web API', () => {
     let r = await web.send('GET', '/api/me/messages/999999/audio');
     assert.equal(r.status, 404);
     assert.equal(r.json().error, 'VOICE_MESSAGE_NOT_FOUND');
+    assert.doesNotMatch(r.json().message as string, /openum|--/, 'the API speaks API words');
     r = await web.send('GET', '/api/me/play-on-phone/999999');
     assert.equal(r.status, 404);
+
+    // Play on Phone of one's own message: queued, followed, cancelled; bob cannot see alice's call.
+    const own = alice[1] as StoredMessage;
+    r = await web.send('POST', `/api/me/messages/${own.id}/play-on-phone`, { body: { number: '1001' }, csrf: true });
+    assert.equal(r.status, 202, r.body.toString());
+    const callId = r.json().id as number;
+    assert.deepEqual(Object.keys(r.json()), ['id']);
+    r = await web.send('GET', `/api/me/play-on-phone/${callId}`);
+    assert.deepEqual(r.json(), { id: callId, state: 'queued', sipStatus: null, reason: null, number: '1001' });
+    r = await web.send('POST', `/api/me/messages/${own.id}/play-on-phone`, { body: { number: '+15551234567' }, csrf: true });
+    assert.equal(r.status, 403);
+    assert.equal(r.json().error, 'OUTDIAL_NOT_ALLOWED');
+    assert.doesNotMatch(r.json().message as string, /openum|--/, 'the API speaks API words');
+    const bob = new WebClient(server.port);
+    const invite = JSON.parse(await must(['user', 'invite', 'bob', '--no-email', '--json'])) as { link: string };
+    r = await bob.send('POST', '/api/password/invite', { body: { token: new URL(invite.link).searchParams.get('token'), password: PASSWORD } });
+    bob.csrf = r.json().csrfToken as string;
+    assert.equal((await bob.send('GET', `/api/me/play-on-phone/${callId}`)).status, 403);
+    assert.equal((await bob.send('DELETE', `/api/me/play-on-phone/${callId}`, { csrf: true })).status, 403);
+    r = await web.send('DELETE', `/api/me/play-on-phone/${callId}`, { csrf: true });
+    assert.equal(r.status, 202);
+    assert.equal(r.json().state, 'cancelled');
 
     const anonymous = new WebClient(server.port);
     for (const path of ['/api/me', '/api/me/messages', `/api/me/messages/${other}/audio`, '/api/session']) {

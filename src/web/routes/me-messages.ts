@@ -33,6 +33,22 @@ export const messageBody = (m: VoiceMessage): MessageBody => ({
   durationSec: Math.round(m.durationMs / 1000), read: m.read, kind: m.state === 'missed' ? 'missed' : 'voicemail', hasAudio: m.state === 'stored',
 });
 
+/** The store's refusals name CLI commands for administrators; a user of this API gets its own words. */
+async function inUserWords<T>(work: Promise<T>, id: number, number?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (!(e instanceof OpenUmError)) throw e;
+    switch (e.code) {
+      case 'VOICE_MESSAGE_NOT_FOUND': throw new OpenUmError(e.code, `no voice message has id ${id}; GET /api/me/messages lists yours`, { cause: e });
+      case 'PLAY_ON_PHONE_NOT_FOUND': throw new OpenUmError(e.code, `no Play on Phone call has id ${id}`, { cause: e });
+      case 'OUTDIAL_NOT_ALLOWED': throw new OpenUmError(e.code, `number: Play on Phone may not call ${number ?? 'this number'} from your dial plan; ask your administrator which numbers it may call`, { cause: e });
+      case 'NO_OUTCALL_GATEWAY': throw new OpenUmError(e.code, 'Play on Phone is not available: no gateway of your dial plan places calls; ask your administrator', { cause: e });
+      default: throw e;
+    }
+  }
+}
+
 const popBodyOf = (c: PlayOnPhoneCall) => ({ id: c.id, state: c.state, sipStatus: c.sipStatus, reason: c.reason, number: c.number });
 
 export function registerMeMessageRoutes(app: AdminApp, node: OpenNode): void {
@@ -43,13 +59,15 @@ export function registerMeMessageRoutes(app: AdminApp, node: OpenNode): void {
   /** The message, when it is the signed-in user's (and not deleted by phone meanwhile). */
   async function own(req: FastifyRequest): Promise<VoiceMessage> {
     const user = meOf(req);
-    const m = await mailbox.get(id(req));
+    const n = id(req);
+    const m = await inUserWords(mailbox.get(n), n);
     if (m.userId !== user.id) throw new OpenUmError('FORBIDDEN', `voice message ${m.id} is not in your mailbox`);
     if (m.deletedAt !== null || m.state === 'recording') throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${m.id}`);
     return m;
   }
   async function ownCall(req: FastifyRequest): Promise<PlayOnPhoneCall> {
-    const call = await getPlayOnPhone(db, id(req));
+    const n = id(req);
+    const call = await inUserWords(getPlayOnPhone(db, n), n);
     if (call.userId !== meOf(req).id) throw new OpenUmError('FORBIDDEN', `Play on Phone call ${call.id} is not yours`);
     return call;
   }
@@ -76,7 +94,7 @@ export function registerMeMessageRoutes(app: AdminApp, node: OpenNode): void {
   app.post('/api/me/messages/:id/play-on-phone', async (req, reply) => {
     const { number } = popBody.parse(req.body ?? {});
     const m = await own(req);
-    const call = await requestPlayOnPhone(db, req.actor, requireServer(node), m.id, number);
+    const call = await inUserWords(requestPlayOnPhone(db, req.actor, requireServer(node), m.id, number), m.id, number);
     return reply.code(202).send({ id: call.id });
   });
   app.get('/api/me/play-on-phone/:id', async (req) => popBodyOf(await ownCall(req)));
