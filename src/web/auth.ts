@@ -5,7 +5,7 @@
 // DELETE) made with the cookie must carry the session's CSRF token in x-csrf-token: another site
 // can make a browser send the cookie (SameSite=Strict aside, older browsers), never read the token.
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OpenUmError } from '../errors.js';
 import { findAdminAccountById } from '../org/admin-accounts.js';
 import type { UmUser } from '../org/organisation-types.js';
@@ -65,8 +65,10 @@ function sameToken(sent: unknown, expected: string): boolean {
 export function registerAuth(app: AdminApp, node: OpenNode): void {
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
+    // API answers are one account's data (messages, PINs, tokens): never kept by a shared cache or the browser's.
+    if (path.startsWith('/api/')) reply.header('cache-control', 'no-store');
     const header = request.headers.authorization;
     let principal: Principal | null = null;
     if (header !== undefined) {

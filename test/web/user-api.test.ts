@@ -57,6 +57,7 @@ describe('user web API', () => {
     for (const attribute of [/;\s*HttpOnly/i, /;\s*Secure/i, /;\s*SameSite=Strict/i, /;\s*Path=\/(;|$)/]) assert.match(cookie, attribute);
     r = await browser.send('GET', '/api/session');
     assert.equal(r.status, 200);
+    assert.equal(r.headers['cache-control'], 'no-store');
     assert.equal(r.json().csrfToken, browser.csrf);
 
     r = await browser.send('GET', '/api/me');
