@@ -127,7 +127,10 @@ export class AdminServer {
   async #loadIdentity(): Promise<TlsIdentity> {
     const identity = await tlsIdentity(this.#node.store.db, this.#node.vault, requireServer(this.#node), 'IIS');
     if (!identity) {
-      throw new OpenUmError('NO_PRIVATE_KEY', 'no certificate with a private key is assigned to IIS: enable one with openum certificate enable THUMBPRINT --services IIS');
+      throw new OpenUmError('NO_PRIVATE_KEY', 'no certificate with a private key is assigned to IIS', {
+        cli: ': enable one with openum certificate enable THUMBPRINT --services IIS',
+        api: ': enable one with POST /api/certificates/{thumbprint}/enable { services: IIS }',
+      });
     }
     return identity;
   }

@@ -14,7 +14,7 @@ const params = z.object({ index: z.coerce.number().int().min(1).max(16) });
 
 export function registerWorkerRoutes(app: AdminApp, control: WorkerControl | undefined): void {
   const need = (): WorkerControl => {
-    if (!control) throw new OpenUmError('BAD_ARGUMENT', 'this server runs without its SIP roles (--no-sip): it has no UM workers');
+    if (!control) throw new OpenUmError('BAD_ARGUMENT', 'this server runs without its SIP roles: it has no UM workers');
     return control;
   };
   // Workers are numbered from 1 for people, as in the seeds' port table (worker 1: 5065/5066).
