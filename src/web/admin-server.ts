@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fastify, type FastifyBaseLogger } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
 import { getServer } from '../org/server-settings.js';
@@ -12,6 +13,7 @@ import { requireServer, type OpenNode } from '../services/node.js';
 import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
 import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
@@ -39,6 +41,12 @@ export class AdminServer {
     this.#log = log.child({ component: 'admin-api' });
   }
 
+  readonly #routes: Array<{ method: string; url: string }> = [];
+  /** Every route of the API (method and URL pattern), HEAD aside. */
+  get routes(): ReadonlyArray<{ method: string; url: string }> {
+    return this.#routes;
+  }
+
   get thumbprint(): string | undefined {
     return this.#identity?.thumbprint;
   }
@@ -55,7 +63,12 @@ export class AdminServer {
         this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
         return this.#server;
       },
+    }).withTypeProvider<ZodTypeProvider>();
+    // Routes are collected as they are added: the OpenAPI document lists them (tests compare).
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD') this.#routes.push({ method: m, url: r.url });
     });
+    await registerOpenApi(app);
     registerErrorHandler(app, this.#log);
     registerAuth(app, this.#node);
     registerSettingsRoutes(app, this.#node);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService } from '../../org/server-settings.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import { readAudit } from '../../store/audit.js';
+import { anyList, anyObject, errors } from '../route-schema.js';
 
 const port = z.union([z.number().int(), z.string()]);
 const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), minRecordingSeconds: z.union([z.number(), z.string()]).optional() }).strict();
@@ -16,13 +17,20 @@ const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).op
 export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const name = () => requireServer(node);
-  app.get('/api/server', async () => getServer(db, name()));
-  app.patch('/api/server', async (req) => setServerIdentity(db, req.actor, name(), serverBody.parse(req.body ?? {})));
-  app.get('/api/service', async () => (await getServer(db, name())).umService);
-  app.patch('/api/service', async (req) => (await setUmService(db, req.actor, name(), serviceBody.parse(req.body ?? {}))).umService);
-  app.get('/api/callrouter', async () => (await getServer(db, name())).callRouter);
-  app.patch('/api/callrouter', async (req) => (await setCallRouter(db, req.actor, name(), callRouterBody.parse(req.body ?? {}))).callRouter);
-  app.get('/api/admin', async () => (await getServer(db, name())).admin);
-  app.patch('/api/admin', async (req) => (await setAdmin(db, req.actor, name(), adminBody.parse(req.body ?? {}))).admin);
-  app.get('/api/audit', async (req) => readAudit(db, auditQuery.parse(req.query ?? {})));
+  const tags = ['Server'];
+  const one = { 200: anyObject, ...errors() };
+  app.get('/api/server', { schema: { tags, summary: 'This server: FQDN and every setting', response: one } }, async () => getServer(db, name()));
+  app.patch('/api/server', { schema: { tags, summary: 'Change the server\'s FQDN', body: serverBody, response: one } },
+    async (req) => setServerIdentity(db, req.actor, name(), req.body));
+  app.get('/api/service', { schema: { tags, summary: 'The UM service settings', response: one } }, async () => (await getServer(db, name())).umService);
+  app.patch('/api/service', { schema: { tags, summary: 'Change the UM service settings', body: serviceBody, response: one } },
+    async (req) => (await setUmService(db, req.actor, name(), req.body)).umService);
+  app.get('/api/callrouter', { schema: { tags, summary: 'The Call Router settings', response: one } }, async () => (await getServer(db, name())).callRouter);
+  app.patch('/api/callrouter', { schema: { tags, summary: 'Change the Call Router settings', body: callRouterBody, response: one } },
+    async (req) => (await setCallRouter(db, req.actor, name(), req.body)).callRouter);
+  app.get('/api/admin', { schema: { tags, summary: 'Where the admin API listens', response: one } }, async () => (await getServer(db, name())).admin);
+  app.patch('/api/admin', { schema: { tags, summary: 'Move the admin API', body: adminBody, response: one } },
+    async (req) => (await setAdmin(db, req.actor, name(), req.body)).admin);
+  app.get('/api/audit', { schema: { tags: ['Audit'], summary: 'The audit log, newest first', querystring: auditQuery, response: { 200: anyList, ...errors() } } },
+    async (req) => readAudit(db, req.query));
 }

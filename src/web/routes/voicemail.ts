@@ -11,9 +11,8 @@ import { requireServer, type OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
+import { anyList, anyObject, binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
 
-const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
-const nameParams = z.object({ name: z.string() });
 const listQuery = z.object({ all: z.enum(['true', 'false', '1', '0']).optional() }).strict();
 const patchMessage = z.object({ read: z.boolean() }).strict();
 const patchSmtp = z.object({
@@ -34,58 +33,77 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const mailbox = openMailbox(node);
   const server = () => requireServer(node);
-  const id = (req: { params: unknown }) => idParams.parse(req.params).id;
+  const tags = ['Voice mail'];
 
   // Raw WAV bodies for PUT /api/users/:name/greeting (JSON with base64 works too).
   app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: GREETING_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  app.get('/api/users/:name/voicemail', async (req) => {
-    const user = await getUser(db, nameParams.parse(req.params).name);
-    const all = listQuery.parse(req.query ?? {}).all;
+  app.get('/api/users/:name/voicemail', {
+    schema: { tags, summary: 'A user\'s voice messages (?all=true adds missed calls)', params: nameParams, querystring: listQuery, response: { 200: anyList, ...errors(404) } },
+  }, async (req) => {
+    const user = await getUser(db, req.params.name);
+    const all = req.query.all;
     return mailbox.list(user.id, all === 'true' || all === '1' ? 'all' : 'messages');
   });
-  app.get('/api/voicemail/:id', async (req) => mailbox.get(id(req)));
-  app.get('/api/voicemail/:id/audio', async (req, reply) => {
-    const { message, wav } = await mailbox.audio(id(req));
+  app.get('/api/voicemail/:id', { schema: { tags, summary: 'One voice message', params: idParams, response: { 200: anyObject, ...errors(404) } } },
+    async (req) => mailbox.get(req.params.id));
+  app.get('/api/voicemail/:id/audio', {
+    schema: { tags, summary: 'The audio of a voice message', params: idParams, response: { 200: binary('The message as WAV', 'audio/wav'), ...errors(404) } },
+  }, async (req, reply) => {
+    const { message, wav } = await mailbox.audio(req.params.id);
     return reply.type('audio/wav')
       .header('content-disposition', `attachment; filename="voicemail-${message.id}.wav"`)
       .send(wav);
   });
-  app.patch('/api/voicemail/:id', async (req) => {
-    const n = id(req);
-    const body = patchMessage.parse(req.body ?? {});
-    await mailbox.markRead(n, body.read);
-    return mailbox.get(n);
-  });
-  app.delete('/api/voicemail/:id', async (req, reply) => {
-    await mailbox.delete(id(req), { actor: req.actor });
-    return reply.code(204).send();
-  });
+  app.patch('/api/voicemail/:id', { schema: { tags, summary: 'Mark a voice message read or unread', params: idParams, body: patchMessage, response: { 200: anyObject, ...errors(404) } } },
+    async (req) => {
+      await mailbox.markRead(req.params.id, req.body.read);
+      return mailbox.get(req.params.id);
+    });
+  app.delete('/api/voicemail/:id', { schema: { tags, summary: 'Delete a voice message', params: idParams, response: { 204: noContent, ...errors(404) } } },
+    async (req, reply) => {
+      await mailbox.delete(req.params.id, { actor: req.actor });
+      return reply.code(204).send();
+    });
 
-  app.get('/api/smtp', async () => smtpView(await getServer(db, server())));
-  app.patch('/api/smtp', async (req) => smtpView(await setSmtp(db, req.actor, server(), patchSmtp.parse(req.body ?? {}))));
-  app.delete('/api/smtp', async (req) => smtpView(await clearSmtp(db, req.actor, server())));
+  const smtp = ['SMTP'];
+  app.get('/api/smtp', { schema: { tags: smtp, summary: 'The SMTP server voice mail is sent through', response: { 200: anyObject, ...errors() } } },
+    async () => smtpView(await getServer(db, server())));
+  app.patch('/api/smtp', { schema: { tags: smtp, summary: 'Change the SMTP settings', body: patchSmtp, response: { 200: anyObject, ...errors() } } },
+    async (req) => smtpView(await setSmtp(db, req.actor, server(), req.body)));
+  app.delete('/api/smtp', { schema: { tags: smtp, summary: 'Forget the SMTP server', response: { 200: anyObject, ...errors() } } },
+    async (req) => smtpView(await clearSmtp(db, req.actor, server())));
 
   // A user's greeting and recorded name, through the mailbox (the same store the phone uses).
+  // The upload is the WAV file's bytes (Content-Type audio/wav) or JSON { data: base64 }.
+  const upload = { content: { 'application/json': { schema: greetingJson }, ...binary('', ...WAV_TYPES).content } };
   for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
     const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
-    app.get(`/api/users/:name/${path}`, async (req, reply) => {
-      const user = await getUser(db, nameParams.parse(req.params).name);
+    const label = kind === 'greeting' ? 'personal greeting' : 'recorded name';
+    app.get(`/api/users/:name/${path}`, {
+      schema: { tags, summary: `A user's ${label}`, params: nameParams, response: { 200: binary(`The ${label} as WAV`, 'audio/wav'), ...errors(404) } },
+    }, async (req, reply) => {
+      const user = await getUser(db, req.params.name);
       const g = await mailbox.userAudio(kind, user.id);
       if (!g) throw new OpenUmError('AUDIO_NOT_FOUND', `${user.name} has no ${what}`);
       return reply.type('audio/wav').send(g.wav);
     });
-    app.put(`/api/users/:name/${path}`, { bodyLimit: GREETING_BODY_LIMIT }, async (req) => {
-      const name = nameParams.parse(req.params).name;
+    app.put(`/api/users/:name/${path}`, {
+      bodyLimit: GREETING_BODY_LIMIT,
+      schema: { tags, summary: `Set a user's ${label} (PCM WAV, converted)`, params: nameParams, body: upload, response: { 200: anyObject, ...errors(404) } },
+    }, async (req) => {
+      const name = req.params.name;
+      // A request without a content type is not validated by the per-type schemas: parse it here.
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.from(greetingJson.parse(req.body ?? {}).data, 'base64');
       const audio = toGreetingWav(raw);
       return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
     });
-    app.delete(`/api/users/:name/${path}`, async (req, reply) => {
-      const name = nameParams.parse(req.params).name;
-      const removed = await mailbox.clearUserAudio(req.actor, kind, name);
-      if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
-      return reply.code(204).send();
-    });
+    app.delete(`/api/users/:name/${path}`, { schema: { tags, summary: `Remove a user's ${label}`, params: nameParams, response: { 204: noContent, ...errors(404) } } },
+      async (req, reply) => {
+        const name = req.params.name;
+        const removed = await mailbox.clearUserAudio(req.actor, kind, name);
+        if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
+        return reply.code(204).send();
+      });
   }
 }

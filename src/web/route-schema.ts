@@ -1,0 +1,77 @@
+// How every /api route declares itself, so that validation and the OpenAPI document
+// (/api/openapi.json) come from the same zod schemas:
+//
+//   app.get('/api/dialplans/:name', {
+//     schema: {
+//       tags: ['Dial plans'], summary: 'One dial plan',
+//       params: nameParams,                       // zod: validated, typed (req.params.name)
+//       response: { 200: anyObject, ...errors(404) },
+//     },
+//   }, async (req) => getDialPlan(db, req.params.name));
+//
+// - params/querystring/body are zod schemas; fastify validates them (fastify-type-provider-zod)
+//   and a refusal is `400 { error: 'BAD_ARGUMENT', message: '<field>: <problem>' }`
+//   (error-handler.ts). Do not call `.parse()` in the handler: req.body is already parsed.
+// - response: the success body (a zod schema, or anyObject/anyList where the fields are not
+//   spelled out) and `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route
+//   can answer (403, 404, 409). Each is `{ error: <codes of that status>, message }`.
+// - A body-less success (204): `204: noContent`. Bytes: `binary('audio/wav')`.
+// - A route anyone may call: `security: []` (auth.ts lets it through without a token).
+// Response bodies are checked against their schema when sent: keep success schemas loose
+// (z.looseObject) unless every field is listed, or the answer is a 500.
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
+
+/** Statuses a route may add to the ones every route has (400, 401, 500, 503). */
+export type ErrorStatus = 403 | 404 | 409;
+type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
+
+const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+const anyError = z.object({ error: z.enum(ALL_CODES), message: z.string() });
+export type ErrorSchema = typeof anyError;
+
+/** The error codes answered with an HTTP status (from src/errors.ts). */
+export function codesOf(status: number): ErrorCode[] {
+  return ALL_CODES.filter((c) => ERROR_CODES[c].http === status);
+}
+
+const bodies = new Map<number, ErrorSchema>();
+/** `{ error, message }` with the codes of one status; a component `Error<status>` of the document. */
+export function errorBody(status: AnyStatus): ErrorSchema {
+  let s = bodies.get(status);
+  if (!s) {
+    const codes = codesOf(status) as [ErrorCode, ...ErrorCode[]];
+    s = z.object({
+      error: z.enum(codes).describe('The error code (docs/errors.md)'),
+      message: z.string().describe('What went wrong and what to do, in the words of this API'),
+    }).meta({ id: `Error${status}`, description: `An error answered with HTTP ${status}` }) as unknown as ErrorSchema;
+    bodies.set(status, s);
+  }
+  return s;
+}
+
+type Common = { 400: ErrorSchema; 401: ErrorSchema; 500: ErrorSchema; 503: ErrorSchema };
+/** The error responses of a route: the common ones and `extra`. */
+export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S[number]]: ErrorSchema } {
+  const out: Record<number, ErrorSchema> = {};
+  for (const s of [400, 401, 500, 503, ...extra] as AnyStatus[]) out[s] = errorBody(s);
+  return out as Common & { [K in S[number]]: ErrorSchema };
+}
+
+/** A JSON object whose fields the document does not spell out (yet). */
+export const anyObject = z.unknown().meta({ type: 'object', additionalProperties: true });
+/** A JSON array of such objects. */
+export const anyList = z.array(anyObject);
+/** No body (204). */
+export const noContent = z.undefined().describe('No content');
+
+/** Bytes in the given media types (a response's `content`, or a body's `content` for uploads). */
+const bytes = z.custom<Buffer>((v) => Buffer.isBuffer(v), 'the body must be the file\'s bytes')
+  .meta({ type: 'string', format: 'binary' });
+export function binary(description: string, ...types: string[]) {
+  return { description, content: Object.fromEntries(types.map((t) => [t, { schema: bytes }])) };
+}
+
+/** Path parameters used by many routes. */
+export const nameParams = z.object({ name: z.string() });
+export const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
