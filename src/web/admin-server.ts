@@ -109,6 +109,8 @@ export class AdminServer {
 
   async close(): Promise<void> {
     await this.#app?.close();
+    // The server listens through #listen, not app.listen, so fastify does not close it.
+    if (this.#server?.listening) await this.#closeListener();
   }
 
   async #listen(address: string, port: number): Promise<{ address: string; port: number }> {

@@ -27,8 +27,9 @@ export type ErrorStatus = 403 | 404 | 409;
 type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
 
 const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
-const anyError = z.object({ error: z.enum(ALL_CODES), message: z.string() });
-export type ErrorSchema = typeof anyError;
+/** `{ error, message }` with any code; errorBody(status) narrows the codes to one status. */
+export const anyErrorBody = z.object({ error: z.enum(ALL_CODES), message: z.string() });
+export type ErrorSchema = typeof anyErrorBody;
 
 /** The error codes answered with an HTTP status (from src/errors.ts). */
 export function codesOf(status: number): ErrorCode[] {
