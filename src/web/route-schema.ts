@@ -51,12 +51,20 @@ export function errorBody(status: AnyStatus): ErrorSchema {
   return s;
 }
 
-type Common = { 400: ErrorSchema; 401: ErrorSchema; 500: ErrorSchema; 503: ErrorSchema };
+const MEANING: Record<AnyStatus, string> = {
+  400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
+  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state',
+  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
+};
+type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
+type Common = { 400: ErrorResponse; 401: ErrorResponse; 500: ErrorResponse; 503: ErrorResponse };
 /** The error responses of a route: the common ones and `extra`. */
-export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S[number]]: ErrorSchema } {
-  const out: Record<number, ErrorSchema> = {};
-  for (const s of [400, 401, 500, 503, ...extra] as AnyStatus[]) out[s] = errorBody(s);
-  return out as Common & { [K in S[number]]: ErrorSchema };
+export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S[number]]: ErrorResponse } {
+  const out: Record<number, ErrorResponse> = {};
+  for (const s of [400, 401, 500, 503, ...extra] as AnyStatus[]) {
+    out[s] = { description: MEANING[s], content: { 'application/json': { schema: errorBody(s) } } };
+  }
+  return out as Common & { [K in S[number]]: ErrorResponse };
 }
 
 /** A JSON object whose fields the document does not spell out (yet). */
