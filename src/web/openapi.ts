@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import type { SwaggerTransform } from '@fastify/swagger';
+import type { SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminApp } from './app-type.js';
@@ -40,6 +41,19 @@ const transform: SwaggerTransform = (doc) => {
   return { ...out, schema: { ...out.schema, body: { content } } };
 };
 
+/** The components, less the input twins of output-only schemas (Error400Input…) nothing refers to. */
+const transformObject: SwaggerTransformObject = (doc) => {
+  const out = jsonSchemaTransformObject(doc) as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = out.components?.schemas;
+  if (schemas) {
+    const text = JSON.stringify(out);
+    for (const name of Object.keys(schemas)) {
+      if (name.endsWith('Input') && !text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+    }
+  }
+  return out as ReturnType<SwaggerTransformObject>;
+};
+
 export async function registerOpenApi(app: AdminApp): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -61,7 +75,7 @@ export async function registerOpenApi(app: AdminApp): Promise<void> {
       security: [{ bearerAuth: [] }, { cookieAuth: [] }],
     },
     transform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject,
   });
   // A request without a body is validated as {}, so that the refusal names the missing field.
   app.addHook('preValidation', async (request) => {

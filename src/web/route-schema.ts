@@ -68,9 +68,9 @@ export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S
 }
 
 /** A JSON object whose fields the document does not spell out (yet). */
-export const anyObject = z.unknown().meta({ type: 'object', additionalProperties: true });
+export const anyObject = z.unknown().meta({ type: 'object', additionalProperties: true, description: 'The object (its fields are not listed here yet)' });
 /** A JSON array of such objects. */
-export const anyList = z.array(anyObject);
+export const anyList = z.array(anyObject).describe('The list');
 /** No body (204). */
 export const noContent = z.undefined().describe('No content');
 
