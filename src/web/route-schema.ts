@@ -17,8 +17,8 @@
 //   can answer (403, 404, 409). Each is `{ error: <codes of that status>, message }`.
 // - A body-less success (204): `204: noContent`. Bytes: `binary('audio/wav')`.
 // - A route anyone may call: `security: []` (auth.ts lets it through without a token).
-// Response bodies are checked against their schema when sent: keep success schemas loose
-// (z.looseObject) unless every field is listed, or the answer is a 500.
+// Response bodies are encoded through their schema when sent: a z.object success schema must
+// list every field (one not listed is dropped; a wrong type is a 500), else use anyObject/anyList.
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 

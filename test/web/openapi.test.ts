@@ -130,6 +130,16 @@ describe('OpenAPI document of the API', () => {
     assert.deepEqual((await admin.call('GET', '/api/dialplans')).json(), []);
   });
 
+  it('answers the success bodies it documents field by field', async () => {
+    for (const [path, component] of <Array<[string, string]>>[['/api/server', 'ServerSettings'], ['/api/service', 'UmServiceSettings'], ['/api/callrouter', 'CallRouterSettings'], ['/api/admin', 'AdminSettings'], ['/api/smtp', 'SmtpSettings']]) {
+      const r = await admin.call('GET', path);
+      assert.equal(r.status, 200, r.body);
+      const documented = doc.components.schemas[component] as { properties: Json; required: string[] };
+      assert.deepEqual(Object.keys(r.json() as Json).sort(), Object.keys(documented.properties).sort(), path);
+      assert.deepEqual([...documented.required].sort(), Object.keys(documented.properties).sort(), path);
+    }
+  });
+
   it('still needs the token everywhere else', async () => {
     const r = await admin.call('GET', '/api/dialplans', { token: null });
     assert.equal(r.status, 401);

@@ -21,6 +21,11 @@ const patchSmtp = z.object({
 }).strict();
 const greetingJson = z.object({ data: z.string().min(1, 'data (base64 WAV) is required') }).strict();
 
+const smtpSettingsView = z.object({
+  host: z.string().nullable(), port: z.number().int(), security: z.string(), from: z.string().nullable(),
+  effectiveFrom: z.string().describe('from, or voicemail@<server FQDN>'),
+}).meta({ id: 'SmtpSettings' });
+
 /** A greeting of 5 minutes at 48 kHz stereo 24-bit is ~86 MB of WAV: bounded well below memory. */
 const GREETING_BODY_LIMIT = 100 * 1024 * 1024;
 const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'application/octet-stream'];
@@ -67,11 +72,11 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
     });
 
   const smtp = ['SMTP'];
-  app.get('/api/smtp', { schema: { tags: smtp, summary: 'The SMTP server voice mail is sent through', response: { 200: anyObject, ...errors() } } },
+  app.get('/api/smtp', { schema: { tags: smtp, summary: 'The SMTP server voice mail is sent through', response: { 200: smtpSettingsView, ...errors() } } },
     async () => smtpView(await getServer(db, server())));
-  app.patch('/api/smtp', { schema: { tags: smtp, summary: 'Change the SMTP settings', body: patchSmtp, response: { 200: anyObject, ...errors() } } },
+  app.patch('/api/smtp', { schema: { tags: smtp, summary: 'Change the SMTP settings', body: patchSmtp, response: { 200: smtpSettingsView, ...errors() } } },
     async (req) => smtpView(await setSmtp(db, req.actor, server(), req.body)));
-  app.delete('/api/smtp', { schema: { tags: smtp, summary: 'Forget the SMTP server', response: { 200: anyObject, ...errors() } } },
+  app.delete('/api/smtp', { schema: { tags: smtp, summary: 'Forget the SMTP server', response: { 200: smtpSettingsView, ...errors() } } },
     async (req) => smtpView(await clearSmtp(db, req.actor, server())));
 
   // A user's greeting and recorded name, through the mailbox (the same store the phone uses).
