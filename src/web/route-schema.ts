@@ -81,6 +81,12 @@ export function binary(description: string, ...types: string[]) {
   return { description, content: Object.fromEntries(types.map((t) => [t, { schema: bytes }])) };
 }
 
+/**
+ * True when a schema's output is exactly an interface: `const ok: Same<z.output<typeof view>, View> = true`
+ * fails to compile when either gains a field the other lacks, so the document cannot drift.
+ */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** Path parameters used by many routes. */
 export const nameParams = z.object({ name: z.string() });
 export const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });

@@ -1,5 +1,5 @@
 // What the organisation routes answer, field by field, for the OpenAPI document. Each schema is
-// checked against the interface it documents (Same<…> below fails to compile on any difference),
+// checked against the interface it documents (`checks` below fails to compile on any difference),
 // so the document cannot drift from what the routes send.
 import { z } from 'zod';
 import type { MailboxPolicy } from '../../org/mailbox-policies.js';
@@ -7,6 +7,7 @@ import {
   AUDIO_CODECS, GATEWAY_STATUSES, IP_FAMILIES, LANGUAGES, URI_TYPES, VOIP_SECURITY,
   type DialPlan, type HuntGroup, type IpGateway, type UmUser,
 } from '../../org/organisation-types.js';
+import type { Same } from '../route-schema.js';
 
 const int = z.number().int();
 const times = { createdAt: z.string(), updatedAt: z.string() };
@@ -39,10 +40,8 @@ export const policyView = z.object({
   maxLogonAttempts: int, missedCallNotifications: z.boolean(), ...times,
 }).meta({ id: 'MailboxPolicy' });
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const same = <T extends true>(_: T) => undefined;
-same<Same<z.output<typeof dialPlanView>, DialPlan>>(true);
-same<Same<z.output<typeof gatewayView>, IpGateway>>(true);
-same<Same<z.output<typeof huntGroupView>, HuntGroup>>(true);
-same<Same<z.output<typeof userView>, UmUser>>(true);
-same<Same<z.output<typeof policyView>, MailboxPolicy>>(true);
+const checks: [
+  Same<z.output<typeof dialPlanView>, DialPlan>, Same<z.output<typeof gatewayView>, IpGateway>, Same<z.output<typeof huntGroupView>, HuntGroup>,
+  Same<z.output<typeof userView>, UmUser>, Same<z.output<typeof policyView>, MailboxPolicy>,
+] = [true, true, true, true, true];
+void checks;
