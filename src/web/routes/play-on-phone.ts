@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { cancelPlayOnPhone, getPlayOnPhone, requestPlayOnPhone } from '../../org/play-on-phone.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import type { AdminApp } from '../app-type.js';
-import { anyObject, errors, idParams } from '../route-schema.js';
+import { errors, idParams } from '../route-schema.js';
+import { playOnPhoneView } from './voicemail-views.js';
 
 const body = z.object({ number: z.string().min(1, 'number (the phone number to call) is required') }).strict();
-const queued = z.object({ id: z.number().int(), state: z.string() });
+const queued = playOnPhoneView.pick({ id: true, state: true });
 
 export function registerPlayOnPhoneRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
@@ -20,8 +21,8 @@ export function registerPlayOnPhoneRoutes(app: AdminApp, node: OpenNode): void {
     const call = await requestPlayOnPhone(db, req.actor, requireServer(node), req.params.id, req.body.number);
     return reply.code(202).send({ id: call.id, state: call.state });
   });
-  app.get('/api/play-on-phone/:id', { schema: { tags, summary: 'The progress of a Play on Phone call', params, response: { 200: anyObject, ...errors(404) } } },
+  app.get('/api/play-on-phone/:id', { schema: { tags, summary: 'The progress of a Play on Phone call', params, response: { 200: playOnPhoneView, ...errors(404) } } },
     async (req) => getPlayOnPhone(db, req.params.id));
-  app.delete('/api/play-on-phone/:id', { schema: { tags, summary: 'Cancel a Play on Phone call', params, response: { 202: anyObject, ...errors(404) } } },
+  app.delete('/api/play-on-phone/:id', { schema: { tags, summary: 'Cancel a Play on Phone call', params, response: { 202: playOnPhoneView, ...errors(404) } } },
     async (req, reply) => reply.code(202).send(await cancelPlayOnPhone(db, req.actor, req.params.id)));
 }

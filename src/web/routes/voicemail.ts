@@ -11,7 +11,8 @@ import { requireServer, type OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
-import { anyList, anyObject, binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
+import { voiceMessageView } from './voicemail-views.js';
+import { anyObject, binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
 
 const listQuery = z.object({ all: z.enum(['true', 'false', '1', '0']).optional() }).strict();
 const patchMessage = z.object({ read: z.boolean() }).strict();
@@ -44,13 +45,13 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: GREETING_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   app.get('/api/users/:name/voicemail', {
-    schema: { tags, summary: 'A user\'s voice messages (?all=true adds missed calls)', params: nameParams, querystring: listQuery, response: { 200: anyList, ...errors(404) } },
+    schema: { tags, summary: 'A user\'s voice messages (?all=true adds missed calls)', params: nameParams, querystring: listQuery, response: { 200: z.array(voiceMessageView), ...errors(404) } },
   }, async (req) => {
     const user = await getUser(db, req.params.name);
     const all = req.query.all;
     return mailbox.list(user.id, all === 'true' || all === '1' ? 'all' : 'messages');
   });
-  app.get('/api/voicemail/:id', { schema: { tags, summary: 'One voice message', params: idParams, response: { 200: anyObject, ...errors(404) } } },
+  app.get('/api/voicemail/:id', { schema: { tags, summary: 'One voice message', params: idParams, response: { 200: voiceMessageView, ...errors(404) } } },
     async (req) => mailbox.get(req.params.id));
   app.get('/api/voicemail/:id/audio', {
     schema: { tags, summary: 'The audio of a voice message', params: idParams, response: { 200: binary('The message as WAV', 'audio/wav'), ...errors(404) } },
@@ -60,7 +61,7 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
       .header('content-disposition', `attachment; filename="voicemail-${message.id}.wav"`)
       .send(wav);
   });
-  app.patch('/api/voicemail/:id', { schema: { tags, summary: 'Mark a voice message read or unread', params: idParams, body: patchMessage, response: { 200: anyObject, ...errors(404) } } },
+  app.patch('/api/voicemail/:id', { schema: { tags, summary: 'Mark a voice message read or unread', params: idParams, body: patchMessage, response: { 200: voiceMessageView, ...errors(404) } } },
     async (req) => {
       await mailbox.markRead(req.params.id, req.body.read);
       return mailbox.get(req.params.id);
