@@ -4,8 +4,8 @@ import type { AdminApp } from '../app-type.js';
 import { z } from 'zod';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService } from '../../org/server-settings.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
-import { readAudit } from '../../store/audit.js';
-import { anyList, errors } from '../route-schema.js';
+import { readAudit, type AuditEntry } from '../../store/audit.js';
+import { errors, type Same } from '../route-schema.js';
 
 const port = z.union([z.number().int(), z.string()]);
 const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), minRecordingSeconds: z.union([z.number(), z.string()]).optional() }).strict();
@@ -29,6 +29,11 @@ export const serverView = z.object({
   name: z.string(), fqdn: z.string(), umService: umServiceView, callRouter: callRouterView, admin: adminView, smtp: smtpSettings,
   installCertificate: z.string().nullable(),
 }).meta({ id: 'ServerSettings' });
+const auditEntry = z.object({
+  id: z.number().int(), at: z.string(), actor: z.string(), action: z.string(), target: z.string(), details: z.record(z.string(), z.unknown()),
+}).meta({ id: 'AuditEntry' });
+const same: Same<z.output<typeof auditEntry>, AuditEntry> = true;
+void same;
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), action: z.string().optional() }).strict();
 
 export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
@@ -47,6 +52,6 @@ export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   app.get('/api/admin', { schema: { tags, summary: 'Where the admin API listens', response: { 200: adminView, ...errors() } } }, async () => (await getServer(db, name())).admin);
   app.patch('/api/admin', { schema: { tags, summary: 'Move the admin API', body: adminBody, response: { 200: adminView, ...errors() } } },
     async (req) => (await setAdmin(db, req.actor, name(), req.body)).admin);
-  app.get('/api/audit', { schema: { tags: ['Audit'], summary: 'The audit log, newest first', querystring: auditQuery, response: { 200: anyList, ...errors() } } },
+  app.get('/api/audit', { schema: { tags: ['Audit'], summary: 'The audit log, newest first', querystring: auditQuery, response: { 200: z.array(auditEntry), ...errors() } } },
     async (req) => readAudit(db, req.query));
 }
