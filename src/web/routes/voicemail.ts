@@ -12,7 +12,7 @@ import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
 import { voiceMessageView } from './voicemail-views.js';
-import { anyObject, binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
+import { binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
 
 const listQuery = z.object({ all: z.enum(['true', 'false', '1', '0']).optional() }).strict();
 const patchMessage = z.object({ read: z.boolean() }).strict();
@@ -26,6 +26,10 @@ const smtpSettingsView = z.object({
   host: z.string().nullable(), port: z.number().int(), security: z.string(), from: z.string().nullable(),
   effectiveFrom: z.string().describe('from, or voicemail@<server FQDN>'),
 }).meta({ id: 'SmtpSettings' });
+
+const audioSet = z.object({
+  user: z.string(), durationMs: z.number(), bytes: z.number().int(), maxDurationMs: z.number().int().describe('The longest allowed'),
+});
 
 /** A greeting of 5 minutes at 48 kHz stereo 24-bit is ~86 MB of WAV: bounded well below memory. */
 const GREETING_BODY_LIMIT = 100 * 1024 * 1024;
@@ -96,7 +100,7 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
     });
     app.put(`/api/users/:name/${path}`, {
       bodyLimit: GREETING_BODY_LIMIT,
-      schema: { tags, summary: `Set a user's ${label} (PCM WAV, converted)`, params: nameParams, body: upload, response: { 200: anyObject, ...errors(404) } },
+      schema: { tags, summary: `Set a user's ${label} (PCM WAV, converted)`, params: nameParams, body: upload, response: { 200: audioSet, ...errors(404) } },
     }, async (req) => {
       const name = req.params.name;
       // A request without a content type is not validated by the per-type schemas: parse it here.
