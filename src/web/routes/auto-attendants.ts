@@ -6,10 +6,12 @@ import { clearKey, parseHours, removeHoliday, setAutoAttendantGreeting, setHolid
 import {
   createAutoAttendant, getAutoAttendant, listAutoAttendants, removeAutoAttendant, setAutoAttendant,
 } from '../../org/auto-attendants.js';
+import { NAME_LOOKUPS, type AutoAttendant } from '../../org/auto-attendant-types.js';
+import { LANGUAGES } from '../../org/organisation-types.js';
 import type { OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import type { AdminApp } from '../app-type.js';
-import { anyList, anyObject, errors, nameParams, noContent } from '../route-schema.js';
+import { errors, nameParams, noContent, type Same } from '../route-schema.js';
 
 const bool = z.union([z.boolean(), z.string()]);
 const fields = {
@@ -32,17 +34,37 @@ const holidayParams = z.object({ name: z.string(), holiday: z.string() });
 const greetingBody = z.object({ data: z.string().min(1, 'data (base64 WAV) is required') }).strict();
 const holidayBody = z.object({ startDate: z.string().min(1, 'startDate is required'), endDate: z.string().optional() }).strict();
 
+// What the routes answer, field by field (`same` fails to compile if AutoAttendant changes).
+const custom = z.enum(['custom', 'system']);
+const keyMapping = z.discriminatedUnion('action', [
+  z.object({ key: z.string(), action: z.literal('transfer'), extension: z.string() }),
+  z.object({ key: z.string(), action: z.literal('autoattendant'), autoAttendantId: z.number().int(), autoAttendant: z.string() }),
+  z.object({ key: z.string(), action: z.literal('announcement') }),
+  z.object({ key: z.string(), action: z.literal('voicemail'), userId: z.number().int(), user: z.string() }),
+]);
+const autoAttendantView = z.object({
+  id: z.number().int(), name: z.string(), dialPlanId: z.number().int(), dialPlanName: z.string(), enabled: z.boolean(),
+  numbers: z.array(z.string()).describe('Pilot numbers'), timeZone: z.string(),
+  businessHours: z.array(z.string()).describe("'Mon.08:00-Mon.18:00' …, or ['always'] / ['none']"),
+  holidays: z.array(z.object({ id: z.number().int(), name: z.string(), startDate: z.string(), endDate: z.string(), greeting: custom })),
+  greetings: z.object({ businessHours: custom, afterHours: custom }), operatorExtension: z.string().nullable(),
+  dialByExtension: z.boolean(), dialByName: z.enum(NAME_LOOKUPS), language: z.enum(LANGUAGES).nullable().describe("null: the dial plan's language"),
+  keys: z.object({ business: z.array(keyMapping), after: z.array(keyMapping) }), createdAt: z.string(), updatedAt: z.string(),
+}).meta({ id: 'AutoAttendant' });
+const same: Same<z.output<typeof autoAttendantView>, AutoAttendant> = true;
+void same;
+
 const wav = (data: string) => toGreetingWav(Buffer.from(data, 'base64'));
 
 export function registerAutoAttendantRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const tags = ['Auto attendants'];
-  const one = { 200: anyObject, ...errors(404) };
-  const change = { 200: anyObject, ...errors(404, 409) };
+  const one = { 200: autoAttendantView, ...errors(404) };
+  const change = { 200: autoAttendantView, ...errors(404, 409) };
 
-  app.get('/api/autoattendants', { schema: { tags, summary: 'List the UM auto attendants', querystring: listQuery, response: { 200: anyList, ...errors() } } },
+  app.get('/api/autoattendants', { schema: { tags, summary: 'List the UM auto attendants', querystring: listQuery, response: { 200: z.array(autoAttendantView), ...errors() } } },
     async (req) => listAutoAttendants(db, req.query));
-  app.post('/api/autoattendants', { schema: { tags, summary: 'Create a UM auto attendant', body: newBody, response: { 201: anyObject, ...errors(404, 409) } } },
+  app.post('/api/autoattendants', { schema: { tags, summary: 'Create a UM auto attendant', body: newBody, response: { 201: autoAttendantView, ...errors(404, 409) } } },
     async (req, reply) => {
       const { name: n, ...body } = req.body;
       return reply.code(201).send(await createAutoAttendant(db, req.actor, n, body));
