@@ -1,5 +1,6 @@
 // Turns errors into answers: an OpenUmError keeps its code and answers its API message; a
-// validation error (a route's zod schema, or a handler's own parse) is a 400 naming the field; anything else is a 500 that says nothing more and is logged whole.
+// validation error (a route's zod schema, or a handler's own parse) is a 400 naming the field;
+// anything else is a 500 that says nothing more and is logged whole.
 import type { AdminApp } from './app-type.js';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';

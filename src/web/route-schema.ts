@@ -5,17 +5,19 @@
 //     schema: {
 //       tags: ['Dial plans'], summary: 'One dial plan',
 //       params: nameParams,                       // zod: validated, typed (req.params.name)
-//       response: { 200: anyObject, ...errors(404) },
+//       response: { 200: dialPlanView, ...errors(404) },  // routes/organisation-views.ts
 //     },
 //   }, async (req) => getDialPlan(db, req.params.name));
 //
 // - params/querystring/body are zod schemas; fastify validates them (fastify-type-provider-zod)
 //   and a refusal is `400 { error: 'BAD_ARGUMENT', message: '<field>: <problem>' }`
 //   (error-handler.ts). Do not call `.parse()` in the handler: req.body is already parsed.
-// - response: the success body (a zod schema, or anyObject/anyList where the fields are not
-//   spelled out) and `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route
-//   can answer (403, 404, 409). Each is `{ error: <codes of that status>, message }`.
-// - A body-less success (204): `204: noContent`. Bytes: `binary('audio/wav')`.
+// - response: the success body (a zod schema listing every field, checked against the interface
+//   it documents with Same<…>; anyObject/anyList only where the fields are not spelled out) and
+//   `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route can answer (403,
+//   404, 409). Each is `{ error: <codes of that status>, message }` (component Error<status>).
+// - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
+// - A new status (e.g. 429) or code: add the code to src/errors.ts; add the status to ErrorStatus.
 // - A route anyone may call: `security: []` (auth.ts lets it through without a token).
 // Response bodies are encoded through their schema when sent: a z.object success schema must
 // list every field (one not listed is dropped; a wrong type is a 500), else use anyObject/anyList.
