@@ -17,7 +17,7 @@
 //   `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route can answer (403,
 //   404, 409). Each is `{ error: <codes of that status>, message }` (component Error<status>).
 // - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
-// - A new status (e.g. 429) or code: add the code to src/errors.ts; add the status to ErrorStatus.
+// - A new code: a line in src/errors.ts (and docs/errors.md); a status not in ErrorStatus: add it.
 // - A route anyone may call: `security: []` (auth.ts lets it through without a token).
 // Response bodies are encoded through their schema when sent: a z.object success schema must
 // list every field (one not listed is dropped; a wrong type is a 500), else use anyObject/anyList.
@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 /** Statuses a route may add to the ones every route has (400, 401, 500, 503). */
-export type ErrorStatus = 403 | 404 | 409;
+export type ErrorStatus = 403 | 404 | 409 | 429;
 type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
 
 const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
@@ -44,6 +44,7 @@ export function errorBody(status: AnyStatus): ErrorSchema {
   let s = bodies.get(status);
   if (!s) {
     const codes = codesOf(status) as [ErrorCode, ...ErrorCode[]];
+    if (codes.length === 0) throw new Error(`no error code in src/errors.ts is answered with HTTP ${status}: add it there first`);
     s = z.object({
       error: z.enum(codes).describe('The error code (docs/errors.md)'),
       message: z.string().describe('What went wrong and what to do, in the words of this API'),
@@ -55,7 +56,7 @@ export function errorBody(status: AnyStatus): ErrorSchema {
 
 const MEANING: Record<AnyStatus, string> = {
   400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
-  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state',
+  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state', 429: 'Too many attempts: wait',
   500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
 };
 type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
