@@ -27,8 +27,10 @@ type ContentMap = { content: Record<string, { schema: z.ZodType }> };
 const isContentMap = (v: unknown): v is ContentMap =>
   typeof v === 'object' && v !== null && !(v instanceof z.ZodType) && typeof (v as ContentMap).content === 'object';
 
-/** A request body given per media type (JSON or a WAV file's bytes): each converted on its own. */
+/** Routes to the document; a request body given per media type (JSON or a WAV file's bytes) converted type by type. */
 const transform: SwaggerTransform = (doc) => {
+  // The document is the API's: the web app's pages and files (served beside it) are not in it.
+  if (!doc.url.startsWith('/api/')) return { schema: { hide: true }, url: doc.url };
   const body = (doc.schema as { body?: unknown } | undefined)?.body;
   if (!isContentMap(body)) return jsonSchemaTransform(doc);
   const { body: _, ...rest } = doc.schema as Record<string, unknown>;
