@@ -1,7 +1,7 @@
 // One registry of coded errors (see ../shared/STYLE.md, "Errors"). Every code has a one-line
 // description here and an entry in docs/errors.md; test/errors.test.ts checks both.
 // The CLI prints `error: <message>` and exits with the code's exit status; the admin API answers
-// with the code's HTTP status and `{ error: code, message }`.
+// with the code's HTTP status and `{ error: code, message: apiMessage }` (see ErrorHints).
 
 export const ERROR_CODES = {
   BAD_ARGUMENT: { http: 400, exit: 2, doc: 'A command-line or API argument is missing or malformed.' },
@@ -69,12 +69,32 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Where a message tells the reader what to do next, the CLI and the API say it in their own words:
+ * `cli` names commands and flags, `api` names fields and routes. Each hint is appended to the
+ * message: as it is when it starts with punctuation or a space ("; …", ": …", " (…)"), else after "; ".
+ */
+export interface ErrorHints {
+  /** For `openum …` users, e.g. "'openum dialplan list' shows them". */
+  cli?: string;
+  /** For API clients, e.g. 'GET /api/dialplans lists them'; never a CLI flag. */
+  api?: string;
+}
+
+export function withHint(message: string, hint: string | undefined): string {
+  if (!hint) return message;
+  return /^[\s;:,.()]/.test(hint) ? message + hint : `${message}; ${hint}`;
+}
+
 export class OpenUmError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message for API clients: the same text with the API hint instead of the CLI one. */
+  readonly apiMessage: string;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown } & ErrorHints) {
+    super(withHint(message, options?.cli), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OpenUmError';
     this.code = code;
+    this.apiMessage = withHint(message, options?.api);
   }
   get httpStatus(): number {
     return ERROR_CODES[this.code].http;

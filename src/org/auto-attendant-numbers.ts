@@ -14,7 +14,10 @@ export async function refuseAutoAttendantPilots(trx: Kysely<Database>, numbers: 
     .select(['auto_attendant_numbers.number', 'auto_attendants.name']).executeTakeFirst();
   if (taken) {
     throw new OpenUmError('OBJECT_EXISTS',
-      `the number ${taken.number} is a pilot number of the auto attendant "${taken.name}"; a number leads to one place, so remove it there first (openum autoattendant set ${taken.name} --number …) or choose another`);
+      `the number ${taken.number} is a pilot number of the auto attendant "${taken.name}"; a number leads to one place, so remove it there first`, {
+        cli: ` (openum autoattendant set ${taken.name} --number …) or choose another`,
+        api: ` (numbers of PATCH /api/autoattendants/${taken.name}) or choose another`,
+      });
   }
 }
 

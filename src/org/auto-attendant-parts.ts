@@ -24,7 +24,7 @@ export function parseHours(value: string): Hours {
 
 export function parseMenuKey(value: string | number): string {
   const k = String(value).trim();
-  if (k === '0') throw new OpenUmError('BAD_SETTING', 'key 0 is the operator: set it with the operator extension (--operator N, operatorExtension)');
+  if (k === '0') throw new OpenUmError('BAD_SETTING', 'key 0 is the operator', { cli: ': set it with the operator extension (--operator N, operatorExtension)', api: ': set it with operatorExtension' });
   if (!/^[1-9]$/.test(k)) throw new OpenUmError('BAD_SETTING', `a menu key is one digit from 1 to 9 (got "${value}"); # dials by extension and * by name`);
   return k;
 }
@@ -51,36 +51,39 @@ export async function setKey(db: Db, actor: Actor, aaName: string, hours: string
   const aa = await getAutoAttendant(db, aaName);
   const plan = (await db.selectFrom('dial_plans').select(['extension_length', 'name']).where('id', '=', aa.dialPlanId).executeTakeFirstOrThrow());
   const row = { auto_attendant_id: aa.id, hours: h, key: k, action, extension: null as string | null, target_auto_attendant_id: null as number | null, user_id: null as number | null };
-  const need = (what: string) => {
-    if (input.target === undefined || input.target.trim() === '') throw new OpenUmError('BAD_ARGUMENT', `a ${action} key needs ${what}`);
+  const need = (what: string, cli: string) => {
+    if (input.target === undefined || input.target.trim() === '') {
+      throw new OpenUmError('BAD_ARGUMENT', `a ${action} key needs ${what}`, { cli: ` (${cli}, target)`, api: ' (target)' });
+    }
     return input.target;
   };
   if (action === 'transfer') {
-    row.extension = parseExtension(need('the extension to transfer to (--transfer N, target)'));
+    row.extension = parseExtension(need('the extension to transfer to', '--transfer N'));
     const len = plan.extension_length === null ? null : Number(plan.extension_length);
     if (len !== null && row.extension.length !== len) {
       throw new OpenUmError('BAD_SETTING', `the extension ${row.extension} has ${row.extension.length} digits but the dial plan "${plan.name}" uses ${len}-digit extensions; give a ${len}-digit extension`);
     }
   } else if (action === 'autoattendant') {
-    const target = await findAutoAttendantRow(db, need('the auto attendant to go to (--autoattendant NAME, target)'));
-    if (!target) throw new OpenUmError('AUTO_ATTENDANT_NOT_FOUND', `no auto attendant is named "${input.target}"; 'openum autoattendant list' shows them`);
+    const target = await findAutoAttendantRow(db, need('the auto attendant to go to', '--autoattendant NAME'));
+    if (!target) throw new OpenUmError('AUTO_ATTENDANT_NOT_FOUND', `no auto attendant is named "${input.target}"`, { cli: "'openum autoattendant list' shows them", api: 'GET /api/autoattendants lists them' });
     if (Number(target.id) === aa.id) throw new OpenUmError('BAD_SETTING', `a key of "${aa.name}" cannot lead to "${aa.name}" itself; the caller is already there`);
     if (Number(target.dial_plan_id) !== aa.dialPlanId) {
       throw new OpenUmError('BAD_SETTING', `the auto attendant "${target.name}" is in the dial plan "${target.dial_plan_name}", not "${aa.dialPlanName}"; a key leads only within its dial plan`);
     }
     row.target_auto_attendant_id = Number(target.id);
   } else if (action === 'voicemail') {
-    const user = await userByName(db, need("the user whose voice mail takes the call (--voicemail NAME, target)")).executeTakeFirst();
-    if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${input.target}"; 'openum user list' shows them`);
+    const user = await userByName(db, need('the user whose voice mail takes the call', '--voicemail NAME')).executeTakeFirst();
+    if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${input.target}"`, { cli: "'openum user list' shows them", api: 'GET /api/users lists them' });
     if (Number(user.dial_plan_id) !== aa.dialPlanId) {
       throw new OpenUmError('BAD_SETTING', `the user "${user.name}" is in the dial plan "${user.dial_plan_name}", not "${aa.dialPlanName}"; a key leads only within its dial plan`);
     }
     if (Number(user.um_enabled) !== 1) {
-      throw new OpenUmError('BAD_SETTING', `the user "${user.name}" is not UM-enabled, so no voice mail takes calls for them; enable them first (openum user set ${user.name} --enabled on)`);
+      throw new OpenUmError('BAD_SETTING', `the user "${user.name}" is not UM-enabled, so no voice mail takes calls for them`,
+        { cli: `; enable them first (openum user set ${user.name} --enabled on)`, api: `; enable them first (PATCH /api/users/${user.name} { umEnabled: true })` });
     }
     row.user_id = Number(user.id);
   } else if (!input.audio) {
-    throw new OpenUmError('BAD_ARGUMENT', 'an announcement key needs its recording (--announcement file.wav, audio)');
+    throw new OpenUmError('BAD_ARGUMENT', 'an announcement key needs its recording', { cli: ' (--announcement file.wav, audio)', api: ' (data: base64 WAV)' });
   }
   if (input.audio) {
     if (action !== 'announcement') throw new OpenUmError('BAD_ARGUMENT', `a ${action} key takes no recording; only an announcement does`);
@@ -135,7 +138,8 @@ export async function setHoliday(db: Db, actor: Actor, aaName: string, name: str
 
 function holidayOf(aa: AutoAttendant, name: string) {
   const h = aa.holidays.find((x) => x.name.toLowerCase() === name.trim().toLowerCase());
-  if (!h) throw new OpenUmError('BAD_SETTING', `the auto attendant "${aa.name}" has no holiday named "${name}"; 'openum autoattendant get ${aa.name}' lists them`);
+  if (!h) throw new OpenUmError('BAD_SETTING', `the auto attendant "${aa.name}" has no holiday named "${name}"`,
+    { cli: `; 'openum autoattendant get ${aa.name}' lists them`, api: `; GET /api/autoattendants/${aa.name} lists them` });
   return h;
 }
 

@@ -73,7 +73,7 @@ export async function findAutoAttendantRow(db: Db, name: string): Promise<Row | 
 
 export async function getAutoAttendantRow(db: Db, name: string): Promise<Row> {
   const row = await findAutoAttendantRow(db, name);
-  if (!row) throw new OpenUmError('AUTO_ATTENDANT_NOT_FOUND', `no auto attendant is named "${name}"; 'openum autoattendant list' shows them`);
+  if (!row) throw new OpenUmError('AUTO_ATTENDANT_NOT_FOUND', `no auto attendant is named "${name}"`, { cli: "'openum autoattendant list' shows them", api: 'GET /api/autoattendants lists them' });
   return row;
 }
 

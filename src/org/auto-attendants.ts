@@ -111,7 +111,7 @@ export async function createAutoAttendant(db: Kysely<Database>, actor: Actor, na
 export async function setAutoAttendant(db: Kysely<Database>, actor: Actor, name: string, patch: AutoAttendantPatch): Promise<AutoAttendant> {
   const { name: rename, ...input } = patch;
   if (rename === undefined && Object.values(input).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum autoattendant --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see openum autoattendant --help)', api: ': give at least one field' });
   }
   const row = await getAutoAttendantRow(db, name);
   const current = await getAutoAttendant(db, row.name);
@@ -142,7 +142,10 @@ export async function removeAutoAttendant(db: Kysely<Database>, actor: Actor, na
       .select(['auto_attendants.name', 'auto_attendant_keys.hours', 'auto_attendant_keys.key']).orderBy('auto_attendants.name').execute();
     if (referrers.length > 0) {
       throw new OpenUmError('OBJECT_IN_USE',
-        `the auto attendant "${aa.name}" is reached by keys of ${nameList([...new Set(referrers.map((r) => r.name))])}; change those keys first (openum autoattendant key NAME --hours ${referrers[0]?.hours} ${referrers[0]?.key} --clear)`);
+        `the auto attendant "${aa.name}" is reached by keys of ${nameList([...new Set(referrers.map((r) => r.name))])}; change those keys first`, {
+        cli: ` (openum autoattendant key NAME --hours ${referrers[0]?.hours} ${referrers[0]?.key} --clear)`,
+        api: ` (DELETE /api/autoattendants/{name}/keys/${referrers[0]?.hours}/${referrers[0]?.key})`,
+      });
     }
     // Children first: the engines do not all cascade (SQLite only with foreign_keys on).
     for (const table of ['auto_attendant_keys', 'auto_attendant_audio', 'auto_attendant_holidays', 'auto_attendant_numbers'] as const) {

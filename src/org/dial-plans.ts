@@ -75,7 +75,8 @@ function apply(base: Settings, i: DialPlanInput): Settings {
   if (i.outdialAllowed !== undefined) s.outdialAllowed = parseOutdialRules(i.outdialAllowed);
   if (s.uriType !== 'SipName' && s.extensionLength === null) {
     throw new OpenUmError('BAD_SETTING',
-      `a ${s.uriType} dial plan needs the number of digits in extensions (1 to 20); give it (--extension-length N, extensionLength)`);
+      `a ${s.uriType} dial plan needs the number of digits in extensions (1 to 20)`,
+      { cli: '; give it (--extension-length N, extensionLength)', api: '; give it in extensionLength' });
   }
   return s;
 }
@@ -97,7 +98,7 @@ export async function findDialPlan(db: Kysely<Database>, name: string): Promise<
 
 export async function getDialPlan(db: Kysely<Database>, name: string): Promise<DialPlan> {
   const plan = await findDialPlan(db, name);
-  if (!plan) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${name}"; 'openum dialplan list' shows them`);
+  if (!plan) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${name}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
   return plan;
 }
 
@@ -151,7 +152,7 @@ export async function createDialPlan(db: Kysely<Database>, actor: Actor, name: s
 export async function setDialPlan(db: Kysely<Database>, actor: Actor, name: string, patch: DialPlanPatch): Promise<DialPlan> {
   const { name: rename, ...input } = patch;
   if (rename === undefined && Object.values(input).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum dialplan --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see openum dialplan --help)', api: ': give at least one field' });
   }
   const current = await getDialPlan(db, name);
   const newName = rename === undefined ? current.name : parseName(rename, 'dial plan');
@@ -161,7 +162,10 @@ export async function setDialPlan(db: Kysely<Database>, actor: Actor, name: stri
     if (isSecured(s.voipSecurity) && !isSecured(current.voipSecurity)) {
       for (const gw of await ipGatewaysOfPlan(trx, current.id)) {
         refuseIpGatewayForSecuredPlan(gw, { name: current.name, voipSecurity: s.voipSecurity },
-          `openum gateway set ${gw.name} --address <gateway FQDN>, then set the VoIP security again`);
+          {
+            cli: `openum gateway set ${gw.name} --address <gateway FQDN>, then set the VoIP security again`,
+            api: `PATCH /api/gateways/${gw.name} { address: <gateway FQDN> }, then set voipSecurity again`,
+          });
       }
     }
     await refuseUnfitUsers(trx, current, s);
@@ -181,12 +185,14 @@ async function refuseUnfitUsers(trx: Kysely<Database>, current: DialPlan, s: Set
   const wrong = length === null ? [] : users.filter((u) => u.extension.length !== length);
   if (wrong.length > 0) {
     throw new OpenUmError('OBJECT_IN_USE',
-      `the dial plan "${current.name}" cannot have ${length}-digit extensions: the users ${nameList(wrong.map((u) => u.name))} have extensions of another length; change their extensions first (openum user set NAME --extension N)`);
+      `the dial plan "${current.name}" cannot have ${length}-digit extensions: the users ${nameList(wrong.map((u) => u.name))} have extensions of another length; change their extensions first`,
+      { cli: ' (openum user set NAME --extension N)', api: ' (PATCH /api/users/{name} { extension })' });
   }
   const noSip = s.uriType === 'SipName' ? users.filter((u) => u.sip_uri === null) : [];
   if (noSip.length > 0) {
     throw new OpenUmError('OBJECT_IN_USE',
-      `the dial plan "${current.name}" cannot become SipName: the users ${nameList(noSip.map((u) => u.name))} have no SIP URI; give them one first (openum user set NAME --sip-uri sip:user@domain)`);
+      `the dial plan "${current.name}" cannot become SipName: the users ${nameList(noSip.map((u) => u.name))} have no SIP URI; give them one first`,
+      { cli: ' (openum user set NAME --sip-uri sip:user@domain)', api: ' (PATCH /api/users/{name} { sipUri })' });
   }
 }
 
@@ -199,13 +205,16 @@ export async function removeDialPlan(db: Kysely<Database>, actor: Actor, name: s
     const users = await trx.selectFrom('users').where('dial_plan_id', '=', plan.id).select('name').orderBy('name').execute();
     const attendants = await trx.selectFrom('auto_attendants').where('dial_plan_id', '=', plan.id).select('name').orderBy('name').execute();
     if (groups.length > 0 || users.length > 0 || attendants.length > 0) {
-      const parts = [
+      // The CLI and the API name the fixes in their own words, in the middle of the sentence.
+      const inUse = (aaFix: string) => [
         ...(groups.length > 0 ? [`the hunt groups ${nameList(groups.map((g) => `${g.gateway}/${g.name}`))} (gateway/hunt group)`] : []),
         ...(users.length > 0 ? [`the users ${nameList(users.map((u) => u.name))}`] : []),
-        ...(attendants.length > 0 ? [`the auto attendants ${nameList(attendants.map((a) => a.name))} (openum autoattendant remove NAME)`] : []),
-      ];
-      throw new OpenUmError('OBJECT_IN_USE',
-        `the dial plan "${plan.name}" is in use by ${parts.join(' and ')}; remove them or move them to another dial plan first (openum huntgroup remove NAME --gateway G, openum user set NAME --dial-plan OTHER)`);
+        ...(attendants.length > 0 ? [`the auto attendants ${nameList(attendants.map((a) => a.name))} (${aaFix})`] : []),
+      ].join(' and ');
+      throw new OpenUmError('OBJECT_IN_USE', `the dial plan "${plan.name}" is in use by`, {
+        cli: ` ${inUse('openum autoattendant remove NAME')}; remove them or move them to another dial plan first (openum huntgroup remove NAME --gateway G, openum user set NAME --dial-plan OTHER)`,
+        api: ` ${inUse('DELETE /api/autoattendants/{name}')}; remove them or move them to another dial plan first (DELETE /api/huntgroups/{name}?gateway=G, PATCH /api/users/{name} { dialPlan })`,
+      });
     }
     await trx.deleteFrom('dial_plan_access_numbers').where('dial_plan_id', '=', plan.id).execute();
     // Its mailbox policies go with it: no user has one (users of the plan refuse the removal).

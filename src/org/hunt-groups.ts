@@ -42,11 +42,12 @@ export async function getHuntGroup(db: Kysely<Database>, name: string, gateway?:
   const [first] = found;
   if (!first) {
     throw new OpenUmError('HUNT_GROUP_NOT_FOUND',
-      `no hunt group is named "${name}"${gateway === undefined ? '' : ` on the gateway "${gateway}"`}; 'openum huntgroup list' shows them`);
+      `no hunt group is named "${name}"${gateway === undefined ? '' : ` on the gateway "${gateway}"`}`, { cli: "'openum huntgroup list' shows them", api: 'GET /api/huntgroups lists them' });
   }
   if (found.length > 1) {
     throw new OpenUmError('BAD_ARGUMENT',
-      `the gateways ${found.map((h) => `"${h.gatewayName}"`).join(', ')} each have a hunt group "${name}"; say which with --gateway G (API: ?gateway=G)`);
+      `the gateways ${found.map((h) => `"${h.gatewayName}"`).join(', ')} each have a hunt group "${name}"; say which`,
+      { cli: ' with --gateway G (API: ?gateway=G)', api: ' with ?gateway=G' });
   }
   return first;
 }
@@ -85,12 +86,14 @@ export async function createHuntGroup(db: Kysely<Database>, actor: Actor, name: 
   const groupName = parseName(name, 'hunt group');
   const pilot = parsePilotIdentifier(input.pilotIdentifier);
   const gwRow = await gatewayByName(db, input.gateway).executeTakeFirst();
-  if (!gwRow) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `no UM IP gateway is named "${input.gateway}"; 'openum gateway list' shows them`);
+  if (!gwRow) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `no UM IP gateway is named "${input.gateway}"`, { cli: "'openum gateway list' shows them", api: 'GET /api/gateways lists them' });
   const planRow = await dialPlanByName(db, input.dialPlan).executeTakeFirst();
-  if (!planRow) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"; 'openum dialplan list' shows them`);
+  if (!planRow) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
   const gateway = toGateway(gwRow);
   const plan = toDialPlan(planRow);
-  refuseIpGatewayForSecuredPlan(gateway, plan, `openum gateway set ${gateway.name} --address <gateway FQDN>`);
+  refuseIpGatewayForSecuredPlan(gateway, plan, {
+    cli: `openum gateway set ${gateway.name} --address <gateway FQDN>`, api: `PATCH /api/gateways/${gateway.name} { address: <gateway FQDN> }`,
+  });
   await mutate(db, actor, { action: 'huntgroup.create', target: `${gateway.name}/${groupName}` }, async (trx) => {
     await insertHuntGroup(trx, { name: groupName, gatewayId: gateway.id, gatewayName: gateway.name, dialPlanId: plan.id, pilotIdentifier: pilot });
     return { result: undefined, details: { gateway: gateway.name, dialPlan: plan.name, pilotIdentifier: pilot } };
@@ -100,7 +103,9 @@ export async function createHuntGroup(db: Kysely<Database>, actor: Actor, name: 
 
 export async function setHuntGroup(db: Kysely<Database>, actor: Actor, name: string, gateway: string | undefined, patch: HuntGroupPatch): Promise<HuntGroup> {
   if (Object.values(patch).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give --name, --dial-plan or --pilot (see openum huntgroup --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', {
+      cli: ': give --name, --dial-plan or --pilot (see openum huntgroup --help)', api: ': give name, dialPlan or pilotIdentifier',
+    });
   }
   const current = await getHuntGroup(db, name, gateway);
   const newName = patch.name === undefined ? undefined : parseName(patch.name, 'hunt group');
@@ -108,9 +113,12 @@ export async function setHuntGroup(db: Kysely<Database>, actor: Actor, name: str
   let dialPlanId = current.dialPlanId;
   if (patch.dialPlan !== undefined) {
     const planRow = await dialPlanByName(db, patch.dialPlan).executeTakeFirst();
-    if (!planRow) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${patch.dialPlan}"; 'openum dialplan list' shows them`);
+    if (!planRow) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${patch.dialPlan}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
     const gwRow = await gatewayByName(db, current.gatewayName).executeTakeFirstOrThrow();
-    refuseIpGatewayForSecuredPlan(toGateway(gwRow), toDialPlan(planRow), `openum gateway set ${current.gatewayName} --address <gateway FQDN>`);
+    refuseIpGatewayForSecuredPlan(toGateway(gwRow), toDialPlan(planRow), {
+      cli: `openum gateway set ${current.gatewayName} --address <gateway FQDN>`,
+      api: `PATCH /api/gateways/${current.gatewayName} { address: <gateway FQDN> }`,
+    });
     dialPlanId = Number(planRow.id);
   }
   await mutate(db, actor, { action: 'huntgroup.set', target: `${current.gatewayName}/${current.name}` }, async (trx) => {

@@ -50,7 +50,7 @@ export async function findGateway(db: Kysely<Database>, name: string): Promise<I
 
 export async function getGateway(db: Kysely<Database>, name: string): Promise<IpGateway> {
   const gw = await findGateway(db, name);
-  if (!gw) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `no UM IP gateway is named "${name}"; 'openum gateway list' shows them`);
+  if (!gw) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `no UM IP gateway is named "${name}"`, { cli: "'openum gateway list' shows them", api: 'GET /api/gateways lists them' });
   return gw;
 }
 
@@ -76,12 +76,12 @@ export async function createGateway(db: Kysely<Database>, actor: Actor, name: st
   const { address, kind } = parseAddress(input.address, 'the gateway address');
   const planRow = input.dialPlan === undefined ? undefined : await dialPlanByName(db, input.dialPlan).executeTakeFirst();
   if (input.dialPlan !== undefined && !planRow) {
-    throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"; 'openum dialplan list' shows them`);
+    throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
   }
   const plan = planRow ? toDialPlan(planRow) : undefined;
   if (plan) {
     refuseIpGatewayForSecuredPlan({ name: gwName, address, addressKind: kind }, plan,
-      `openum gateway new ${gwName} --address <gateway FQDN> --dial-plan ${plan.name}`);
+      { cli: `openum gateway new ${gwName} --address <gateway FQDN> --dial-plan ${plan.name}`, api: 'POST /api/gateways with address: <gateway FQDN>' });
   }
   const port = input.port !== undefined ? parseIntIn(input.port, 'the gateway port', 1, 65535)
     : plan && isSecured(plan.voipSecurity) ? DEFAULT_SIPS_PORT : DEFAULT_SIP_PORT;
@@ -107,7 +107,7 @@ export async function createGateway(db: Kysely<Database>, actor: Actor, name: st
 
 export async function setGateway(db: Kysely<Database>, actor: Actor, name: string, patch: GatewayPatch): Promise<IpGateway> {
   if (Object.values(patch).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum gateway --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see openum gateway --help)', api: ': give at least one field' });
   }
   const current = await getGateway(db, name);
   const newName = patch.name === undefined ? undefined : parseName(patch.name, 'UM IP gateway');
@@ -129,7 +129,9 @@ export async function setGateway(db: Kysely<Database>, actor: Actor, name: strin
     if (addr && addr.kind !== 'fqdn') {
       const gw = { name: newName ?? current.name, address: addr.address, addressKind: addr.kind };
       for (const plan of await securedPlansOfGateway(trx, current.id)) {
-        refuseIpGatewayForSecuredPlan(gw, plan, `keep the FQDN, e.g. openum gateway set ${gw.name} --address gw.contoso.com`);
+        refuseIpGatewayForSecuredPlan(gw, plan, {
+          cli: `keep the FQDN, e.g. openum gateway set ${gw.name} --address gw.contoso.com`, api: 'keep the FQDN in address, e.g. gw.contoso.com',
+        });
       }
     }
     await trx.updateTable('ip_gateways').set({ ...values, updated_at: new Date().toISOString() }).where('id', '=', current.id).execute();

@@ -107,13 +107,13 @@ export async function findPolicy(db: Db, name: string): Promise<MailboxPolicy | 
 
 export async function getPolicy(db: Db, name: string): Promise<MailboxPolicy> {
   const p = await findPolicy(db, name);
-  if (!p) throw new OpenUmError('MAILBOX_POLICY_NOT_FOUND', `no mailbox policy is named "${name}"; 'openum policy list' shows them`);
+  if (!p) throw new OpenUmError('MAILBOX_POLICY_NOT_FOUND', `no mailbox policy is named "${name}"`, { cli: "'openum policy list' shows them", api: 'GET /api/policies lists them' });
   return p;
 }
 
 export async function getPolicyById(db: Db, id: number): Promise<MailboxPolicy> {
   const row = await policyQuery(db).where('mailbox_policies.id', '=', id).executeTakeFirst();
-  if (!row) throw new OpenUmError('MAILBOX_POLICY_NOT_FOUND', `no mailbox policy has id ${id}; 'openum policy list' shows them`);
+  if (!row) throw new OpenUmError('MAILBOX_POLICY_NOT_FOUND', `no mailbox policy has id ${id}`, { cli: "'openum policy list' shows them", api: 'GET /api/policies lists them' });
   return toPolicy(row);
 }
 
@@ -168,7 +168,8 @@ export async function resolveUserPolicy(db: Db, dialPlanId: number, dialPlanName
   const p = await getPolicy(db, policy);
   if (p.dialPlanId !== dialPlanId) {
     throw new OpenUmError('BAD_SETTING',
-      `the mailbox policy "${p.name}" belongs to the dial plan "${p.dialPlanName}", not "${dialPlanName}"; give a policy of "${dialPlanName}" ('openum policy list --dial-plan ${dialPlanName}')`);
+      `the mailbox policy "${p.name}" belongs to the dial plan "${p.dialPlanName}", not "${dialPlanName}"; give a policy of "${dialPlanName}"`,
+      { cli: ` ('openum policy list --dial-plan ${dialPlanName}')`, api: ` (GET /api/policies?dialPlan=${dialPlanName})` });
   }
   return p.id;
 }
@@ -178,7 +179,7 @@ export async function createPolicy(db: Db, actor: Actor, name: string, input: Po
   const s = apply(DEFAULT_POLICY, input);
   const plan = await db.selectFrom('dial_plans').select(['id', 'name'])
     .where((eb) => eb(eb.fn('lower', ['name']), '=', nameKey(input.dialPlan))).executeTakeFirst();
-  if (!plan) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"; 'openum dialplan list' shows them`);
+  if (!plan) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${input.dialPlan}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
   const now = new Date().toISOString();
   await mutate(db, actor, { action: 'policy.create', target: policyName }, async (trx) => {
     await refuseTakenName(trx, policyName);
@@ -193,7 +194,7 @@ export async function createPolicy(db: Db, actor: Actor, name: string, input: Po
 export async function setPolicy(db: Db, actor: Actor, name: string, patch: PolicyPatch): Promise<MailboxPolicy> {
   const { name: rename, ...input } = patch;
   if (rename === undefined && Object.values(input).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum policy --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see openum policy --help)', api: ': give at least one field' });
   }
   const current = await getPolicy(db, name);
   const newName = rename === undefined ? current.name : parseName(rename, 'mailbox policy');
@@ -213,11 +214,13 @@ export async function removePolicy(db: Db, actor: Actor, name: string): Promise<
     const users = await trx.selectFrom('users').select('name').where('policy_id', '=', policy.id).orderBy('name').execute();
     if (users.length > 0) {
       throw new OpenUmError('OBJECT_IN_USE',
-        `the mailbox policy "${policy.name}" is in use by the users ${nameList(users.map((u) => u.name))}; give them another policy first (openum user set NAME --policy OTHER)`);
+        `the mailbox policy "${policy.name}" is in use by the users ${nameList(users.map((u) => u.name))}; give them another policy first`,
+        { cli: ' (openum user set NAME --policy OTHER)', api: ' (PATCH /api/users/{name} { policy })' });
     }
     if (policy.isDefault) {
       throw new OpenUmError('OBJECT_IN_USE',
-        `the mailbox policy "${policy.name}" is the default of the dial plan "${policy.dialPlanName}" (new users get it); it goes with the dial plan (openum dialplan remove ${policy.dialPlanName})`);
+        `the mailbox policy "${policy.name}" is the default of the dial plan "${policy.dialPlanName}" (new users get it); it goes with the dial plan`,
+        { cli: ` (openum dialplan remove ${policy.dialPlanName})`, api: ` (DELETE /api/dialplans/${policy.dialPlanName})` });
     }
     await trx.deleteFrom('mailbox_policies').where('id', '=', policy.id).execute();
     return { result: undefined, details: { removed: policy } };

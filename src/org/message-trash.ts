@@ -12,7 +12,7 @@ import { toVoiceMessage, type VoiceMessage } from './voice-messages.js';
 
 type Db = Kysely<Database>;
 
-const notFound = (id: number) => new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}; 'openum voicemail list --user NAME' shows them`);
+const notFound = (id: number) => new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}`, { cli: "'openum voicemail list --user NAME' shows them", api: 'GET /api/users/{name}/voicemail lists them' });
 
 /** Marks a message deleted (restorable); returns false when it was already. */
 export async function softDeleteMessage(db: Db, id: number): Promise<boolean> {

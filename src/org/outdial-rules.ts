@@ -2,7 +2,7 @@
 // numbers a UM server may call for it (Play on Phone). A rule is a pattern of digits where X
 // stands for any one digit, optionally led by '+' ("1XXX", "9XXXXXXXXX", "+39XXXXXXXXXX").
 // Without rules a plan may call its own extensions only (numbers of its extension length).
-import { OpenUmError } from '../errors.js';
+import { OpenUmError, type ErrorHints } from '../errors.js';
 import type { DialPlan } from './organisation-types.js';
 
 const PATTERN = /^\+?[0-9X]{1,32}$/;
@@ -35,12 +35,18 @@ function matches(pattern: string, number: string): boolean {
 }
 
 /** Whether the plan may dial `number`; the reason when it may not, naming the fix. */
-export function checkOutdial(plan: Pick<DialPlan, 'name' | 'extensionLength' | 'outdialAllowed'>, number: string): { ok: true; number: string } | { ok: false; reason: string } {
+export function checkOutdial(plan: Pick<DialPlan, 'name' | 'extensionLength' | 'outdialAllowed'>, number: string): { ok: true; number: string } | { ok: false; reason: string; hints?: ErrorHints } {
   const n = normaliseDialledNumber(number);
   if (!n) return { ok: false, reason: `"${number}" is not a phone number: give digits, with an optional leading +` };
   const rules = plan.outdialAllowed.length > 0 ? plan.outdialAllowed : plan.extensionLength ? ['X'.repeat(plan.extensionLength)] : [];
   if (rules.some((r) => matches(r, n))) return { ok: true, number: n };
   const allowed = plan.outdialAllowed.length > 0 ? `its rules allow ${plan.outdialAllowed.join(', ')}`
     : `without outdialing rules it calls its own ${plan.extensionLength ?? '?'}-digit extensions only`;
-  return { ok: false, reason: `the dial plan "${plan.name}" may not call ${n}: ${allowed}; add a rule with openum dialplan set ${plan.name} --outdial-allowed "PATTERN,…"` };
+  return {
+    ok: false, reason: `the dial plan "${plan.name}" may not call ${n}: ${allowed}`,
+    hints: {
+      cli: `; add a rule with openum dialplan set ${plan.name} --outdial-allowed "PATTERN,…"`,
+      api: `; add a rule to outdialAllowed (PATCH /api/dialplans/${plan.name})`,
+    },
+  };
 }

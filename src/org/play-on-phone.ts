@@ -56,7 +56,7 @@ export async function outcallGateways(db: Kysely<Database>, dialPlanId: number):
 
 /** Queues a Play on Phone call of message `messageId` to `number`; refuses (changing nothing) what cannot be dialled. */
 export async function requestPlayOnPhone(db: Kysely<Database>, actor: Actor, serverName: string, messageId: number, number: string): Promise<PlayOnPhoneCall> {
-  if (!Number.isInteger(messageId) || messageId < 1) throw new OpenUmError('BAD_ARGUMENT', `"${messageId}" is not a voice message id; 'openum voicemail list --user NAME' shows them`);
+  if (!Number.isInteger(messageId) || messageId < 1) throw new OpenUmError('BAD_ARGUMENT', `"${messageId}" is not a voice message id`, { cli: "'openum voicemail list --user NAME' shows them", api: 'GET /api/users/{name}/voicemail lists them' });
   const message = await getMessage(db, messageId);
   if (message.state !== 'stored') throw new OpenUmError('AUDIO_NOT_FOUND', `voice message ${messageId} has no audio to play (it is ${message.state === 'missed' ? 'a missed call' : 'still being recorded'})`);
   const user = await findUserById(db, message.userId);
@@ -65,11 +65,12 @@ export async function requestPlayOnPhone(db: Kysely<Database>, actor: Actor, ser
   if (!planRow) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `the dial plan of ${user.name} no longer exists`);
   const plan = toDialPlan(planRow as Selectable<Database['dial_plans']>);
   const allowed = checkOutdial(plan, number);
-  if (!allowed.ok) throw new OpenUmError('OUTDIAL_NOT_ALLOWED', allowed.reason);
+  if (!allowed.ok) throw new OpenUmError('OUTDIAL_NOT_ALLOWED', allowed.reason, allowed.hints);
   const [gateway] = await outcallGateways(db, plan.id);
   if (!gateway) {
     throw new OpenUmError('NO_OUTCALL_GATEWAY',
-      `no enabled UM IP gateway of the dial plan "${plan.name}" allows outcalls; allow them with openum gateway set NAME --outcalls on`);
+      `no enabled UM IP gateway of the dial plan "${plan.name}" allows outcalls`,
+      { cli: '; allow them with openum gateway set NAME --outcalls on', api: '; allow them with PATCH /api/gateways/{name} { outcallsAllowed: true }' });
   }
   const now = new Date().toISOString();
   const id = await mutate(db, actor, { action: 'voicemail.play-on-phone', target: `message ${messageId}` }, async (trx) => {

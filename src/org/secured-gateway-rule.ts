@@ -12,12 +12,13 @@ import { isSecured, type VoipSecurity } from './organisation-types.js';
 export interface GatewayAddress { name: string; address: string; addressKind: AddressKind }
 export interface PlanSecurity { name: string; voipSecurity: VoipSecurity }
 
-export function refuseIpGatewayForSecuredPlan(gateway: GatewayAddress, plan: PlanSecurity, fix: string): void {
+/** `fix` says how to give the gateway an FQDN, in CLI words and in API words. */
+export function refuseIpGatewayForSecuredPlan(gateway: GatewayAddress, plan: PlanSecurity, fix: { cli: string; api: string }): void {
   if (gateway.addressKind === 'fqdn' || !isSecured(plan.voipSecurity)) return;
   throw new OpenUmError('GATEWAY_FQDN_REQUIRED',
     `the UM IP gateway "${gateway.name}" is addressed by IP (${gateway.address}) but the dial plan "${plan.name}" is ${plan.voipSecurity}: `
     + `mutual TLS identifies the gateway by the FQDN in its certificate, so an IP address cannot be used. `
-    + `Create the UM IP gateways with an FQDN (${fix})`);
+    + `Create the UM IP gateways with an FQDN`, { cli: ` (${fix.cli})`, api: ` (${fix.api})` });
 }
 
 /** IP-addressed gateways linked to a dial plan through its hunt groups. */

@@ -102,7 +102,8 @@ export async function findServer(db: Kysely<Database>, name: string): Promise<Se
 
 export async function getServer(db: Kysely<Database>, name: string): Promise<ServerSettings> {
   const s = await findServer(db, name);
-  if (!s) throw new OpenUmError('STORE_UNAVAILABLE', `the store has no server named "${name}"; run 'openum start' once to initialise it`);
+  if (!s) throw new OpenUmError('STORE_UNAVAILABLE', `the store has no server named "${name}"`,
+    { cli: "; run 'openum start' once to initialise it", api: '; the server must be started once to initialise it' });
   return s;
 }
 
@@ -149,7 +150,8 @@ export interface UmServicePatch {
 export async function setUmService(db: Kysely<Database>, actor: Actor, name: string, patch: UmServicePatch): Promise<ServerSettings> {
   if (patch.sipTcpPort !== undefined || patch.sipTlsPort !== undefined) {
     throw new OpenUmError('PORT_NOT_CHANGEABLE',
-      `the UM service always listens on ${UM_SERVICE_PORTS.tcp} (TCP) and ${UM_SERVICE_PORTS.tls} (TLS); these ports cannot be changed (the Call Router's can: openum callrouter set --sip-tcp-port N)`);
+      `the UM service always listens on ${UM_SERVICE_PORTS.tcp} (TCP) and ${UM_SERVICE_PORTS.tls} (TLS); these ports cannot be changed`,
+      { cli: " (the Call Router's can: openum callrouter set --sip-tcp-port N)", api: " (the Call Router's can: PATCH /api/callrouter { sipTcpPort })" });
   }
   const values: Updateable<ServersTable> = {};
   if (patch.startupMode !== undefined) values.um_startup_mode = parseStartupMode(patch.startupMode);
@@ -242,7 +244,7 @@ export async function updateServer(db: Kysely<Database>, actor: Actor, name: str
 
 async function update(db: Kysely<Database>, actor: Actor, name: string, action: string, values: Updateable<ServersTable>): Promise<ServerSettings> {
   if (Object.keys(values).length === 0) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see --help)', api: ': give at least one field' });
   }
   const before = await getServer(db, name);
   await mutate(db, actor, { action, target: name }, async (trx) => {

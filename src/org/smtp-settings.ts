@@ -25,13 +25,15 @@ export function defaultSmtpPort(security: SmtpSecurity): number {
 
 export async function setSmtp(db: Kysely<Database>, actor: Actor, name: string, patch: SmtpPatch): Promise<ServerSettings> {
   if (Object.values(patch).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one of --host, --port, --security, --from');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one of --host, --port, --security, --from', api: ': give at least one of host, port, security, from' });
   }
   const current = await getServer(db, name);
   const values: Updateable<ServersTable> = {};
   if (patch.host !== undefined) values.smtp_host = parseAddress(patch.host, 'the SMTP host').address;
   else if (current.smtp.host === null) {
-    throw new OpenUmError('BAD_ARGUMENT', 'no SMTP server is configured yet: give its name or address with --host (openum smtp set --host mail.contoso.com)');
+    throw new OpenUmError('BAD_ARGUMENT', 'no SMTP server is configured yet', {
+      cli: ': give its name or address with --host (openum smtp set --host mail.contoso.com)', api: ': give its name or address in host',
+    });
   }
   if (patch.security !== undefined) {
     values.smtp_security = parseChoice(patch.security.trim().toLowerCase(), SMTP_SECURITY, 'the SMTP security');

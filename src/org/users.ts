@@ -50,7 +50,7 @@ export async function findUser(db: Kysely<Database>, name: string): Promise<UmUs
 
 export async function getUser(db: Kysely<Database>, name: string): Promise<UmUser> {
   const user = await findUser(db, name);
-  if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${name}"; 'openum user list' shows them`);
+  if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `no UM-enabled user is named "${name}"`, { cli: "'openum user list' shows them", api: 'GET /api/users lists them' });
   return user;
 }
 
@@ -71,7 +71,7 @@ export async function listUsers(db: Kysely<Database>, options: { dialPlan?: stri
 
 async function planNamed(db: Kysely<Database>, name: string): Promise<DialPlan> {
   const row = await dialPlanByName(db, name).executeTakeFirst();
-  if (!row) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${name}"; 'openum dialplan list' shows them`);
+  if (!row) throw new OpenUmError('DIAL_PLAN_NOT_FOUND', `no dial plan is named "${name}"`, { cli: "'openum dialplan list' shows them", api: 'GET /api/dialplans lists them' });
   return toDialPlan(row);
 }
 
@@ -83,7 +83,8 @@ function refuseUnfit(plan: DialPlan, extension: string, sipUri: string | null): 
   }
   if (plan.uriType === 'SipName' && sipUri === null) {
     throw new OpenUmError('BAD_SETTING',
-      `the dial plan "${plan.name}" is SipName, so the user needs a SIP URI; give one (--sip-uri sip:alice@contoso.com, sipUri)`);
+      `the dial plan "${plan.name}" is SipName, so the user needs a SIP URI`,
+      { cli: '; give one (--sip-uri sip:alice@contoso.com, sipUri)', api: '; give one (sipUri, e.g. sip:alice@contoso.com)' });
   }
 }
 
@@ -155,7 +156,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
 
 export async function setUser(db: Kysely<Database>, actor: Actor, name: string, patch: UserPatch): Promise<UmUser> {
   if (Object.values(patch).every((v) => v === undefined)) {
-    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change: give at least one setting (see openum user --help)');
+    throw new OpenUmError('BAD_ARGUMENT', 'nothing to change', { cli: ': give at least one setting (see openum user --help)', api: ': give at least one field' });
   }
   const current = await getUser(db, name);
   const newName = patch.name === undefined ? undefined : parseName(patch.name, 'user');

@@ -126,7 +126,7 @@ export async function orphanedRecordings(db: Db, serverName: string, worker?: nu
 
 export async function getMessage(db: Db, id: number): Promise<VoiceMessage> {
   const row = await db.selectFrom('voice_messages').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}; 'openum voicemail list --user NAME' shows them`);
+  if (!row) throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}`, { cli: "'openum voicemail list --user NAME' shows them", api: 'GET /api/users/{name}/voicemail lists them' });
   return toVoiceMessage(row);
 }
 
@@ -200,7 +200,7 @@ export async function markRead(db: Db, id: number, read = true): Promise<void> {
     const r = await trx.updateTable('voice_messages').set({ read: read ? 1 : 0, updated_at: new Date().toISOString() })
       .where('id', '=', id).where('state', '!=', 'recording').executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) {
-      throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}; 'openum voicemail list --user NAME' shows them`);
+      throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${id}`, { cli: "'openum voicemail list --user NAME' shows them", api: 'GET /api/users/{name}/voicemail lists them' });
     }
   });
 }

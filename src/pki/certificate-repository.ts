@@ -41,7 +41,7 @@ function toRecord(row: Selectable<CertificatesTable>): CertificateRecord {
 export function normaliseThumbprint(text: string): string {
   const t = text.replace(/[\s:]/g, '').toUpperCase();
   if (!/^[0-9A-F]{40}$/.test(t)) {
-    throw new OpenUmError('BAD_ARGUMENT', `"${text}" is not a thumbprint (40 hexadecimal digits); 'openum certificate list' shows them`);
+    throw new OpenUmError('BAD_ARGUMENT', `"${text}" is not a thumbprint (40 hexadecimal digits)`, { cli: "'openum certificate list' shows them", api: 'GET /api/certificates lists them' });
   }
   return t;
 }
@@ -61,7 +61,7 @@ export async function getRecord(db: Db, server: string, thumbprintText: string):
   const thumbprint = normaliseThumbprint(thumbprintText);
   const rec = await findRecord(db, server, thumbprint);
   if (!rec) {
-    throw new OpenUmError('CERTIFICATE_NOT_FOUND', `no certificate or request with thumbprint ${thumbprint} on this server; 'openum certificate list' shows them`);
+    throw new OpenUmError('CERTIFICATE_NOT_FOUND', `no certificate or request with thumbprint ${thumbprint} on this server`, { cli: "'openum certificate list' shows them", api: 'GET /api/certificates lists them' });
   }
   return rec;
 }

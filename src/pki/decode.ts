@@ -151,14 +151,14 @@ function fromPem(text: string, password: string | undefined): Found {
 function pemKey(block: PemBlock, password: string | undefined): KeyObject {
   const legacyEncrypted = (block.headers['Proc-Type'] ?? '').includes('ENCRYPTED');
   if (block.label === 'ENCRYPTED PRIVATE KEY' || legacyEncrypted) {
-    if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', `the ${block.label} block is encrypted: give its password with --password`);
+    if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', `the ${block.label} block is encrypted`, { cli: ': give its password with --password', api: ': give it in password' });
     let key: KeyObject;
     try {
       key = block.label === 'ENCRYPTED PRIVATE KEY'
         ? createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8', passphrase: password })
         : createPrivateKey({ key: withHeaders(block), format: 'pem', passphrase: password }); // RFC 1421 DEK-Info encryption
     } catch (e) {
-      throw new OpenUmError('BAD_PASSWORD', `the password does not decrypt the ${block.label} block: check the password given with --password`, { cause: e });
+      throw new OpenUmError('BAD_PASSWORD', `the password does not decrypt the ${block.label} block`, { cause: e, cli: ': check the password given with --password', api: ': check password' });
     }
     return supported(key);
   }

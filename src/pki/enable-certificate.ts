@@ -44,9 +44,11 @@ export async function enableCertificate(ctx: PkiContext, thumbprint: string, ser
     if (s === 'UM' || s === 'UMCallRouter') {
       const mode = s === 'UM' ? server.umService.startupMode : server.callRouter.startupMode;
       if (!usesTls(mode)) {
-        const fix = s === 'UM' ? 'openum service set --startup-mode TLS' : 'openum callrouter set --startup-mode TLS';
+        const cli = s === 'UM' ? 'openum service set --startup-mode TLS' : 'openum callrouter set --startup-mode TLS';
+        const api = s === 'UM' ? 'PATCH /api/service { startupMode: TLS }' : 'PATCH /api/callrouter { startupMode: TLS }';
         throw new OpenUmError('STARTUP_MODE_TCP',
-          `cannot enable ${tp} for ${s}: the ${s === 'UM' ? 'UM service' : 'Call Router'} startup mode is TCP; set it to TLS or Dual first (${fix})`);
+          `cannot enable ${tp} for ${s}: the ${s === 'UM' ? 'UM service' : 'Call Router'} startup mode is TCP; set it to TLS or Dual first`,
+          { cli: ` (${cli})`, api: ` (${api})` });
       }
       if (info.commonName.startsWith('*.')) {
         throw new OpenUmError('WILDCARD_NOT_ALLOWED',
@@ -54,14 +56,16 @@ export async function enableCertificate(ctx: PkiContext, thumbprint: string, ser
       }
       if (info.commonName.toLowerCase() !== server.fqdn.toLowerCase()) {
         throw new OpenUmError('FQDN_MISMATCH',
-          `cannot enable ${tp} for ${s}: its subject CN "${info.commonName}" is not this server's FQDN ${server.fqdn}; make a certificate with CN=${server.fqdn} (or change the FQDN with openum server set --fqdn)`);
+          `cannot enable ${tp} for ${s}: its subject CN "${info.commonName}" is not this server's FQDN ${server.fqdn}; make a certificate with CN=${server.fqdn}`,
+          { cli: ' (or change the FQDN with openum server set --fqdn)', api: ' (or change the FQDN: PATCH /api/server { fqdn })' });
       }
     }
   }
   const smtpNow = assignments.get('SMTP');
   if (services.includes('SMTP') && smtpNow && smtpNow !== tp && !options.confirmSmtpReplace) {
     throw new OpenUmError('CONFIRMATION_REQUIRED',
-      `SMTP uses ${smtpNow} now; replacing it needs confirmation: run the command on a terminal to be asked, or add --force`);
+      `SMTP uses ${smtpNow} now; replacing it needs confirmation`,
+      { cli: ': run the command on a terminal to be asked, or add --force', api: ': send force: true to replace it' });
   }
 
   const added = services.filter((s) => assignments.get(s) !== tp);

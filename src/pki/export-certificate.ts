@@ -28,7 +28,8 @@ export async function exportCertificate(ctx: PkiContext, thumbprint: string, opt
   if (rec.kind === 'request') {
     if (options.password !== undefined) {
       throw new OpenUmError('NOT_A_REQUEST',
-        `${rec.thumbprint} is a pending request, which has no certificate to put in a PFX: export it without --password to get the request for your CA`);
+        `${rec.thumbprint} is a pending request, which has no certificate to put in a PFX`,
+        { cli: ': export it without --password to get the request for your CA', api: ': export it without password to get the request for your CA' });
     }
     return { kind: 'request', containsPrivateKey: false, data: options.der ? rec.der : Buffer.from(toPem('CERTIFICATE REQUEST', rec.der)) };
   }
@@ -38,14 +39,18 @@ export async function exportCertificate(ctx: PkiContext, thumbprint: string, opt
     return { kind: 'certificate', containsPrivateKey: false, data: Buffer.from(certs.map((c) => toPem('CERTIFICATE', c)).join('')) };
   }
   if (!rec.sealedKey) {
-    throw new OpenUmError('NO_PRIVATE_KEY', `the store has no private key for ${rec.thumbprint}: export it without --password to get the public certificate`);
+    throw new OpenUmError('NO_PRIVATE_KEY', `the store has no private key for ${rec.thumbprint}`,
+      { cli: ': export it without --password to get the public certificate', api: ': export it without password to get the public certificate' });
   }
   if (!rec.exportable) {
     throw new OpenUmError('KEY_NOT_EXPORTABLE',
-      `the private key of ${rec.thumbprint} is not exportable (it was made or imported without --exportable); export without --password gives the public certificate`);
+      `the private key of ${rec.thumbprint} is not exportable`, {
+        cli: ' (it was made or imported without --exportable); export without --password gives the public certificate',
+        api: ' (it was made or imported without exportable: true); export without password gives the public certificate',
+      });
   }
   if (options.password.length === 0) {
-    throw new OpenUmError('PASSWORD_NEEDED_FOR_KEY', 'a PFX with a private key needs a non-empty --password');
+    throw new OpenUmError('PASSWORD_NEEDED_FOR_KEY', 'a PFX with a private key needs a non-empty', { cli: ' --password', api: ' password' });
   }
   const pfx = writePfx({ privateKey: ctx.vault.open(rec.sealedKey), certificates: [rec.der, ...rec.chain], password: options.password, friendlyName: rec.friendlyName });
   // Taking a private key out of the store is worth an audit entry even though nothing changed.

@@ -232,8 +232,8 @@ export function readPfx(data: Buffer, password: string | undefined): PfxContents
     };
     const good = candidates.find(matches);
     if (good === undefined) {
-      if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', 'the PFX file is password-protected: give its password with --password');
-      throw new OpenUmError('BAD_PASSWORD', "the PFX password is wrong (could not verify the file's MAC): check the password given with --password");
+      if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', 'the PFX file is password-protected', { cli: ': give its password with --password', api: ': give it in password' });
+      throw new OpenUmError('BAD_PASSWORD', "the PFX password is wrong (could not verify the file's MAC)", { cli: ': check the password given with --password', api: ': check password' });
     }
     candidates = [good];
   }
@@ -248,8 +248,8 @@ export function readPfx(data: Buffer, password: string | undefined): PfxContents
   }
   if (!bags) {
     if (mac) throw notPfx('its MAC verifies but its contents do not decrypt with the same password');
-    if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', 'the PFX file is password-protected: give its password with --password');
-    throw new OpenUmError('BAD_PASSWORD', 'the PFX password is wrong (its contents do not decrypt): check the password given with --password');
+    if (password === undefined) throw new OpenUmError('PASSWORD_REQUIRED', 'the PFX file is password-protected', { cli: ': give its password with --password', api: ': give it in password' });
+    throw new OpenUmError('BAD_PASSWORD', 'the PFX password is wrong (its contents do not decrypt)', { cli: ': check the password given with --password', api: ': check password' });
   }
   return collect(bags);
 }

@@ -67,7 +67,7 @@ export async function addTrustedRoots(db: Kysely<Database>, actor: Actor, data: 
 export async function removeTrustedRoot(db: Kysely<Database>, actor: Actor, thumbprint: string): Promise<void> {
   const row = await db.selectFrom('trusted_roots').select(['thumbprint', 'subject']).where('thumbprint', '=', thumbprint).executeTakeFirst();
   if (!row) {
-    throw new OpenUmError('TRUSTED_ROOT_NOT_FOUND', `no trusted root with thumbprint ${thumbprint}; 'openum trust list' shows them`);
+    throw new OpenUmError('TRUSTED_ROOT_NOT_FOUND', `no trusted root with thumbprint ${thumbprint}`, { cli: "'openum trust list' shows them", api: 'GET /api/trust lists them' });
   }
   await mutate(db, actor, { action: 'trust.remove', target: thumbprint }, async (trx) => {
     await trx.deleteFrom('trusted_roots').where('thumbprint', '=', thumbprint).execute();
@@ -102,7 +102,8 @@ export async function addCrl(db: Kysely<Database>, actor: Actor, data: Buffer, k
   });
   if (!issuerCa) {
     throw new OpenUmError('BAD_CRL',
-      `no known CA verifies the signature of the CRL from "${crl.issuer}": add that CA first with 'openum trust add CA-FILE'`);
+      `no known CA verifies the signature of the CRL from "${crl.issuer}": add that CA first`,
+      { cli: " with 'openum trust add CA-FILE'", api: ' (POST /api/trust)' });
   }
   const fingerprint = createHash('sha1').update(crl.der).digest('hex').toUpperCase();
   await mutate(db, actor, { action: 'trust.crl.add', target: fingerprint }, async (trx) => {
@@ -125,7 +126,7 @@ export async function addCrl(db: Kysely<Database>, actor: Actor, data: Buffer, k
 
 export async function removeCrl(db: Kysely<Database>, actor: Actor, fingerprint: string): Promise<void> {
   const row = await db.selectFrom('crls').select(['fingerprint', 'issuer']).where('fingerprint', '=', fingerprint).executeTakeFirst();
-  if (!row) throw new OpenUmError('BAD_ARGUMENT', `no CRL with fingerprint ${fingerprint}; 'openum trust crl list' shows them`);
+  if (!row) throw new OpenUmError('BAD_ARGUMENT', `no CRL with fingerprint ${fingerprint}`, { cli: "'openum trust crl list' shows them", api: 'GET /api/trust/crls lists them' });
   await mutate(db, actor, { action: 'trust.crl.remove', target: fingerprint }, async (trx) => {
     await trx.deleteFrom('crls').where('fingerprint', '=', fingerprint).execute();
     return { result: undefined, details: { issuer: row.issuer } };

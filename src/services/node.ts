@@ -74,7 +74,8 @@ export function pkiContext(node: OpenNode): PkiContext {
 export function requireServer(node: OpenNode): string {
   if (!node.serverName) {
     throw new OpenUmError('STORE_UNAVAILABLE',
-      `the data directory ${node.dataDir} is not initialised: run 'openum start --data ${node.dataDir}' (or 'openum init') first`);
+      `the data directory ${node.dataDir} is not initialised`,
+      { cli: `: run 'openum start --data ${node.dataDir}' (or 'openum init') first`, api: ': the server must be initialised and restarted' });
   }
   return node.serverName;
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { fastify, type FastifyBaseLogger } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
 import { getServer } from '../org/server-settings.js';
@@ -19,6 +20,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMeMessageRoutes } from './routes/me-messages.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerOpenApi } from './openapi.js';
 import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
@@ -51,6 +53,12 @@ export class AdminServer {
     this.#log = log.child({ component: 'admin-api' });
   }
 
+  readonly #routes: Array<{ method: string; url: string }> = [];
+  /** Every route of the API (method and URL pattern), HEAD aside. */
+  get routes(): ReadonlyArray<{ method: string; url: string }> {
+    return this.#routes;
+  }
+
   get thumbprint(): string | undefined {
     return this.#identity?.thumbprint;
   }
@@ -67,7 +75,12 @@ export class AdminServer {
         this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
         return this.#server;
       },
+    }).withTypeProvider<ZodTypeProvider>();
+    // Routes are collected as they are added: the OpenAPI document lists them (tests compare).
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) if (m !== 'HEAD') this.#routes.push({ method: m, url: r.url });
     });
+    await registerOpenApi(app);
     registerErrorHandler(app, this.#log);
     await app.register(fastifyCookie);
     // Per-route limits only (sign-in and password routes: routes/session.ts); 429 as a coded error.
@@ -120,6 +133,8 @@ export class AdminServer {
 
   async close(): Promise<void> {
     await this.#app?.close();
+    // The server listens through #listen, not app.listen, so fastify does not close it.
+    if (this.#server?.listening) await this.#closeListener();
   }
 
   async #listen(address: string, port: number): Promise<{ address: string; port: number }> {
@@ -151,7 +166,10 @@ export class AdminServer {
   async #loadIdentity(): Promise<TlsIdentity> {
     const identity = await tlsIdentity(this.#node.store.db, this.#node.vault, requireServer(this.#node), 'IIS');
     if (!identity) {
-      throw new OpenUmError('NO_PRIVATE_KEY', 'no certificate with a private key is assigned to IIS: enable one with openum certificate enable THUMBPRINT --services IIS');
+      throw new OpenUmError('NO_PRIVATE_KEY', 'no certificate with a private key is assigned to IIS', {
+        cli: ': enable one with openum certificate enable THUMBPRINT --services IIS',
+        api: ': enable one with POST /api/certificates/{thumbprint}/enable { services: IIS }',
+      });
     }
     return identity;
   }

@@ -86,7 +86,9 @@ export function registerAuth(app: AdminApp, node: OpenNode): void {
     if (principal?.session && changesWithSession(request.method, path) && !sameToken(request.headers['x-csrf-token'], principal.session.csrfToken)) {
       throw new OpenUmError('CSRF_TOKEN_INVALID', 'this change needs the x-csrf-token header with the csrfToken of the session');
     }
-    if (isPublic(path)) return;
+    // A route whose schema says `security: []` is public: what the OpenAPI document says is what holds.
+    const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
+    if (isPublic(path) || (Array.isArray(security) && security.length === 0)) return;
     if (path === '/api/me' || path.startsWith('/api/me/')) {
       if (!principal) throw new OpenUmError('UNAUTHORIZED', 'sign in first: POST /api/session with your e-mail address and password');
       if (principal.kind !== 'user') throw new OpenUmError('FORBIDDEN', '/api/me is for a signed-in user; administrators use /api/users/{name}');

@@ -1,15 +1,23 @@
-// Turns errors into answers: an OpenUmError keeps its code and message; a validation error is a
-// 400 naming the field; anything else is a 500 that says nothing more and is logged whole.
+// Turns errors into answers: an OpenUmError keeps its code and answers its API message; a
+// validation error (a route's zod schema, or a handler's own parse) is a 400 naming the field;
+// anything else is a 500 that says nothing more and is logged whole.
 import type { AdminApp } from './app-type.js';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isOpenUmError } from '../errors.js';
 import { isAppPage, uiRoot } from './static-app.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
     if (isOpenUmError(error)) {
-      return reply.code(error.httpStatus).send({ error: error.code, message: error.message });
+      return reply.code(error.httpStatus).send({ error: error.code, message: error.apiMessage });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const first = error.validation[0];
+      const path = first?.instancePath.slice(1).replaceAll('/', '.');
+      const where = path || (error.validationContext === 'body' || !error.validationContext ? 'body' : error.validationContext);
+      return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
     }
     if (error instanceof ZodError) {
       const first = error.issues[0];

@@ -2,7 +2,7 @@
 // extensions only; anything else is refused with the fix named.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OpenUmError } from '../../src/errors.js';
+import { OpenUmError, withHint } from '../../src/errors.js';
 import { checkOutdial, parseOutdialRules } from '../../src/org/outdial-rules.js';
 
 const plan = (outdialAllowed: string[] = []) => ({ name: 'DP', extensionLength: 4, outdialAllowed });
@@ -26,7 +26,8 @@ describe('outdialing rules', () => {
   it('says why a number is refused and how to allow it', () => {
     const r = checkOutdial(plan(['1XXX']), '0039021234567');
     assert.equal(r.ok, false);
-    assert.match(r.ok ? '' : r.reason, /may not call 0039021234567: its rules allow 1XXX; add a rule with openum dialplan set DP --outdial-allowed/);
+    assert.match(r.ok ? '' : withHint(r.reason, r.hints?.cli), /may not call 0039021234567: its rules allow 1XXX; add a rule with openum dialplan set DP --outdial-allowed/);
+    assert.match(r.ok ? '' : withHint(r.reason, r.hints?.api), /; add a rule to outdialAllowed \(PATCH \/api\/dialplans\/DP\)$/);
     const d = checkOutdial(plan(), '55555');
     assert.match(d.ok ? '' : d.reason, /own 4-digit extensions only/);
     assert.match((checkOutdial(plan(), 'abc') as { reason: string }).reason, /is not a phone number/);

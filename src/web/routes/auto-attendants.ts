@@ -6,9 +6,12 @@ import { clearKey, parseHours, removeHoliday, setAutoAttendantGreeting, setHolid
 import {
   createAutoAttendant, getAutoAttendant, listAutoAttendants, removeAutoAttendant, setAutoAttendant,
 } from '../../org/auto-attendants.js';
+import { NAME_LOOKUPS, type AutoAttendant } from '../../org/auto-attendant-types.js';
+import { LANGUAGES } from '../../org/organisation-types.js';
 import type { OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import type { AdminApp } from '../app-type.js';
+import { errors, nameParams, noContent, type Same } from '../route-schema.js';
 
 const bool = z.union([z.boolean(), z.string()]);
 const fields = {
@@ -20,7 +23,6 @@ const fields = {
 const newBody = z.object({ name: z.string().min(1, 'name is required'), dialPlan: z.string().min(1, 'dialPlan is required'), ...fields }).strict();
 const patchBody = z.object({ name: z.string().optional(), ...fields }).strict();
 const listQuery = z.object({ dialPlan: z.string().optional() }).strict();
-const nameParams = z.object({ name: z.string() });
 const keyParams = z.object({ name: z.string(), hours: z.string(), key: z.string() });
 const keyBody = z.object({
   action: z.string().min(1, 'action is required (transfer, autoattendant, announcement or voicemail)'),
@@ -32,61 +34,78 @@ const holidayParams = z.object({ name: z.string(), holiday: z.string() });
 const greetingBody = z.object({ data: z.string().min(1, 'data (base64 WAV) is required') }).strict();
 const holidayBody = z.object({ startDate: z.string().min(1, 'startDate is required'), endDate: z.string().optional() }).strict();
 
+// What the routes answer, field by field (`same` fails to compile if AutoAttendant changes).
+const custom = z.enum(['custom', 'system']);
+const keyMapping = z.discriminatedUnion('action', [
+  z.object({ key: z.string(), action: z.literal('transfer'), extension: z.string() }),
+  z.object({ key: z.string(), action: z.literal('autoattendant'), autoAttendantId: z.number().int(), autoAttendant: z.string() }),
+  z.object({ key: z.string(), action: z.literal('announcement') }),
+  z.object({ key: z.string(), action: z.literal('voicemail'), userId: z.number().int(), user: z.string() }),
+]);
+const autoAttendantView = z.object({
+  id: z.number().int(), name: z.string(), dialPlanId: z.number().int(), dialPlanName: z.string(), enabled: z.boolean(),
+  numbers: z.array(z.string()).describe('Pilot numbers'), timeZone: z.string(),
+  businessHours: z.array(z.string()).describe("'Mon.08:00-Mon.18:00' …, or ['always'] / ['none']"),
+  holidays: z.array(z.object({ id: z.number().int(), name: z.string(), startDate: z.string(), endDate: z.string(), greeting: custom })),
+  greetings: z.object({ businessHours: custom, afterHours: custom }), operatorExtension: z.string().nullable(),
+  dialByExtension: z.boolean(), dialByName: z.enum(NAME_LOOKUPS), language: z.enum(LANGUAGES).nullable().describe("null: the dial plan's language"),
+  keys: z.object({ business: z.array(keyMapping), after: z.array(keyMapping) }), createdAt: z.string(), updatedAt: z.string(),
+}).meta({ id: 'AutoAttendant' });
+const same: Same<z.output<typeof autoAttendantView>, AutoAttendant> = true;
+void same;
+
 const wav = (data: string) => toGreetingWav(Buffer.from(data, 'base64'));
 
 export function registerAutoAttendantRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
-  const name = (req: { params: unknown }) => nameParams.parse(req.params).name;
+  const tags = ['Auto attendants'];
+  const one = { 200: autoAttendantView, ...errors(404) };
+  const change = { 200: autoAttendantView, ...errors(404, 409) };
 
-  app.get('/api/autoattendants', async (req) => listAutoAttendants(db, listQuery.parse(req.query ?? {})));
-  app.post('/api/autoattendants', async (req, reply) => {
-    const { name: n, ...body } = newBody.parse(req.body ?? {});
-    return reply.code(201).send(await createAutoAttendant(db, req.actor, n, body));
-  });
-  app.get('/api/autoattendants/:name', async (req) => getAutoAttendant(db, name(req)));
-  app.patch('/api/autoattendants/:name', async (req) => setAutoAttendant(db, req.actor, name(req), patchBody.parse(req.body ?? {})));
-  app.delete('/api/autoattendants/:name', async (req, reply) => {
-    await removeAutoAttendant(db, req.actor, name(req));
-    return reply.code(204).send();
-  });
+  app.get('/api/autoattendants', { schema: { tags, summary: 'List the UM auto attendants', querystring: listQuery, response: { 200: z.array(autoAttendantView), ...errors() } } },
+    async (req) => listAutoAttendants(db, req.query));
+  app.post('/api/autoattendants', { schema: { tags, summary: 'Create a UM auto attendant', body: newBody, response: { 201: autoAttendantView, ...errors(404, 409) } } },
+    async (req, reply) => {
+      const { name: n, ...body } = req.body;
+      return reply.code(201).send(await createAutoAttendant(db, req.actor, n, body));
+    });
+  app.get('/api/autoattendants/:name', { schema: { tags, summary: 'One UM auto attendant', params: nameParams, response: one } },
+    async (req) => getAutoAttendant(db, req.params.name));
+  app.patch('/api/autoattendants/:name', { schema: { tags, summary: 'Change a UM auto attendant', params: nameParams, body: patchBody, response: change } },
+    async (req) => setAutoAttendant(db, req.actor, req.params.name, req.body));
+  app.delete('/api/autoattendants/:name', { schema: { tags, summary: 'Remove a UM auto attendant', params: nameParams, response: { 204: noContent, ...errors(404, 409) } } },
+    async (req, reply) => {
+      await removeAutoAttendant(db, req.actor, req.params.name);
+      return reply.code(204).send();
+    });
 
   // Keys: PUT /api/autoattendants/:name/keys/business/3 { action, target | data }
-  app.put('/api/autoattendants/:name/keys/:hours/:key', async (req) => {
-    const p = keyParams.parse(req.params);
-    const b = keyBody.parse(req.body ?? {});
+  app.put('/api/autoattendants/:name/keys/:hours/:key', {
+    schema: { tags, summary: 'Set a menu key (1-9) for business or after hours', params: keyParams, body: keyBody, response: change },
+  }, async (req) => {
+    const { params: p, body: b } = req;
     return setKey(db, req.actor, p.name, p.hours, p.key, { action: b.action, target: b.target, audio: b.data === undefined ? undefined : wav(b.data) });
   });
-  app.delete('/api/autoattendants/:name/keys/:hours/:key', async (req) => {
-    const p = keyParams.parse(req.params);
-    return clearKey(db, req.actor, p.name, p.hours, p.key);
-  });
+  app.delete('/api/autoattendants/:name/keys/:hours/:key', { schema: { tags, summary: 'Clear a menu key', params: keyParams, response: change } },
+    async (req) => clearKey(db, req.actor, req.params.name, req.params.hours, req.params.key));
 
   // Greetings: /api/autoattendants/:name/greetings/business|after, /holidays/:holiday/greeting
-  app.put('/api/autoattendants/:name/greetings/:hours', async (req) => {
-    const p = greetingParams.parse(req.params);
-    const hours = parseHours(p.hours);
-    return setAutoAttendantGreeting(db, req.actor, p.name, { hours }, wav(greetingBody.parse(req.body ?? {}).data));
+  app.put('/api/autoattendants/:name/greetings/:hours', {
+    schema: { tags, summary: 'Set the business or after hours greeting (base64 WAV)', params: greetingParams, body: greetingBody, response: change },
+  }, async (req) => {
+    const hours = parseHours(req.params.hours);
+    return setAutoAttendantGreeting(db, req.actor, req.params.name, { hours }, wav(req.body.data));
   });
-  app.delete('/api/autoattendants/:name/greetings/:hours', async (req) => {
-    const p = greetingParams.parse(req.params);
-    return setAutoAttendantGreeting(db, req.actor, p.name, { hours: parseHours(p.hours) }, undefined);
-  });
+  app.delete('/api/autoattendants/:name/greetings/:hours', { schema: { tags, summary: 'Remove a greeting', params: greetingParams, response: change } },
+    async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { hours: parseHours(req.params.hours) }, undefined));
 
-  app.put('/api/autoattendants/:name/holidays/:holiday', async (req) => {
-    const p = holidayParams.parse(req.params);
-    const b = holidayBody.parse(req.body ?? {});
-    return setHoliday(db, req.actor, p.name, p.holiday, b.startDate, b.endDate);
-  });
-  app.delete('/api/autoattendants/:name/holidays/:holiday', async (req) => {
-    const p = holidayParams.parse(req.params);
-    return removeHoliday(db, req.actor, p.name, p.holiday);
-  });
-  app.put('/api/autoattendants/:name/holidays/:holiday/greeting', async (req) => {
-    const p = holidayParams.parse(req.params);
-    return setAutoAttendantGreeting(db, req.actor, p.name, { holiday: p.holiday }, wav(greetingBody.parse(req.body ?? {}).data));
-  });
-  app.delete('/api/autoattendants/:name/holidays/:holiday/greeting', async (req) => {
-    const p = holidayParams.parse(req.params);
-    return setAutoAttendantGreeting(db, req.actor, p.name, { holiday: p.holiday }, undefined);
-  });
+  app.put('/api/autoattendants/:name/holidays/:holiday', { schema: { tags, summary: 'Add or change a holiday', params: holidayParams, body: holidayBody, response: change } },
+    async (req) => setHoliday(db, req.actor, req.params.name, req.params.holiday, req.body.startDate, req.body.endDate));
+  app.delete('/api/autoattendants/:name/holidays/:holiday', { schema: { tags, summary: 'Remove a holiday', params: holidayParams, response: change } },
+    async (req) => removeHoliday(db, req.actor, req.params.name, req.params.holiday));
+  app.put('/api/autoattendants/:name/holidays/:holiday/greeting', {
+    schema: { tags, summary: 'Set a holiday\'s greeting (base64 WAV)', params: holidayParams, body: greetingBody, response: change },
+  }, async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { holiday: req.params.holiday }, wav(req.body.data)));
+  app.delete('/api/autoattendants/:name/holidays/:holiday/greeting', { schema: { tags, summary: 'Remove a holiday\'s greeting', params: holidayParams, response: change } },
+    async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { holiday: req.params.holiday }, undefined));
 }

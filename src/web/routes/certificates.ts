@@ -10,8 +10,10 @@ import { importCertificate } from '../../pki/import-certificate.js';
 import { newCertificate } from '../../pki/new-certificate.js';
 import { toPem } from '../../pki/pem.js';
 import { removeCertificate } from '../../pki/remove-certificate.js';
-import { parseServices } from '../../pki/services.js';
+import { parseServices, SERVICES } from '../../pki/services.js';
+import type { CertificateView } from '../../pki/certificate-view.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
+import { binary, errors, noContent, type Same } from '../route-schema.js';
 
 const newBody = z.object({
   subject: z.string().optional(),
@@ -31,32 +33,58 @@ const exportBody = z.object({ password: z.string().optional(), der: z.boolean().
 const enableBody = z.object({ services: z.union([z.string(), z.array(z.string())]), force: z.boolean().optional() }).strict();
 const params = z.object({ thumbprint: z.string() });
 
+// What the routes answer, field by field (`same` fails to compile if CertificateView changes).
+const services = z.array(z.enum(SERVICES));
+const certificateView = z.object({
+  thumbprint: z.string(), friendlyName: z.string(), subject: z.string(), issuer: z.string(), domains: z.array(z.string()),
+  services: services.describe('Assigned with enable'), defaultFor: services.describe('UM/UMCallRouter served by the install certificate while nothing else is assigned'),
+  status: z.enum(['Valid', 'PendingRequest', 'DateInvalid', 'Untrusted', 'Revoked', 'Invalid']), statusReason: z.string(),
+  notBefore: z.string().nullable(), notAfter: z.string().nullable(), selfSigned: z.boolean(), hasPrivateKey: z.boolean(),
+  privateKeyExportable: z.boolean(), keyAlgorithm: z.string(), keySize: z.number().int(), serialNumber: z.string().nullable(),
+  kind: z.enum(['certificate', 'request']), origin: z.string(), installCertificate: z.boolean(),
+}).meta({ id: 'Certificate' });
+const created = certificateView.extend({ request: z.string().optional().describe('The CSR in PEM, for a request') });
+const imported = z.object({ view: certificateView, completedRequest: z.string().optional().describe('The request this certificate completed') });
+const same: Same<z.output<typeof certificateView>, CertificateView> = true;
+void same;
+
 export function registerCertificateRoutes(app: AdminApp, node: OpenNode): void {
   const ctx = (req: FastifyRequest): PkiContext => ({ db: node.store.db, vault: node.vault, server: requireServer(node), actor: req.actor });
+  const tags = ['Certificates'];
 
-  app.get('/api/certificates', async (req) => listCertificates(ctx(req)));
-  app.get('/api/certificates/:thumbprint', async (req) => getCertificate(ctx(req), params.parse(req.params).thumbprint));
-  app.post('/api/certificates', async (req, reply) => {
-    const { view, request } = await newCertificate(ctx(req), newBody.parse(req.body ?? {}));
+  app.get('/api/certificates', { schema: { tags, summary: 'List the certificates and requests of this server', response: { 200: z.array(certificateView), ...errors() } } },
+    async (req) => listCertificates(ctx(req)));
+  app.get('/api/certificates/:thumbprint', { schema: { tags, summary: 'One certificate or request', params, response: { 200: certificateView, ...errors(404) } } },
+    async (req) => getCertificate(ctx(req), req.params.thumbprint));
+  app.post('/api/certificates', {
+    schema: { tags, summary: 'A new self-signed certificate, or a request (request: true; the CSR in PEM in the answer)', body: newBody, response: { 201: created, ...errors(409) } },
+  }, async (req, reply) => {
+    const { view, request } = await newCertificate(ctx(req), req.body);
     return reply.code(201).send(request ? { ...view, request: toPem('CERTIFICATE REQUEST', request) } : view);
   });
-  app.post('/api/certificates/import', async (req, reply) => {
-    const body = importBody.parse(req.body ?? {});
-    const result = await importCertificate(ctx(req), Buffer.from(body.data, 'base64'), body);
+  app.post('/api/certificates/import', {
+    schema: { tags, summary: 'Import a certificate (PEM, DER, PKCS#7 or PFX, base64), or the CA\'s answer to a request', body: importBody, response: { 201: imported, ...errors(404, 409) } },
+  }, async (req, reply) => {
+    const result = await importCertificate(ctx(req), Buffer.from(req.body.data, 'base64'), req.body);
     return reply.code(201).send(result);
   });
-  app.post('/api/certificates/:thumbprint/export', async (req, reply) => {
-    const result = await exportCertificate(ctx(req), params.parse(req.params).thumbprint, exportBody.parse(req.body ?? {}));
+  app.post('/api/certificates/:thumbprint/export', {
+    schema: {
+      tags, summary: 'Export: the certificate (PEM or DER), the request, or a PFX with the key (password)', params, body: exportBody,
+      response: { 200: binary('The file', 'application/x-pkcs12', 'application/pkcs10', 'application/pkix-cert'), ...errors(404, 409) },
+    },
+  }, async (req, reply) => {
+    const result = await exportCertificate(ctx(req), req.params.thumbprint, req.body);
     const type = result.kind === 'pfx' ? 'application/x-pkcs12'
       : result.kind === 'request' ? 'application/pkcs10' : 'application/pkix-cert';
     return reply.header('content-type', type).header('cache-control', 'no-store').send(result.data);
   });
-  app.post('/api/certificates/:thumbprint/enable', async (req) => {
-    const body = enableBody.parse(req.body ?? {});
-    return enableCertificate(ctx(req), params.parse(req.params).thumbprint, parseServices(body.services), { confirmSmtpReplace: body.force === true });
-  });
-  app.delete('/api/certificates/:thumbprint', async (req, reply) => {
-    await removeCertificate(ctx(req), params.parse(req.params).thumbprint);
-    return reply.code(204).send();
-  });
+  app.post('/api/certificates/:thumbprint/enable', {
+    schema: { tags, summary: 'Assign the certificate to services (IIS, SMTP, IMAP, POP, UM, UMCallRouter)', params, body: enableBody, response: { 200: certificateView, ...errors(404, 409) } },
+  }, async (req) => enableCertificate(ctx(req), req.params.thumbprint, parseServices(req.body.services), { confirmSmtpReplace: req.body.force === true }));
+  app.delete('/api/certificates/:thumbprint', { schema: { tags, summary: 'Remove a certificate or request not assigned to services', params, response: { 204: noContent, ...errors(404, 409) } } },
+    async (req, reply) => {
+      await removeCertificate(ctx(req), req.params.thumbprint);
+      return reply.code(204).send();
+    });
 }

@@ -71,5 +71,5 @@ export function registerMeRoutes(app: AdminApp, node: OpenNode): void {
     return { pin, emailed };
   });
 
-  registerUserAudioRoutes(app, mailbox, '/api/me', (req) => meOf(req).name);
+  registerUserAudioRoutes(app, mailbox, { base: '/api/me', tags: ['My voice mail'], whose: 'your', who: (req) => meOf(req).name });
 }

@@ -8,6 +8,8 @@ import { createHuntGroup, getHuntGroup, listHuntGroups, removeHuntGroup, setHunt
 import { createGateway, getGateway, listGateways, removeGateway, setGateway } from '../../org/ip-gateways.js';
 import { createUser, getUser, listUsers, removeUser, setUser } from '../../org/users.js';
 import type { OpenNode } from '../../services/node.js';
+import { errors, nameParams, noContent } from '../route-schema.js';
+import { dialPlanView, gatewayView, huntGroupView, userView } from './organisation-views.js';
 
 const num = z.union([z.number().int(), z.string()]);
 const bool = z.union([z.boolean(), z.string()]);
@@ -43,55 +45,79 @@ const patchUser = z.object({
 }).strict();
 const userQuery = z.object({ dialPlan: z.string().optional() }).strict();
 
-const params = z.object({ name: z.string() });
+const removedGateway = z.object({ removedHuntGroups: z.array(z.string()).describe('The hunt groups removed with it') });
 
 export function registerOrganisationRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
-  const id = (req: { params: unknown }) => params.parse(req.params).name;
+  const params = nameParams;
 
-  app.get('/api/dialplans', async () => listDialPlans(db));
-  app.post('/api/dialplans', async (req, reply) => {
-    const { name: n, ...body } = newDialPlan.parse(req.body ?? {});
-    return reply.code(201).send(await createDialPlan(db, req.actor, n, body));
-  });
-  app.get('/api/dialplans/:name', async (req) => getDialPlan(db, id(req)));
-  app.patch('/api/dialplans/:name', async (req) => setDialPlan(db, req.actor, id(req), patchDialPlan.parse(req.body ?? {})));
-  app.delete('/api/dialplans/:name', async (req, reply) => {
-    await removeDialPlan(db, req.actor, id(req));
-    return reply.code(204).send();
-  });
+  const dp = ['Dial plans'];
+  app.get('/api/dialplans', { schema: { tags: dp, summary: 'List the UM dial plans', response: { 200: z.array(dialPlanView), ...errors() } } },
+    async () => listDialPlans(db));
+  app.post('/api/dialplans', { schema: { tags: dp, summary: 'Create a UM dial plan', body: newDialPlan, response: { 201: dialPlanView, ...errors(404, 409) } } },
+    async (req, reply) => {
+      const { name: n, ...body } = req.body;
+      return reply.code(201).send(await createDialPlan(db, req.actor, n, body));
+    });
+  app.get('/api/dialplans/:name', { schema: { tags: dp, summary: 'One UM dial plan', params, response: { 200: dialPlanView, ...errors(404) } } },
+    async (req) => getDialPlan(db, req.params.name));
+  app.patch('/api/dialplans/:name', { schema: { tags: dp, summary: 'Change a UM dial plan', params, body: patchDialPlan, response: { 200: dialPlanView, ...errors(404, 409) } } },
+    async (req) => setDialPlan(db, req.actor, req.params.name, req.body));
+  app.delete('/api/dialplans/:name', { schema: { tags: dp, summary: 'Remove a UM dial plan (and its mailbox policies)', params, response: { 204: noContent, ...errors(404, 409) } } },
+    async (req, reply) => {
+      await removeDialPlan(db, req.actor, req.params.name);
+      return reply.code(204).send();
+    });
 
-  app.get('/api/gateways', async () => listGateways(db));
-  app.post('/api/gateways', async (req, reply) => {
-    const { name: n, ...body } = newGateway.parse(req.body ?? {});
-    return reply.code(201).send(await createGateway(db, req.actor, n, body));
-  });
-  app.get('/api/gateways/:name', async (req) => getGateway(db, id(req)));
-  app.patch('/api/gateways/:name', async (req) => setGateway(db, req.actor, id(req), patchGateway.parse(req.body ?? {})));
-  app.delete('/api/gateways/:name', async (req) => removeGateway(db, req.actor, id(req)));
+  const gw = ['UM IP gateways'];
+  app.get('/api/gateways', { schema: { tags: gw, summary: 'List the UM IP gateways', response: { 200: z.array(gatewayView), ...errors() } } },
+    async () => listGateways(db));
+  app.post('/api/gateways', { schema: { tags: gw, summary: 'Create a UM IP gateway', body: newGateway, response: { 201: gatewayView, ...errors(404, 409) } } },
+    async (req, reply) => {
+      const { name: n, ...body } = req.body;
+      return reply.code(201).send(await createGateway(db, req.actor, n, body));
+    });
+  app.get('/api/gateways/:name', { schema: { tags: gw, summary: 'One UM IP gateway', params, response: { 200: gatewayView, ...errors(404) } } },
+    async (req) => getGateway(db, req.params.name));
+  app.patch('/api/gateways/:name', { schema: { tags: gw, summary: 'Change a UM IP gateway', params, body: patchGateway, response: { 200: gatewayView, ...errors(404, 409) } } },
+    async (req) => setGateway(db, req.actor, req.params.name, req.body));
+  app.delete('/api/gateways/:name', { schema: { tags: gw, summary: 'Remove a UM IP gateway (and its hunt groups)', params, response: { 200: removedGateway, ...errors(404, 409) } } },
+    async (req) => removeGateway(db, req.actor, req.params.name));
 
-  app.get('/api/huntgroups', async (req) => listHuntGroups(db, huntGroupQuery.parse(req.query ?? {})));
-  app.post('/api/huntgroups', async (req, reply) => {
-    const { name: n, ...body } = newHuntGroup.parse(req.body ?? {});
-    return reply.code(201).send(await createHuntGroup(db, req.actor, n, body));
-  });
-  app.get('/api/huntgroups/:name', async (req) => getHuntGroup(db, id(req), huntGroupQuery.parse(req.query ?? {}).gateway));
-  app.patch('/api/huntgroups/:name', async (req) =>
-    setHuntGroup(db, req.actor, id(req), huntGroupQuery.parse(req.query ?? {}).gateway, patchHuntGroup.parse(req.body ?? {})));
-  app.delete('/api/huntgroups/:name', async (req, reply) => {
-    await removeHuntGroup(db, req.actor, id(req), huntGroupQuery.parse(req.query ?? {}).gateway);
-    return reply.code(204).send();
-  });
+  const hg = ['UM hunt groups'];
+  const querystring = huntGroupQuery;
+  app.get('/api/huntgroups', { schema: { tags: hg, summary: 'List the UM hunt groups', querystring, response: { 200: z.array(huntGroupView), ...errors() } } },
+    async (req) => listHuntGroups(db, req.query));
+  app.post('/api/huntgroups', { schema: { tags: hg, summary: 'Create a UM hunt group', body: newHuntGroup, response: { 201: huntGroupView, ...errors(404, 409) } } },
+    async (req, reply) => {
+      const { name: n, ...body } = req.body;
+      return reply.code(201).send(await createHuntGroup(db, req.actor, n, body));
+    });
+  app.get('/api/huntgroups/:name', { schema: { tags: hg, summary: 'One UM hunt group (?gateway=G when several gateways use the name)', params, querystring, response: { 200: huntGroupView, ...errors(404) } } },
+    async (req) => getHuntGroup(db, req.params.name, req.query.gateway));
+  app.patch('/api/huntgroups/:name', { schema: { tags: hg, summary: 'Change a UM hunt group', params, querystring, body: patchHuntGroup, response: { 200: huntGroupView, ...errors(404, 409) } } },
+    async (req) => setHuntGroup(db, req.actor, req.params.name, req.query.gateway, req.body));
+  app.delete('/api/huntgroups/:name', { schema: { tags: hg, summary: 'Remove a UM hunt group', params, querystring, response: { 204: noContent, ...errors(404) } } },
+    async (req, reply) => {
+      await removeHuntGroup(db, req.actor, req.params.name, req.query.gateway);
+      return reply.code(204).send();
+    });
 
-  app.get('/api/users', async (req) => listUsers(db, userQuery.parse(req.query ?? {})));
-  app.post('/api/users', async (req, reply) => {
-    const { name: n, ...body } = newUser.parse(req.body ?? {});
-    return reply.code(201).send(await createUser(db, req.actor, n, body));
-  });
-  app.get('/api/users/:name', async (req) => getUser(db, id(req)));
-  app.patch('/api/users/:name', async (req) => setUser(db, req.actor, id(req), patchUser.parse(req.body ?? {})));
-  app.delete('/api/users/:name', async (req, reply) => {
-    await removeUser(db, req.actor, id(req), { dataDir: node.dataDir });
-    return reply.code(204).send();
-  });
+  const us = ['Users'];
+  app.get('/api/users', { schema: { tags: us, summary: 'List the UM-enabled users', querystring: userQuery, response: { 200: z.array(userView), ...errors() } } },
+    async (req) => listUsers(db, req.query));
+  app.post('/api/users', { schema: { tags: us, summary: 'UM-enable a user', body: newUser, response: { 201: userView, ...errors(404, 409) } } },
+    async (req, reply) => {
+      const { name: n, ...body } = req.body;
+      return reply.code(201).send(await createUser(db, req.actor, n, body));
+    });
+  app.get('/api/users/:name', { schema: { tags: us, summary: 'One user', params, response: { 200: userView, ...errors(404) } } },
+    async (req) => getUser(db, req.params.name));
+  app.patch('/api/users/:name', { schema: { tags: us, summary: 'Change a user', params, body: patchUser, response: { 200: userView, ...errors(404, 409) } } },
+    async (req) => setUser(db, req.actor, req.params.name, req.body));
+  app.delete('/api/users/:name', { schema: { tags: us, summary: 'Remove a user and their voice mail', params, response: { 204: noContent, ...errors(404) } } },
+    async (req, reply) => {
+      await removeUser(db, req.actor, req.params.name, { dataDir: node.dataDir });
+      return reply.code(204).send();
+    });
 }

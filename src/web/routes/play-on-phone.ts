@@ -5,18 +5,24 @@ import { z } from 'zod';
 import { cancelPlayOnPhone, getPlayOnPhone, requestPlayOnPhone } from '../../org/play-on-phone.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import type { AdminApp } from '../app-type.js';
+import { errors, idParams } from '../route-schema.js';
+import { playOnPhoneView } from './voicemail-views.js';
 
-const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
 const body = z.object({ number: z.string().min(1, 'number (the phone number to call) is required') }).strict();
+const queued = playOnPhoneView.pick({ id: true, state: true });
 
 export function registerPlayOnPhoneRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
-  const id = (req: { params: unknown }) => idParams.parse(req.params).id;
-  app.post('/api/voicemail/:id/play-on-phone', async (req, reply) => {
-    const { number } = body.parse(req.body ?? {});
-    const call = await requestPlayOnPhone(db, req.actor, requireServer(node), id(req), number);
+  const tags = ['Play on Phone'];
+  const params = idParams;
+  app.post('/api/voicemail/:id/play-on-phone', {
+    schema: { tags, summary: 'Call a number and play a voice message', params, body, response: { 202: queued, ...errors(403, 404, 409) } },
+  }, async (req, reply) => {
+    const call = await requestPlayOnPhone(db, req.actor, requireServer(node), req.params.id, req.body.number);
     return reply.code(202).send({ id: call.id, state: call.state });
   });
-  app.get('/api/play-on-phone/:id', async (req) => getPlayOnPhone(db, id(req)));
-  app.delete('/api/play-on-phone/:id', async (req, reply) => reply.code(202).send(await cancelPlayOnPhone(db, req.actor, id(req))));
+  app.get('/api/play-on-phone/:id', { schema: { tags, summary: 'The progress of a Play on Phone call', params, response: { 200: playOnPhoneView, ...errors(404) } } },
+    async (req) => getPlayOnPhone(db, req.params.id));
+  app.delete('/api/play-on-phone/:id', { schema: { tags, summary: 'Cancel a Play on Phone call', params, response: { 202: playOnPhoneView, ...errors(404) } } },
+    async (req, reply) => reply.code(202).send(await cancelPlayOnPhone(db, req.actor, req.params.id)));
 }

@@ -9,6 +9,7 @@ import { getUser } from '../../org/users.js';
 import type { MailboxService } from '../../services/mailbox/mailbox-service.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import type { AdminApp } from '../app-type.js';
+import { binary, errors, noContent } from '../route-schema.js';
 
 /** Either `data` (the admin API's field) or `audio` (the user API's), base64 WAV. */
 const greetingJson = z.union([
@@ -25,18 +26,44 @@ export function registerWavBodies(app: AdminApp): void {
   app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: GREETING_BODY_LIMIT }, (_req, body, done) => done(null, body));
 }
 
-export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, base: string, who: (req: FastifyRequest) => string): void {
+const audioSet = z.object({
+  user: z.string(), durationMs: z.number(), bytes: z.number().int(), maxDurationMs: z.number().int().describe('The longest allowed'),
+}).meta({ id: 'UserAudioSet' });
+
+export interface UserAudioMount {
+  /** '/api/users/:name' (admin) or '/api/me' (the signed-in user) */
+  base: string;
+  /** the zod schema of the base's path parameters, when it has some */
+  params?: z.ZodObject;
+  tags: string[];
+  /** "a user's" or "your", for the OpenAPI summaries */
+  whose: string;
+  who: (req: FastifyRequest) => string;
+}
+
+export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, mount: UserAudioMount): void {
   const db = mailbox.db;
+  const { base, tags, whose, who } = mount;
+  const params = mount.params ? { params: mount.params } : {};
+  // The upload is the WAV file's bytes (Content-Type audio/wav) or JSON { audio | data: base64 }.
+  const upload = { content: { 'application/json': { schema: greetingJson }, ...binary('', ...WAV_TYPES).content } };
   for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
     const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
-    app.get(`${base}/${path}`, async (req, reply) => {
+    const label = kind === 'greeting' ? 'personal greeting' : 'recorded name';
+    app.get(`${base}/${path}`, {
+      schema: { tags, summary: `${whose} ${label}`, ...params, response: { 200: binary(`The ${label} as WAV`, 'audio/wav'), ...errors(403, 404) } },
+    }, async (req, reply) => {
       const user = await getUser(db, who(req));
       const g = await mailbox.userAudio(kind, user.id);
       if (!g) throw new OpenUmError('AUDIO_NOT_FOUND', `${user.name} has no ${what}`);
       return reply.type('audio/wav').send(g.wav);
     });
-    app.put(`${base}/${path}`, { bodyLimit: GREETING_BODY_LIMIT }, async (req) => {
+    app.put(`${base}/${path}`, {
+      bodyLimit: GREETING_BODY_LIMIT,
+      schema: { tags, summary: `Set ${whose} ${label} (PCM WAV, converted)`, ...params, body: upload, response: { 200: audioSet, ...errors(403, 404) } },
+    }, async (req) => {
       const name = who(req);
+      // A request without a content type is not validated by the per-type schemas: parse it here.
       let raw: Buffer;
       if (Buffer.isBuffer(req.body)) raw = req.body;
       else {
@@ -46,11 +73,12 @@ export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, 
       const audio = toGreetingWav(raw);
       return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
     });
-    app.delete(`${base}/${path}`, async (req, reply) => {
-      const name = who(req);
-      const removed = await mailbox.clearUserAudio(req.actor, kind, name);
-      if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
-      return reply.code(204).send();
-    });
+    app.delete(`${base}/${path}`, { schema: { tags, summary: `Remove ${whose} ${label}`, ...params, response: { 204: noContent, ...errors(403, 404) } } },
+      async (req, reply) => {
+        const name = who(req);
+        const removed = await mailbox.clearUserAudio(req.actor, kind, name);
+        if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
+        return reply.code(204).send();
+      });
   }
 }

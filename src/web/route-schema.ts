@@ -1,0 +1,95 @@
+// How every /api route declares itself, so that validation and the OpenAPI document
+// (/api/openapi.json) come from the same zod schemas:
+//
+//   app.get('/api/dialplans/:name', {
+//     schema: {
+//       tags: ['Dial plans'], summary: 'One dial plan',
+//       params: nameParams,                       // zod: validated, typed (req.params.name)
+//       response: { 200: dialPlanView, ...errors(404) },  // routes/organisation-views.ts
+//     },
+//   }, async (req) => getDialPlan(db, req.params.name));
+//
+// - params/querystring/body are zod schemas; fastify validates them (fastify-type-provider-zod)
+//   and a refusal is `400 { error: 'BAD_ARGUMENT', message: '<field>: <problem>' }`
+//   (error-handler.ts). Do not call `.parse()` in the handler: req.body is already parsed.
+// - response: the success body (a zod schema listing every field, checked against the interface
+//   it documents with Same<…>; anyObject/anyList only where the fields are not spelled out) and
+//   `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route can answer (403,
+//   404, 409). Each is `{ error: <codes of that status>, message }` (component Error<status>).
+// - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
+// - A new code: a line in src/errors.ts (and docs/errors.md); a status not in ErrorStatus: add it.
+// - A route anyone may call: `security: []` (auth.ts lets it through without a token).
+// Response bodies are encoded through their schema when sent: a z.object success schema must
+// list every field (one not listed is dropped; a wrong type is a 500), else use anyObject/anyList.
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
+
+/** Statuses a route may add to the ones every route has (400, 401, 500, 503). */
+export type ErrorStatus = 403 | 404 | 409 | 429;
+type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
+
+const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+/** `{ error, message }` with any code; errorBody(status) narrows the codes to one status. */
+export const anyErrorBody = z.object({ error: z.enum(ALL_CODES), message: z.string() });
+export type ErrorSchema = typeof anyErrorBody;
+
+/** The error codes answered with an HTTP status (from src/errors.ts). */
+export function codesOf(status: number): ErrorCode[] {
+  return ALL_CODES.filter((c) => ERROR_CODES[c].http === status);
+}
+
+const bodies = new Map<number, ErrorSchema>();
+/** `{ error, message }` with the codes of one status; a component `Error<status>` of the document. */
+export function errorBody(status: AnyStatus): ErrorSchema {
+  let s = bodies.get(status);
+  if (!s) {
+    const codes = codesOf(status) as [ErrorCode, ...ErrorCode[]];
+    if (codes.length === 0) throw new Error(`no error code in src/errors.ts is answered with HTTP ${status}: add it there first`);
+    s = z.object({
+      error: z.enum(codes).describe('The error code (docs/errors.md)'),
+      message: z.string().describe('What went wrong and what to do, in the words of this API'),
+    }).meta({ id: `Error${status}`, description: `An error answered with HTTP ${status}` }) as unknown as ErrorSchema;
+    bodies.set(status, s);
+  }
+  return s;
+}
+
+const MEANING: Record<AnyStatus, string> = {
+  400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
+  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state', 429: 'Too many attempts: wait',
+  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
+};
+type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
+type Common = { 400: ErrorResponse; 401: ErrorResponse; 500: ErrorResponse; 503: ErrorResponse };
+/** The error responses of a route: the common ones and `extra`. */
+export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S[number]]: ErrorResponse } {
+  const out: Record<number, ErrorResponse> = {};
+  for (const s of [400, 401, 500, 503, ...extra] as AnyStatus[]) {
+    out[s] = { description: MEANING[s], content: { 'application/json': { schema: errorBody(s) } } };
+  }
+  return out as Common & { [K in S[number]]: ErrorResponse };
+}
+
+/** A JSON object whose fields the document does not spell out (yet). */
+export const anyObject = z.unknown().meta({ type: 'object', additionalProperties: true, description: 'The object (its fields are not listed here yet)' });
+/** A JSON array of such objects. */
+export const anyList = z.array(anyObject).describe('The list');
+/** No body (204). */
+export const noContent = z.undefined().describe('No content');
+
+/** Bytes in the given media types (a response's `content`, or a body's `content` for uploads). */
+const bytes = z.custom<Buffer>((v) => Buffer.isBuffer(v), 'the body must be the file\'s bytes')
+  .meta({ type: 'string', format: 'binary' });
+export function binary(description: string, ...types: string[]) {
+  return { description, content: Object.fromEntries(types.map((t) => [t, { schema: bytes }])) };
+}
+
+/**
+ * True when a schema's output is exactly an interface: `const ok: Same<z.output<typeof view>, View> = true`
+ * fails to compile when either gains a field the other lacks, so the document cannot drift.
+ */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Path parameters used by many routes. */
+export const nameParams = z.object({ name: z.string() });
+export const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
