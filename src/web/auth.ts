@@ -1,7 +1,9 @@
 // Who is calling, and what they may reach. Administrators send `Authorization: Bearer oum_…` (an
 // admin token) or the session cookie of an admin sign-in; users only the session cookie of theirs
-// (routes/session.ts). Every /api route but the public ones needs an administrator, except
-// /api/me/… (a signed-in user) and /api/sessions (anyone signed in). A change (POST, PUT, PATCH,
+// (routes/session.ts). Every /api route needs an administrator, except the public ones (their
+// schema says `security: []`: signing in, setting a password, the API document), /api/me/… (a
+// signed-in user) and /api/session(s) (anyone signed in). What the OpenAPI document says is
+// what holds: there is no other list of public routes. A change (POST, PUT, PATCH,
 // DELETE) made with the cookie must carry the session's CSRF token in x-csrf-token: another site
 // can make a browser send the cookie (SameSite=Strict aside, older browsers), never read the token.
 import { timingSafeEqual } from 'node:crypto';
@@ -31,11 +33,6 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Routes anyone may call: signing in, setting a password, the API document. */
-function isPublic(path: string): boolean {
-  return path === '/api/openapi.json' || path === '/api/session' || path.startsWith('/api/password/');
-}
 
 /** Whether a change here is made with the session's authority (so needs the CSRF token). */
 const changesWithSession = (method: string, path: string): boolean =>
@@ -88,13 +85,13 @@ export function registerAuth(app: AdminApp, node: OpenNode): void {
     }
     // A route whose schema says `security: []` is public: what the OpenAPI document says is what holds.
     const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
-    if (isPublic(path) || (Array.isArray(security) && security.length === 0)) return;
+    if (Array.isArray(security) && security.length === 0) return;
     if (path === '/api/me' || path.startsWith('/api/me/')) {
       if (!principal) throw new OpenUmError('UNAUTHORIZED', 'sign in first: POST /api/session with your e-mail address and password');
       if (principal.kind !== 'user') throw new OpenUmError('FORBIDDEN', '/api/me is for a signed-in user; administrators use /api/users/{name}');
       return;
     }
-    if (path === '/api/sessions') {
+    if (path === '/api/session' || path === '/api/sessions') {
       if (!principal) throw new OpenUmError('UNAUTHORIZED', 'sign in first: POST /api/session');
       return;
     }

@@ -15,17 +15,19 @@
 // - response: the success body (a zod schema listing every field, checked against the interface
 //   it documents with Same<…>; anyObject/anyList only where the fields are not spelled out) and
 //   `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route can answer (403,
-//   404, 409). Each is `{ error: <codes of that status>, message }` (component Error<status>).
+//   404, 409, 416, 429). Each is `{ error: <codes of that status>, message }` (component Error<status>).
 // - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
 // - A new code: a line in src/errors.ts (and docs/errors.md); a status not in ErrorStatus: add it.
-// - A route anyone may call: `security: []` (auth.ts lets it through without a token).
+// - A route anyone may call: `security: []` (auth.ts lets it through without a token or cookie;
+//   it is the only way a route becomes public). A route of the signed-in user (/api/me…):
+//   `security: cookieOnly` (the session cookie of a user sign-in; a bearer token is refused).
 // Response bodies are encoded through their schema when sent: a z.object success schema must
 // list every field (one not listed is dropped; a wrong type is a 500), else use anyObject/anyList.
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 /** Statuses a route may add to the ones every route has (400, 401, 500, 503). */
-export type ErrorStatus = 403 | 404 | 409 | 429;
+export type ErrorStatus = 403 | 404 | 409 | 416 | 429;
 type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
 
 const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
@@ -56,7 +58,8 @@ export function errorBody(status: AnyStatus): ErrorSchema {
 
 const MEANING: Record<AnyStatus, string> = {
   400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
-  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state', 429: 'Too many attempts: wait',
+  401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state',
+  416: 'The Range header does not fit the audio (Content-Range: bytes */<size> gives its size)', 429: 'Too many attempts: wait (Retry-After gives the seconds)',
   500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
 };
 type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
@@ -89,6 +92,9 @@ export function binary(description: string, ...types: string[]) {
  * fails to compile when either gains a field the other lacks, so the document cannot drift.
  */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Who may call a route: only a signed-in session (the cookie), not an administrator token. */
+export const cookieOnly: Array<Record<string, string[]>> = [{ cookieAuth: [] }];
 
 /** Path parameters used by many routes. */
 export const nameParams = z.object({ name: z.string() });

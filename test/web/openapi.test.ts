@@ -9,7 +9,7 @@ import { startAdminInProcess, type InProcessAdmin } from '../support/admin-in-pr
 
 type Json = Record<string, unknown>;
 interface Operation { responses?: Record<string, Json>; security?: unknown[]; tags?: string[]; summary?: string }
-interface Doc { openapi: string; info: Json; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> } }
+interface Doc { openapi: string; info: Json; security?: unknown[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> } }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
@@ -55,6 +55,44 @@ describe('OpenAPI document of the API', () => {
     assert.equal(doc.components.securitySchemes.cookieAuth?.in, 'cookie');
     assert.equal(doc.components.securitySchemes.cookieAuth?.name, 'openum_session');
     assert.deepEqual(doc.paths['/api/openapi.json']?.get?.security, []);
+  });
+
+  /** Every operation as [method, path, operation]. */
+  const operations = (): Array<[string, string, Operation]> => Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([m, op]): [string, string, Operation] => [m.toUpperCase(), path, op]));
+
+  it('declares both security schemes; the user routes need the session cookie; the public routes are the ones auth lets through', async () => {
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearerAuth', 'cookieAuth']);
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }, { cookieAuth: [] }], 'by default: an administrator token or an administrator\'s session');
+    const me = operations().filter(([, path]) => path === '/api/me' || path.startsWith('/api/me/'));
+    assert.ok(me.length >= 15, `${me.length} /api/me operations`);
+    for (const [method, path, op] of me) {
+      assert.deepEqual(op.security, [{ cookieAuth: [] }], `${method} ${path} requires cookieAuth`);
+      assert.ok(op.responses?.['403'], `${method} ${path} documents 403 (an administrator, or a change without x-csrf-token)`);
+    }
+    const open = operations().filter(([, , op]) => Array.isArray(op.security) && op.security.length === 0).map(([m, p]) => `${m} ${p}`).sort();
+    assert.deepEqual(open, ['DELETE /api/session', 'GET /api/openapi.json', 'POST /api/password/invite', 'POST /api/password/pin', 'POST /api/session']);
+    // What the document says holds: anonymous calls pass auth on the public routes only.
+    for (const route of open) {
+      const [method = '', path = ''] = route.split(' ');
+      const r = await admin.call(method, path, { token: null, body: method === 'POST' ? {} : undefined });
+      assert.notEqual(r.status, 401, `${route}: ${r.body}`);
+    }
+    assert.equal((await admin.call('GET', '/api/session', { token: null })).status, 401);
+    assert.equal((await admin.call('GET', '/api/me', { token: null })).status, 401);
+    const byToken = await admin.call('GET', '/api/me');
+    assert.equal(byToken.status, 403, 'an administrator token does not reach /api/me');
+    assert.equal((byToken.json() as Json).error, 'FORBIDDEN');
+  });
+
+  it('documents the rate limit (429) on sign-in and password routes, and the audio range answers (206, 416)', () => {
+    for (const [method, path] of [['post', '/api/session'], ['post', '/api/password/invite'], ['post', '/api/password/pin'], ['put', '/api/me/password']] as const) {
+      assert.ok(doc.paths[path]?.[method]?.responses?.['429'], `${method.toUpperCase()} ${path} documents 429`);
+    }
+    const audio = doc.paths['/api/me/messages/{id}/audio']?.get?.responses ?? {};
+    for (const s of ['200', '206']) assert.ok((audio[s] as { content?: Json } | undefined)?.content?.['audio/wav'], `audio ${s} is audio/wav`);
+    assert.ok(audio['416'], 'audio documents 416');
+    assert.ok(doc.paths['/api/session']?.post?.responses?.['403'], 'a locked account (ACCOUNT_LOCKED) is documented');
   });
 
   it('gives every operation a tag, a summary and responses with descriptions; every $ref resolves', () => {

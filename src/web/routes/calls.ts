@@ -4,11 +4,13 @@
 // rules that open it. The zod schemas are the routes' contract (and their OpenAPI document).
 import { z } from 'zod';
 import { OpenUmError } from '../../errors.js';
-import { FIREWALL_KINDS, firewallRules, portTable } from '../../org/port-table.js';
+import { FIREWALL_KINDS, firewallRules, portTable, type PortRow } from '../../org/port-table.js';
 import { getServer } from '../../org/server-settings.js';
-import type { LiveStatus } from '../../services/live-status.js';
+import type { CallsReport, LiveStatus } from '../../services/live-status.js';
+import type { RefusalEntry } from '../../services/routing/refusal-log.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import type { AdminApp } from '../app-type.js';
+import { errors, type Same } from '../route-schema.js';
 
 export const refusalsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }).strict();
 
@@ -27,34 +29,44 @@ export const callsResponse = z.object({
     byDialPlan: z.record(z.string(), z.number().int()),
     byType: z.record(z.string(), z.number().int()),
   }),
-});
+}).meta({ id: 'CallsReport' });
 export const refusalsResponse = z.object({
   refusals: z.array(z.object({
     at: z.string(), role: z.enum(['callRouter', 'umService', 'worker']), worker: z.number().int().optional(),
     status: z.number().int(), reason: z.string(), method: z.string(), from: z.string(), to: z.string(),
     peer: z.string(), transport, gateway: z.string().nullable(),
-  })),
+  }).meta({ id: 'Refusal' })),
 });
 export const portsResponse = z.object({
   ports: z.array(z.object({
     role: z.string(), protocol: z.enum(['UDP', 'TCP']), port: z.string(), mode: z.enum(['unsecured', 'mutual TLS', 'media', 'HTTPS']),
     open: z.boolean(), changeable: z.string(), description: z.string(),
   })),
-  firewall: z.object({ nftables: z.string(), iptables: z.string(), ufw: z.string() }),
+  firewall: z.object({ nftables: z.string(), iptables: z.string(), ufw: z.string() }).describe('The rules that open the open ports, per firewall'),
 });
+
+const checks: [
+  Same<z.output<typeof callsResponse>, CallsReport>, Same<z.output<typeof refusalsResponse>['refusals'][number], RefusalEntry>,
+  Same<z.output<typeof portsResponse>['ports'][number], PortRow>,
+] = [true, true, true];
+void checks;
 
 export function registerCallRoutes(app: AdminApp, node: OpenNode, live: LiveStatus | undefined): void {
   const need = (): LiveStatus => {
     if (!live) throw new OpenUmError('NOT_RUNNING', 'this server runs without its SIP roles: it carries no calls and refuses none');
     return live;
   };
-  app.get('/api/calls', async () => need().calls());
-  app.get('/api/refusals', async (req) => {
-    const { limit } = refusalsQuery.parse(req.query ?? {});
-    return { refusals: await need().refusals(limit) };
-  });
+  const tags = ['Calls'];
+  app.get('/api/calls', {
+    schema: { tags, summary: 'The calls in progress on this server, with totals (503 NOT_RUNNING without the SIP roles)', response: { 200: callsResponse, ...errors() } },
+  }, async () => need().calls());
+  app.get('/api/refusals', {
+    schema: { tags, summary: 'The last SIP requests refused by this server\'s processes, newest first', querystring: refusalsQuery, response: { 200: refusalsResponse, ...errors() } },
+  }, async (req) => ({ refusals: await need().refusals(req.query.limit) }));
   // The port table needs no running SIP roles: it is the stored configuration, as `openum ports`.
-  app.get('/api/ports', async () => {
+  app.get('/api/ports', {
+    schema: { tags, summary: 'The ports this server listens on, and the firewall rules that open them', response: { 200: portsResponse, ...errors() } },
+  }, async () => {
     const settings = await getServer(node.store.db, requireServer(node));
     const rows = portTable(settings, 'api');
     const firewall = Object.fromEntries(FIREWALL_KINDS.map((k) => [k, firewallRules(rows, k)])) as Record<(typeof FIREWALL_KINDS)[number], string>;

@@ -11,22 +11,12 @@ import { requireServer, type OpenNode } from '../../services/node.js';
 import type { AdminApp } from '../app-type.js';
 import { sendAudio } from '../audio-range.js';
 import { meOf } from '../auth.js';
+import { binary, cookieOnly, errors, idParams, noContent } from '../route-schema.js';
+import { messagesView, messageView, myCallQueued, myCallView, type MessageBody, type MyCallBody } from './account-views.js';
 
-const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
 const audioQuery = z.object({ download: z.enum(['1', 'true', '0', 'false']).optional() }).strict();
 const patchBody = z.object({ read: z.boolean('read must be true or false') }).strict();
 const popBody = z.object({ number: z.string('number (the phone number to call) is required').min(1, 'number (the phone number to call) is required') }).strict();
-
-export interface MessageBody {
-  id: number;
-  caller: string;
-  callerName: string;
-  receivedAt: string;
-  durationSec: number;
-  read: boolean;
-  kind: 'voicemail' | 'missed';
-  hasAudio: boolean;
-}
 
 export const messageBody = (m: VoiceMessage): MessageBody => ({
   id: m.id, caller: m.callerId, callerName: m.callerName, receivedAt: new Date(m.receivedAt).toISOString(),
@@ -49,57 +39,79 @@ async function inUserWords<T>(work: Promise<T>, id: number, number?: string): Pr
   }
 }
 
-const popBodyOf = (c: PlayOnPhoneCall) => ({ id: c.id, state: c.state, sipStatus: c.sipStatus, reason: c.reason, number: c.number });
+const popBodyOf = (c: PlayOnPhoneCall): MyCallBody => ({ id: c.id, state: c.state, sipStatus: c.sipStatus, reason: c.reason, number: c.number });
 
 export function registerMeMessageRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const mailbox = openMailbox(node);
-  const id = (req: { params: unknown }) => idParams.parse(req.params).id;
+  const tags = ['My voice mail'];
+  const security = cookieOnly;
+  const params = idParams;
 
   /** The message, when it is the signed-in user's (and not deleted by phone meanwhile). */
-  async function own(req: FastifyRequest): Promise<VoiceMessage> {
+  async function own(req: FastifyRequest, id: number): Promise<VoiceMessage> {
     const user = meOf(req);
-    const n = id(req);
-    const m = await inUserWords(mailbox.get(n), n);
+    const m = await inUserWords(mailbox.get(id), id);
     if (m.userId !== user.id) throw new OpenUmError('FORBIDDEN', `voice message ${m.id} is not in your mailbox`);
-    if (m.deletedAt !== null || m.state === 'recording') throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${m.id}`);
+    if (m.deletedAt !== null || m.state === 'recording') throw new OpenUmError('VOICE_MESSAGE_NOT_FOUND', `no voice message has id ${m.id}; GET /api/me/messages lists yours`);
     return m;
   }
-  async function ownCall(req: FastifyRequest): Promise<PlayOnPhoneCall> {
-    const n = id(req);
-    const call = await inUserWords(getPlayOnPhone(db, n), n);
+  async function ownCall(req: FastifyRequest, id: number): Promise<PlayOnPhoneCall> {
+    const call = await inUserWords(getPlayOnPhone(db, id), id);
     if (call.userId !== meOf(req).id) throw new OpenUmError('FORBIDDEN', `Play on Phone call ${call.id} is not yours`);
     return call;
   }
 
-  app.get('/api/me/messages', async (req) => ({ messages: (await mailbox.list(meOf(req).id, 'all')).map(messageBody) }));
-  app.get('/api/me/messages/:id/audio', async (req, reply) => {
-    const q = audioQuery.parse(req.query ?? {});
-    const m = await own(req);
-    const { wav } = await mailbox.audio(m.id);
-    return sendAudio(req, reply, wav, q.download === '1' || q.download === 'true' ? `voicemail-${m.id}.wav` : undefined);
+  app.get('/api/me/messages', {
+    schema: { tags, summary: 'Your voice messages and missed calls, newest first', security, response: { 200: messagesView, ...errors(403) } },
+  }, async (req) => ({ messages: (await mailbox.list(meOf(req).id, 'all')).map(messageBody) }));
+  app.get('/api/me/messages/:id/audio', {
+    schema: {
+      tags, summary: 'The audio of one of your voice messages (one byte range with Range: bytes=…; ?download=1 as a file)', security, params, querystring: audioQuery,
+      response: {
+        200: binary('The message as WAV', 'audio/wav'), 206: binary('The byte range asked for (Content-Range says which)', 'audio/wav'),
+        ...errors(403, 404, 416),
+      },
+    },
+  }, async (req, reply) => {
+    const m = await own(req, req.params.id);
+    const { wav } = await inUserWords(mailbox.audio(m.id), m.id);
+    const download = req.query.download === '1' || req.query.download === 'true';
+    return sendAudio(req, reply, wav, download ? `voicemail-${m.id}.wav` : undefined);
   });
-  app.patch('/api/me/messages/:id', async (req) => {
-    const body = patchBody.parse(req.body ?? {});
-    const m = await own(req);
-    await mailbox.markRead(m.id, body.read);
-    return messageBody(await mailbox.get(m.id));
+  app.patch('/api/me/messages/:id', {
+    schema: { tags, summary: 'Mark one of your voice messages read or unread', security, params, body: patchBody, response: { 200: messageView, ...errors(403, 404) } },
+  }, async (req) => {
+    const m = await own(req, req.params.id);
+    await inUserWords(mailbox.markRead(m.id, req.body.read), m.id);
+    return messageBody(await inUserWords(mailbox.get(m.id), m.id));
   });
-  app.delete('/api/me/messages/:id', async (req, reply) => {
-    const m = await own(req);
-    await mailbox.delete(m.id, { actor: req.actor });
+  app.delete('/api/me/messages/:id', {
+    schema: { tags, summary: 'Delete one of your voice messages', security, params, response: { 204: noContent, ...errors(403, 404) } },
+  }, async (req, reply) => {
+    const m = await own(req, req.params.id);
+    await inUserWords(mailbox.delete(m.id, { actor: req.actor }), m.id);
     return reply.code(204).send();
   });
 
-  app.post('/api/me/messages/:id/play-on-phone', async (req, reply) => {
-    const { number } = popBody.parse(req.body ?? {});
-    const m = await own(req);
+  app.post('/api/me/messages/:id/play-on-phone', {
+    schema: {
+      tags, summary: 'Play one of your voice messages on a phone: the server calls the number', security, params, body: popBody,
+      response: { 202: myCallQueued, ...errors(403, 404, 409) },
+    },
+  }, async (req, reply) => {
+    const { number } = req.body;
+    const m = await own(req, req.params.id);
     const call = await inUserWords(requestPlayOnPhone(db, req.actor, requireServer(node), m.id, number), m.id, number);
     return reply.code(202).send({ id: call.id });
   });
-  app.get('/api/me/play-on-phone/:id', async (req) => popBodyOf(await ownCall(req)));
-  app.delete('/api/me/play-on-phone/:id', async (req, reply) => {
-    const call = await ownCall(req);
+  app.get('/api/me/play-on-phone/:id', {
+    schema: { tags, summary: 'The progress of your Play on Phone call', security, params, response: { 200: myCallView, ...errors(403, 404) } },
+  }, async (req) => popBodyOf(await ownCall(req, req.params.id)));
+  app.delete('/api/me/play-on-phone/:id', {
+    schema: { tags, summary: 'Cancel your Play on Phone call', security, params, response: { 202: myCallView, ...errors(403, 404) } },
+  }, async (req, reply) => {
+    const call = await ownCall(req, req.params.id);
     return reply.code(202).send(popBodyOf(await cancelPlayOnPhone(db, req.actor, call.id)));
   });
 }

@@ -9,6 +9,8 @@ import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { OpenNode } from '../../services/node.js';
 import type { AdminApp } from '../app-type.js';
 import { meOf } from '../auth.js';
+import { cookieOnly, errors } from '../route-schema.js';
+import { meView, newPinView, type MeBody } from './account-views.js';
 import { registerUserAudioRoutes } from './user-audio.js';
 
 const patchMe = z.object({
@@ -18,21 +20,6 @@ const patchMe = z.object({
 }).strict();
 const empty = z.object({}).strict();
 
-export interface MeBody {
-  name: string;
-  displayName: string;
-  email: string;
-  extension: string;
-  dialPlan: string;
-  /** en, it, es or fr; null: the dial plan's default language. */
-  language: 'en' | 'it' | 'es' | 'fr' | null;
-  callAnswering: boolean;
-  /** null: the mailbox policy's setting. */
-  missedCallNotifications: boolean | null;
-  hasGreeting: boolean;
-  hasRecordedName: boolean;
-  pinLocked: boolean;
-}
 
 export function registerMeRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
@@ -50,16 +37,22 @@ export function registerMeRoutes(app: AdminApp, node: OpenNode): void {
     };
   }
 
-  app.get('/api/me', async (req) => meBody(meOf(req)));
-  app.patch('/api/me', async (req) => {
-    const body = patchMe.parse(req.body ?? {});
+  const tags = ['My voice mail'];
+  const security = cookieOnly;
+  app.get('/api/me', { schema: { tags, summary: 'Your voice mail settings', security, response: { 200: meView, ...errors(403) } } },
+    async (req) => meBody(meOf(req)));
+  app.patch('/api/me', {
+    schema: { tags, summary: 'Change your language, call answering or missed-call notifications', security, body: patchMe, response: { 200: meView, ...errors(403) } },
+  }, async (req) => {
+    const body = req.body;
     const user = meOf(req);
     if (Object.values(body).every((v) => v === undefined)) return meBody(user);
     return meBody(await setUser(db, req.actor, user.name, body));
   });
 
-  app.post('/api/me/pin/reset', async (req) => {
-    empty.parse(req.body ?? {});
+  app.post('/api/me/pin/reset', {
+    schema: { tags, summary: 'A new voice mail PIN (shown once, and mailed to you)', security, body: empty, response: { 200: newPinView, ...errors(403) } },
+  }, async (req) => {
     const user = await getUser(db, meOf(req).name);
     const { pin } = await resetPin(db, req.actor, user.name);
     const emailed = await sendUserMail(node, req.log as never, {
@@ -71,5 +64,5 @@ export function registerMeRoutes(app: AdminApp, node: OpenNode): void {
     return { pin, emailed };
   });
 
-  registerUserAudioRoutes(app, mailbox, { base: '/api/me', tags: ['My voice mail'], whose: 'your', who: (req) => meOf(req).name });
+  registerUserAudioRoutes(app, mailbox, { base: '/api/me', tags, security, whose: 'your', who: (req) => meOf(req).name });
 }

@@ -21,6 +21,8 @@ import type { OpenNode } from '../../services/node.js';
 import { audited } from '../../store/mutation.js';
 import type { AdminApp } from '../app-type.js';
 import { meOf, SESSION_COOKIE, type Principal } from '../auth.js';
+import { cookieOnly, errors, noContent } from '../route-schema.js';
+import { sessionView, type SessionBody } from './account-views.js';
 
 const password = z.string('password is required');
 const signIn = z.union([
@@ -31,14 +33,6 @@ const signIn = z.union([
 const inviteBody = z.object({ token: z.string('token is required'), password }).strict();
 const pinBody = z.object({ email: z.string('email is required').max(320), pin: z.string('pin is required').max(64), password }).strict();
 const changeBody = z.object({ currentPassword: z.string('currentPassword is required'), password }).strict();
-
-export interface SessionBody {
-  kind: 'user' | 'admin';
-  name: string;
-  displayName: string;
-  email?: string;
-  csrfToken: string;
-}
 
 export const SIGN_IN_LIMIT = { max: 10, timeWindow: 60_000 };
 
@@ -77,8 +71,16 @@ export function registerSessionRoutes(app: AdminApp, node: OpenNode): void {
   const signInUser = (reply: FastifyReply, user: UmUser) =>
     signedIn(reply, 'user', user.id, { kind: 'user', name: user.name, displayName: user.displayName, email: user.email });
 
-  app.post('/api/session', { config: rateLimit }, async (req, reply) => {
-    const body = signIn.parse(req.body ?? {});
+  const tags = ['Session'];
+  const limited = { description: 'Limited per client address and account: 10 a minute' };
+  app.post('/api/session', {
+    config: rateLimit,
+    schema: {
+      tags, summary: 'Sign in (a user by e-mail address and web password, an administrator by name and password or token)', ...limited,
+      security: [], body: signIn, response: { 200: sessionView, ...errors(403, 429) },
+    },
+  }, async (req, reply) => {
+    const body = req.body;
     if ('token' in body) {
       const token = await verifyAdminTokenId(db, body.token);
       if (!token) throw new OpenUmError('UNAUTHORIZED', 'the administrator token is wrong');
@@ -93,16 +95,22 @@ export function registerSessionRoutes(app: AdminApp, node: OpenNode): void {
     return signInUser(reply, await checkUserPassword(db, body.email, body.password));
   });
 
-  app.get('/api/session', async (req) => {
+  app.get('/api/session', {
+    schema: { tags, summary: 'The session of this browser (who is signed in, and the CSRF token)', security: cookieOnly, response: { 200: sessionView, ...errors() } },
+  }, async (req) => {
     if (!req.principal?.session) throw new OpenUmError('UNAUTHORIZED', 'not signed in: POST /api/session');
     return sessionBody(req.principal);
   });
-  app.delete('/api/session', async (req, reply) => {
+  app.delete('/api/session', {
+    schema: { tags, summary: 'Sign this browser out (with the cookie, the x-csrf-token header is needed)', security: [], response: { 204: noContent, ...errors(403) } },
+  }, async (req, reply) => {
     if (req.principal?.session) await endSession(db, req.principal.session.idHash);
     reply.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
     return reply.code(204).send();
   });
-  app.delete('/api/sessions', async (req, reply) => {
+  app.delete('/api/sessions', {
+    schema: { tags, summary: 'Sign the account out everywhere (every browser; for a token, the sessions signed in with it)', response: { 204: noContent, ...errors(403) } },
+  }, async (req, reply) => {
     const p = req.principal;
     if (p?.session) await endAccountSessions(db, p.session.kind, p.session.accountId);
     else if (p?.via === 'token') await endAccountSessions(db, 'token', p.tokenId);
@@ -110,13 +118,25 @@ export function registerSessionRoutes(app: AdminApp, node: OpenNode): void {
     return reply.code(204).send();
   });
 
-  app.post('/api/password/invite', { config: rateLimit }, async (req, reply) => {
-    const body = inviteBody.parse(req.body ?? {});
+  app.post('/api/password/invite', {
+    config: rateLimit,
+    schema: {
+      tags, summary: 'Set a web password with an invitation\'s token, and sign in', ...limited,
+      security: [], body: inviteBody, response: { 200: sessionView, ...errors(429) },
+    },
+  }, async (req, reply) => {
+    const body = req.body;
     return signInUser(reply, await acceptInvite(db, body.token, body.password));
   });
 
-  app.post('/api/password/pin', { config: rateLimit }, async (req, reply) => {
-    const body = pinBody.parse(req.body ?? {});
+  app.post('/api/password/pin', {
+    config: rateLimit,
+    schema: {
+      tags, summary: 'Set a web password with the voice mail PIN, and sign in', ...limited,
+      security: [], body: pinBody, response: { 200: sessionView, ...errors(403, 429) },
+    },
+  }, async (req, reply) => {
+    const body = req.body;
     checkPasswordRules(body.password);
     const found = await db.selectFrom('users').select('id').where('email', '=', body.email.trim().toLowerCase()).executeTakeFirst();
     if (!found) {
@@ -139,8 +159,14 @@ export function registerSessionRoutes(app: AdminApp, node: OpenNode): void {
     return signInUser(reply, await getUser(db, user.name));
   });
 
-  app.put('/api/me/password', { config: rateLimit }, async (req, reply) => {
-    const body = changeBody.parse(req.body ?? {});
+  app.put('/api/me/password', {
+    config: rateLimit,
+    schema: {
+      tags: ['My voice mail'], summary: 'Change your web password (your other browsers are signed out)', ...limited,
+      security: cookieOnly, body: changeBody, response: { 204: noContent, ...errors(403, 429) },
+    },
+  }, async (req, reply) => {
+    const body = req.body;
     const user = meOf(req);
     await changeUserPassword(db, user, body.currentPassword, body.password);
     // The other browsers signed in with the old password are signed out; this one stays.

@@ -36,6 +36,8 @@ export interface UserAudioMount {
   /** the zod schema of the base's path parameters, when it has some */
   params?: z.ZodObject;
   tags: string[];
+  /** who may call them, when not the default (an administrator): the user API's cookieOnly */
+  security?: Array<Record<string, string[]>>;
   /** "a user's" or "your", for the OpenAPI summaries */
   whose: string;
   who: (req: FastifyRequest) => string;
@@ -44,14 +46,15 @@ export interface UserAudioMount {
 export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, mount: UserAudioMount): void {
   const db = mailbox.db;
   const { base, tags, whose, who } = mount;
-  const params = mount.params ? { params: mount.params } : {};
+  // The base's path parameters and who may call, spread into each route's schema.
+  const mounted = { ...(mount.params ? { params: mount.params } : {}), ...(mount.security ? { security: mount.security } : {}) };
   // The upload is the WAV file's bytes (Content-Type audio/wav) or JSON { audio | data: base64 }.
   const upload = { content: { 'application/json': { schema: greetingJson }, ...binary('', ...WAV_TYPES).content } };
   for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
     const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
     const label = kind === 'greeting' ? 'personal greeting' : 'recorded name';
     app.get(`${base}/${path}`, {
-      schema: { tags, summary: `${whose} ${label}`, ...params, response: { 200: binary(`The ${label} as WAV`, 'audio/wav'), ...errors(403, 404) } },
+      schema: { tags, summary: `${whose} ${label}`, ...mounted, response: { 200: binary(`The ${label} as WAV`, 'audio/wav'), ...errors(403, 404) } },
     }, async (req, reply) => {
       const user = await getUser(db, who(req));
       const g = await mailbox.userAudio(kind, user.id);
@@ -60,7 +63,7 @@ export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, 
     });
     app.put(`${base}/${path}`, {
       bodyLimit: GREETING_BODY_LIMIT,
-      schema: { tags, summary: `Set ${whose} ${label} (PCM WAV, converted)`, ...params, body: upload, response: { 200: audioSet, ...errors(403, 404) } },
+      schema: { tags, summary: `Set ${whose} ${label} (PCM WAV, converted)`, ...mounted, body: upload, response: { 200: audioSet, ...errors(403, 404) } },
     }, async (req) => {
       const name = who(req);
       // A request without a content type is not validated by the per-type schemas: parse it here.
@@ -73,7 +76,7 @@ export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, 
       const audio = toGreetingWav(raw);
       return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
     });
-    app.delete(`${base}/${path}`, { schema: { tags, summary: `Remove ${whose} ${label}`, ...params, response: { 204: noContent, ...errors(403, 404) } } },
+    app.delete(`${base}/${path}`, { schema: { tags, summary: `Remove ${whose} ${label}`, ...mounted, response: { 204: noContent, ...errors(403, 404) } } },
       async (req, reply) => {
         const name = who(req);
         const removed = await mailbox.clearUserAudio(req.actor, kind, name);
