@@ -33,7 +33,9 @@ export async function listAdminAccounts(db: Db): Promise<AdminAccount[]> {
 
 export async function getAdminAccount(db: Db, name: string): Promise<AdminAccount> {
   const row = await byName(db, name).executeTakeFirst();
-  if (!row) throw new OpenUmError('ADMIN_ACCOUNT_NOT_FOUND', `no administrator account is named "${name}"`);
+  if (!row) {
+    throw new OpenUmError('ADMIN_ACCOUNT_NOT_FOUND', `no administrator account is named "${name}"`, { cli: "'openum admin account list' shows them", api: 'GET /api/admins lists them' });
+  }
   return toAccount(row);
 }
 

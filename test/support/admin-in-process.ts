@@ -14,7 +14,8 @@ export interface InProcessAdmin {
   data: string;
   token: string;
   thumbprint: string;
-  call(method: string, path: string, options?: { body?: unknown; token?: string | null }): Promise<Reply>;
+  /** `token: null` sends none; `headers` (a session cookie, x-csrf-token) are sent as given. */
+  call(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Reply>;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export async function startAdminInProcess(host: string, fqdn = 'um.contoso.test'
   return {
     server, node, data, token, thumbprint,
     call: (method, path, options = {}) => api(port, method, path, {
-      host, body: options.body, ...(options.token === null ? {} : { token: options.token ?? token }),
+      host, body: options.body, ...(options.headers ? { headers: options.headers } : {}), ...(options.token === null ? {} : { token: options.token ?? token }),
     }),
     close: async () => {
       await server.close();

@@ -150,6 +150,69 @@ describe('API messages speak API words', () => {
     for (const m of messages) assert.doesNotMatch(m, CLI_WORDS, m);
   });
 
+  it('refusals through the user API (/api/me, sign-in, passwords) and the web-account routes speak API words too', async () => {
+    const PASSWORD = 'correct horse battery';
+    const ok = async (method: string, path: string, body?: unknown) => {
+      const r = await admin.call(method, path, { body });
+      assert.ok(r.status < 300, `${method} ${path}: ${r.body}`);
+      return r.json() as Record<string, unknown>;
+    };
+    // alice exists (the case above); she sets her web password with an invitation and is signed in.
+    const invite = await ok('POST', '/api/users/alice/invite', { email: false });
+    const inviteToken = new URL(String(invite.link)).searchParams.get('token');
+    const set = await admin.call('POST', '/api/password/invite', { token: null, body: { token: inviteToken, password: PASSWORD } });
+    assert.equal(set.status, 200, set.body);
+    const cookie = /^openum_session=[^;]+/.exec(String(set.headers['set-cookie']?.[0] ?? ''))?.[0] ?? '';
+    assert.ok(cookie, 'signed in');
+    const csrf = String((set.json() as { csrfToken: string }).csrfToken);
+    await ok('POST', '/api/admins', { name: 'night', password: PASSWORD });
+
+    type Who = 'user' | 'user+csrf' | 'admin' | 'anonymous';
+    const headers = (who: Who): Record<string, string> | undefined => (who === 'user' ? { cookie } : who === 'user+csrf' ? { cookie, 'x-csrf-token': csrf } : undefined);
+    const cases: Array<[Who, string, string, unknown, number, string, RegExp]> = [
+      ['user', 'GET', '/api/me/messages/999/audio', undefined, 404, 'VOICE_MESSAGE_NOT_FOUND', /^no voice message has id 999; GET \/api\/me\/messages lists yours$/],
+      ['user+csrf', 'PATCH', '/api/me/messages/999', { read: true }, 404, 'VOICE_MESSAGE_NOT_FOUND', /GET \/api\/me\/messages lists yours$/],
+      ['user+csrf', 'POST', '/api/me/messages/999/play-on-phone', { number: '1001' }, 404, 'VOICE_MESSAGE_NOT_FOUND', /GET \/api\/me\/messages lists yours$/],
+      ['user', 'GET', '/api/me/play-on-phone/999', undefined, 404, 'PLAY_ON_PHONE_NOT_FOUND', /^no Play on Phone call has id 999$/],
+      ['user', 'GET', '/api/me/messages/abc/audio', undefined, 400, 'BAD_ARGUMENT', /^id: id must be a whole number$/],
+      ['user+csrf', 'PATCH', '/api/me', { language: 'de' }, 400, 'BAD_ARGUMENT', /^language: language must be en, it, es, fr or null/],
+      ['user+csrf', 'PATCH', '/api/me', { colour: 'red' }, 400, 'BAD_ARGUMENT', /^body: .*colour/],
+      ['user', 'PATCH', '/api/me', { callAnswering: false }, 403, 'CSRF_TOKEN_INVALID', /x-csrf-token header with the csrfToken of the session$/],
+      ['user+csrf', 'PUT', '/api/me/password', { currentPassword: PASSWORD, password: 'short' }, 400, 'WEAK_PASSWORD', /^password must have at least 10 characters$/],
+      ['user+csrf', 'PUT', '/api/me/password', { password: 'another good password' }, 400, 'BAD_ARGUMENT', /^currentPassword: currentPassword is required$/],
+      ['user+csrf', 'POST', '/api/me/pin/reset', { pin: '1234' }, 400, 'BAD_ARGUMENT', /^body: .*pin/],
+      ['user', 'GET', '/api/users', undefined, 403, 'FORBIDDEN', /a user reaches their own mailbox under \/api\/me$/],
+      ['admin', 'GET', '/api/me', undefined, 403, 'FORBIDDEN', /administrators use \/api\/users\/\{name\}$/],
+      ['anonymous', 'GET', '/api/me/messages', undefined, 401, 'UNAUTHORIZED', /POST \/api\/session with your e-mail address and password$/],
+      ['anonymous', 'GET', '/api/session', undefined, 401, 'UNAUTHORIZED', /POST \/api\/session$/],
+      ['anonymous', 'POST', '/api/session', { email: 'alice@contoso.test' }, 400, 'BAD_ARGUMENT', /^body: give \{ email, password \}, \{ admin, password \} or \{ token \}$/],
+      ['anonymous', 'POST', '/api/session', { email: 'nobody@contoso.test', password: 'not the password' }, 401, 'UNAUTHORIZED', /^the e-mail address or password is wrong$/],
+      ['anonymous', 'POST', '/api/password/invite', { token: 'x'.repeat(43), password: 'a good long password' }, 400, 'INVITE_INVALID', /ask your administrator for a new one$/],
+      ['anonymous', 'POST', '/api/password/pin', { email: 'alice@contoso.test', password: 'a good long password' }, 400, 'BAD_ARGUMENT', /^pin: pin is required$/],
+      ['admin', 'POST', '/api/users/nobody/invite', {}, 404, 'UM_USER_NOT_FOUND', /GET \/api\/users lists them$/],
+      ['admin', 'PUT', '/api/admins/nobody/password', { password: 'a good long password' }, 404, 'ADMIN_ACCOUNT_NOT_FOUND', /^no administrator account is named "nobody"; GET \/api\/admins lists them$/],
+      ['admin', 'POST', '/api/admins', { name: 'night', password: PASSWORD }, 409, 'OBJECT_EXISTS', /choose another name$/],
+      ['admin', 'POST', '/api/admins', { name: 'no spaces', password: PASSWORD }, 400, 'BAD_ARGUMENT', /administrator name "no spaces" must be/],
+      ['admin', 'GET', '/api/refusals?limit=0', undefined, 400, 'BAD_ARGUMENT', /^limit: /],
+      ['admin', 'GET', '/api/calls', undefined, 503, 'NOT_RUNNING', /without its SIP roles/],
+    ];
+    for (const [who, method, path, body, status, error, message] of cases) {
+      const h = headers(who);
+      const r = await admin.call(method, path, { body, ...(who === 'admin' ? {} : { token: null }), ...(h ? { headers: h } : {}) });
+      const j = r.json() as { error: string; message: string };
+      assert.equal(r.status, status, `${who} ${method} ${path}: ${r.body}`);
+      assert.deepEqual(Object.keys(j).sort(), ['error', 'message'], `${method} ${path}`);
+      assert.equal(j.error, error, `${who} ${method} ${path}: ${r.body}`);
+      assert.match(j.message, message, `${method} ${path}`);
+      assert.doesNotMatch(j.message, CLI_WORDS, j.message);
+    }
+    // Nothing was changed by the refusals: alice's settings and password are as they were.
+    const me = await admin.call('GET', '/api/me', { token: null, headers: { cookie } });
+    assert.equal((me.json() as { callAnswering: boolean }).callAnswering, true);
+    const again = await admin.call('POST', '/api/session', { token: null, body: { email: 'alice@contoso.test', password: PASSWORD } });
+    assert.equal(again.status, 200, again.body);
+  });
+
   it('PFX passwords: the API names the password field', async () => {
     const tp = admin.thumbprint;
     assert.ok(tp);
