@@ -14,7 +14,7 @@
 //   (error-handler.ts). Do not call `.parse()` in the handler: req.body is already parsed.
 // - response: the success body (a zod schema listing every field, checked against the interface
 //   it documents with Same<…>; anyObject/anyList only where the fields are not spelled out) and
-//   `...errors(…)`: 400, 401, 500 and 503 always, plus the statuses the route can answer (403,
+//   `...errors(…)`: 400, 401, 403, 500 and 503 always, plus the statuses the route can answer (403,
 //   404, 409, 416, 429). Each is `{ error: <codes of that status>, message }` (component Error<status>).
 // - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
 // - A new code: a line in src/errors.ts (and docs/errors.md); a status not in ErrorStatus: add it.
@@ -26,7 +26,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
-/** Statuses a route may add to the ones every route has (400, 401, 500, 503). */
+/** Statuses a route may add to the ones every route has (400, 401, 403, 500, 503). */
 export type ErrorStatus = 403 | 404 | 409 | 416 | 429;
 type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
 
@@ -63,11 +63,13 @@ const MEANING: Record<AnyStatus, string> = {
   500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
 };
 type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
-type Common = { 400: ErrorResponse; 401: ErrorResponse; 500: ErrorResponse; 503: ErrorResponse };
+// 403 on every route: a user's session on an admin route (FORBIDDEN), a change with the cookie
+// but without the session's CSRF token (CSRF_TOKEN_INVALID).
+type Common = { 400: ErrorResponse; 401: ErrorResponse; 403: ErrorResponse; 500: ErrorResponse; 503: ErrorResponse };
 /** The error responses of a route: the common ones and `extra`. */
 export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S[number]]: ErrorResponse } {
   const out: Record<number, ErrorResponse> = {};
-  for (const s of [400, 401, 500, 503, ...extra] as AnyStatus[]) {
+  for (const s of [...new Set([400, 401, 403, 500, 503, ...extra])] as AnyStatus[]) {
     out[s] = { description: MEANING[s], content: { 'application/json': { schema: errorBody(s) } } };
   }
   return out as Common & { [K in S[number]]: ErrorResponse };
