@@ -28,7 +28,11 @@ export async function startRecording(): Promise<Recording> {
   source.connect(processor);
   // Chrome runs a ScriptProcessor only when it is connected onwards; its output is silence.
   processor.connect(ctx.destination);
+  // Once only: stop() and the page's clean-up (abort) may both end the same recording.
+  let ended = false;
   const end = () => {
+    if (ended) return;
+    ended = true;
     processor.disconnect();
     source.disconnect();
     for (const track of stream.getTracks()) track.stop();
