@@ -42,6 +42,7 @@ describe('voice-mail page in Chromium', { skip: missing ? `not installed: ${miss
   let ctx: BrowserContext;
   let page: Page;
   let errors: string[];
+  let newPin = '';
 
   before(async () => {
     smtp = await smtpSink(SMTP);
@@ -183,7 +184,8 @@ describe('voice-mail page in Chromium', { skip: missing ? `not installed: ${miss
     await pin.getByRole('button', { name: 'Get a new PIN' }).click();
     await pin.getByRole('button', { name: 'Get a new PIN' }).click();
     await pin.locator('.pin').waitFor();
-    assert.match(await pin.locator('.pin').innerText(), /^\d{4,}$/);
+    newPin = await pin.locator('.pin').innerText();
+    assert.match(newPin, /^\d{4,}$/);
 
     const phone = await ctx.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
@@ -194,6 +196,20 @@ describe('voice-mail page in Chromium', { skip: missing ? `not installed: ${miss
     const { width, wide } = (await phone.evaluate(WIDEST)) as { width: number; wide: string[] };
     assert.ok(width <= 390, `the page is ${width} px wide on a 390 px screen: ${wide.join(', ')}`);
     await phone.close();
+  });
+
+  it('signs out, and sets a new password with the e-mail address and the voice-mail PIN', async () => {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('link', { name: 'No password yet? Set one with your voice-mail PIN' }).click();
+    await page.getByRole('heading', { name: 'Set a password with your PIN' }).waitFor();
+    await page.getByLabel('E-mail address').fill('alice@contoso.test');
+    await page.getByLabel('Voice-mail PIN').fill(newPin);
+    await page.getByLabel('New password', { exact: true }).fill('another long password');
+    await page.getByLabel('New password again').fill('another long password');
+    await page.getByRole('button', { name: 'Set the password' }).click();
+    await page.getByRole('heading', { name: 'Voice mail' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/voicemail');
     assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
   });
 });
