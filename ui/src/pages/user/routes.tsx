@@ -1,6 +1,11 @@
 // The voice-mail pages of a signed-in user; the first is the default.
 import type { ReactElement } from 'react';
 import type { Key } from '../../i18n/index.js';
+import { InboxPage } from './inbox.js';
+import { OptionsPage } from './options.js';
+import { SetPasswordByPinPage } from './set-password-pin.js';
+import { SetPasswordPage } from './set-password.js';
+import './user.css';
 
 export interface UserRoute {
   path: string;
@@ -9,8 +14,12 @@ export interface UserRoute {
 }
 
 export const userRoutes: UserRoute[] = [
-  { path: '/voicemail', label: 'user.placeholder', render: () => <p>TODO</p> },
+  { path: '/voicemail', label: 'user.nav.inbox', render: () => <InboxPage /> },
+  { path: '/voicemail/options', label: 'user.nav.options', render: () => <OptionsPage /> },
 ];
 
 /** Pages anyone can open: setting a password from an invitation link, or with the voice-mail PIN. */
-export const publicRoutes: UserRoute[] = [];
+export const publicRoutes: UserRoute[] = [
+  { path: '/set-password', render: () => <SetPasswordPage /> },
+  { path: '/set-password/pin', render: () => <SetPasswordByPinPage /> },
+];
