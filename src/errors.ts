@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   PASSWORD_NEEDED_FOR_KEY: { http: 400, exit: 2, doc: 'Exporting a private key needs --password to protect the PFX.' },
   UNKNOWN_SERVICE: { http: 400, exit: 2, doc: 'A service name is not one of IIS, SMTP, IMAP, POP, UM, UMCallRouter.' },
   STARTUP_MODE_TCP: { http: 409, exit: 6, doc: 'UM or UMCallRouter cannot use a certificate while its startup mode is TCP.' },
+  TLS_NEEDED_BY_DIAL_PLAN: { http: 409, exit: 6, doc: 'Startup mode TCP is refused while a SIPSecured or Secured dial plan needs TLS (its calls would get 503).' },
   WILDCARD_NOT_ALLOWED: { http: 409, exit: 6, doc: 'A wildcard certificate cannot be assigned to IMAP or POP (or used as UM/UMCallRouter CN).' },
   CERTIFICATE_NOT_VALID: { http: 409, exit: 6, doc: 'Only a certificate whose status is Valid can be assigned to services.' },
   NO_PRIVATE_KEY: { http: 409, exit: 6, doc: 'The certificate has no private key in the store, so no service can use it.' },
