@@ -82,7 +82,7 @@ export function checkLocalAddress(text: string, what: string): string {
     throw new OpenUmError('BAD_SETTING', `${what} must be an IP address such as 127.0.0.1, ::1 or 0.0.0.0 (got "${text}")`);
   }
   if (isLocalAddress(a, family)) return a;
-  const mine = Object.values(networkInterfaces()).flat().map((i) => i?.address).filter((x): x is string => !!x);
+  const mine = Object.values(networkInterfaces()).flat().map((i) => i?.address).filter((x): x is string => !!x && !x.startsWith('fe80'));
   throw new OpenUmError('BAD_SETTING',
     `${what} ${a} is not an address of this host, so nothing could listen on it; use one of ${['0.0.0.0', '::', ...mine].join(', ')}`);
 }

@@ -1,6 +1,7 @@
 // Changes that would break what runs are refused by the admin API too (issue 10), in API words,
 // with the code's HTTP status and nothing changed; and the admin listener follows its address.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,11 +10,13 @@ import { openNode, requireServer, type OpenNode } from '../../src/services/node.
 import { AdminServer } from '../../src/web/admin-server.js';
 import { startAdminInProcess, type InProcessAdmin } from '../support/admin-in-process.js';
 import { api } from '../support/api.js';
+import { makeCa } from '../support/ca.js';
 import { initData } from '../support/openum.js';
 import { tempDir } from '../support/run.js';
 import { silentLog } from '../support/voicemail.js';
 
 const HOST = '127.0.119.1';
+const FQDN = 'um.contoso.test';
 
 function assertRefusal(r: { status: number; json: () => unknown }, status: number, code: string, match: RegExp[]): string {
   assert.equal(r.status, status, JSON.stringify(r.json()));
@@ -45,6 +48,42 @@ describe('changes that would break what runs (admin API)', () => {
     assertRefusal(await admin.call('PATCH', '/api/callrouter', { body: { startupMode: 'TCP' } }), 409, 'TLS_NEEDED_BY_DIAL_PLAN', [/Call Router/]);
     assertRefusal(await admin.call('PATCH', '/api/service', { body: { rtpPorts: '5060-5100' } }), 400, 'BAD_SETTING', [/overlaps the SIP ports/]);
     assert.equal((await admin.call('GET', '/api/server')).body, before);
+  });
+
+  it('POST /api/certificates with a body that is not an object is 400 and makes nothing', async () => {
+    const before = (await admin.call('GET', '/api/certificates')).body;
+    for (const body of [null, 'CN=x', 42, []]) {
+      assertRefusal(await admin.call('POST', '/api/certificates', { body }), 400, 'BAD_ARGUMENT', [/body/]);
+    }
+    assert.equal((await admin.call('GET', '/api/certificates')).body, before);
+  });
+
+  it('DELETE /api/trust/{id} of the root the IIS certificate chains to is 409 in API words; force=true removes it', async () => {
+    const tmp = tempDir();
+    try {
+      const ca = await makeCa(tmp.path);
+      let r = await admin.call('POST', '/api/certificates', { body: { subject: `CN=${FQDN}`, domains: [FQDN], request: true } });
+      assert.equal(r.status, 201, r.body);
+      writeFileSync(join(tmp.path, 'um.csr'), (r.json() as { request: string }).request);
+      const issued = readFileSync(await ca.sign(join(tmp.path, 'um.csr'), { sans: [FQDN] }));
+      r = await admin.call('POST', '/api/certificates/import', { body: { data: issued.toString('base64') } });
+      assert.equal(r.status, 201, r.body);
+      const thumbprint = (r.json() as { view: { thumbprint: string } }).view.thumbprint;
+      const root = ((await admin.call('POST', '/api/trust', { body: { data: readFileSync(ca.certPath).toString('base64') } })).json() as Array<{ thumbprint: string }>)[0];
+      assert.ok(root);
+      assert.equal((await admin.call('POST', `/api/certificates/${thumbprint}/enable`, { body: { services: 'IIS' } })).status, 200);
+      const before = (await admin.call('GET', '/api/trust')).body;
+      assertRefusal(await admin.call('DELETE', `/api/trust/${root.thumbprint}`), 409, 'TRUSTED_ROOT_IN_USE',
+        [new RegExp(thumbprint), /serving IIS/, /repeat with \?force=true/]);
+      assert.equal((await admin.call('GET', '/api/trust')).body, before);
+      // The CA's own certificate, imported: no key, no request; the answer says so.
+      r = await admin.call('POST', '/api/certificates/import', { body: { data: readFileSync(ca.certPath).toString('base64') } });
+      assert.match(((r.json() as { warnings?: string[] }).warnings ?? [])[0] ?? '', /without a private key/);
+      assert.equal((await admin.call('DELETE', `/api/trust/${root.thumbprint}?force=true`)).status, 204);
+      assert.equal((await admin.call('GET', '/api/trust')).body, '[]');
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
 
