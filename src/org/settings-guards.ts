@@ -93,3 +93,16 @@ function isLocalAddress(a: string, family: number): boolean {
   const norm = a.toLowerCase();
   return Object.values(networkInterfaces()).flat().some((i) => i !== undefined && i.address.toLowerCase() === norm.replace(/%.*$/, ''));
 }
+
+/**
+ * Whether a gateway at `address`:`port` is this server: the port is one of its SIP ports and the
+ * address is the one its SIP listeners use (`listening`), or, when they listen on any address
+ * (0.0.0.0, ::), an address of this host.
+ */
+export function isOwnSipAddress(address: string, port: number, listening: string, callRouter: { sipTcpPort: number; sipTlsPort: number }): boolean {
+  if (!sipPorts(callRouter).some((s) => s.port === port)) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (listening === '0.0.0.0' || listening === '::') return isLocalAddress(address, family);
+  return address.toLowerCase() === listening.toLowerCase();
+}
