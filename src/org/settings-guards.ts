@@ -106,3 +106,20 @@ export function isOwnSipAddress(address: string, port: number, listening: string
   if (listening === '0.0.0.0' || listening === '::') return isLocalAddress(address, family);
   return address.toLowerCase() === listening.toLowerCase();
 }
+
+/**
+ * A gateway named by a UM server's own FQDN and one of its SIP ports is that server: its MWI
+ * NOTIFYs would be answered 405 by the server itself. Refused. (A gateway at the server's IP
+ * stays allowed: single-host trials send calls from that address; the MWI sender skips it.)
+ */
+export async function refuseGatewayAtServer(db: Kysely<Database>, address: string, port: number): Promise<void> {
+  if (isIP(address) !== 0) return;
+  const rows = await db.selectFrom('servers').select(['name', 'fqdn', 'cr_sip_tcp_port', 'cr_sip_tls_port']).execute();
+  for (const r of rows) {
+    if (r.fqdn.toLowerCase() !== address.toLowerCase()) continue;
+    const hit = sipPorts({ sipTcpPort: Number(r.cr_sip_tcp_port), sipTlsPort: Number(r.cr_sip_tls_port) }).find((s) => s.port === port);
+    if (!hit) continue;
+    throw new OpenUmError('BAD_ARGUMENT',
+      `the gateway address ${address}:${port} is this UM server itself (server "${r.name}", ${hit.owner}): its MWI NOTIFYs and calls would go to the server; give the IP PBX's, SBC's or gateway's own address`);
+  }
+}

@@ -63,4 +63,15 @@ describe('changes that would break what runs (CLI)', () => {
     await refused(['callrouter', 'set', '--sip-tcp-port', '25000'], 'BAD_SETTING', [/25000 is inside the RTP port range 20000-29999/, /openum service set --rtp-ports/]);
     await ok(['service', 'set', '--rtp-ports', '1024-65535']);
   });
+
+  it('a gateway at the server\'s own FQDN and SIP port is refused, on create and on change', async () => {
+    await ok(['dialplan', 'new', 'GwPlan', '--extension-length', '4']);
+    await refused(['gateway', 'new', 'LOOP', '--address', 'UM.contoso.com', '--dial-plan', 'GwPlan'], 'BAD_ARGUMENT',
+      [/um\.contoso\.com:5060 is this UM server itself/, /the Call Router \(TCP\/UDP\)/, /SBC's or gateway's own address/]);
+    await refused(['gateway', 'new', 'LOOP', '--address', 'um.contoso.com', '--port', '5062'], 'BAD_ARGUMENT', [/the UM service \(TCP\)/]);
+    await ok(['gateway', 'new', 'PBX', '--address', 'pbx.contoso.com', '--dial-plan', 'GwPlan']);
+    await refused(['gateway', 'set', 'PBX', '--address', 'um.contoso.com'], 'BAD_ARGUMENT', [/is this UM server itself/]);
+    // Another port on the same host is another program (a PBX beside OpenUM): allowed.
+    await ok(['gateway', 'set', 'PBX', '--address', 'um.contoso.com', '--port', '5090']);
+  });
 });
