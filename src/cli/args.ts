@@ -19,8 +19,9 @@ export interface Parsed {
 
 export function parse(command: string, argv: string[], options: Options, positionals: { min: number; max: number; usage: string }): Parsed {
   let parsed: Parsed;
+  const all = { ...COMMON, ...options };
   try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, allowPositionals: true, strict: true }) as Parsed;
+    parsed = parseArgs({ args: negativeValues(argv, all), options: all, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
     const code = (e as { code?: string }).code;
     const m = /'(-[^']*)'/.exec((e as Error).message);
@@ -41,6 +42,27 @@ export function parse(command: string, argv: string[], options: Options, positio
     throw new OpenUmError('BAD_ARGUMENT', `'openum ${command}' got an unexpected argument "${parsed.positionals[positionals.max]}"; usage: openum ${command} ${positionals.usage}`);
   }
   return parsed;
+}
+
+/**
+ * parseArgs takes "-5" after "--max-calls" for an option, so "needs a value" would hide the real
+ * problem; joined as "--max-calls=-5" the value reaches the option's own check ("must be a whole
+ * number from 1 to …"), which names it.
+ */
+function negativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    const name = /^--([\w-]+)$/.exec(a)?.[1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
 }
 
 export function str(p: Parsed, name: string): string | undefined {
@@ -76,6 +98,12 @@ export function password(p: Parsed): string | undefined {
   }
   if (file !== undefined) return readInputFile(file).toString('utf8').split(/\r?\n/)[0] ?? '';
   return direct;
+}
+
+/** A wrong password read from --password-file is reported with that flag, not --password. */
+export function namePasswordFile(e: unknown, file: string | undefined): unknown {
+  if (file === undefined || !(e instanceof OpenUmError) || !/--password\b(?!-)/.test(e.message)) return e;
+  return new OpenUmError(e.code, e.message.replace(/--password\b(?!-)/g, `--password-file ${file} (its first line)`), { cause: e });
 }
 
 export const PASSWORD_OPTIONS: Options = {

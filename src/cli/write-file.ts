@@ -1,6 +1,6 @@
 // Writes an output file whole or not at all: a temporary file beside it, then a rename. Files
 // with key material are created owner-only (0600) from the start.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OpenUmError } from '../errors.js';
 
@@ -28,6 +28,10 @@ export function writeOutputFile(path: string, data: Buffer, options: { secret: b
  * store (a request made, a key export audited) so that a bad --out changes nothing.
  */
 export function checkOutputFile(path: string, options: { force: boolean }): void {
+  // A directory cannot be replaced by a file, --force or not (the rename would fail with EISDIR).
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new OpenUmError('FILE_NOT_FOUND', `cannot write ${path}: it is a directory; give --out a file name, like ${join(path, 'certificate.pem')}`);
+  }
   if (existsSync(path) && !options.force) {
     throw new OpenUmError('FILE_EXISTS', `${path} already exists: choose another --out or add --force to replace it`);
   }

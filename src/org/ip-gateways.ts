@@ -12,6 +12,7 @@ import {
   GATEWAY_STATUSES, IP_FAMILIES, isSecured, toDialPlan, toGateway, type IpFamily, type IpGateway,
 } from './organisation-types.js';
 import { refuseIpGatewayForSecuredPlan, securedPlansOfGateway } from './secured-gateway-rule.js';
+import { refuseGatewayAtServer } from './settings-guards.js';
 import { parseBool, parseChoice, parseIntIn, parseName } from './values.js';
 
 export interface GatewayInput {
@@ -85,6 +86,7 @@ export async function createGateway(db: Kysely<Database>, actor: Actor, name: st
   }
   const port = input.port !== undefined ? parseIntIn(input.port, 'the gateway port', 1, 65535)
     : plan && isSecured(plan.voipSecurity) ? DEFAULT_SIPS_PORT : DEFAULT_SIP_PORT;
+  await refuseGatewayAtServer(db, address, port);
   const status = input.status === undefined ? 'Enabled' : parseChoice(input.status, GATEWAY_STATUSES, 'the gateway status');
   const family = input.ipAddressFamily === undefined ? 'Any' : parseChoice(input.ipAddressFamily, IP_FAMILIES, 'the IP address family');
   refuseFamilyMismatch(kind, family, address);
@@ -124,6 +126,7 @@ export async function setGateway(db: Kysely<Database>, actor: Actor, name: strin
     ...(patch.mwiAllowed === undefined ? {} : { mwi_allowed: parseBool(patch.mwiAllowed, 'MWI allowed') ? 1 : 0 }),
     ip_family: family,
   };
+  await refuseGatewayAtServer(db, addr?.address ?? current.address, values.port ?? current.port);
   await mutate(db, actor, { action: 'gateway.set', target: current.name }, async (trx) => {
     await refuseTaken(trx, newName, addr?.address, current.id);
     if (addr && addr.kind !== 'fqdn') {

@@ -5,6 +5,7 @@ import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
 import type { Database, ServersTable } from '../store/schema.js';
 import { checkNotFixed, DEFAULT_ADMIN_PORT, DEFAULT_CALL_ROUTER_PORTS, parsePort, UM_SERVICE_PORTS } from './ports.js';
+import { checkLocalAddress, refuseRtpOverSip, refuseSipInRtp, refuseTcpWhileSecuredPlans } from './settings-guards.js';
 import { parseStartupMode, type StartupMode } from './startup-mode.js';
 
 export interface UmServiceSettings {
@@ -154,7 +155,11 @@ export async function setUmService(db: Kysely<Database>, actor: Actor, name: str
       { cli: " (the Call Router's can: openum callrouter set --sip-tcp-port N)", api: " (the Call Router's can: PATCH /api/callrouter { sipTcpPort })" });
   }
   const values: Updateable<ServersTable> = {};
-  if (patch.startupMode !== undefined) values.um_startup_mode = parseStartupMode(patch.startupMode);
+  if (patch.startupMode !== undefined) {
+    const mode = parseStartupMode(patch.startupMode);
+    await refuseTcpWhileSecuredPlans(db, mode, 'service');
+    values.um_startup_mode = mode;
+  }
   if (patch.rtpPorts !== undefined) {
     const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(patch.rtpPorts);
     const min = Number(m?.[1]);
@@ -162,6 +167,7 @@ export async function setUmService(db: Kysely<Database>, actor: Actor, name: str
     if (!m || min < 1024 || max > 65535 || max - min < 1) {
       throw new OpenUmError('BAD_SETTING', `the RTP port range must be MIN-MAX within 1024-65535, like 20000-29999 (got "${patch.rtpPorts}")`);
     }
+    refuseRtpOverSip({ min, max }, (await getServer(db, name)).callRouter, patch.rtpPorts);
     values.rtp_port_min = min;
     values.rtp_port_max = max;
   }
@@ -193,11 +199,23 @@ export interface CallRouterPatch {
 export async function setCallRouter(db: Kysely<Database>, actor: Actor, name: string, patch: CallRouterPatch): Promise<ServerSettings> {
   const current = await getServer(db, name);
   const values: Updateable<ServersTable> = {};
-  if (patch.startupMode !== undefined) values.cr_startup_mode = parseStartupMode(patch.startupMode);
+  if (patch.startupMode !== undefined) {
+    const mode = parseStartupMode(patch.startupMode);
+    await refuseTcpWhileSecuredPlans(db, mode, 'callrouter');
+    values.cr_startup_mode = mode;
+  }
   const tcp = patch.sipTcpPort !== undefined ? parsePort(patch.sipTcpPort, 'the Call Router SIP TCP port') : current.callRouter.sipTcpPort;
   const tls = patch.sipTlsPort !== undefined ? parsePort(patch.sipTlsPort, 'the Call Router SIP TLS port') : current.callRouter.sipTlsPort;
-  if (patch.sipTcpPort !== undefined) { checkNotFixed(tcp, 'the Call Router SIP TCP port'); values.cr_sip_tcp_port = tcp; }
-  if (patch.sipTlsPort !== undefined) { checkNotFixed(tls, 'the Call Router SIP TLS port'); values.cr_sip_tls_port = tls; }
+  if (patch.sipTcpPort !== undefined) {
+    checkNotFixed(tcp, 'the Call Router SIP TCP port');
+    refuseSipInRtp(tcp, 'the Call Router SIP TCP port', current.umService.rtpPorts);
+    values.cr_sip_tcp_port = tcp;
+  }
+  if (patch.sipTlsPort !== undefined) {
+    checkNotFixed(tls, 'the Call Router SIP TLS port');
+    refuseSipInRtp(tls, 'the Call Router SIP TLS port', current.umService.rtpPorts);
+    values.cr_sip_tls_port = tls;
+  }
   if (tcp === tls) throw new OpenUmError('BAD_SETTING', `the Call Router's TCP and TLS ports must differ (both ${tcp})`);
   if (tcp === current.admin.port || tls === current.admin.port) {
     throw new OpenUmError('BAD_SETTING', `port ${current.admin.port} is the admin API's; choose another port`);
@@ -224,11 +242,7 @@ export async function setAdmin(db: Kysely<Database>, actor: Actor, name: string,
     values.admin_port = port;
   }
   if (patch.address !== undefined) {
-    const a = patch.address.trim();
-    if (!/^[0-9.]+$|^[0-9a-f:]+$|^localhost$/i.test(a)) {
-      throw new OpenUmError('BAD_SETTING', `the admin API address must be an IP address such as 127.0.0.1 or ::1 (got "${patch.address}")`);
-    }
-    values.admin_address = a;
+    values.admin_address = checkLocalAddress(patch.address, 'the admin API address');
   }
   return update(db, actor, name, 'admin.set', values);
 }

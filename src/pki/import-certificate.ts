@@ -1,6 +1,7 @@
 // `openum certificate import FILE` (Import-ExchangeCertificate): PEM, DER, PKCS#7 or PKCS#12.
 // A certificate issued for one of this server's pending requests completes that request: it
 // takes the request's sealed key and becomes a certificate with its own thumbprint.
+import { OpenUmError } from '../errors.js';
 import { mutate } from '../store/mutation.js';
 import { completeRequest, insertRecord, listRecords } from './certificate-repository.js';
 import type { CertificateView } from './certificate-view.js';
@@ -20,6 +21,8 @@ export interface ImportResult {
   view: CertificateView;
   /** The thumbprint of the pending request this certificate completed, if any. */
   completedRequest?: string;
+  /** What the operator should know although the import succeeded (a certificate no service can use). */
+  warnings?: string[];
 }
 
 export async function importCertificate(ctx: PkiContext, data: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
@@ -30,9 +33,10 @@ export async function importCertificate(ctx: PkiContext, data: Buffer, options: 
   const info = describeCertificate(leaf);
   const friendlyName = checkFriendlyName(options.friendlyName ?? bundle.friendlyName ?? (info.commonName || info.thumbprint));
 
-  const pending = (await listRecords(ctx.db, ctx.server))
-    .filter((r) => r.kind === 'request')
-    .find((r) => describeRequest(r.der).publicKeySpki.equals(info.publicKeySpki));
+  const requests = (await listRecords(ctx.db, ctx.server)).filter((r) => r.kind === 'request')
+    .map((r) => ({ thumbprint: r.thumbprint, id: r.id, info: describeRequest(r.der) }));
+  const pending = requests.find((r) => r.info.publicKeySpki.equals(info.publicKeySpki));
+  if (!pending && !bundle.privateKey) refuseOtherKey(info, requests);
 
   if (pending) {
     await mutate(ctx.db, ctx.actor, { action: 'certificate.complete', target: info.thumbprint }, async (trx) => {
@@ -51,5 +55,26 @@ export async function importCertificate(ctx: PkiContext, data: Buffer, options: 
     });
     return { result: undefined, details: { format: bundle.format, subject: info.subject, issuer: info.issuer, hasPrivateKey: !!bundle.privateKey } };
   });
-  return { view: await getCertificate(ctx, info.thumbprint) };
+  const view = await getCertificate(ctx, info.thumbprint);
+  return bundle.privateKey ? { view } : {
+    view,
+    warnings: [`${info.subject} was imported without a private key and completes no pending request (none has its public key), so no service can use it; `
+      + 'to serve with it, import the PFX that holds its key'],
+  };
+}
+
+/**
+ * A certificate for the subject of a pending request, but for another key: the CA signed another
+ * CSR (or an old one). Importing it would leave a key-less certificate and the request still
+ * pending, with nothing to say so; it is refused, naming the request to send to the CA.
+ */
+function refuseOtherKey(info: { subject: string; commonName: string; thumbprint: string }, requests: Array<{ thumbprint: string; info: { commonName: string } }>): void {
+  const same = requests.find((r) => r.info.commonName !== '' && r.info.commonName.toLowerCase() === info.commonName.toLowerCase());
+  if (!same) return;
+  throw new OpenUmError('REQUEST_KEY_MISMATCH',
+    `${info.subject} (${info.thumbprint}) was issued for another key than the pending request ${same.thumbprint} for CN=${same.info.commonName}, so it cannot complete it `
+    + 'and, without its private key, no service could use it. Send the CA that request', {
+      cli: ` (openum certificate export ${same.thumbprint} --out request.csr) and import what it issues`,
+      api: ` (POST /api/certificates/${same.thumbprint}/export) and import what it issues`,
+    });
 }

@@ -64,11 +64,13 @@ export async function addTrustedRoots(db: Kysely<Database>, actor: Actor, data: 
   return all.filter((r) => wanted.has(r.thumbprint));
 }
 
-export async function removeTrustedRoot(db: Kysely<Database>, actor: Actor, thumbprint: string): Promise<void> {
-  const row = await db.selectFrom('trusted_roots').select(['thumbprint', 'subject']).where('thumbprint', '=', thumbprint).executeTakeFirst();
+/** `check` sees the root before it goes and may refuse (trust-dependents.ts: roots still in use). */
+export async function removeTrustedRoot(db: Kysely<Database>, actor: Actor, thumbprint: string, check?: (root: { der: Buffer; subject: string }) => Promise<void>): Promise<void> {
+  const row = await db.selectFrom('trusted_roots').select(['thumbprint', 'subject', 'der']).where('thumbprint', '=', thumbprint).executeTakeFirst();
   if (!row) {
     throw new OpenUmError('TRUSTED_ROOT_NOT_FOUND', `no trusted root with thumbprint ${thumbprint}`, { cli: "'openum trust list' shows them", api: 'GET /api/trust lists them' });
   }
+  await check?.({ der: Buffer.from(row.der), subject: row.subject });
   await mutate(db, actor, { action: 'trust.remove', target: thumbprint }, async (trx) => {
     await trx.deleteFrom('trusted_roots').where('thumbprint', '=', thumbprint).execute();
     return { result: undefined, details: { subject: row.subject } };
@@ -92,6 +94,7 @@ export async function listCrls(db: Kysely<Database>): Promise<CrlView[]> {
  * stored certificate's chain). A newer CRL from the same issuer replaces the older one.
  */
 export async function addCrl(db: Kysely<Database>, actor: Actor, data: Buffer, knownCas: Buffer[]): Promise<CrlView> {
+  refuseCertificateAsCrl(data);
   const crl = parseCrl(data);
   const issuerCa = knownCas.find((ca) => {
     try {
@@ -122,6 +125,22 @@ export async function addCrl(db: Kysely<Database>, actor: Actor, data: Buffer, k
   const view = views.find((v) => v.fingerprint === fingerprint) ?? views.find((v) => v.issuer === crl.issuer);
   if (!view) throw new OpenUmError('INTERNAL', 'the CRL was not stored');
   return view;
+}
+
+/** A certificate given where a CRL is expected: say what the file is and which file is wanted. */
+function refuseCertificateAsCrl(data: Buffer): void {
+  let subject: string;
+  try {
+    subject = new X509Certificate(data).subject.replace(/\n/g, ', ');
+  } catch {
+    return; // not a certificate: parseCrl says what is wrong with it
+  }
+  throw new OpenUmError('BAD_CRL',
+    `the file is a certificate (${subject}), not a certificate revocation list: give the CA's CRL, `
+    + 'a PEM file with an "X509 CRL" block or DER (often .crl), downloaded from the CRL distribution point named in the certificates that CA issued', {
+      cli: "; to trust a CA certificate use 'openum trust add FILE'",
+      api: '; to trust a CA certificate use POST /api/trust',
+    });
 }
 
 export async function removeCrl(db: Kysely<Database>, actor: Actor, fingerprint: string): Promise<void> {

@@ -36,7 +36,7 @@ export async function listAdminTokens(db: Kysely<Database>): Promise<AdminTokenV
 
 export async function revokeAdminToken(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
   const row = await db.selectFrom('admin_tokens').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
-  if (!row) throw new OpenUmError('BAD_ARGUMENT', `no admin token with id ${id}`, { cli: "'openum token list' shows them" });
+  if (!row) throw new OpenUmError('ADMIN_TOKEN_NOT_FOUND', `no admin token with id ${id}`, { cli: "; 'openum token list' shows them" });
   await mutate(db, actor, { action: 'token.revoke', target: row.name }, async (trx) => {
     await trx.deleteFrom('admin_tokens').where('id', '=', id).execute();
     return { result: undefined };

@@ -124,10 +124,21 @@ export class AdminServer {
     }
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));
     const address = this.#override?.address ?? settings.admin.address;
-    const port = this.#override?.port ?? settings.admin.port;
-    if (this.#bound && (address !== this.#bound.address || (port !== this.#bound.port && this.#override?.port === undefined))) {
-      await this.#closeListener();
+    const bound = this.#bound;
+    if (!bound) return;
+    // An overridden port (0 in tests: ephemeral) stays the one bound when the address moves.
+    const port = this.#override?.port === undefined ? settings.admin.port : bound.port;
+    const moved = address !== bound.address || port !== bound.port;
+    // Not listening although the settings did not move: a move failed earlier; listen again.
+    if (!moved && this.#server?.listening) return;
+    await this.#closeListener();
+    try {
       await this.#listen(address, port);
+    } catch (e) {
+      // The settings refuse addresses this host does not have, but one can still fail to bind
+      // (taken port, removed interface): keep serving where it was rather than stop serving.
+      this.#log.error({ address, port, err: e }, 'admin API cannot move; it stays where it was');
+      await this.#listen(bound.address, bound.port);
     }
   }
 

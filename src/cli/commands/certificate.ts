@@ -12,7 +12,7 @@ import { toPem } from '../../pki/pem.js';
 import { removeCertificate } from '../../pki/remove-certificate.js';
 import { parseServices } from '../../pki/services.js';
 import { pkiContext } from '../../services/node.js';
-import { flag, list, parse, password, PASSWORD_OPTIONS, readInputFile, str } from '../args.js';
+import { flag, list, namePasswordFile, parse, password, PASSWORD_OPTIONS, readInputFile, str } from '../args.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
 import { checkOutputFile, writeOutputFile } from '../write-file.js';
@@ -80,9 +80,11 @@ const commands: CommandTable = {
     const data = readInputFile(p.positionals[0] ?? '');
     const pw = password(p);
     await withNode(p, async (node) => {
-      const r = await importCertificate(pkiContext(node), data, { password: pw, friendlyName: str(p, 'friendly-name'), exportable: flag(p, 'exportable') });
+      const r = await importCertificate(pkiContext(node), data, { password: pw, friendlyName: str(p, 'friendly-name'), exportable: flag(p, 'exportable') })
+        .catch((e: unknown) => { throw namePasswordFile(e, str(p, 'password-file')); });
       if (flag(p, 'json')) return printJson(r);
       if (r.completedRequest) console.error(`completed pending request ${r.completedRequest}`);
+      for (const w of r.warnings ?? []) console.error(`warning: ${w}`);
       show(r.view, false);
     });
   },
@@ -95,6 +97,12 @@ const commands: CommandTable = {
     if (!out) throw new OpenUmError('BAD_ARGUMENT', "'openum certificate export' needs --out FILE");
     checkOutputFile(out, { force: flag(p, 'force') }); // before a key export is audited
     const pw = password(p);
+    // Without a password the export is the public certificate (PEM/DER): named .pfx/.p12 it would
+    // be a file that PKCS#12 readers cannot open.
+    if (pw === undefined && /\.(pfx|p12)$/i.test(out)) {
+      throw new OpenUmError('PASSWORD_NEEDED_FOR_KEY',
+        `${out} would be a PFX, and a PFX with the private key needs --password P (or --password-file F); without one, export writes the public certificate: name it .pem${flag(p, 'der') ? ' or .cer' : ''}`);
+    }
     await withNode(p, async (node) => {
       const r = await exportCertificate(pkiContext(node), p.positionals[0] ?? '', { password: pw, der: flag(p, 'der'), chain: flag(p, 'chain') });
       writeOutputFile(out, r.data, { secret: r.containsPrivateKey, force: flag(p, 'force') });

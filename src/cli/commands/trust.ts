@@ -2,6 +2,7 @@
 // (gateway, SBC, IP PBX) certificates must chain to, and the CRLs that revoke certificates.
 import { listRecords, normaliseThumbprint } from '../../pki/certificate-repository.js';
 import { knownCas } from '../../pki/known-cas.js';
+import { describeDependents, rootInUseCheck } from '../../pki/trust-dependents.js';
 import { addCrl, addTrustedRoots, listCrls, listTrustedRoots, removeCrl, removeTrustedRoot } from '../../pki/trust-store.js';
 import { requireServer } from '../../services/node.js';
 import { flag, parse, readInputFile } from '../args.js';
@@ -13,7 +14,7 @@ const HELP = `openum trust — trusted roots for peer certificates, and revocati
 
   add FILE              add the CA certificate(s) in FILE (PEM, DER or PKCS#7) as trusted roots
   list [--json]         list trusted roots
-  remove THUMBPRINT     stop trusting a root
+  remove THUMBPRINT [--force]  stop trusting a root (refused while a serving certificate chains to it, unless --force)
   crl add FILE          add a CRL (PEM or DER) signed by a known CA; replaces an older one
   crl list [--json]     list CRLs
   crl remove FINGERPRINT`;
@@ -70,10 +71,14 @@ const commands: CommandTable = {
     });
   },
   async remove(argv) {
-    const p = parse('trust remove', argv, {}, { min: 1, max: 1, usage: 'THUMBPRINT' });
+    const p = parse('trust remove', argv, { force: { type: 'boolean' } }, { min: 1, max: 1, usage: 'THUMBPRINT [--force]' });
     if (p.values.help) return void console.log(HELP);
     await withNode(p, async (node) => {
-      await removeTrustedRoot(node.store.db, node.actor, normaliseThumbprint(p.positionals[0] ?? ''));
+      const check = rootInUseCheck(node.store.db, requireServer(node), {
+        force: flag(p, 'force'),
+        onForced: (deps) => console.error(`warning: ${describeDependents(deps)} no longer chain${deps.length > 1 ? '' : 's'} to a trusted root: their TLS connections will be refused`),
+      });
+      await removeTrustedRoot(node.store.db, node.actor, normaliseThumbprint(p.positionals[0] ?? ''), check);
       console.log(`no longer trusted: ${p.positionals[0]}`);
     });
   },

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { buildMwiNotify } from '../../apps/mwi/notify-request.js';
 import { mwiTargets, type MwiTarget } from '../../org/mwi-targets.js';
 import type { IpGateway } from '../../org/organisation-types.js';
-import { getServer } from '../../org/server-settings.js';
+import { getServer, type ServerSettings } from '../../org/server-settings.js';
+import { isOwnSipAddress } from '../../org/settings-guards.js';
 import { messageCounts, notifiedCounts, recordNotified, type MessageCounts } from '../../org/voice-messages.js';
 import type { Database } from '../../store/schema.js';
 import { OutboundClient, type OutboundStack } from '../sip/outbound-client.js';
@@ -24,7 +25,12 @@ interface UserState {
   again: boolean;
   failures: number;
   retry: NodeJS.Timeout | undefined;
+  /** The gateways (address, port, security) the last failed attempt went to; see reconcile(). */
+  targets: string | undefined;
 }
+
+/** What a retry depends on: a change here (a corrected gateway) is worth trying at once. */
+const targetsKey = (t: MwiTarget): string => JSON.stringify([t.voipSecurity, t.gateways.map((g) => [g.address, g.port, g.ipAddressFamily])]);
 
 export class MwiNotifier {
   readonly #db: Kysely<Database>;
@@ -32,6 +38,9 @@ export class MwiNotifier {
   readonly #log: Logger;
   readonly #retryMs: readonly number[];
   #client: OutboundClient | undefined;
+  #sip: MwiSip | undefined;
+  /** Gateways already warned about being this server itself: warned once, not on every attempt. */
+  readonly #warnedSelf = new Set<string>();
   readonly #users = new Map<number, UserState>();
   #stopped = false;
 
@@ -44,6 +53,7 @@ export class MwiNotifier {
 
   attach(sip: MwiSip): void {
     this.#client = new OutboundClient(sip);
+    this.#sip = sip;
   }
 
   /** Users whose counts differ from mwi_state (all users, or those given): each gets a NOTIFY. */
@@ -60,7 +70,14 @@ export class MwiNotifier {
     if (changed.length === 0) return;
     const targets = new Map((await mwiTargets(this.#db, changed.map((c) => c.userId))).map((t) => [t.userId, t]));
     for (const c of changed) {
-      if (targets.has(c.userId)) this.#schedule(c.userId, 0);
+      const t = targets.get(c.userId);
+      if (!t) continue;
+      // Every store change calls reconcile: a user waiting out a back-off keeps it unless the
+      // gateways changed (the retry sends the counts current then); without this, each
+      // unrelated change re-sent the NOTIFY at once (issue 10: 37 attempts in 8 minutes).
+      const s = this.#users.get(c.userId);
+      if (s && s.failures > 0 && (s.retry !== undefined || s.running) && s.targets === targetsKey(t)) continue;
+      this.#schedule(c.userId, 0);
     }
   }
 
@@ -73,7 +90,7 @@ export class MwiNotifier {
   #state(userId: number): UserState {
     let s = this.#users.get(userId);
     if (!s) {
-      s = { running: false, again: false, failures: 0, retry: undefined };
+      s = { running: false, again: false, failures: 0, retry: undefined, targets: undefined };
       this.#users.set(userId, s);
     }
     return s;
@@ -100,7 +117,7 @@ export class MwiNotifier {
     s.again = false;
     let ok = false;
     try {
-      ok = await this.#notifyUser(userId);
+      ok = await this.#notifyUser(userId, s);
     } catch (e) {
       this.#log.warn({ err: e, userId }, 'MWI: NOTIFY failed');
     } finally {
@@ -120,13 +137,16 @@ export class MwiNotifier {
   }
 
   /** Sends the current counts to every gateway of the user; true when all answered 2xx. */
-  async #notifyUser(userId: number): Promise<boolean> {
+  async #notifyUser(userId: number, s: UserState): Promise<boolean> {
     const [target] = await mwiTargets(this.#db, [userId]);
     if (!target) return true; // no gateway (any more): nothing to tell
+    s.targets = targetsKey(target);
     const [counts] = await messageCounts(this.#db, [userId]);
     const c: MessageCounts = counts ?? { userId, unread: 0, read: 0 };
-    const { fqdn } = await getServer(this.#db, this.#server);
-    const results = await Promise.all(target.gateways.map((g) => this.#notifyGateway(target, g, c, fqdn).then(
+    const settings = await getServer(this.#db, this.#server);
+    const { fqdn } = settings;
+    const gateways = target.gateways.filter((g) => !this.#isSelf(g, settings));
+    const results = await Promise.all(gateways.map((g) => this.#notifyGateway(target, g, c, fqdn).then(
       (status) => ({ g, ok: status >= 200 && status < 300, why: `answered ${status}` }),
       (e: unknown) => ({ g, ok: false, why: (e as Error).message }),
     )));
@@ -136,6 +156,21 @@ export class MwiNotifier {
     }
     if (!results.every((r) => r.ok)) return false;
     await recordNotified(this.#db, c);
+    return true;
+  }
+
+  /**
+   * A gateway set to this server's own SIP address and port would get the NOTIFY from the server
+   * itself, which answers 405 to it, and the retries would never end: it gets none, and a warning.
+   */
+  #isSelf(g: IpGateway, settings: ServerSettings): boolean {
+    const own = this.#sip?.transport.listenerFor({ protocol: 'tcp', address: g.address, port: g.port });
+    if (!own || !isOwnSipAddress(g.address, g.port, own.address, settings.callRouter)) return false;
+    if (!this.#warnedSelf.has(g.name)) {
+      this.#warnedSelf.add(g.name);
+      this.#log.warn({ gateway: g.name, address: g.address, port: g.port },
+        "MWI: the gateway's address and port are this server's own SIP listener; no NOTIFY is sent to it (set the gateway's address to the PBX or SBC)");
+    }
     return true;
   }
 

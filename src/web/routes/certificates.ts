@@ -44,7 +44,10 @@ const certificateView = z.object({
   kind: z.enum(['certificate', 'request']), origin: z.string(), installCertificate: z.boolean(),
 }).meta({ id: 'Certificate' });
 const created = certificateView.extend({ request: z.string().optional().describe('The CSR in PEM, for a request') });
-const imported = z.object({ view: certificateView, completedRequest: z.string().optional().describe('The request this certificate completed') });
+const imported = z.object({
+  view: certificateView, completedRequest: z.string().optional().describe('The request this certificate completed'),
+  warnings: z.array(z.string()).optional().describe('Why the certificate cannot serve yet (imported without a private key)'),
+});
 const same: Same<z.output<typeof certificateView>, CertificateView> = true;
 void same;
 
