@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { fastify, type FastifyBaseLogger } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
 import { getServer } from '../org/server-settings.js';
@@ -30,6 +30,7 @@ import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerStaticApp } from './static-app.js';
+import { registerOperationsRoutes } from './routes/operations.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -61,7 +62,8 @@ export class AdminServer {
     this.#identity = identity;
     const app = fastify({
       loggerInstance: this.#log as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // fastify 5 deprecates the top-level disableRequestLogging (FSTDEP023) for this.
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 2 * 1024 * 1024,
       serverFactory: (handler) => {
         this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
@@ -91,6 +93,7 @@ export class AdminServer {
     registerVoicemailRoutes(app, this.#node);
     registerAutoAttendantRoutes(app, this.#node);
     registerPlayOnPhoneRoutes(app, this.#node);
+    registerOperationsRoutes(app);
     await registerStaticApp(app);
     await app.ready();
     this.#app = app;
