@@ -26,8 +26,8 @@ if (!env) {
   process.stderr.write('error: the Call Router process is started by `openum start`, not by hand\n');
   process.exit(2);
 }
-const log = createLogger(undefined, `call-router-${env.index}`).child({ router: env.index });
-setProcessName(`call-router-${env.index}`);
+const log = createLogger(undefined, `call-router-${env.index + 1}`).child({ router: env.index + 1 });
+setProcessName(`call-router-${env.index + 1}`);
 
 async function main(e: RouterEnv): Promise<void> {
   const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `call-router-${e.index}` } });
@@ -36,7 +36,7 @@ async function main(e: RouterEnv): Promise<void> {
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
-  const endpoint = new SipEndpoint(`call-router-${e.index}`, { tls, log, shared: true, stateless: true });
+  const endpoint = new SipEndpoint(`call-router-${e.index + 1}`, { tls, log, shared: true, stateless: true });
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   const refusals = new RefusalLog('callRouter');

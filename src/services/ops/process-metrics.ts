@@ -58,7 +58,10 @@ export function watchTlsFailures(role: string, read: () => Record<string, number
 void tlsFailures;
 
 // Event-loop delay, per process: what a slow handler or a blocked loop costs every call there.
-const loop = monitorEventLoopDelay({ resolution: 20 });
+const RESOLUTION_MS = 20;
+const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+/** The histogram holds whole timer intervals; the delay is what goes past the resolution. */
+const delaySeconds = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000;
 loop.enable();
 let processName = 'main';
 new Gauge({
@@ -66,9 +69,9 @@ new Gauge({
   labelNames: ['process', 'quantile'], registers: [registry],
   collect() {
     this.reset();
-    this.set({ process: processName, quantile: '0.5' }, loop.percentile(50) / 1e9);
-    this.set({ process: processName, quantile: '0.99' }, loop.percentile(99) / 1e9);
-    this.set({ process: processName, quantile: 'max' }, loop.max / 1e9);
+    this.set({ process: processName, quantile: '0.5' }, delaySeconds(loop.percentile(50)));
+    this.set({ process: processName, quantile: '0.99' }, delaySeconds(loop.percentile(99)));
+    this.set({ process: processName, quantile: 'max' }, delaySeconds(loop.max));
     loop.reset();
   },
 });

@@ -34,8 +34,8 @@ if (!env || !process.send) {
 }
 
 const send = (m: FromWorker) => process.send?.(m);
-const log = createLogger(undefined, `worker-${env.index}`).child({ worker: env.index });
-setProcessName(`worker-${env.index}`);
+const log = createLogger(undefined, `worker-${env.index + 1}`).child({ worker: env.index + 1 });
+setProcessName(`worker-${env.index + 1}`);
 
 async function main(e: WorkerEnv): Promise<void> {
   const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `worker-${e.index}` } });
@@ -48,7 +48,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const mailbox = openMailbox(node);
   const pins = openPinService(node, log);
   const prompts = new PromptLibrary();
-  const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
+  const endpoint = new SipEndpoint(`worker-${e.index + 1}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const refusals = new RefusalLog('worker', { worker: e.index + 1 });
   const worker = new Worker({
