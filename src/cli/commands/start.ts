@@ -7,7 +7,9 @@ import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
 import { ControlSocket } from '../../services/control-socket.js';
 import { initialiseNode } from '../../services/install.js';
+import { parseSipAddresses, sipAddresses } from '../../services/sip-addresses.js';
 import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
+import { liveNodeStatus } from '../../services/ops/live-node-status.js';
 import { createLogger, logSettings } from '../../services/log.js';
 import { openNode, resolveDataDir } from '../../services/node.js';
 import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
@@ -21,7 +23,8 @@ const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-add
   (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
   server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
   --admin-address/--admin-port override the stored admin API listener for this run.
-  --sip-address: where the SIP roles listen (repeatable; default 0.0.0.0). The Call Router uses
+  --sip-address: where the SIP roles listen for this run (repeatable or comma-separated; default
+  the stored setting, openum server set --sip-address, else 0.0.0.0). The Call Router uses
   its configured ports (5060/5061), the UM service 5062/5063, the two workers 5065-5068.
   --routers: Call Router processes sharing the SIP ports (default: one per core, at most 4).
   The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.
@@ -80,19 +83,23 @@ export async function startCommand(argv: string[]): Promise<void> {
   const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
-  const addresses = list(p, 'sip-address');
+  const flagged = list(p, 'sip-address');
+  const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : sipAddresses(node.dataDir);
   const voicemail = new VoicemailService(node, log);
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')), voicemail });
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses, routers: routerCount(str(p, 'routers')), voicemail });
   const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);
   const ops = new NodeOperations(node, roles);
   setNodeOperations(ops);
-  const control = new ControlSocket(node.dataDir, roles, log);
+  const startedAt = new Date();
+  let adminBound: { address: string; port: number } | null = null;
+  const control = new ControlSocket(node.dataDir, roles, log, () => liveNodeStatus(roles, startedAt, adminBound));
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
   watcher.onChange(() => voicemail.onStoreChange());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);
+  adminBound = bound;
   // Recordings a crash left unfinished are completed before any worker can take a call.
   await voicemail.recover();
   await roles?.start();

@@ -4,20 +4,28 @@ import type { AdminApp } from '../app-type.js';
 import { z } from 'zod';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService } from '../../org/server-settings.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
+import { parseSipAddresses, sipAddresses, writeSipAddresses } from '../../services/sip-addresses.js';
 import { readAudit } from '../../store/audit.js';
 
 const port = z.union([z.number().int(), z.string()]);
 const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), minRecordingSeconds: z.union([z.number(), z.string()]).optional() }).strict();
 const callRouterBody = z.object({ startupMode: z.string().optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), sipUdp: z.boolean().optional() }).strict();
-const serverBody = z.object({ fqdn: z.string().optional() }).strict();
+const serverBody = z.object({ fqdn: z.string().optional(), sipAddresses: z.union([z.string(), z.array(z.string())]).optional() }).strict();
 const adminBody = z.object({ address: z.string().optional(), port: port.optional() }).strict();
 export const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), action: z.string().optional(), before: z.coerce.number().int().min(1).optional() }).strict();
 
 export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const name = () => requireServer(node);
-  app.get('/api/server', async () => getServer(db, name()));
-  app.patch('/api/server', async (req) => setServerIdentity(db, req.actor, name(), serverBody.parse(req.body ?? {})));
+  // sipAddresses: where the SIP roles listen from the next start (services/sip-addresses.ts).
+  app.get('/api/server', async () => ({ ...(await getServer(db, name())), sipAddresses: sipAddresses(node.dataDir) }));
+  app.patch('/api/server', async (req) => {
+    const body = serverBody.parse(req.body ?? {});
+    const addresses = body.sipAddresses === undefined ? undefined : parseSipAddresses(body.sipAddresses, 'sipAddresses');
+    const s = body.fqdn !== undefined || !addresses ? await setServerIdentity(db, req.actor, name(), { fqdn: body.fqdn }) : await getServer(db, name());
+    if (addresses) writeSipAddresses(node.dataDir, addresses);
+    return { ...s, sipAddresses: sipAddresses(node.dataDir) };
+  });
   app.get('/api/service', async () => (await getServer(db, name())).umService);
   app.patch('/api/service', async (req) => (await setUmService(db, req.actor, name(), serviceBody.parse(req.body ?? {}))).umService);
   app.get('/api/callrouter', async () => (await getServer(db, name())).callRouter);
