@@ -10,6 +10,7 @@ import { initialiseNode } from '../../services/install.js';
 import { parseSipAddresses, sipAddresses } from '../../services/sip-addresses.js';
 import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
 import { liveNodeStatus } from '../../services/ops/live-node-status.js';
+import { CertificateWatch } from '../../services/ops/certificate-watch.js';
 import { createLogger, logSettings } from '../../services/log.js';
 import { openNode, resolveDataDir } from '../../services/node.js';
 import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
@@ -106,6 +107,8 @@ export async function startCommand(argv: string[]): Promise<void> {
   await voicemail.start();
   await watcher.start();
   await control.start();
+  const certificates = new CertificateWatch({ node, log });
+  certificates.start();
   ops.markStarted();
   if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
@@ -117,6 +120,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     try {
+      certificates.stop();
       await watcher.stop();
       await control.close();
       await roles?.stop();
