@@ -13,11 +13,11 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** `level`/`format` given (flags) or the environment's; format defaults to text on a terminal. */
 export function logSettings(given: { level?: string; format?: string } = {}, env: NodeJS.ProcessEnv = process.env): { level: string; format: LogFormat } {
-  const level = given.level ?? env.OPENUM_LOG_LEVEL ?? 'info';
+  const level = given.level ?? (env.OPENUM_LOG_LEVEL || 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new OpenUmError('BAD_ARGUMENT', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${level}")`);
   }
-  const format = given.format ?? env.OPENUM_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json');
+  const format = given.format ?? (env.OPENUM_LOG_FORMAT || (process.stderr.isTTY ? 'text' : 'json'));
   if (!(LOG_FORMATS as readonly string[]).includes(format)) {
     throw new OpenUmError('BAD_ARGUMENT', `--log-format must be text or json (got "${format}")`);
   }
