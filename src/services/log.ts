@@ -60,7 +60,9 @@ export function formatLine(record: Record<string, unknown>, colour = false): str
   if (colour) level = `\x1b[${LEVEL_COLOURS[n] ?? '0'}m${level}\x1b[0m`;
   const proc = typeof record.proc === 'string' ? record.proc : 'main';
   const role = typeof record.role === 'string' && !proc.startsWith(record.role) ? record.role : proc;
-  const fields = Object.entries(record).filter(([k, v]) => !FIXED.has(k) && v !== undefined).map(([k, v]) => `${k}=${value(v)}`);
+  // A Call Router or worker process's own number is in its name already.
+  const own = proc.startsWith('worker-') ? 'worker' : proc.startsWith('call-router-') ? 'router' : '';
+  const fields = Object.entries(record).filter(([k, v]) => !FIXED.has(k) && k !== own && v !== undefined).map(([k, v]) => `${k}=${value(v)}`);
   const stack = record.err && typeof record.err === 'object' && typeof (record.err as { stack?: unknown }).stack === 'string' && n >= 50
     ? `\n${(record.err as { stack: string }).stack}` : '';
   return `${time} ${level} ${role.padEnd(ROLE_WIDTH)} ${String(record.msg ?? '')}${fields.length ? '  ' + fields.join(' ') : ''}${stack}\n`;
