@@ -106,8 +106,8 @@ describe('operations commands', { timeout: 120_000 }, () => {
       `timeout -s INT 6 ${process.execPath} ${CLI} start --data ${data} --admin-address 127.0.0.1 --admin-port 0 --no-sip ${extra}`, '/dev/null'],
     { env: { ...process.env, OPENUM_LOG_LEVEL: '', NO_COLOR: '1' }, timeoutMs: 30_000 });
     const tty = await start('--log-level info');
-    assert.match(tty.stdout, /^\d\d:\d\d:\d\d\.\d{3} INFO  main {11}admin API listening  component=admin-api address=127\.0\.0\.1 port=\d+/m, tty.stdout);
-    assert.match(tty.stdout, /^\d\d:\d\d:\d\d\.\d{3} INFO  main {11}stopping  signal=SIGINT/m);
+    assert.match(tty.stdout, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}main {11}admin API listening {2}component=admin-api address=127\.0\.0\.1 port=\d+/m, tty.stdout);
+    assert.match(tty.stdout, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}main {11}stopping {2}signal=SIGINT/m);
     assert.doesNotMatch(tty.stdout, /\{"level"/);
     const json = await start('--log-format json');
     assert.match(json.stdout, /^\{"level":30,"time":\d+,"pid":\d+,"proc":"main","component":"admin-api".*"msg":"admin API listening"\}\r?$/m, json.stdout);
