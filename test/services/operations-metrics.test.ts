@@ -5,6 +5,7 @@
 // gauges show it; the install certificate's days left are there for IIS.
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runSipp, sippAvailable } from '../support/peers/sipp.js';
@@ -48,7 +49,11 @@ describe('operations endpoints of a running server', { skip, timeout: 180_000 },
   let site: UmSite;
   before(async () => {
     site = await startSite(ADDRESS, {
-      before: async (data) => { await must(['service', 'set', '--rtp-ports', '43600-43699'], data); },
+      before: async (data) => {
+        await must(['service', 'set', '--rtp-ports', '43600-43699'], data);
+        // Dual: the Call Router also listens for TLS on 5061, with the install certificate by default.
+        await must(['callrouter', 'set', '--startup-mode', 'Dual'], data);
+      },
     });
   });
   after(async () => { await site?.stop(); });
@@ -104,5 +109,23 @@ describe('operations endpoints of a running server', { skip, timeout: 180_000 },
     assert.ok(sample(text, 'openum_event_loop_delay_seconds', { process: 'call-router-1', quantile: '0.99' }) !== undefined);
     assert.equal(sample(text, 'openum_calls_in_progress', { role: 'worker' }), 0);
     assert.doesNotMatch(text, /\+390611111111|alice|127\.0\.117/, 'no caller, user or address in the metrics');
+  });
+
+  it('/metrics counts failed TLS handshakes by reason class: plain text sent to the TLS port is not_tls', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const s = connect({ host: ADDRESS, port: 5061 }, () => s.write('OPTIONS sip:um SIP/2.0\r\n\r\n'));
+      s.setTimeout(5000, () => s.destroy());
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+      s.on('timeout', () => reject(new Error('the TLS listener kept a plain-text connection open')));
+    });
+    const text = await waitFor('the failed handshake in the metrics', async () => {
+      const m = (await get(site.server.port, '/metrics')).body;
+      // Whichever Call Router process the kernel handed the connection to.
+      const n = (sample(m, 'openum_tls_handshake_failures_total', { role: 'call-router-1', reason: 'not_tls' }) ?? 0)
+        + (sample(m, 'openum_tls_handshake_failures_total', { role: 'call-router-2', reason: 'not_tls' }) ?? 0);
+      return n === 1 ? m : undefined;
+    }, 10_000);
+    assert.ok(text);
   });
 });
