@@ -9,7 +9,7 @@ const HELP = `openum — unified messaging server
   openum init [--data DIR] [--fqdn NAME]  initialise DIR without starting
   openum certificate new|import|export|list|get|enable|remove …
   openum trust add|list|remove|crl …      trusted roots and CRLs for peer certificates
-  openum server get|set                   server identity (FQDN)
+  openum server get|set                   server identity (FQDN), SIP listen addresses
   openum service get|set                  UM service: startup mode, max calls
   openum callrouter get|set               Call Router: startup mode, SIP ports
   openum admin get|set                    admin API address and port
