@@ -118,7 +118,7 @@ export class Supervisor {
     const w = this.#workers.find((x) => x.slot.index === index);
     if (!w?.child || !w.slot.alive) return false;
     w.slot.draining = true;
-    this.#log.info({ worker: index, calls: w.slot.calls }, 'recycling UM worker: draining its calls');
+    this.#log.info({ worker: index + 1, calls: w.slot.calls }, 'recycling UM worker: draining its calls');
     w.child.send({ type: 'drain' } satisfies ToWorker);
     return true;
   }
@@ -173,17 +173,17 @@ export class Supervisor {
         try {
           this.#hooks.onExit?.(w.slot.index, new Date().toISOString());
         } catch (e) {
-          this.#log.error({ err: e, worker: w.slot.index }, 'worker exit hook failed');
+          this.#log.error({ err: e, worker: w.slot.index + 1 }, 'worker exit hook failed');
         }
         if (wasDraining && code === 0) {
-          this.#log.info({ worker: w.slot.index }, 'UM worker recycled: starting it again');
+          this.#log.info({ worker: w.slot.index + 1 }, 'UM worker recycled: starting it again');
           void this.#spawn(w);
           return;
         }
         w.restarts++;
         countRestart('worker');
         const delay = Math.min(30_000, 500 * 2 ** Math.min(w.restarts, 6));
-        this.#log.error({ worker: w.slot.index, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
+        this.#log.error({ worker: w.slot.index + 1, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
         setTimeout(() => { if (!this.#stopping) void this.#spawn(w); }, delay).unref();
       });
     });
