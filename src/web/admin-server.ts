@@ -31,6 +31,7 @@ import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerStaticApp } from './static-app.js';
 import { registerOperationsRoutes } from './routes/operations.js';
+import { countTlsFailure } from '../services/ops/process-metrics.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -67,6 +68,7 @@ export class AdminServer {
       bodyLimit: 2 * 1024 * 1024,
       serverFactory: (handler) => {
         this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
+        this.#server.on('tlsClientError', (err: Error) => countTlsFailure('admin-api', err));
         return this.#server;
       },
     });

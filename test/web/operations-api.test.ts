@@ -2,6 +2,7 @@
 // start), /ready answering 503 with the failed checks when the roles are down (NodeOperations over
 // stand-in roles), and the SIP addresses through PATCH /api/server in API words.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NodeOperations } from '../../src/services/ops/node-operations.js';
@@ -38,6 +39,17 @@ describe('operations routes and the SIP addresses in the admin API', { timeout: 
     assert.match(String(m.body), /^openum_workers_up 0$/m);
     assert.match(String(m.body), /^openum_certificate_expiry_days\{service="IIS",thumbprint="[0-9A-F]{40}"\} \d+/m);
     assert.match(String(m.body), /^openum_main_process_resident_memory_bytes \d+/m);
+  });
+
+  it('a failed TLS handshake on the admin API (plain HTTP to the HTTPS port) is counted as not_tls', async () => {
+    await new Promise<void>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port: server.port }, () => s.write('GET /health HTTP/1.0\r\n\r\n'));
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+      s.setTimeout(5000, () => s.destroy());
+    });
+    const m = await api(server.port, 'GET', '/metrics');
+    assert.match(String(m.body), /^openum_tls_handshake_failures_total\{role="admin-api",reason="not_tls"\} 1$/m);
   });
 
   it('PATCH /api/server sipAddresses: a bad address is refused naming the field and changes nothing; a good one is stored', async () => {

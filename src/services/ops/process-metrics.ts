@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { RtpSessionStats } from '../../media/rtp/rtp-session.js';
+import { tlsFailureReason } from '../../sip/transport/tls-failure.js';
 
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 export type CallRole = 'call-router' | 'um-service' | 'worker';
@@ -47,6 +48,10 @@ const tlsFailures = new Counter({
     for (const [role, read] of transports) {
       for (const [reason, n] of Object.entries(read())) if (n > 0) this.inc({ role, reason }, n);
     }
+    for (const [key, n] of counted) {
+      const [role = '', reason = ''] = key.split('|');
+      this.inc({ role, reason }, n);
+    }
   },
 });
 
@@ -54,6 +59,13 @@ const tlsFailures = new Counter({
 const transports = new Map<string, () => Record<string, number>>();
 export function watchTlsFailures(role: string, read: () => Record<string, number>): void {
   transports.set(role, read);
+}
+
+/** Failures counted here rather than by a SIP transport (the admin API's HTTPS server). */
+const counted = new Map<string, number>();
+export function countTlsFailure(role: string, err: Error & { code?: string }): void {
+  const key = `${role}|${tlsFailureReason(err)}`;
+  counted.set(key, (counted.get(key) ?? 0) + 1);
 }
 void tlsFailures;
 
