@@ -9,7 +9,7 @@ const HELP = `openum — unified messaging server
   openum init [--data DIR] [--fqdn NAME]  initialise DIR without starting
   openum certificate new|import|export|list|get|enable|remove …
   openum trust add|list|remove|crl …      trusted roots and CRLs for peer certificates
-  openum server get|set                   server identity (FQDN)
+  openum server get|set                   server identity (FQDN), SIP listen addresses
   openum service get|set                  UM service: startup mode, max calls
   openum callrouter get|set               Call Router: startup mode, SIP ports
   openum admin get|set                    admin API address and port
@@ -26,9 +26,11 @@ const HELP = `openum — unified messaging server
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when
   openum ports [--firewall nftables|iptables|ufw]  every listening port by role, protocol and mode
+  openum status                           running or not: roles, listeners, workers, calls, store, certificates, SMTP queue
   openum calls                            the calls in progress on the running server
   openum refusals [--limit N]             the last calls the running server refused, and why
 
+'openum --version' prints the version.
 Every command takes --data DIR (default ./data, or OPENUM_DATA) and --json where it prints data.
 Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
 'openum <command> --help' describes a command.`;
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ports: async () => (await import('./commands/ports.js')).portsCommand,
   calls: async () => (await import('./commands/calls.js')).callsCommand,
   refusals: async () => (await import('./commands/calls.js')).refusalsCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
 };
 
 /** `openum --data DIR certificate list` means `openum certificate list --data DIR`. */
@@ -78,6 +81,10 @@ function globalOptionsLast(argv: string[]): string[] {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = globalOptionsLast(argv);
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { openUmVersion } = await import('../services/ops/version.js');
+    return void console.log(`openum ${openUmVersion()}`);
+  }
 
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(HELP);

@@ -15,7 +15,7 @@ const IDLE_MS = 5000;
 /** sun_path holds 108 bytes on Linux, with the terminating NUL. */
 const MAX_PATH = 107;
 
-export type ControlRequest = { op: 'calls' } | { op: 'refusals'; limit: number };
+export type ControlRequest = { op: 'calls' } | { op: 'refusals'; limit: number } | { op: 'status' };
 export type ControlReply = { ok: true; result: unknown } | { ok: false; message: string };
 
 export function controlSocketPath(dataDir: string): string {
@@ -37,12 +37,14 @@ export class ControlSocket {
   readonly #path: string;
   readonly #live: LiveStatus | undefined;
   readonly #log: Logger;
+  readonly #status: (() => unknown) | undefined;
   #server: Server | undefined;
 
-  /** `live` is absent when the server runs without its SIP roles (--no-sip). */
-  constructor(dataDir: string, live: LiveStatus | undefined, log: Logger) {
+  /** `live` is absent when the server runs without its SIP roles (--no-sip); `status` answers `openum status`. */
+  constructor(dataDir: string, live: LiveStatus | undefined, log: Logger, status?: () => unknown) {
     this.#path = controlSocketPath(dataDir);
     this.#live = live;
+    this.#status = status;
     this.#log = log.child({ component: 'control-socket' });
   }
 
@@ -98,6 +100,7 @@ export class ControlSocket {
     } catch {
       return { ok: false, message: 'the request is not JSON' };
     }
+    if (request.op === 'status' && this.#status) return { ok: true, result: this.#status() };
     const live = this.#live;
     if (!live) return { ok: false, message: 'the server runs without its SIP roles (openum start --no-sip): it carries no calls and refuses none' };
     try {

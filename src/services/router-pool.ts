@@ -4,6 +4,7 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ROUTER_ENV, type RouterEnv } from './call-router/router-env.js';
+import { countRestart, type MetricsJson } from './ops/process-metrics.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
 
 /** A Call Router process that does not answer in this time is left out of the refusals. */
@@ -45,6 +46,19 @@ export class RouterPool {
     })));
   }
 
+  readonly #metricsAsked = new Map<number, (m: MetricsJson) => void>();
+
+  /** Every Call Router process's metrics; one that does not answer in time is left out. */
+  metrics(): Promise<MetricsJson[]> {
+    return Promise.all([...this.#workers.values()].map((w) => new Promise<MetricsJson>((resolve) => {
+      if (w.isDead() || !w.isConnected()) return resolve([]);
+      const id = this.#nextStatusId++;
+      const timer = setTimeout(() => { this.#metricsAsked.delete(id); resolve([]); }, STATUS_TIMEOUT_MS);
+      this.#metricsAsked.set(id, (m) => { clearTimeout(timer); resolve(m); });
+      w.send({ type: 'metrics', id });
+    })));
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.all([...this.#workers.values()].map((w) => new Promise<void>((resolve) => {
@@ -60,18 +74,24 @@ export class RouterPool {
       const w = cluster.fork({ [ROUTER_ENV]: JSON.stringify(e) });
       this.#workers.set(e.index, w);
       let ready = false;
-      w.on('message', (m: { type?: string; id?: number; refusals?: unknown }) => {
+      w.on('message', (m: { type?: string; id?: number; refusals?: unknown; metrics?: unknown }) => {
         if (m?.type === 'ready' && !ready) { ready = true; resolve(); }
         if (m?.type === 'status' && typeof m.id === 'number') {
           const answer = this.#asked.get(m.id);
           this.#asked.delete(m.id);
           answer?.(Array.isArray(m.refusals) ? m.refusals as RefusalEntry[] : []);
         }
+        if (m?.type === 'metrics' && typeof m.id === 'number') {
+          const answer = this.#metricsAsked.get(m.id);
+          this.#metricsAsked.delete(m.id);
+          answer?.(Array.isArray(m.metrics) ? m.metrics as MetricsJson : []);
+        }
       });
       w.on('exit', (code, signal) => {
         if (!ready) { ready = true; resolve(); }
         if (this.#stopping) return;
         this.#restarts++;
+        countRestart('call-router');
         const delay = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts, 6));
         this.#log.error({ router: e.index, code, signal, restartIn: delay }, 'Call Router process exited: restarting it');
         setTimeout(() => { if (!this.#stopping) void this.#spawn(e); }, delay).unref();

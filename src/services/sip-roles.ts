@@ -95,6 +95,16 @@ export class SipRoles implements LiveStatus {
     void this.playOnPhone.dispatch();
   }
 
+  /** The UM service's open SIP listeners (this process). */
+  umListeners(): { protocol: string; address: string; port: number }[] {
+    return this.#umSip.listening();
+  }
+
+  /** The SIP listen addresses this node was started with. */
+  get addresses(): string[] {
+    return [...this.#opts.addresses];
+  }
+
   async calls(): Promise<CallsReport> {
     const workers = await this.supervisor.status();
     return callsReport(workers.flatMap((w) => w.calls), this.umService.settingUp());

@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { countRestart, type MetricsJson } from './ops/process-metrics.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
 import type { WorkerSlot } from './um-service/um-service.js';
 import type { LiveCall } from './worker/live-call.js';
@@ -93,13 +94,31 @@ export class Supervisor {
   }
 
   #nextStatusId = 1;
+  readonly #metricsAsked = new Map<number, (m: MetricsJson) => void>();
+
+  /** Every running worker's metrics (ipc 'metrics'); one that does not answer in time is left out. */
+  metrics(): Promise<MetricsJson[]> {
+    return Promise.all(this.#workers.map((w) => new Promise<MetricsJson>((resolve) => {
+      const child = w.child;
+      if (!child?.connected || !w.slot.alive) return resolve([]);
+      const id = this.#nextStatusId++;
+      const timer = setTimeout(() => { this.#metricsAsked.delete(id); resolve([]); }, STATUS_TIMEOUT_MS);
+      this.#metricsAsked.set(id, (m) => { clearTimeout(timer); resolve(m); });
+      child.send({ type: 'metrics', id } satisfies ToWorker);
+    })));
+  }
+
+  /** Restarts after a crash, per worker (recycling is not one). */
+  restarts(): number[] {
+    return this.#workers.map((w) => w.restarts);
+  }
 
   /** Drains worker `index` and starts it again once its calls have ended. */
   recycle(index: number): boolean {
     const w = this.#workers.find((x) => x.slot.index === index);
     if (!w?.child || !w.slot.alive) return false;
     w.slot.draining = true;
-    this.#log.info({ worker: index, calls: w.slot.calls }, 'recycling UM worker: draining its calls');
+    this.#log.info({ worker: index + 1, calls: w.slot.calls }, 'recycling UM worker: draining its calls');
     w.child.send({ type: 'drain' } satisfies ToWorker);
     return true;
   }
@@ -136,6 +155,10 @@ export class Supervisor {
           const answer = w.asked.get(m.id);
           w.asked.delete(m.id);
           answer?.({ calls: Array.isArray(m.calls) ? m.calls : [], refusals: Array.isArray(m.refusals) ? m.refusals : [] });
+        } else if (m.type === 'metrics') {
+          const answer = this.#metricsAsked.get(m.id);
+          this.#metricsAsked.delete(m.id);
+          answer?.(Array.isArray(m.metrics) ? m.metrics : []);
         } else if (m.type === 'voicemail') {
           if (Number.isInteger(m.id) && Number.isInteger(m.userId)) this.#hooks.onVoicemail?.(w.slot.index, { id: m.id, userId: m.userId });
         }
@@ -150,16 +173,17 @@ export class Supervisor {
         try {
           this.#hooks.onExit?.(w.slot.index, new Date().toISOString());
         } catch (e) {
-          this.#log.error({ err: e, worker: w.slot.index }, 'worker exit hook failed');
+          this.#log.error({ err: e, worker: w.slot.index + 1 }, 'worker exit hook failed');
         }
         if (wasDraining && code === 0) {
-          this.#log.info({ worker: w.slot.index }, 'UM worker recycled: starting it again');
+          this.#log.info({ worker: w.slot.index + 1 }, 'UM worker recycled: starting it again');
           void this.#spawn(w);
           return;
         }
         w.restarts++;
+        countRestart('worker');
         const delay = Math.min(30_000, 500 * 2 ** Math.min(w.restarts, 6));
-        this.#log.error({ worker: w.slot.index, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
+        this.#log.error({ worker: w.slot.index + 1, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
         setTimeout(() => { if (!this.#stopping) void this.#spawn(w); }, delay).unref();
       });
     });

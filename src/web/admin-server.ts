@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { fastify, type FastifyBaseLogger } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
@@ -32,6 +32,8 @@ import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerStaticApp } from './static-app.js';
+import { registerOperationsRoutes } from './routes/operations.js';
+import { countTlsFailure } from '../services/ops/process-metrics.js';
 import { registerWorkerRoutes, type WorkerControl } from './routes/workers.js';
 
 export class AdminServer {
@@ -69,10 +71,12 @@ export class AdminServer {
     this.#identity = identity;
     const app = fastify({
       loggerInstance: this.#log as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // fastify 5 deprecates the top-level disableRequestLogging (FSTDEP023) for this.
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 2 * 1024 * 1024,
       serverFactory: (handler) => {
         this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
+        this.#server.on('tlsClientError', (err: Error) => countTlsFailure('admin-api', err));
         return this.#server;
       },
     }).withTypeProvider<ZodTypeProvider>();
@@ -104,6 +108,7 @@ export class AdminServer {
     registerVoicemailRoutes(app, this.#node);
     registerAutoAttendantRoutes(app, this.#node);
     registerPlayOnPhoneRoutes(app, this.#node);
+    registerOperationsRoutes(app);
     await registerStaticApp(app);
     await app.ready();
     this.#app = app;

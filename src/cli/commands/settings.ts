@@ -2,8 +2,9 @@
 // (Set-UMService), the Call Router (Set-UMCallRouterSettings) and the admin API listener.
 import { OpenUmError } from '../../errors.js';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService, type ServerSettings } from '../../org/server-settings.js';
-import { requireServer } from '../../services/node.js';
-import { flag, parse, str } from '../args.js';
+import { requireServer, type OpenNode } from '../../services/node.js';
+import { parseSipAddresses, sipAddresses, writeSipAddresses } from '../../services/sip-addresses.js';
+import { flag, list, parse, str } from '../args.js';
 import { printFields, printJson } from '../output.js';
 import { withNode } from '../session.js';
 import { type CommandTable, runSubcommand } from './dispatch.js';
@@ -11,9 +12,11 @@ import { type CommandTable, runSubcommand } from './dispatch.js';
 type Section = 'server' | 'service' | 'callrouter' | 'admin';
 
 const HELP: Record<Section, string> = {
-  server: `openum server get|set — this server's identity
+  server: `openum server get|set — this server's identity and where its SIP roles listen
+  (--sip-address: IP addresses of this machine, comma-separated or repeated, 0.0.0.0 or :: for
+  all; used by 'openum start' when it gets no --sip-address; takes effect at the next start)
   get [--json]
-  set --fqdn NAME        the FQDN that UM/UMCallRouter certificates must carry as subject CN`,
+  set [--fqdn NAME] [--sip-address ADDR[,ADDR]]`,
   service: `openum service get|set — the UM service (SIP 5062 TCP / 5063 TLS, not changeable)
   (--min-recording-seconds: recordings shorter than this, 0-60, default 2, are missed calls)
   get [--json]
@@ -27,11 +30,18 @@ const HELP: Record<Section, string> = {
   set [--address IP] [--port N]`,
 };
 
-function show(section: Section, s: ServerSettings, json: boolean): void {
-  const value = section === 'server' ? { name: s.name, fqdn: s.fqdn, installCertificate: s.installCertificate }
+function show(section: Section, s: ServerSettings, json: boolean, dataDir: string): void {
+  const value = section === 'server' ? { name: s.name, fqdn: s.fqdn, installCertificate: s.installCertificate, sipAddresses: sipAddresses(dataDir) }
     : section === 'service' ? s.umService : section === 'callrouter' ? s.callRouter : s.admin;
   if (json) return printJson(value);
   printFields(Object.entries(value));
+}
+
+async function setServer(node: OpenNode, name: string, fqdn: string | undefined, addresses: string[] | undefined): Promise<ServerSettings> {
+  if (fqdn === undefined && addresses === undefined) throw new OpenUmError('BAD_ARGUMENT', "nothing to change: give --fqdn NAME or --sip-address ADDR[,ADDR] (see 'openum server --help')");
+  const s = fqdn !== undefined ? await setServerIdentity(node.store.db, node.actor, name, { fqdn }) : await getServer(node.store.db, name);
+  if (addresses) writeSipAddresses(node.dataDir, addresses);
+  return s;
 }
 
 function onOff(text: string | undefined): boolean | undefined {
@@ -46,11 +56,11 @@ function group(section: Section): CommandTable {
     async get(argv) {
       const p = parse(`${section} get`, argv, {}, { min: 0, max: 0, usage: '[--json]' });
       if (p.values.help) return void console.log(HELP[section]);
-      await withNode(p, async (node) => show(section, await getServer(node.store.db, requireServer(node)), flag(p, 'json')));
+      await withNode(p, async (node) => show(section, await getServer(node.store.db, requireServer(node)), flag(p, 'json'), node.dataDir));
     },
     async set(argv) {
       const options = {
-        server: { fqdn: { type: 'string' } },
+        server: { fqdn: { type: 'string' }, 'sip-address': { type: 'string', multiple: true } },
         service: { 'startup-mode': { type: 'string' }, 'max-calls': { type: 'string' }, 'rtp-ports': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' }, 'min-recording-seconds': { type: 'string' } },
         callrouter: { 'startup-mode': { type: 'string' }, 'sip-tcp-port': { type: 'string' }, 'sip-tls-port': { type: 'string' }, udp: { type: 'string' } },
         admin: { address: { type: 'string' }, port: { type: 'string' } },
@@ -60,7 +70,10 @@ function group(section: Section): CommandTable {
       await withNode(p, async (node) => {
         const db = node.store.db;
         const name = requireServer(node);
-        const s = section === 'server' ? await setServerIdentity(db, node.actor, name, { fqdn: str(p, 'fqdn') })
+        const sip = list(p, 'sip-address');
+        // Checked before anything is written: bad input changes nothing.
+        const addresses = section === 'server' && sip.length > 0 ? parseSipAddresses(sip, '--sip-address') : undefined;
+        const s = section === 'server' ? await setServer(node, name, str(p, 'fqdn'), addresses)
           : section === 'service' ? await setUmService(db, node.actor, name, {
             startupMode: str(p, 'startup-mode'), maxCallsAllowed: str(p, 'max-calls'), rtpPorts: str(p, 'rtp-ports'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'),
             minRecordingSeconds: str(p, 'min-recording-seconds'),
@@ -69,7 +82,8 @@ function group(section: Section): CommandTable {
             startupMode: str(p, 'startup-mode'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'), sipUdp: onOff(str(p, 'udp')),
           })
           : await setAdmin(db, node.actor, name, { address: str(p, 'address'), port: str(p, 'port') });
-        show(section, s, flag(p, 'json'));
+        show(section, s, flag(p, 'json'), node.dataDir);
+        if (addresses) process.stderr.write(`SIP addresses ${addresses.join(', ')} are used from the next 'openum start' (a running server keeps its listeners)\n`);
       });
     },
   };

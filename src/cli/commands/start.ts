@@ -7,7 +7,11 @@ import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
 import { ControlSocket } from '../../services/control-socket.js';
 import { initialiseNode } from '../../services/install.js';
-import { createLogger } from '../../services/log.js';
+import { parseSipAddresses, sipAddresses } from '../../services/sip-addresses.js';
+import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
+import { liveNodeStatus } from '../../services/ops/live-node-status.js';
+import { CertificateWatch } from '../../services/ops/certificate-watch.js';
+import { createLogger, logSettings } from '../../services/log.js';
 import { openNode, resolveDataDir } from '../../services/node.js';
 import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
 import { AdminServer } from '../../web/admin-server.js';
@@ -15,15 +19,19 @@ import { flag, list, parse, str } from '../args.js';
 import { cliActor } from '../session.js';
 
 const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
-             [--sip-address IP]... [--routers N] [--no-sip]
+             [--sip-address IP]... [--routers N] [--no-sip] [--log-level LEVEL] [--log-format text|json]
   Runs the server. The first start initialises DIR (default ./data, or OPENUM_DATA): the store
   (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
   server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
   --admin-address/--admin-port override the stored admin API listener for this run.
-  --sip-address: where the SIP roles listen (repeatable; default 0.0.0.0). The Call Router uses
+  --sip-address: where the SIP roles listen for this run (repeatable or comma-separated; default
+  the stored setting, openum server set --sip-address, else 0.0.0.0). The Call Router uses
   its configured ports (5060/5061), the UM service 5062/5063, the two workers 5065-5068.
   --routers: Call Router processes sharing the SIP ports (default: one per core, at most 4).
-  The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.`;
+  The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.
+  --log-level: fatal, error, warn, info (default), debug, trace or silent (or OPENUM_LOG_LEVEL).
+  --log-format: text (aligned lines: time, level, role, message; the default on a terminal) or
+  json (one JSON object per line; the default when stderr is not a terminal), or OPENUM_LOG_FORMAT.`;
 
 const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
   Initialises DIR as 'openum start' does on first start, without starting the server.`;
@@ -65,29 +73,43 @@ export async function startCommand(argv: string[]): Promise<void> {
   const p = parse('start', argv, {
     fqdn: { type: 'string' }, name: { type: 'string' }, 'admin-address': { type: 'string' }, 'admin-port': { type: 'string' },
     'sip-address': { type: 'string', multiple: true }, routers: { type: 'string' }, 'no-sip': { type: 'boolean' },
+    'log-level': { type: 'string' }, 'log-format': { type: 'string' },
   }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME] [--admin-port N]' });
   if (p.values.help) return void console.log(HELP);
+  // Settled once here; the Call Router and worker processes inherit them through the environment.
+  const logging = logSettings({ level: str(p, 'log-level'), format: str(p, 'log-format') });
+  process.env.OPENUM_LOG_LEVEL = logging.level;
+  process.env.OPENUM_LOG_FORMAT = logging.format;
   const log = createLogger();
   const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
-  const addresses = list(p, 'sip-address');
+  const flagged = list(p, 'sip-address');
+  const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : sipAddresses(node.dataDir);
   const voicemail = new VoicemailService(node, log);
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')), voicemail });
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses, routers: routerCount(str(p, 'routers')), voicemail });
   const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);
-  const control = new ControlSocket(node.dataDir, roles, log);
+  const ops = new NodeOperations(node, roles);
+  setNodeOperations(ops);
+  const startedAt = new Date();
+  let adminBound: { address: string; port: number } | null = null;
+  const control = new ControlSocket(node.dataDir, roles, log, () => liveNodeStatus(roles, startedAt, adminBound));
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
   watcher.onChange(() => voicemail.onStoreChange());
   const override = { address: str(p, 'admin-address'), port: portOverride(str(p, 'admin-port')) };
   const bound = await admin.start(override);
+  adminBound = bound;
   // Recordings a crash left unfinished are completed before any worker can take a call.
   await voicemail.recover();
   await roles?.start();
   await voicemail.start();
   await watcher.start();
   await control.start();
+  const certificates = new CertificateWatch({ node, log });
+  certificates.start();
+  ops.markStarted();
   if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
   console.log(`store: ${node.store.location}`);
@@ -98,6 +120,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     try {
+      certificates.stop();
       await watcher.stop();
       await control.close();
       await roles?.stop();

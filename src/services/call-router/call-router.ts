@@ -12,6 +12,7 @@ import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
+import { countCall } from '../ops/process-metrics.js';
 
 export type UmServiceTarget = NextHop;
 
@@ -45,9 +46,10 @@ export class CallRouter implements TransactionUser {
     if (!target) return this.#refuse(request, tx, SipRefusal.unavailable(`no UM service accepts ${secured ? 'TLS' : 'TCP/UDP'} calls now`, 'busy'), context);
     const callId = getHeader(request, 'Call-ID') ?? '';
     const token = routing.tokens.sign(claimsOf(decision), callId);
-    this.#deps.log.debug({ callId, how, callType: decision.callType, via: decision.via, dialPlan: decision.dialPlan.name }, 'call routed');
+    this.#deps.log.info({ callId, how, callType: decision.callType, via: decision.via, dialPlan: decision.dialPlan.name }, 'call routed');
     tx.respond(redirectTo(request, redirectContact(request, decision, target, token), toTagFor(request)));
     this.counters.redirected++;
+    countCall('call-router', 'redirected');
   }
 
   #refuse(request: SipRequest, tx: ServerTransaction, r: SipRefusal, context: RequestContext): void {

@@ -19,13 +19,15 @@ import { loadRoutingKey } from '../routing/routing-key.js';
 import { RoutingTokens } from '../routing/routing-token.js';
 import { CallRouter } from './call-router.js';
 import { ROUTER_ENV, type RouterEnv } from './router-env.js';
+import { metricsJson, setProcessName } from '../ops/process-metrics.js';
 
 const env = JSON.parse(process.env[ROUTER_ENV] ?? 'null') as RouterEnv | null;
 if (!env) {
   process.stderr.write('error: the Call Router process is started by `openum start`, not by hand\n');
   process.exit(2);
 }
-const log = createLogger().child({ router: env.index });
+const log = createLogger(undefined, `call-router-${env.index + 1}`).child({ router: env.index + 1 });
+setProcessName(`call-router-${env.index + 1}`);
 
 async function main(e: RouterEnv): Promise<void> {
   const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `call-router-${e.index}` } });
@@ -34,7 +36,7 @@ async function main(e: RouterEnv): Promise<void> {
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
-  const endpoint = new SipEndpoint(`call-router-${e.index}`, { tls, log, shared: true, stateless: true });
+  const endpoint = new SipEndpoint(`call-router-${e.index + 1}`, { tls, log, shared: true, stateless: true });
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   const refusals = new RefusalLog('callRouter');
@@ -78,6 +80,10 @@ async function main(e: RouterEnv): Promise<void> {
   // The primary asks for the last refusals when someone reads them (router-pool.ts status()).
   process.on('message', (m: { type?: string; id?: unknown }) => {
     if (m?.type === 'status' && typeof m.id === 'number') process.send?.({ type: 'status', id: m.id, refusals: refusals.list() });
+    if (m?.type === 'metrics' && typeof m.id === 'number') {
+      const id = m.id;
+      void metricsJson().then((metrics) => process.send?.({ type: 'metrics', id, metrics }));
+    }
   });
   process.on('disconnect', () => void stop());
   process.send?.({ type: 'ready' });

@@ -6,6 +6,7 @@ import { getHeader } from '../../sip/message/headers.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { RequestContext } from '../../sip/transaction/transaction-layer.js';
 import type { SipRefusal } from './sip-refusal.js';
+import { countRefusal, type CallRole } from '../ops/process-metrics.js';
 
 export type RefusingRole = 'callRouter' | 'umService' | 'worker';
 
@@ -28,6 +29,7 @@ export interface RefusalEntry {
 }
 
 export const REFUSAL_RING_SIZE = 200;
+const ROLE_LABEL: Record<RefusingRole, CallRole> = { callRouter: 'call-router', umService: 'um-service', worker: 'worker' };
 /** From/To are shown, not parsed again: a hostile peer's long header is cut here. */
 const FIELD_MAX = 256;
 
@@ -53,6 +55,7 @@ export class RefusalLog {
   }
 
   record(request: SipRequest, r: SipRefusal, context: RequestContext): void {
+    countRefusal(ROLE_LABEL[this.#role], r.status);
     const s = context.source;
     this.#ring[this.#next] = {
       at: new Date().toISOString(),

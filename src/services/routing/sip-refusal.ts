@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { buildResponse } from '../../sip/message/build.js';
 import type { SipRequest, SipResponse } from '../../sip/message/types.js';
 import type { RequestContext, ServerTransaction } from '../../sip/transaction/transaction-layer.js';
+import { getHeader } from '../../sip/message/headers.js';
 import { toTagFor } from '../sip/to-tag.js';
 import type { RefusalLog } from './refusal-log.js';
 
@@ -59,7 +60,7 @@ export function refusalResponse(request: SipRequest, r: SipRefusal): SipResponse
  */
 export function respondRefusal(tx: ServerTransaction, request: SipRequest, r: SipRefusal, context: RequestContext, log: Logger, refusals?: RefusalLog): void {
   const s = context.source;
-  log.info({ status: r.status, reason: r.reason, from: `${s.protocol}:${s.address}:${s.port}`, gateway: r.gateway }, 'call refused');
+  log.info({ callId: getHeader(request, 'Call-ID'), status: r.status, reason: r.reason, from: `${s.protocol}:${s.address}:${s.port}`, gateway: r.gateway }, 'call refused');
   refusals?.record(request, r, context);
   tx.respond(refusalResponse(request, r));
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { TransactionLayer, type TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { TransportLayer } from '../../sip/transport/transport-layer.js';
 import type { Endpoint, TlsProvider } from '../../sip/transport/types.js';
+import { watchTlsFailures } from '../ops/process-metrics.js';
 import { specKey, type ListenSpec } from './listeners.js';
 
 export class SipEndpoint {
@@ -24,6 +25,7 @@ export class SipEndpoint {
       onError: (err, what) => this.#log.warn({ err, what }, 'SIP processing error'),
       stateless: options.stateless,
     });
+    watchTlsFailures(role, () => this.transport.stats().tlsHandshakeFailures);
   }
 
   setUser(tu: TransactionUser): void {
@@ -53,8 +55,7 @@ export class SipEndpoint {
       try {
         const ep = await this.transport.listen(spec);
         this.#open.set(key, ep);
-        opened.push(ep);
-        this.#log.info({ listener: ep }, 'SIP listener open');
+        opened.push(ep); // the transport layer logs it ('listening'): one line per listener
       } catch (e) {
         failed.push({ spec, error: (e as Error).message });
         this.#log.error({ listener: spec, err: e }, `${this.#role}: cannot open SIP listener`);

@@ -13,6 +13,7 @@ import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
+import { countCall } from '../ops/process-metrics.js';
 
 export interface WorkerSlot {
   index: number;
@@ -69,10 +70,11 @@ export class UmService implements TransactionUser {
     // A verified token goes on unchanged (it is bound to this Call-ID and still valid); a call
     // classified here gets one signed here.
     const token = how === 'token' ? tokenOf(request) ?? '' : this.#deps.routing.tokens.sign(claimsOf(decision), callId);
-    this.#deps.log.debug({ callId, how, tokenProblem, callType: decision.callType, worker: best.index }, 'call routed');
+    this.#deps.log.info({ callId, how, tokenProblem, callType: decision.callType, worker: best.index + 1 }, 'call routed');
     const hop = { host: context.local.address, port: tls ? best.ports.tls : best.ports.tcp, transport: context.source.protocol };
     tx.respond(redirectTo(request, redirectContact(request, decision, hop, token), toTagFor(request)));
     this.counters.redirected++;
+    countCall('um-service', 'redirected');
   }
 
   /** Calls redirected to a worker in the last seconds that its report does not count yet: calls in set-up. */

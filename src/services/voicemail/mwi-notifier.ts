@@ -13,6 +13,7 @@ import { isOwnSipAddress } from '../../org/settings-guards.js';
 import { messageCounts, notifiedCounts, recordNotified, type MessageCounts } from '../../org/voice-messages.js';
 import type { Database } from '../../store/schema.js';
 import { OutboundClient, type OutboundStack } from '../sip/outbound-client.js';
+import { countMwiFailure } from '../ops/process-metrics.js';
 
 /** The UM service's SIP stack, which the NOTIFYs go out on (through the shared outbound client). */
 export type MwiSip = OutboundStack;
@@ -119,6 +120,7 @@ export class MwiNotifier {
     try {
       ok = await this.#notifyUser(userId, s);
     } catch (e) {
+      countMwiFailure('send');
       this.#log.warn({ err: e, userId }, 'MWI: NOTIFY failed');
     } finally {
       s.running = false;
@@ -152,7 +154,10 @@ export class MwiNotifier {
     )));
     for (const r of results) {
       if (r.ok) this.#log.info({ userId, gateway: r.g.name, unread: c.unread, read: c.read }, 'MWI: NOTIFY accepted');
-      else this.#log.warn({ userId, gateway: r.g.name, reason: r.why }, 'MWI: NOTIFY not accepted');
+      else {
+        countMwiFailure('rejected');
+        this.#log.warn({ userId, gateway: r.g.name, reason: r.why }, 'MWI: NOTIFY not accepted');
+      }
     }
     if (!results.every((r) => r.ok)) return false;
     await recordNotified(this.#db, c);

@@ -22,6 +22,7 @@ import type { MailboxService } from '../mailbox/mailbox-service.js';
 import type { PinService } from '../mailbox/pin-service.js';
 import { autoAttendantAppServices, callAnsweringServices, subscriberAccessAppServices } from './app-services.js';
 import { callerOf, calledOf } from './caller.js';
+import { observeRtp } from '../ops/process-metrics.js';
 
 export interface CallSessionDeps {
   db: Kysely<Database>;
@@ -103,6 +104,7 @@ export class CallSession {
       const stats = channel.stats();
       await channel.close();
       const { rtp } = stats;
+      observeRtp(rtp);
       log.info({
         user: routed.user?.name, autoAttendant: routed.autoAttendant?.name, outcome, cause: this.#cause, codec: input.media.codec, srtp: !!input.media.srtp,
         rtp: {

@@ -1,5 +1,6 @@
 // Messages between the main process and its UM worker processes (child_process IPC).
 import type { RefusalEntry } from '../routing/refusal-log.js';
+import type { MetricsJson } from '../ops/process-metrics.js';
 import type { LiveCall } from './live-call.js';
 
 export type ToWorker =
@@ -9,7 +10,9 @@ export type ToWorker =
   | { type: 'play-on-phone'; id: number }
   | { type: 'play-on-phone-cancel'; id: number }
   /** Asks for the calls in progress and the last refusals (GET /api/calls, /api/refusals); answered by 'status' with the same id. */
-  | { type: 'status'; id: number };
+  | { type: 'status'; id: number }
+  /** Asks for the process's metrics (GET /metrics); answered by 'metrics' with the same id. */
+  | { type: 'metrics'; id: number };
 
 export type FromWorker =
   | { type: 'ready'; listening: { tcp: boolean; tls: boolean } }
@@ -21,7 +24,8 @@ export type FromWorker =
    */
   | { type: 'voicemail'; id: number; userId: number }
   /** The answer to ToWorker 'status': pulled on demand, never pushed per call or per packet. */
-  | { type: 'status'; id: number; calls: LiveCall[]; refusals: RefusalEntry[] };
+  | { type: 'status'; id: number; calls: LiveCall[]; refusals: RefusalEntry[] }
+  | { type: 'metrics'; id: number; metrics: MetricsJson };
 
 export interface WorkerEnv {
   index: number;

@@ -25,6 +25,7 @@ import { RefusalLog } from '../routing/refusal-log.js';
 import { getPlayOnPhone, setPlayOnPhoneState } from '../../org/play-on-phone.js';
 import { OutboundClient } from '../sip/outbound-client.js';
 import { OutboundCall } from './outbound-call.js';
+import { metricsJson, setProcessName } from '../ops/process-metrics.js';
 
 const env = JSON.parse(process.env[WORKER_ENV] ?? 'null') as WorkerEnv | null;
 if (!env || !process.send) {
@@ -33,7 +34,8 @@ if (!env || !process.send) {
 }
 
 const send = (m: FromWorker) => process.send?.(m);
-const log = createLogger().child({ worker: env.index });
+const log = createLogger(undefined, `worker-${env.index + 1}`).child({ worker: env.index + 1 });
+setProcessName(`worker-${env.index + 1}`);
 
 async function main(e: WorkerEnv): Promise<void> {
   const node = await openNode({ dataDir: e.dataDir, databaseUrl: e.databaseUrl, actor: { name: `worker-${e.index}` } });
@@ -46,7 +48,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const mailbox = openMailbox(node);
   const pins = openPinService(node, log);
   const prompts = new PromptLibrary();
-  const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
+  const endpoint = new SipEndpoint(`worker-${e.index + 1}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const refusals = new RefusalLog('worker', { worker: e.index + 1 });
   const worker = new Worker({
@@ -129,6 +131,8 @@ async function main(e: WorkerEnv): Promise<void> {
       outcalls.get(m.id)?.cancel();
     } else if (m.type === 'status') {
       send({ type: 'status', id: m.id, calls: worker.liveCalls(), refusals: refusals.list() });
+    } else if (m.type === 'metrics') {
+      void metricsJson().then((metrics) => send({ type: 'metrics', id: m.id, metrics }));
     } else if (m.type === 'stop') {
       void hangUpAndExit();
     }

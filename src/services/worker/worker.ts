@@ -27,6 +27,7 @@ import { toTagFor } from '../sip/to-tag.js';
 import type { CallSession, CallSessionInput } from './call-session.js';
 import { calledOf, callerOf } from './caller.js';
 import { liveCallType, type LiveCall } from './live-call.js';
+import { countCall } from '../ops/process-metrics.js';
 
 export interface WorkerCallPolicy {
   /**
@@ -250,6 +251,7 @@ export class Worker implements TransactionUser {
     dialog.accept(tx, Buffer.from(answer.sdp));
     this.#deps.log.info({ callId: dialog.callId, callType: routed.callType, user: routed.user?.name, codec: answer.codec, srtp: answer.secure, rtpPort: ports.port, from: context.source.address }, 'call answered');
     this.#deps.onCallsChanged(this.#calls.size);
+    countCall('worker', 'answered');
   }
 
   /** A refusal answered without the log line respondRefusal writes (that one is logged by the caller). */

@@ -14,6 +14,7 @@ export function createCounters(): Counters {
     connectionsRefused: 0,
     slowReadersClosed: 0,
     idleClosed: 0,
+    tlsHandshakeFailures: {},
   };
 }
 
@@ -22,6 +23,7 @@ export function snapshot(c: Counters, openConnections: number): TransportStats {
     ...c,
     messagesIn: { ...c.messagesIn },
     messagesOut: { ...c.messagesOut },
+    tlsHandshakeFailures: { ...c.tlsHandshakeFailures },
     openConnections,
   };
 }

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { endpoint, familyOf } from './addresses.js';
 import { describeEndpoint, errnoText, TransportError } from './errors.js';
+import { tlsFailureReason, type TlsFailureReason } from './tls-failure.js';
 import { peerCertificateOf } from './tls-peer.js';
 import type { Endpoint, PeerCertificate, TlsProvider, TransportLog } from './types.js';
 
@@ -24,6 +25,8 @@ export interface StreamListenerSettings {
   accepted(socket: Socket, listener: StreamListener, peer: PeerCertificate | undefined): void;
   /** Counts a TLS handshake in progress (towards the cap) while it runs. */
   handshaking(delta: 1 | -1): void;
+  /** A TLS handshake failed, with its reason class (tls-failure.ts). */
+  tlsFailed?(reason: TlsFailureReason): void;
 }
 
 export class StreamListener {
@@ -93,6 +96,7 @@ function acceptTls(raw: Socket, listener: StreamListener, settings: StreamListen
   if (!context) {
     settings.log.warn({ local: describeEndpoint(listener.endpoint), from: raw.remoteAddress },
       'TLS connection refused: no certificate is enabled yet');
+    settings.tlsFailed?.('no_certificate');
     raw.destroy();
     return;
   }
@@ -112,10 +116,13 @@ function acceptTls(raw: Socket, listener: StreamListener, settings: StreamListen
   };
   const timer = setTimeout(() => {
     settings.log.debug({ from: raw.remoteAddress }, 'TLS handshake timed out');
+    settings.tlsFailed?.('timeout');
     socket.destroy();
   }, HANDSHAKE_TIMEOUT_MS);
   socket.on('error', (err) => {
-    if (pending) settings.log.debug({ from: raw.remoteAddress, err: err.message }, 'TLS handshake failed');
+    if (!pending) return;
+    settings.log.debug({ from: raw.remoteAddress, err: err.message }, 'TLS handshake failed');
+    settings.tlsFailed?.(tlsFailureReason(err));
   });
   socket.once('close', done);
   socket.once('secure', () => {

@@ -112,6 +112,7 @@ export class TransportLayer {
       log: this.log,
       admit: () => this.admit(),
       handshaking: (d) => { this.handshakes += d; },
+      tlsFailed: (reason) => { this.counters.tlsHandshakeFailures[reason] = (this.counters.tlsHandshakeFailures[reason] ?? 0) + 1; },
       accepted: (socket, listener, peer) => { this.adopt(socket, 'inbound', listener.endpoint.protocol, peer); },
     });
     this.streams.push(l);

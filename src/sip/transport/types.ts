@@ -74,5 +74,7 @@ export interface TransportStats {
   slowReadersClosed: number;
   /** Connections closed for idleness. */
   idleClosed: number;
+  /** Inbound TLS handshakes that failed, by reason class (tls-failure.ts). */
+  tlsHandshakeFailures: Record<string, number>;
   openConnections: number;
 }

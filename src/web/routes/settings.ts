@@ -4,13 +4,14 @@ import type { AdminApp } from '../app-type.js';
 import { z } from 'zod';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService } from '../../org/server-settings.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
+import { parseSipAddresses, sipAddresses, writeSipAddresses } from '../../services/sip-addresses.js';
 import { readAudit, type AuditEntry } from '../../store/audit.js';
 import { errors, type Same } from '../route-schema.js';
 
 const port = z.union([z.number().int(), z.string()]);
 const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.string().optional(), maxCallsAllowed: z.union([z.number(), z.string()]).optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), minRecordingSeconds: z.union([z.number(), z.string()]).optional() }).strict();
 const callRouterBody = z.object({ startupMode: z.string().optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), sipUdp: z.boolean().optional() }).strict();
-const serverBody = z.object({ fqdn: z.string().optional() }).strict();
+const serverBody = z.object({ fqdn: z.string().optional(), sipAddresses: z.union([z.string(), z.array(z.string())]).optional() }).strict();
 const adminBody = z.object({ address: z.string().optional(), port: port.optional() }).strict();
 // What the settings routes answer: every field (a field not listed here would be dropped).
 const startupMode = z.string().describe('TCP, TLS or Dual');
@@ -28,6 +29,7 @@ export const smtpSettings = z.object({
 export const serverView = z.object({
   name: z.string(), fqdn: z.string(), umService: umServiceView, callRouter: callRouterView, admin: adminView, smtp: smtpSettings,
   installCertificate: z.string().nullable(),
+  sipAddresses: z.array(z.string()).describe('Where the SIP roles listen from the next start'),
 }).meta({ id: 'ServerSettings' });
 const auditEntry = z.object({
   id: z.number().int(), at: z.string(), actor: z.string(), action: z.string(), target: z.string(), details: z.record(z.string(), z.unknown()),
@@ -40,9 +42,17 @@ export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const name = () => requireServer(node);
   const tags = ['Server'];
-  app.get('/api/server', { schema: { tags, summary: 'This server: FQDN and every setting', response: { 200: serverView, ...errors() } } }, async () => getServer(db, name()));
-  app.patch('/api/server', { schema: { tags, summary: 'Change the server\'s FQDN', body: serverBody, response: { 200: serverView, ...errors() } } },
-    async (req) => setServerIdentity(db, req.actor, name(), req.body));
+  // sipAddresses: where the SIP roles listen from the next start (services/sip-addresses.ts).
+  app.get('/api/server', { schema: { tags, summary: 'This server: FQDN and every setting', response: { 200: serverView, ...errors() } } },
+    async () => ({ ...(await getServer(db, name())), sipAddresses: sipAddresses(node.dataDir) }));
+  app.patch('/api/server', { schema: { tags, summary: 'Change the server\'s FQDN or SIP listen addresses', body: serverBody, response: { 200: serverView, ...errors() } } },
+    async (req) => {
+      const body = req.body;
+      const addresses = body.sipAddresses === undefined ? undefined : parseSipAddresses(body.sipAddresses, 'sipAddresses');
+      const s = body.fqdn !== undefined || !addresses ? await setServerIdentity(db, req.actor, name(), { fqdn: body.fqdn }) : await getServer(db, name());
+      if (addresses) writeSipAddresses(node.dataDir, addresses);
+      return { ...s, sipAddresses: sipAddresses(node.dataDir) };
+    });
   app.get('/api/service', { schema: { tags, summary: 'The UM service settings', response: { 200: umServiceView, ...errors() } } }, async () => (await getServer(db, name())).umService);
   app.patch('/api/service', { schema: { tags, summary: 'Change the UM service settings', body: serviceBody, response: { 200: umServiceView, ...errors() } } },
     async (req) => (await setUmService(db, req.actor, name(), req.body)).umService);
