@@ -74,7 +74,7 @@ export async function runCallAnswering(ctx: CallContext): Promise<CallAnsweringO
   const greeting = await services.callAnswering.greeting();
   return answerCall(ctx.call, services.callAnswering.mailbox(), {
     prompts: ctx.prompts,
-    language: dialPlan.defaultLanguage,
+    language: user.language ?? dialPlan.defaultLanguage,
     extension: user.extension,
     ...(greeting ? { greeting } : {}),
     maxRecordingMs: dialPlan.maxRecordingMinutes * 60_000,

@@ -30,6 +30,8 @@ export interface AppUser {
   displayName: string;
   extension: string;
   email: string;
+  /** The user's own prompt language; null or absent: the dial plan's default. */
+  language?: string | null;
 }
 
 export interface AppAutoAttendant {

@@ -134,8 +134,10 @@ export async function policyForUser(db: Db, userId: number): Promise<MailboxPoli
   return row ? toPolicy(row) : { ...DEFAULT_POLICY, id: 0, name: '(defaults)', dialPlanId: Number(user.dial_plan_id), dialPlanName: '', isDefault: true, createdAt: '', updatedAt: '' };
 }
 
-/** Whether the user's mailbox policy mails missed-call notices. */
+/** Whether missed-call notices are mailed to the user: its own setting, else its mailbox policy's. */
 export async function missedCallNotificationsFor(db: Db, userId: number): Promise<boolean> {
+  const own = await db.selectFrom('users').select('missed_call_notifications').where('id', '=', userId).executeTakeFirst();
+  if (own && own.missed_call_notifications !== null) return Number(own.missed_call_notifications) === 1;
   return (await policyForUser(db, userId)).missedCallNotifications;
 }
 

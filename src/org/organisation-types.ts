@@ -87,6 +87,12 @@ export interface UmUser {
   /** The user's mailbox policy (PIN rules, logon limits); null only on a store mid-migration. */
   policyId: number | null;
   policyName: string | null;
+  /** Whether UM answers calls diverted to the user (off: the Call Router refuses them with 480). */
+  callAnswering: boolean;
+  /** The user's own missed-call notification setting; null: the mailbox policy's. */
+  missedCallNotifications: boolean | null;
+  /** The language of the user's prompts; null: the dial plan's default language. */
+  language: Language | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -170,6 +176,9 @@ export function toUser(r: Selectable<UsersTable> & { dial_plan_name: string; pol
     umEnabled: Number(r.um_enabled) === 1,
     policyId: r.policy_id === null || r.policy_id === undefined ? null : Number(r.policy_id),
     policyName: r.policy_name ?? null,
+    callAnswering: Number(r.call_answering ?? 1) === 1,
+    missedCallNotifications: r.missed_call_notifications === null || r.missed_call_notifications === undefined ? null : Number(r.missed_call_notifications) === 1,
+    language: (r.language ?? null) as Language | null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -9,8 +9,8 @@ import type { Database } from '../store/schema.js';
 import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
 import { resolveUserPolicy } from './mailbox-policies.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
-import { toDialPlan, toUser, type DialPlan, type UmUser } from './organisation-types.js';
-import { parseBool, parseName } from './values.js';
+import { LANGUAGES, toDialPlan, toUser, type DialPlan, type Language, type UmUser } from './organisation-types.js';
+import { parseBool, parseBoolOrInherit, parseChoice, parseName } from './values.js';
 import { greetingKey, recordedNameKey } from '../store/audio/audio-store.js';
 import { FileAudioStore } from '../store/audio/file-audio-store.js';
 import { TableAudioStore } from '../store/audio/table-audio-store.js';
@@ -25,6 +25,12 @@ export interface UserInput {
   umEnabled?: boolean | string;
   /** A mailbox policy of the user's dial plan; absent: the dial plan's default (on a change of dial plan too). */
   policy?: string;
+  /** on/off: whether UM answers calls diverted to the user. */
+  callAnswering?: boolean | string;
+  /** on/off, or null/'policy': the mailbox policy's setting. */
+  missedCallNotifications?: boolean | string | null;
+  /** en, it, es, fr (or en-US …), or null/'default': the dial plan's default language. */
+  language?: string | null;
 }
 
 export interface NewUserInput extends UserInput {
@@ -99,6 +105,23 @@ async function refuseTaken(trx: Kysely<Database>, u: { name?: string; extension:
   if (clash(mail)) throw new OpenUmError('OBJECT_EXISTS', `the e-mail address ${u.email} belongs to the user "${mail?.name}"; give another`);
 }
 
+/** A user's language: en/it/es/fr or a dial plan language tag; null, '' or 'default': the dial plan's. */
+export function parseUserLanguage(value: string | null): Language | null {
+  if (value === null || /^(default|)$/i.test(value.trim())) return null;
+  const short = LANGUAGES.find((l) => l.slice(0, 2) === value.trim().toLowerCase());
+  return short ?? parseChoice(value, LANGUAGES, 'the language (en, it, es, fr or default)');
+}
+
+/** The user's own settings that `input` gives, as columns (absent: unchanged, or the defaults). */
+function settingValues(input: UserInput): { call_answering?: number; missed_call_notifications?: number | null; language?: Language | null } {
+  const missed = input.missedCallNotifications === undefined ? undefined : parseBoolOrInherit(input.missedCallNotifications, 'missed-call notifications');
+  return {
+    ...(input.callAnswering === undefined ? {} : { call_answering: parseBool(input.callAnswering, 'call answering') ? 1 : 0 }),
+    ...(missed === undefined ? {} : { missed_call_notifications: missed === null ? null : missed ? 1 : 0 }),
+    ...(input.language === undefined ? {} : { language: parseUserLanguage(input.language) }),
+  };
+}
+
 const sipOrNull = (v: string | null | undefined): string | null => (v === null || v === undefined || v.trim() === '' ? null : parseSipUri(v, 'the SIP URI'));
 
 function parseDisplayName(text: string): string {
@@ -114,6 +137,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
   const sipUri = sipOrNull(input.sipUri);
   const displayName = input.displayName === undefined ? userName : parseDisplayName(input.displayName);
   const umEnabled = input.umEnabled === undefined ? true : parseBool(input.umEnabled, 'UM enabled');
+  const settings = settingValues(input);
   const plan = await planNamed(db, input.dialPlan);
   refuseUnfit(plan, extension, sipUri);
   const policyId = await resolveUserPolicy(db, plan.id, plan.name, input.policy);
@@ -122,7 +146,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
     await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
     await trx.insertInto('users').values({
       name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
-      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, created_at: now, updated_at: now,
+      um_enabled: umEnabled ? 1 : 0, policy_id: policyId, ...settings, created_at: now, updated_at: now,
     }).execute();
     return { result: undefined, details: { extension, sipUri, email, dialPlan: plan.name, umEnabled, policyId } };
   });
@@ -145,8 +169,10 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   // A new dial plan brings its default policy unless another of its policies is named.
   const policyId = patch.policy === undefined && plan.id === current.dialPlanId ? current.policyId
     : await resolveUserPolicy(db, plan.id, plan.name, patch.policy);
+  const settings = settingValues(patch);
   const values = {
     ...(newName === undefined ? {} : { name: newName }),
+    ...settings,
     display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id, um_enabled: umEnabled ? 1 : 0, policy_id: policyId,
   };
   await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {
@@ -171,6 +197,9 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
     await new TableAudioStore(trx).delete(greetingKey(user.id));
     await new TableAudioStore(trx).delete(recordedNameKey(user.id));
     await trx.deleteFrom('user_pins').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('user_web_accounts').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('web_invites').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('web_sessions').where('kind', '=', 'user').where('account_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };

@@ -41,6 +41,12 @@ export function parseBool(value: string | boolean, field: string): boolean {
   throw new OpenUmError('BAD_SETTING', `${field} takes on or off (got "${value}")`);
 }
 
+/** on, off, or policy/default/null (= inherit): a user's setting that may follow the policy's. */
+export function parseBoolOrInherit(value: string | boolean | null, field: string): boolean | null {
+  if (value === null || (typeof value === 'string' && /^(policy|default|inherit)$/i.test(value.trim()))) return null;
+  return parseBool(value, field);
+}
+
 /** The text that names a list of objects in a message: "a", "b" and "c" (at most 5, then "and N more"). */
 export function nameList(names: string[]): string {
   const quoted = names.slice(0, 5).map((n) => `"${n}"`);

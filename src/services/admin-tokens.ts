@@ -45,11 +45,21 @@ export async function revokeAdminToken(db: Kysely<Database>, actor: Actor, id: n
 
 /** Returns the token's name when it is valid, undefined otherwise. Comparison by hash lookup. */
 export async function verifyAdminToken(db: Kysely<Database>, token: string): Promise<string | undefined> {
+  return (await verifyAdminTokenId(db, token))?.name;
+}
+
+/** The name of the token with this id (a session signed in with it), undefined once revoked. */
+export async function adminTokenName(db: Kysely<Database>, id: number): Promise<string | undefined> {
+  return (await db.selectFrom('admin_tokens').select('name').where('id', '=', id).executeTakeFirst())?.name;
+}
+
+/** The token's id and name when it is valid, undefined otherwise. */
+export async function verifyAdminTokenId(db: Kysely<Database>, token: string): Promise<{ id: number; name: string } | undefined> {
   if (!token.startsWith('oum_') || token.length > 100) return undefined;
   const h = hash(token);
   const row = await db.selectFrom('admin_tokens').select(['id', 'name', 'token_hash']).where('token_hash', '=', h).executeTakeFirst();
   if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(h))) return undefined;
   // Last use is bookkeeping, not a configuration change: no revision bump, no audit entry.
   await db.updateTable('admin_tokens').set({ last_used_at: new Date().toISOString() }).where('id', '=', row.id).execute();
-  return row.name;
+  return { id: Number(row.id), name: row.name };
 }

@@ -9,6 +9,7 @@ import { voicemail } from './migrations/0003-voicemail.js';
 import { mailboxPolicies } from './migrations/0004-mailbox-policies.js';
 import { autoAttendants } from './migrations/0005-auto-attendants.js';
 import { playOnPhone } from './migrations/0006-play-on-phone.js';
+import { webAccounts } from './migrations/0007-web-accounts.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0004-mailbox-policies': mailboxPolicies(engine),
     '0005-auto-attendants': autoAttendants(engine),
     '0006-play-on-phone': playOnPhone(engine),
+    '0007-web-accounts': webAccounts(engine),
   };
 }
 

@@ -24,3 +24,20 @@ export async function mutate<T>(
     return result;
   });
 }
+
+/**
+ * An audited change that is not configuration (passwords, invitations, web accounts): in one
+ * transaction with its audit entry, without moving the revision, so no role reloads for it.
+ */
+export async function audited<T>(
+  db: Kysely<Database>,
+  actor: Actor,
+  audit: { action: string; target: string },
+  change: (trx: Transaction<Database>) => Promise<{ result: T; details?: Record<string, unknown> }>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const { result, details } = await change(trx);
+    await writeAudit(trx, { actor: actor.name, action: audit.action, target: audit.target, details });
+    return result;
+  });
+}

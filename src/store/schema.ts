@@ -190,6 +190,12 @@ export interface UsersTable {
   um_enabled: Int;
   /** The user's mailbox policy (mailbox_policies.id); null only between a migration's steps. */
   policy_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1: UM answers calls diverted to the user; 0: they are refused (0007-web-accounts). */
+  call_answering: ColumnType<number, number | undefined, number>;
+  /** null: the mailbox policy's setting; 0/1: the user's own. */
+  missed_call_notifications: ColumnType<number | null, number | null | undefined, number | null>;
+  /** null: the dial plan's default language. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -362,6 +368,55 @@ export interface Database {
   mailbox_policies: MailboxPoliciesTable;
   user_pins: UserPinsTable;
   play_on_phone_calls: PlayOnPhoneCallsTable;
+  user_web_accounts: UserWebAccountsTable;
+  web_invites: WebInvitesTable;
+  admin_accounts: AdminAccountsTable;
+  web_sessions: WebSessionsTable;
+}
+
+/** A user's web password and its lockout (0007-web-accounts). */
+export interface UserWebAccountsTable {
+  user_id: Int;
+  /** scrypt$N$r$p$salt$hash (org/pin-hash.ts); null until the user sets one. */
+  password_hash: string | null;
+  /** Wrong passwords since the last good sign-in (locks at the policy's max logon attempts). */
+  attempts: Int;
+  locked: Int;
+  set_at: string | null;
+  updated_at: string;
+}
+
+/** A one-time link to set a web password; the token itself is never stored. */
+export interface WebInvitesTable {
+  id: Id;
+  user_id: Int;
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** An administrator who signs in to the admin center with a password. */
+export interface AdminAccountsTable {
+  id: Id;
+  name: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A signed-in browser (org/web-sessions.ts). */
+export interface WebSessionsTable {
+  /** SHA-256 of the cookie value, hex. */
+  id_hash: string;
+  /** user | admin | token (an administrator signed in with an admin token; account_id is the token's id) */
+  kind: string;
+  account_id: Int;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
 }
 
 /** A Play on Phone call: queued by the API or CLI, carried by a worker (0006-play-on-phone). */

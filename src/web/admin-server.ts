@@ -3,6 +3,8 @@
 // get it at once while open ones finish on the old one (no restart, nothing dropped).
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { fastify, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
@@ -12,6 +14,10 @@ import { requireServer, type OpenNode } from '../services/node.js';
 import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerMeMessageRoutes } from './routes/me-messages.js';
+import { registerMeRoutes } from './routes/me.js';
+import { registerSessionRoutes } from './routes/session.js';
 import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
@@ -58,7 +64,17 @@ export class AdminServer {
       },
     });
     registerErrorHandler(app, this.#log);
+    await app.register(fastifyCookie);
+    // Per-route limits only (sign-in and password routes: routes/session.ts); 429 as a coded error.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_req, ctx) => new OpenUmError('TOO_MANY_REQUESTS', `too many attempts; try again in ${ctx.after}`),
+    });
     registerAuth(app, this.#node);
+    registerSessionRoutes(app, this.#node);
+    registerMeRoutes(app, this.#node);
+    registerMeMessageRoutes(app, this.#node);
+    registerAccountRoutes(app, this.#node);
     registerSettingsRoutes(app, this.#node);
     registerCertificateRoutes(app, this.#node);
     registerTrustRoutes(app, this.#node);

@@ -28,6 +28,8 @@ export type MessageId = string | number;
 export interface Subscriber {
   id: UserKey;
   extension: string;
+  /** The subscriber's own prompt language; null or absent: the dial plan's (or the call's). */
+  language?: string | null;
 }
 
 export interface DirectoryPort {

@@ -49,7 +49,8 @@ export interface SessionLimits {
 export class Session {
   readonly call: Call;
   readonly ports: SubscriberAccessPorts;
-  readonly language: string;
+  /** The dial plan's language until logon, then the subscriber's own when they chose one. */
+  language: string;
   readonly timing: Timing;
   readonly limits: SessionLimits;
   user: Subscriber | undefined;

@@ -74,6 +74,7 @@ export async function runSubscriberAccess(call: Call, ports: SubscriberAccessPor
   let failure: unknown;
   try {
     s.user = await logon(s, o.caller, plan.extensionLength);
+    if (s.user.language && o.language === undefined) s.language = s.user.language;
     await mainMenu(s, {
       maxGreetingMs: o.maxGreetingMs ?? DEFAULT_MAX_GREETING_MS,
       maxNameMs: o.maxNameMs ?? DEFAULT_MAX_NAME_MS,

@@ -21,7 +21,8 @@ const HELP: Record<Section, string> = {
   callrouter: `openum callrouter get|set — the Call Router (SIP 5060 TCP / 5061 TLS by default)
   get [--json]
   set [--startup-mode TCP|TLS|Dual] [--sip-tcp-port N] [--sip-tls-port N] [--udp on|off]`,
-  admin: `openum admin get|set — the admin API (HTTPS with the IIS certificate)
+  admin: `openum admin get|set|account — the admin API (HTTPS with the IIS certificate)
+  account add|list|remove|password NAME   administrators who sign in with a password (openum admin account --help)
   get [--json]
   set [--address IP] [--port N]`,
 };
@@ -74,4 +75,6 @@ function group(section: Section): CommandTable {
   };
 }
 
-export const settingsCommand = (section: Section) => (argv: string[]) => runSubcommand(section, group(section), argv, HELP[section]);
+export const settingsCommand = (section: Section) => (argv: string[]) => runSubcommand(section,
+  section === 'admin' ? { ...group(section), account: async (rest) => (await import('./admin-account.js')).adminAccountCommand(rest) } : group(section),
+  argv, HELP[section]);

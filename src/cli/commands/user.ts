@@ -5,7 +5,7 @@ import { createUser, getUser, listUsers, removeUser, setUser } from '../../org/u
 import type { UserAudioKind } from '../../org/user-greetings.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
-import { flag, parse, readInputFile, str, type Options } from '../args.js';
+import { flag, parse, readInputFile, str, type Options, type Parsed } from '../args.js';
 import { userPinCommand } from './user-pin.js';
 import { printFields, printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
@@ -19,6 +19,9 @@ const HELP = `openum user — UM-enabled mailboxes
         dial plan needs --sip-uri; SIP URI and e-mail address are unique
   set NAME [--extension N] [--dial-plan DP] [--email E] [--display-name TEXT] [--sip-uri URI|""]
       [--enabled on|off] [--new-name NAME] [--policy POLICY]   (a new dial plan brings its default policy)
+      [--call-answering on|off]   off: UM does not answer calls diverted to the user (refused with 480)
+      [--missed-call-notifications on|off|policy]   policy: the mailbox policy's setting
+      [--language en|it|es|fr|default]   the user's prompts; default: the dial plan's language
   get NAME [--json]
   list [--dial-plan DP] [--json]
   remove NAME             also removes the user's voice messages, their audio and its greeting
@@ -27,21 +30,47 @@ const HELP = `openum user — UM-enabled mailboxes
   greeting NAME --clear   back to the system greeting
   recorded-name NAME --file name.wav | --clear   the name the directory and auto attendant say (at most 10 s)
   pin set|reset|unlock|get NAME   the PIN for reaching the mailbox by phone (openum user pin --help)
+  invite NAME [--no-email] [--json]   a one-time link (7 days) to set a web password, mailed to the
+                          user unless --no-email (or no SMTP server is set); printed either way
+  unlock-web NAME         unlocks a web account locked after too many wrong passwords
+  web NAME [--json]       whether a web password is set, wrong passwords, locked
 Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
 
 const OPTIONS: Options = {
   extension: { type: 'string' }, 'dial-plan': { type: 'string' }, email: { type: 'string' },
   'display-name': { type: 'string' }, 'sip-uri': { type: 'string' }, enabled: { type: 'string' }, policy: { type: 'string' },
+  'call-answering': { type: 'string' }, 'missed-call-notifications': { type: 'string' }, language: { type: 'string' },
 };
 
 function show(u: UmUser, json: boolean): void {
   if (json) return printJson(u);
   printFields([['Name', u.name], ['Display name', u.displayName], ['Extension', u.extension], ['Dial plan', u.dialPlanName],
-    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled], ['Mailbox policy', u.policyName]]);
+    ['SIP URI', u.sipUri], ['E-mail address', u.email], ['UM enabled', u.umEnabled], ['Mailbox policy', u.policyName],
+    ['Call answering', u.callAnswering], ['Missed-call notifications', u.missedCallNotifications ?? 'policy'], ['Language', u.language ?? 'dial plan default']]);
+}
+
+/** --call-answering, --missed-call-notifications and --language, checked in CLI words. */
+function settingFlags(p: Parsed): { callAnswering?: string; missedCallNotifications?: string; language?: string } {
+  const check = (flagName: string, allowed: RegExp, words: string): string | undefined => {
+    const v = str(p, flagName);
+    if (v !== undefined && !allowed.test(v.trim())) throw new OpenUmError('BAD_SETTING', `--${flagName} takes ${words} (got "${v}")`);
+    return v;
+  };
+  const callAnswering = check('call-answering', /^(on|off)$/i, 'on or off');
+  const missedCallNotifications = check('missed-call-notifications', /^(on|off|policy)$/i, 'on, off or policy');
+  const language = check('language', /^(en|it|es|fr|default|en-US|it-IT|es-ES|fr-FR)$/i, 'en, it, es, fr or default');
+  return {
+    ...(callAnswering === undefined ? {} : { callAnswering }),
+    ...(missedCallNotifications === undefined ? {} : { missedCallNotifications }),
+    ...(language === undefined ? {} : { language }),
+  };
 }
 
 const commands: CommandTable = {
   pin: (argv) => userPinCommand(argv),
+  invite: async (argv) => (await import('./user-web.js')).userInvite(argv, HELP),
+  'unlock-web': async (argv) => (await import('./user-web.js')).userUnlockWeb(argv, HELP),
+  web: async (argv) => (await import('./user-web.js')).userWeb(argv, HELP),
   async new(argv) {
     const p = parse('user new', argv, OPTIONS, { min: 1, max: 1, usage: 'NAME --extension N --dial-plan DP --email E [--sip-uri URI]' });
     if (p.values.help) return void console.log(HELP);
@@ -53,6 +82,7 @@ const commands: CommandTable = {
     }
     await withNode(p, async (node) => show(await createUser(node.store.db, node.actor, p.positionals[0] ?? '', {
       extension, dialPlan, email, displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
+      ...settingFlags(p),
     }), flag(p, 'json')));
   },
   async set(argv) {
@@ -61,6 +91,7 @@ const commands: CommandTable = {
     await withNode(p, async (node) => show(await setUser(node.store.db, node.actor, p.positionals[0] ?? '', {
       name: str(p, 'new-name'), extension: str(p, 'extension'), dialPlan: str(p, 'dial-plan'), email: str(p, 'email'),
       displayName: str(p, 'display-name'), sipUri: str(p, 'sip-uri'), umEnabled: str(p, 'enabled'), policy: str(p, 'policy'),
+      ...settingFlags(p),
     }), flag(p, 'json')));
   },
   async get(argv) {

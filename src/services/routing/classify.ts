@@ -159,5 +159,8 @@ export function classify(request: SipRequest, arrival: Arrival, view: RoutingVie
 
 function checkEnabled(r: Routed): Routed | SipRefusal {
   if (r.user && !r.user.umEnabled) return new SipRefusal(480, `Temporarily Unavailable - ${r.user.name} is not enabled for UM`);
+  // As in Exchange when a user turns UM call answering off: UM does not answer; the 480 sends
+  // the call back to the PBX, which keeps ringing or follows its own no-answer treatment.
+  if (r.user && !r.user.callAnswering) return new SipRefusal(480, `Temporarily Unavailable - ${r.user.name} has turned call answering off`);
   return r;
 }

@@ -54,14 +54,14 @@ export function autoAttendantAppServices(deps: CallSessionDeps, input: CallSessi
       now: testClock(process.env, log),
       async leaveMessage(userId) {
         const user = await findUserById(deps.db, userId);
-        if (!user?.umEnabled) {
-          log.warn({ userId }, 'auto attendant: the voice-mail key leads to a user who is gone or not UM-enabled');
+        if (!user?.umEnabled || !user.callAnswering) {
+          log.warn({ userId }, 'auto attendant: the voice-mail key leads to a user who is gone, not UM-enabled or with call answering off');
           return;
         }
         const services = callAnsweringServices(deps, input, user, caller, cause, log);
         const greeting = await services.greeting();
         await answerCall(call, services.mailbox(), {
-          prompts: deps.prompts, language: routed.dialPlan.defaultLanguage, extension: user.extension,
+          prompts: deps.prompts, language: user.language ?? routed.dialPlan.defaultLanguage, extension: user.extension,
           ...(greeting ? { greeting } : {}),
           maxRecordingMs: routed.dialPlan.maxRecordingMinutes * 60_000, idleMs: routed.dialPlan.recordingIdleSeconds * 1000,
         });

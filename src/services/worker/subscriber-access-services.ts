@@ -35,7 +35,7 @@ interface Member extends Subscriber {
 const ACTOR = { name: 'subscriber-access' };
 
 export function subscriberAccessPorts(w: SubscriberAccessWiring): SubscriberAccessPorts {
-  const member = (user: UmUser): Member => ({ id: user.id, extension: user.extension, user });
+  const member = (user: UmUser): Member => ({ id: user.id, extension: user.extension, language: user.language, user });
   const users = async (): Promise<UmUser[]> => (await listUsers(w.mailbox.db, { dialPlan: w.dialPlan.name })).filter((u) => u.umEnabled);
   const owned = async (s: Subscriber, id: unknown): Promise<number> => {
     const m = await w.mailbox.get(Number(id));

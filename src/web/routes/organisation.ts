@@ -35,6 +35,7 @@ const huntGroupQuery = z.object({ gateway: z.string().optional() }).strict();
 
 const userFields = {
   displayName: z.string().optional(), sipUri: z.string().nullable().optional(), umEnabled: bool.optional(), policy: z.string().optional(),
+  callAnswering: bool.optional(), missedCallNotifications: bool.nullable().optional(), language: z.string().nullable().optional(),
 };
 const newUser = z.object({ name, extension: num, dialPlan: z.string().min(1), email: z.string().min(1), ...userFields }).strict();
 const patchUser = z.object({

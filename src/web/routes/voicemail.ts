@@ -2,15 +2,13 @@
 // and …/recorded-name: the same rules as `openum voicemail …`, `openum smtp …` and
 // `openum user greeting|recorded-name …`. Message operations go through the mailbox service.
 import { z } from 'zod';
-import { OpenUmError } from '../../errors.js';
 import { getServer } from '../../org/server-settings.js';
 import { clearSmtp, setSmtp } from '../../org/smtp-settings.js';
-import { MAX_GREETING_MS, MAX_RECORDED_NAME_MS } from '../../org/user-greetings.js';
 import { getUser } from '../../org/users.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
-import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
+import { registerUserAudioRoutes, registerWavBodies } from './user-audio.js';
 
 const idParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'id must be a whole number').transform(Number) });
 const nameParams = z.object({ name: z.string() });
@@ -20,11 +18,6 @@ const patchSmtp = z.object({
   host: z.string().optional(), port: z.union([z.number().int(), z.string()]).optional(),
   security: z.string().optional(), from: z.string().nullable().optional(),
 }).strict();
-const greetingJson = z.object({ data: z.string().min(1, 'data (base64 WAV) is required') }).strict();
-
-/** A greeting of 5 minutes at 48 kHz stereo 24-bit is ~86 MB of WAV: bounded well below memory. */
-const GREETING_BODY_LIMIT = 100 * 1024 * 1024;
-const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'application/octet-stream'];
 
 function smtpView(s: Awaited<ReturnType<typeof getServer>>) {
   return { ...s.smtp, effectiveFrom: s.smtp.from ?? `voicemail@${s.fqdn}` };
@@ -36,8 +29,8 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   const server = () => requireServer(node);
   const id = (req: { params: unknown }) => idParams.parse(req.params).id;
 
-  // Raw WAV bodies for PUT /api/users/:name/greeting (JSON with base64 works too).
-  app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: GREETING_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  // Raw WAV bodies for PUT …/greeting and …/recorded-name (JSON with base64 works too).
+  registerWavBodies(app);
 
   app.get('/api/users/:name/voicemail', async (req) => {
     const user = await getUser(db, nameParams.parse(req.params).name);
@@ -67,25 +60,5 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   app.delete('/api/smtp', async (req) => smtpView(await clearSmtp(db, req.actor, server())));
 
   // A user's greeting and recorded name, through the mailbox (the same store the phone uses).
-  for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
-    const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
-    app.get(`/api/users/:name/${path}`, async (req, reply) => {
-      const user = await getUser(db, nameParams.parse(req.params).name);
-      const g = await mailbox.userAudio(kind, user.id);
-      if (!g) throw new OpenUmError('AUDIO_NOT_FOUND', `${user.name} has no ${what}`);
-      return reply.type('audio/wav').send(g.wav);
-    });
-    app.put(`/api/users/:name/${path}`, { bodyLimit: GREETING_BODY_LIMIT }, async (req) => {
-      const name = nameParams.parse(req.params).name;
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.from(greetingJson.parse(req.body ?? {}).data, 'base64');
-      const audio = toGreetingWav(raw);
-      return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
-    });
-    app.delete(`/api/users/:name/${path}`, async (req, reply) => {
-      const name = nameParams.parse(req.params).name;
-      const removed = await mailbox.clearUserAudio(req.actor, kind, name);
-      if (!removed) throw new OpenUmError('AUDIO_NOT_FOUND', `${name} has no ${kind === 'greeting' ? 'greeting of its own' : 'recorded name'} to remove`);
-      return reply.code(204).send();
-    });
-  }
+  registerUserAudioRoutes(app, mailbox, '/api/users/:name', (req) => nameParams.parse(req.params).name);
 }

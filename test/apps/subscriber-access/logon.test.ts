@@ -47,6 +47,20 @@ describe('subscriber access: logon', () => {
     assert.equal(given.call.names[0], 'fr-FR:sa-welcome');
   });
 
+  it("speaks the subscriber's own language from logon on (their web page or openum user set --language)", async () => {
+    const svc = site();
+    const ports = svc.ports();
+    const byCallerId = ports.directory.byCallerId;
+    ports.directory.byCallerId = async (c) => {
+      const found = await byCallerId(c);
+      return found ? { ...found, language: 'fr-FR' } : found;
+    };
+    const call = new FakeCall([`${ALICE_PIN}#`, '*']);
+    await runSubscriberAccess(call, ports, { dialPlan: { ...PLAN, defaultLanguage: 'it-IT' }, caller: ALICE_PHONE });
+    assert.deepEqual(call.names.slice(0, 3), ['it-IT:sa-welcome', 'it-IT:enter-pin', 'fr-FR:2-new']);
+    assert.equal(call.names.at(-1), 'fr-FR:goodbye');
+  });
+
   it('asks an unknown caller for the extension, then the PIN', async () => {
     const { out, call } = await run(['2000#', `${BOB_PIN}#`, '*'], { caller: STRANGER });
     assert.deepEqual(call.names.slice(0, 3), ['sa-welcome', 'sa-enter-extension', 'enter-pin']);

@@ -65,6 +65,11 @@ describe('classify: one decision per call type', () => {
     const unknown = refused(classify(invite('sip:9999@127.0.101.1'), fromGateway, view));
     assert.deepEqual([unknown.status, unknown.reason], [404, 'Not Found - 9999 is neither a UM user nor a pilot number of dial plan DP']);
     assert.match(refused(classify(invite('sip:1002@127.0.101.1'), fromGateway, view)).reason, /carol is not enabled for UM/);
+    // Call answering off: UM does not answer; the 480 hands the call back to the PBX.
+    const off = refused(classify(invite('sip:1003@127.0.101.1'), fromGateway, view));
+    assert.deepEqual([off.status, off.reason], [480, 'Temporarily Unavailable - dave has turned call answering off']);
+    const diverted = refused(classify(invite('sip:4000@127.0.101.1', { headers: ['Diversion: <sip:1003@127.0.101.10>;reason=no-answer'] }), fromGateway, view));
+    assert.equal(diverted.status, 480);
     const paused = refused(classify(invite('sip:1000@127.0.101.1'), fromGateway, fakeView({ gateway: { status: 'NoNewCalls' } })));
     assert.deepEqual([paused.status, paused.retryAfter], [503, 60]);
     const secured = refused(classify(invite('sip:1000@127.0.101.1'), fromGateway, fakeView({ plan: { voipSecurity: 'SIPSecured' } })));

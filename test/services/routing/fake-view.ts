@@ -24,16 +24,18 @@ export const huntGroup: HuntGroupRoute = {
 };
 
 const user = (id: number, name: string, extension: string, umEnabled = true): UmUser => ({
-  id, name, displayName: name, extension, sipUri: null, email: `${name}@contoso.test`, dialPlanId: 7, dialPlanName: 'DP', policyId: 1, policyName: 'DP Default Policy', umEnabled, createdAt: at, updatedAt: at,
+  id, name, displayName: name, extension, sipUri: null, email: `${name}@contoso.test`, dialPlanId: 7, dialPlanName: 'DP', policyId: 1, policyName: 'DP Default Policy', umEnabled, callAnswering: true, missedCallNotifications: null, language: null, createdAt: at, updatedAt: at,
 });
 export const alice = user(21, 'alice', '1000');
 export const carol = user(22, 'carol', '1002', false);
+/** UM-enabled, with call answering turned off (from the web page or openum user set). */
+export const dave: UmUser = { ...user(23, 'dave', '1003'), callAnswering: false };
 
 export function fakeView(options: { attendants?: AutoAttendantRoute[]; gateway?: Partial<IpGateway>; plan?: Partial<DialPlan> } = {}): RoutingView {
   const dp = { ...plan, ...options.plan };
   const gw = { ...gateway, ...options.gateway };
   const hg = { ...huntGroup, dialPlan: dp };
-  const users = [alice, carol];
+  const users = [alice, carol, dave];
   const attendants = options.attendants ?? [];
   return {
     gatewayByAddress: (ip) => (ip === gw.address ? gw : undefined),
