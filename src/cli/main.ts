@@ -25,7 +25,9 @@ const HELP = `openum — unified messaging server
   openum smtp set|show|clear              the SMTP server voice mail is sent through
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when
-  openum ports [--firewall nftables|ufw]  every listening port by role, protocol and mode
+  openum ports [--firewall nftables|iptables|ufw]  every listening port by role, protocol and mode
+  openum calls                            the calls in progress on the running server
+  openum refusals [--limit N]             the last calls the running server refused, and why
 
 Every command takes --data DIR (default ./data, or OPENUM_DATA) and --json where it prints data.
 Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
@@ -54,6 +56,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token.js')).tokenCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
   ports: async () => (await import('./commands/ports.js')).portsCommand,
+  calls: async () => (await import('./commands/calls.js')).callsCommand,
+  refusals: async () => (await import('./commands/calls.js')).refusalsCommand,
 };
 
 /** `openum --data DIR certificate list` means `openum certificate list --data DIR`. */

@@ -121,14 +121,14 @@ export async function pendingPlayOnPhone(db: Kysely<Database>, serverName: strin
 }
 
 /** What a worker needs to place the call. */
-export async function playOnPhoneContext(db: Kysely<Database>, call: PlayOnPhoneCall): Promise<{ message: VoiceMessage; plan: DialPlan; gateway: IpGateway }> {
+export async function playOnPhoneContext(db: Kysely<Database>, call: PlayOnPhoneCall): Promise<{ message: VoiceMessage; plan: DialPlan; gateway: IpGateway; user: string }> {
   const message = await getMessage(db, call.messageId);
   const user = await findUserById(db, call.userId);
   if (!user) throw new OpenUmError('UM_USER_NOT_FOUND', `user ${call.userId} is no longer a UM user`);
   const planRow = await dialPlanQuery(db).where('dial_plans.id', '=', user.dialPlanId).executeTakeFirstOrThrow();
   const gw = await db.selectFrom('ip_gateways').selectAll().where('id', '=', call.gatewayId).executeTakeFirst();
   if (!gw) throw new OpenUmError('IP_GATEWAY_NOT_FOUND', `gateway ${call.gatewayId} no longer exists`);
-  return { message, plan: toDialPlan(planRow as Selectable<Database['dial_plans']>), gateway: toGateway(gw) };
+  return { message, plan: toDialPlan(planRow as Selectable<Database['dial_plans']>), gateway: toGateway(gw), user: user.name };
 }
 
 /** Calls a worker carried when it (or the whole server) stopped: failed, with the reason. */

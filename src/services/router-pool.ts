@@ -4,6 +4,10 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ROUTER_ENV, type RouterEnv } from './call-router/router-env.js';
+import type { RefusalEntry } from './routing/refusal-log.js';
+
+/** A Call Router process that does not answer in this time is left out of the refusals. */
+const STATUS_TIMEOUT_MS = 1000;
 
 const ROUTER_MAIN = fileURLToPath(new URL('./call-router/main.js', import.meta.url));
 
@@ -13,6 +17,8 @@ export class RouterPool {
   readonly #workers = new Map<number, ClusterWorker>();
   #stopping = false;
   #restarts = 0;
+  readonly #asked = new Map<number, (refusals: RefusalEntry[]) => void>();
+  #nextStatusId = 1;
 
   constructor(envs: RouterEnv[], log: Logger) {
     this.#log = log.child({ component: 'router-pool' });
@@ -26,6 +32,17 @@ export class RouterPool {
   async start(): Promise<void> {
     cluster.setupPrimary({ exec: ROUTER_MAIN, args: [], silent: false });
     await Promise.all(this.#envs.map((e) => this.#spawn(e)));
+  }
+
+  /** The last refusals of every Call Router process (each its own ring), one list per process. */
+  status(): Promise<RefusalEntry[][]> {
+    return Promise.all([...this.#workers.values()].map((w) => new Promise<RefusalEntry[]>((resolve) => {
+      if (w.isDead() || !w.isConnected()) return resolve([]);
+      const id = this.#nextStatusId++;
+      const timer = setTimeout(() => { this.#asked.delete(id); resolve([]); }, STATUS_TIMEOUT_MS);
+      this.#asked.set(id, (r) => { clearTimeout(timer); resolve(r); });
+      w.send({ type: 'status', id });
+    })));
   }
 
   async stop(): Promise<void> {
@@ -43,8 +60,13 @@ export class RouterPool {
       const w = cluster.fork({ [ROUTER_ENV]: JSON.stringify(e) });
       this.#workers.set(e.index, w);
       let ready = false;
-      w.on('message', (m: { type?: string }) => {
+      w.on('message', (m: { type?: string; id?: number; refusals?: unknown }) => {
         if (m?.type === 'ready' && !ready) { ready = true; resolve(); }
+        if (m?.type === 'status' && typeof m.id === 'number') {
+          const answer = this.#asked.get(m.id);
+          this.#asked.delete(m.id);
+          answer?.(Array.isArray(m.refusals) ? m.refusals as RefusalEntry[] : []);
+        }
       });
       w.on('exit', (code, signal) => {
         if (!ready) { ready = true; resolve(); }

@@ -7,7 +7,9 @@ import { UM_SERVICE_PORTS, WORKER_PORTS } from '../org/ports.js';
 import { getServer } from '../org/server-settings.js';
 import { requireServer, type OpenNode } from './node.js';
 import type { RouteDeps } from './routing/route-request.js';
+import { mergeRefusals, RefusalLog, type RefusalEntry } from './routing/refusal-log.js';
 import { RoutingCache } from './routing/routing-cache.js';
+import { callsReport, type CallsReport, type LiveStatus } from './live-status.js';
 import { loadRoutingKey } from './routing/routing-key.js';
 import { RoutingTokens } from './routing/routing-token.js';
 import { listenSpecs } from './sip/listeners.js';
@@ -30,7 +32,7 @@ export interface SipRolesOptions {
   voicemail?: VoicemailEvents;
 }
 
-export class SipRoles {
+export class SipRoles implements LiveStatus {
   readonly routing: RoutingCache;
   readonly verifier: PeerVerifier;
   readonly routers: RouterPool;
@@ -41,6 +43,7 @@ export class SipRoles {
   readonly #opts: SipRolesOptions;
   readonly #umTls: StoreTlsProvider;
   readonly #umSip: SipEndpoint;
+  readonly #umRefusals = new RefusalLog('umService');
   #maxCalls = 100;
   /** The store's routing key replaces this one in start(), before any listener opens. */
   readonly #routingDeps: RouteDeps;
@@ -78,6 +81,7 @@ export class SipRoles {
       maxCalls: () => this.#maxCalls,
       routing: this.#routingDeps,
       log: log.child({ role: 'um-service' }),
+      refusals: this.#umRefusals,
     });
     this.#umSip.setUser(this.umService);
   }
@@ -89,6 +93,16 @@ export class SipRoles {
     await this.supervisor.start();
     await this.routers.start();
     void this.playOnPhone.dispatch();
+  }
+
+  async calls(): Promise<CallsReport> {
+    const workers = await this.supervisor.status();
+    return callsReport(workers.flatMap((w) => w.calls), this.umService.settingUp());
+  }
+
+  async refusals(limit: number): Promise<RefusalEntry[]> {
+    const [workers, routers] = await Promise.all([this.supervisor.status(), this.routers.status()]);
+    return mergeRefusals([this.#umRefusals.list(), ...workers.map((w) => w.refusals), ...routers], limit);
   }
 
   /** Re-reads everything the roles depend on; safe to call on every store change. */

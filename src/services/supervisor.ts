@@ -4,7 +4,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { RefusalEntry } from './routing/refusal-log.js';
 import type { WorkerSlot } from './um-service/um-service.js';
+import type { LiveCall } from './worker/live-call.js';
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './worker/ipc.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/main.js', import.meta.url));
@@ -25,7 +27,18 @@ interface Managed {
   env: WorkerEnv;
   child: ChildProcess | undefined;
   restarts: number;
+  /** Status questions waiting for this worker's answer, by id. */
+  asked: Map<number, (s: WorkerStatus) => void>;
 }
+
+/** One worker's answer to a status question (ipc.ts 'status'). */
+export interface WorkerStatus {
+  calls: LiveCall[];
+  refusals: RefusalEntry[];
+}
+
+/** A worker that does not answer in this time (busy, or just exiting) is shown with nothing. */
+const STATUS_TIMEOUT_MS = 1000;
 
 export class Supervisor {
   readonly #log: Logger;
@@ -42,6 +55,7 @@ export class Supervisor {
       env,
       child: undefined,
       restarts: 0,
+      asked: new Map(),
       slot: { index: env.index, ports: env.ports, listening: { tcp: false, tls: false }, calls: 0, alive: false, draining: false },
     }));
   }
@@ -62,6 +76,23 @@ export class Supervisor {
     child.send(message);
     return true;
   }
+
+  /**
+   * Asks every running worker for its calls in progress and last refusals. Each answers or is
+   * left out after STATUS_TIMEOUT_MS, so a stuck worker cannot hold up the admin page.
+   */
+  status(): Promise<WorkerStatus[]> {
+    return Promise.all(this.#workers.map((w) => new Promise<WorkerStatus>((resolve) => {
+      const child = w.child;
+      if (!child?.connected || !w.slot.alive) return resolve({ calls: [], refusals: [] });
+      const id = this.#nextStatusId++;
+      const timer = setTimeout(() => { w.asked.delete(id); resolve({ calls: [], refusals: [] }); }, STATUS_TIMEOUT_MS);
+      w.asked.set(id, (s) => { clearTimeout(timer); resolve(s); });
+      child.send({ type: 'status', id } satisfies ToWorker);
+    })));
+  }
+
+  #nextStatusId = 1;
 
   /** Drains worker `index` and starts it again once its calls have ended. */
   recycle(index: number): boolean {
@@ -101,6 +132,10 @@ export class Supervisor {
         } else if (m.type === 'calls') {
           w.slot.calls = m.count;
           this.#onReport(w.slot.index);
+        } else if (m.type === 'status') {
+          const answer = w.asked.get(m.id);
+          w.asked.delete(m.id);
+          answer?.({ calls: Array.isArray(m.calls) ? m.calls : [], refusals: Array.isArray(m.refusals) ? m.refusals : [] });
         } else if (m.type === 'voicemail') {
           if (Number.isInteger(m.id) && Number.isInteger(m.userId)) this.#hooks.onVoicemail?.(w.slot.index, { id: m.id, userId: m.userId });
         }

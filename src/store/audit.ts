@@ -24,9 +24,11 @@ export async function writeAudit(
   }).execute();
 }
 
-export async function readAudit(db: Kysely<Database>, options: { limit?: number; action?: string } = {}): Promise<AuditEntry[]> {
+/** The newest entries first; `before` pages on: only entries older than that id. */
+export async function readAudit(db: Kysely<Database>, options: { limit?: number; action?: string; before?: number } = {}): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(options.limit ?? 50);
   if (options.action) q = q.where('action', 'like', `${options.action}%`);
+  if (options.before !== undefined) q = q.where('id', '<', options.before);
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, id: Number(r.id), details: JSON.parse(r.details) as Record<string, unknown> }));
 }

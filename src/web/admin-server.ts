@@ -18,7 +18,9 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMeMessageRoutes } from './routes/me-messages.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerSessionRoutes } from './routes/session.js';
+import type { LiveStatus } from '../services/live-status.js';
 import { registerAutoAttendantRoutes } from './routes/auto-attendants.js';
+import { registerCallRoutes } from './routes/calls.js';
 import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerPinRoutes } from './routes/pins.js';
@@ -39,9 +41,12 @@ export class AdminServer {
   #bound: { address: string; port: number } | undefined;
 
   readonly #workers: WorkerControl | undefined;
+  readonly #live: LiveStatus | undefined;
 
-  constructor(node: OpenNode, log: Logger, workers?: WorkerControl) {
+  /** `workers` and `live` are absent when the node runs without its SIP roles (--no-sip). */
+  constructor(node: OpenNode, log: Logger, workers?: WorkerControl, live?: LiveStatus) {
     this.#workers = workers;
+    this.#live = live;
     this.#node = node;
     this.#log = log.child({ component: 'admin-api' });
   }
@@ -79,6 +84,7 @@ export class AdminServer {
     registerCertificateRoutes(app, this.#node);
     registerTrustRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
+    registerCallRoutes(app, this.#node, this.#live);
     registerOrganisationRoutes(app, this.#node);
     registerPolicyRoutes(app, this.#node);
     registerPinRoutes(app, this.#node);

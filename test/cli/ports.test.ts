@@ -45,16 +45,20 @@ describe('openum ports', () => {
     assert.ok(o.includes('UM workers UDP 20000-29999 media'));
   });
 
-  it('prints firewall rules for nftables and ufw, and refuses another kind', async () => {
+  it('prints firewall rules for nftables, iptables and ufw, and refuses another kind', async () => {
     const nft = await cli(['ports', '--firewall', 'nftables'], { data });
     assert.match(nft.stdout, /tcp dport \{ 5071, 5062, 5063, 5065, 5066, 5067, 5068, 8443 \} accept/);
     assert.match(nft.stdout, /udp dport \{ 5062, 5065, 5067, 20000-29999 \} accept/);
     const ufw = await cli(['ports', '--firewall', 'ufw'], { data });
     assert.match(ufw.stdout, /^ufw allow 5071\/tcp comment 'OpenUM Call Router mutual TLS'$/m);
     assert.match(ufw.stdout, /^ufw allow 20000:29999\/udp/m);
-    const bad = await cli(['ports', '--firewall', 'iptables'], { data });
+    const ipt = await cli(['ports', '--firewall', 'iptables'], { data });
+    assert.match(ipt.stdout, /^iptables -A INPUT -p tcp --dport 5071 -m comment --comment "OpenUM Call Router mutual TLS" -j ACCEPT$/m);
+    assert.match(ipt.stdout, /^iptables -A INPUT -p udp --dport 20000:29999 /m);
+    assert.doesNotMatch(ipt.stdout, /--dport 5060 /, 'a closed port gets no rule');
+    const bad = await cli(['ports', '--firewall', 'pf'], { data });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^error: --firewall takes nftables or ufw/);
+    assert.match(bad.stderr, /^error: --firewall takes nftables, iptables or ufw/);
   });
 
   it('takes --data and --json before the command too, and asks for a directory after a bare --data', async () => {

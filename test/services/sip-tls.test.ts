@@ -7,33 +7,18 @@ import { after, before, describe, it } from 'node:test';
 import { makeGatewayPki, type GatewayPki, type IssuedCert } from '../support/peers/certs.js';
 import { kamailioAvailable, startKamailioSbc, type KamailioProcess } from '../support/peers/kamailio.js';
 import { runSipp, sippAvailable } from '../support/peers/sipp.js';
+import { inviteOverTls as invite } from '../support/peers/openssl-invite.js';
 import { cliJson } from '../support/openum.js';
 import { openssl, run } from '../support/run.js';
-import { must, startSite, statusOf, type UmSite } from '../support/um-setup.js';
+import { must, startSite, type UmSite } from '../support/um-setup.js';
 
 const ADDRESS = '127.0.0.71';
 const FQDN = 'um.contoso.test';
 const SBC_UDP = 15180;
 const skip = !sippAvailable() ? 'sipp is not installed' : !kamailioAvailable() ? 'kamailio is not installed' : false;
 
-/** An INVITE sent by `openssl s_client` (a real TLS client), and the first status line back. */
-async function inviteOverTls(port: number, cert?: IssuedCert, user = '1000'): Promise<{ status: number; reason: string; raw: string }> {
-  const invite = [
-    `INVITE sip:${user}@${ADDRESS}:${port};transport=tls SIP/2.0`,
-    `Via: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK${Math.random().toString(36).slice(2)};rport`,
-    'Max-Forwards: 70',
-    '<sip:gw@127.0.0.1>;tag=abc'.replace(/^/, 'From: '),
-    `To: <sip:${user}@${ADDRESS}>`,
-    `Call-ID: ${Math.random().toString(36).slice(2)}@tls-test`,
-    'CSeq: 1 INVITE',
-    'Content-Length: 0',
-    '', '',
-  ].join('\r\n');
-  const args = ['s_client', '-connect', `${ADDRESS}:${port}`, '-quiet', '-no_ign_eof', ...(cert ? ['-cert', cert.cert, '-key', cert.key] : [])];
-  // Keep stdin open long enough for the answer: s_client ends when its input ends.
-  const r = await run('bash', ['-c', `(printf '%s' "$0"; sleep 1.5) | openssl ${args.map((a) => `'${a}'`).join(' ')}`, invite], { timeoutMs: 10_000 });
-  return { ...statusOf(r.stdout), raw: r.stdout + r.stderr };
-}
+/** An INVITE over TLS to the site's address (test/support/peers/openssl-invite.ts). */
+const inviteOverTls = (port: number, cert?: IssuedCert, user = '1000') => invite(ADDRESS, port, cert, user);
 
 async function servedThumbprint(port: number): Promise<string> {
   const s = await run('openssl', ['s_client', '-connect', `${ADDRESS}:${port}`, '-showcerts'], { input: '', timeoutMs: 10_000 });

@@ -1,10 +1,11 @@
 // Calls the admin API of a running `openum start` over HTTPS (its certificate is self-signed
 // or test-made, so it is not verified here; test/web/admin-api.test.ts checks it with openssl).
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 
 export interface Reply {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: IncomingHttpHeaders;
   body: string;
   json: () => unknown;
 }

@@ -1,27 +1,27 @@
-// `openum ports [--json] [--firewall nftables|ufw]`: every port by role, protocol and mode, from
+// `openum ports [--json] [--firewall nftables|iptables|ufw]`: every port by role, protocol and mode, from
 // the stored configuration (whether or not the server runs), and the firewall rules to open them.
 import { OpenUmError } from '../../errors.js';
-import { firewallRules, portTable } from '../../org/port-table.js';
+import { FIREWALL_KINDS, firewallRules, portTable, type FirewallKind } from '../../org/port-table.js';
 import { getServer } from '../../org/server-settings.js';
 import { requireServer } from '../../services/node.js';
 import { flag, parse, str } from '../args.js';
 import { printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
 
-const HELP = `openum ports [--json] [--firewall nftables|ufw]
+const HELP = `openum ports [--json] [--firewall nftables|iptables|ufw]
   Lists every port of this server by role, protocol and mode, and whether the startup modes have
   it open. --firewall prints the rules that open exactly the open ones.`;
 
 export async function portsCommand(argv: string[]): Promise<void> {
-  const p = parse('ports', argv, { firewall: { type: 'string' } }, { min: 0, max: 0, usage: '[--json] [--firewall nftables|ufw]' });
+  const p = parse('ports', argv, { firewall: { type: 'string' } }, { min: 0, max: 0, usage: '[--json] [--firewall nftables|iptables|ufw]' });
   if (p.values.help) return void console.log(HELP);
   const fw = str(p, 'firewall');
-  if (fw !== undefined && fw !== 'nftables' && fw !== 'ufw') {
-    throw new OpenUmError('BAD_ARGUMENT', `--firewall takes nftables or ufw (got "${fw}")`);
+  if (fw !== undefined && !FIREWALL_KINDS.includes(fw as FirewallKind)) {
+    throw new OpenUmError('BAD_ARGUMENT', `--firewall takes nftables, iptables or ufw (got "${fw}")`);
   }
   await withNode(p, async (node) => {
     const rows = portTable(await getServer(node.store.db, requireServer(node)));
-    if (fw) return void process.stdout.write(firewallRules(rows, fw));
+    if (fw) return void process.stdout.write(firewallRules(rows, fw as FirewallKind));
     if (flag(p, 'json')) return printJson(rows);
     printTable(['ROLE', 'PROTOCOL', 'PORT', 'MODE', 'OPEN', 'CHANGEABLE'],
       rows.map((r) => [r.role, r.protocol, r.port, r.mode, r.open ? 'yes' : 'no (startup mode)', r.changeable]));

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { isOpenUmError, OpenUmError } from '../../errors.js';
 import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
+import { ControlSocket } from '../../services/control-socket.js';
 import { initialiseNode } from '../../services/install.js';
 import { createLogger } from '../../services/log.js';
 import { openNode, resolveDataDir } from '../../services/node.js';
@@ -73,7 +74,8 @@ export async function startCommand(argv: string[]): Promise<void> {
   const addresses = list(p, 'sip-address');
   const voicemail = new VoicemailService(node, log);
   const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses: addresses.length ? addresses : ['0.0.0.0'], routers: routerCount(str(p, 'routers')), voicemail });
-  const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) });
+  const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);
+  const control = new ControlSocket(node.dataDir, roles, log);
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(() => admin.reload());
   if (roles) watcher.onChange(() => roles.reload());
@@ -85,6 +87,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   await roles?.start();
   await voicemail.start();
   await watcher.start();
+  await control.start();
   if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
   console.log(`store: ${node.store.location}`);
@@ -96,6 +99,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     log.info({ signal }, 'stopping');
     try {
       await watcher.stop();
+      await control.close();
       await roles?.stop();
       await voicemail.stop();
       await admin.close();

@@ -8,6 +8,7 @@ import type { SipRequest } from '../../sip/message/types.js';
 import type { RequestContext, ServerInviteTransaction, ServerTransaction, TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { redirectContact, type NextHop } from '../routing/redirect-contact.js';
 import { claimsOf, routeRequest, type RouteDeps } from '../routing/route-request.js';
+import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
@@ -19,6 +20,8 @@ export interface CallRouterDeps {
   /** The UM service to send a call to, or undefined when none can take it (→ 503). */
   umService(secured: boolean, arrivedOn: 'udp' | 'tcp' | 'tls', local: string): UmServiceTarget | undefined;
   log: Logger;
+  /** The ring of last refusals this process keeps (GET /api/refusals). */
+  refusals?: RefusalLog;
 }
 
 const SERVED = new Set(['INVITE']);
@@ -49,6 +52,6 @@ export class CallRouter implements TransactionUser {
 
   #refuse(request: SipRequest, tx: ServerTransaction, r: SipRefusal, context: RequestContext): void {
     this.counters.refused++;
-    respondRefusal(tx, request, r, context, this.#deps.log);
+    respondRefusal(tx, request, r, context, this.#deps.log, this.#deps.refusals);
   }
 }

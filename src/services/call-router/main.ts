@@ -13,6 +13,7 @@ import { listenSpecs } from '../sip/listeners.js';
 import { PeerVerifier } from '../sip/peer-verifier.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
 import { StoreTlsProvider } from '../sip/tls-provider.js';
+import { RefusalLog } from '../routing/refusal-log.js';
 import { RoutingCache } from '../routing/routing-cache.js';
 import { loadRoutingKey } from '../routing/routing-key.js';
 import { RoutingTokens } from '../routing/routing-token.js';
@@ -36,7 +37,9 @@ async function main(e: RouterEnv): Promise<void> {
   const endpoint = new SipEndpoint(`call-router-${e.index}`, { tls, log, shared: true, stateless: true });
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
+  const refusals = new RefusalLog('callRouter');
   endpoint.setUser(new CallRouter({
+    refusals,
     routing: { view: routing, verifier, tokens },
     log: log.child({ role: 'call-router' }),
     umService: (secured, arrivedOn, local) => {
@@ -72,6 +75,10 @@ async function main(e: RouterEnv): Promise<void> {
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
+  // The primary asks for the last refusals when someone reads them (router-pool.ts status()).
+  process.on('message', (m: { type?: string; id?: unknown }) => {
+    if (m?.type === 'status' && typeof m.id === 'number') process.send?.({ type: 'status', id: m.id, refusals: refusals.list() });
+  });
   process.on('disconnect', () => void stop());
   process.send?.({ type: 'ready' });
 }

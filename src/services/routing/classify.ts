@@ -119,6 +119,13 @@ export function classify(request: SipRequest, arrival: Arrival, view: RoutingVie
   // 1. Which gateway sent it.
   const gw = identifyGateway(arrival, view);
   if (gw instanceof SipRefusal) return gw;
+  const decision = classifyFrom(gw, request, arrival, view);
+  // A refusal past this point names the gateway, for the refusal log.
+  if (decision instanceof SipRefusal) decision.gateway ??= gw.name;
+  return decision;
+}
+
+function classifyFrom(gw: IpGateway, request: SipRequest, arrival: Arrival, view: RoutingView): Routed | SipRefusal {
   if (gw.status === 'Disabled') return new SipRefusal(403, `Forbidden - UM IP gateway ${gw.name} is disabled`);
   if (gw.status === 'NoNewCalls') return new SipRefusal(503, `Service Unavailable - UM IP gateway ${gw.name} takes no new calls`, RETRY_AFTER.gatewayPaused);
 

@@ -48,7 +48,9 @@ export function routeRequest(request: SipRequest, context: RequestContext, deps:
       const routed = fromClaims(check.claims, deps.view);
       if (routed) {
         // The token names the dial plan; this hop's transport must still be the one it requires.
-        return { decision: transportRefusal(routed.dialPlan, context.source.protocol) ?? routed, how: 'token' };
+        const wrong = transportRefusal(routed.dialPlan, context.source.protocol);
+        if (wrong) wrong.gateway = routed.gateway.name;
+        return { decision: wrong ?? routed, how: 'token' };
       }
       tokenProblem = 'names what the routing view no longer has';
     } else {

@@ -8,6 +8,7 @@ import { buildResponse } from '../../sip/message/build.js';
 import type { SipRequest, SipResponse } from '../../sip/message/types.js';
 import type { RequestContext, ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import { toTagFor } from '../sip/to-tag.js';
+import type { RefusalLog } from './refusal-log.js';
 
 /**
  * The one Retry-After policy (seconds, RFC 3261 §21.5.4 503 / §21.4.18 480). A paused gateway is
@@ -28,6 +29,8 @@ export class SipRefusal extends Error {
   readonly status: number;
   readonly reason: string;
   readonly retryAfter: number | undefined;
+  /** The UM IP gateway the request was identified as coming from, when known (for the refusal log). */
+  gateway: string | undefined;
 
   constructor(status: number, reason: string, retryAfter?: number) {
     super(`${status} ${reason}`);
@@ -50,9 +53,13 @@ export function refusalResponse(request: SipRequest, r: SipRefusal): SipResponse
   });
 }
 
-/** Sends the refusal and logs it (status, reason, who sent the request, which role refused). */
-export function respondRefusal(tx: ServerTransaction, request: SipRequest, r: SipRefusal, context: RequestContext, log: Logger): void {
+/**
+ * Sends the refusal, logs it (status, reason, who sent the request, which role refused) and keeps
+ * it in the role's ring of last refusals, when it has one.
+ */
+export function respondRefusal(tx: ServerTransaction, request: SipRequest, r: SipRefusal, context: RequestContext, log: Logger, refusals?: RefusalLog): void {
   const s = context.source;
-  log.info({ status: r.status, reason: r.reason, from: `${s.protocol}:${s.address}:${s.port}` }, 'call refused');
+  log.info({ status: r.status, reason: r.reason, from: `${s.protocol}:${s.address}:${s.port}`, gateway: r.gateway }, 'call refused');
+  refusals?.record(request, r, context);
   tx.respond(refusalResponse(request, r));
 }

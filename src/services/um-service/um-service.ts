@@ -9,6 +9,7 @@ import type { SipRequest } from '../../sip/message/types.js';
 import type { RequestContext, ServerInviteTransaction, ServerTransaction, TransactionUser } from '../../sip/transaction/transaction-layer.js';
 import { redirectContact } from '../routing/redirect-contact.js';
 import { claimsOf, routeRequest, tokenOf, type RouteDeps } from '../routing/route-request.js';
+import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
@@ -28,6 +29,8 @@ export interface UmServiceDeps {
   maxCalls(): number;
   routing: RouteDeps;
   log: Logger;
+  /** The ring of last refusals this process keeps (GET /api/refusals). */
+  refusals?: RefusalLog;
 }
 
 const SERVED = new Set(['INVITE']);
@@ -45,7 +48,7 @@ export class UmService implements TransactionUser {
   onRequest(request: SipRequest, tx: ServerTransaction | undefined, context: RequestContext, cancelled?: ServerInviteTransaction): void {
     if (!tx) return;
     if (answerCommon(request, tx, cancelled, SERVED)) return;
-    const refuse = (r: SipRefusal) => respondRefusal(tx, request, r, context, this.#deps.log);
+    const refuse = (r: SipRefusal) => respondRefusal(tx, request, r, context, this.#deps.log, this.#deps.refusals);
     const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
     const callId = getHeader(request, 'Call-ID') ?? '';
     if (decision instanceof SipRefusal) {
@@ -70,6 +73,14 @@ export class UmService implements TransactionUser {
     const hop = { host: context.local.address, port: tls ? best.ports.tls : best.ports.tcp, transport: context.source.protocol };
     tx.respond(redirectTo(request, redirectContact(request, decision, hop, token), toTagFor(request)));
     this.counters.redirected++;
+  }
+
+  /** Calls redirected to a worker in the last seconds that its report does not count yet: calls in set-up. */
+  settingUp(): number {
+    const now = Date.now();
+    let n = 0;
+    for (const times of this.#pending.values()) n += times.filter((t) => now - t < 5000).length;
+    return n;
   }
 
   /** A worker reported its calls: the pending redirects it has now seen are dropped. */

@@ -21,6 +21,7 @@ import { CallSession } from './call-session.js';
 import { mediaAddressFor } from './media-address.js';
 import { openMailbox, openPinService } from '../mailbox/open-mailbox.js';
 import { Worker } from './worker.js';
+import { RefusalLog } from '../routing/refusal-log.js';
 import { getPlayOnPhone, setPlayOnPhoneState } from '../../org/play-on-phone.js';
 import { OutboundClient } from '../sip/outbound-client.js';
 import { OutboundCall } from './outbound-call.js';
@@ -47,7 +48,10 @@ async function main(e: WorkerEnv): Promise<void> {
   const prompts = new PromptLibrary();
   const endpoint = new SipEndpoint(`worker-${e.index}`, { tls, log });
   let settings = await getServer(node.store.db, server);
+  const refusals = new RefusalLog('worker', { worker: e.index + 1 });
   const worker = new Worker({
+    number: e.index + 1,
+    refusals,
     layer: endpoint.layer,
     capacity: () => settings.umService.maxCallsAllowed,
     policy: (id) => {
@@ -80,7 +84,7 @@ async function main(e: WorkerEnv): Promise<void> {
     if (request.state !== 'dialing') return;
     const call = new OutboundCall({
       db: node.store.db, mailbox, worker: e.index, fqdn: () => settings.fqdn, client: outbound, clock,
-      allocatePorts: (local) => worker.allocatePorts(local), adopt: (dialog, app) => worker.adopt(dialog, app), log,
+      allocatePorts: (local) => worker.allocatePorts(local), adopt: (dialog, app, info) => worker.adopt(dialog, app, info), log,
     }, request);
     outcalls.set(id, call);
     void call.done.finally(() => outcalls.delete(id));
@@ -123,6 +127,8 @@ async function main(e: WorkerEnv): Promise<void> {
       placeCall(m.id).catch((err: unknown) => log.error({ err, id: m.id }, 'cannot place the Play on Phone call'));
     } else if (m.type === 'play-on-phone-cancel') {
       outcalls.get(m.id)?.cancel();
+    } else if (m.type === 'status') {
+      send({ type: 'status', id: m.id, calls: worker.liveCalls(), refusals: refusals.list() });
     } else if (m.type === 'stop') {
       void hangUpAndExit();
     }

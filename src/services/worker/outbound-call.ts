@@ -18,6 +18,10 @@ import type { Actor } from '../../store/mutation.js';
 import type { Database } from '../../store/schema.js';
 import type { MailboxService } from '../mailbox/mailbox-service.js';
 import type { OutboundClient } from '../sip/outbound-client.js';
+import type { LiveCall } from './live-call.js';
+
+/** What the worker's calls list shows of a Play on Phone call (worker/live-call.ts). */
+export type OutboundCallInfo = Omit<LiveCall, 'id' | 'role' | 'worker' | 'startedAt'>;
 
 export interface OutboundCallDeps {
   db: Kysely<Database>;
@@ -29,7 +33,7 @@ export interface OutboundCallDeps {
   clock: MediaClock;
   allocatePorts(local: string): Promise<MediaPorts>;
   /** Puts the dialog in the worker's dialog table and counts the call until `done`. */
-  adopt(dialog: Dialog, app: { terminate(cause: 'caller' | 'app' | 'shutdown' | 'max-call'): void; done: Promise<void> }): void;
+  adopt(dialog: Dialog, app: { terminate(cause: 'caller' | 'app' | 'shutdown' | 'max-call'): void; done: Promise<void> }, info: OutboundCallInfo): void;
   log: Logger;
   /** How long the phone may ring (default 60 s). */
   ringMs?: number;
@@ -68,7 +72,7 @@ export class OutboundCall {
 
   async #run(request: PlayOnPhoneCall): Promise<void> {
     const deps = this.#deps;
-    const { message, plan, gateway } = await playOnPhoneContext(deps.db, request);
+    const { message, plan, gateway, user } = await playOnPhoneContext(deps.db, request);
     const { samples: audio } = await deps.mailbox.samples(message.id);
     await this.#state('dialing');
     const protocol = plan.voipSecurity === 'Unsecured' ? 'udp' : 'tls';
@@ -116,7 +120,10 @@ export class OutboundCall {
     let finished!: () => void;
     const done = new Promise<void>((r) => { finished = r; });
     app = { terminate: (cause) => call.terminate(cause) };
-    deps.adopt(dialog, { terminate: (cause) => call.terminate(cause), done });
+    deps.adopt(dialog, { terminate: (cause) => call.terminate(cause), done }, {
+      type: 'playOnPhone', direction: 'outbound', from: `um@${deps.fqdn()}`, to: request.number, gateway: gateway.name, dialPlan: plan.name,
+      user, transport: protocol, media: answer.media.srtp ? 'SRTP' : 'RTP',
+    });
     if (dialog.state === 'Terminated') call.terminate('caller');
     try {
       if (this.#cancelled) call.hangup();

@@ -20,10 +20,13 @@ import type { RequestContext, ServerTransaction, TransactionLayer, TransactionUs
 import { applicationFor, CALL_TYPE_DESCRIPTION, type CallApplication } from '../../apps/registry.js';
 import type { Routed } from '../routing/classify.js';
 import { routeRequest, type RouteDeps } from '../routing/route-request.js';
+import type { RefusalLog } from '../routing/refusal-log.js';
 import { refusalResponse, respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
 import { answerCommon } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
 import type { CallSession, CallSessionInput } from './call-session.js';
+import { calledOf, callerOf } from './caller.js';
+import { liveCallType, type LiveCall } from './live-call.js';
 
 export interface WorkerCallPolicy {
   /**
@@ -48,6 +51,10 @@ export interface WorkerDeps {
   startCall(input: CallSessionInput): CallSession;
   log: Logger;
   onCallsChanged(count: number): void;
+  /** This worker's number from 1, as the calls list shows it. */
+  number?: number;
+  /** The ring of last refusals this process keeps (GET /api/refusals). */
+  refusals?: RefusalLog;
 }
 
 /** What the worker holds per call: its dialog (UAS, or UAC for Play on Phone) and its application. */
@@ -55,6 +62,8 @@ interface Call {
   dialog: Dialog;
   app: Pick<CallSession, 'terminate' | 'done'>;
   limit: WheelTimer | undefined;
+  /** What GET /api/calls shows of it. */
+  info: LiveCall;
 }
 
 const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
@@ -91,13 +100,22 @@ export class Worker implements TransactionUser {
    * An outbound call (Play on Phone): its dialog goes into the dialog table, so the gateway's BYE
    * or NOTIFY reaches it, and it counts as a call until its application is done.
    */
-  adopt(dialog: Dialog, app: Pick<CallSession, 'terminate' | 'done'>): void {
-    this.#calls.set(dialog.id, { dialog, app, limit: undefined });
+  adopt(dialog: Dialog, app: Pick<CallSession, 'terminate' | 'done'>, info: Omit<LiveCall, 'id' | 'role' | 'worker' | 'startedAt'>): void {
+    this.#calls.set(dialog.id, { dialog, app, limit: undefined, info: this.#info(dialog.callId, info) });
     this.#deps.onCallsChanged(this.#calls.size);
     void app.done.finally(() => {
       this.#calls.delete(dialog.id);
       this.#deps.onCallsChanged(this.#calls.size);
     });
+  }
+
+  /** The calls in progress, as GET /api/calls lists them. */
+  liveCalls(): LiveCall[] {
+    return [...this.#calls.values()].map((c) => c.info);
+  }
+
+  #info(callId: string, info: Omit<LiveCall, 'id' | 'role' | 'worker' | 'startedAt'>): LiveCall {
+    return { id: callId, role: 'worker', worker: this.#deps.number ?? 0, ...info, startedAt: new Date().toISOString() };
   }
 
   /** Draining: no new calls (503), the calls in progress go on. */
@@ -137,7 +155,7 @@ export class Worker implements TransactionUser {
     if (this.#setups.length > 0) tx.respond(buildResponse(request, 100, 'Trying'));
     this.#setups.push(() => this.#setUp(request, tx as ServerInviteTransaction, context, admitted).catch((e: unknown) => {
       this.#deps.log.error({ err: e }, 'cannot answer call');
-      tx.respond(refusalResponse(request, new SipRefusal(500, 'Server Internal Error - the call could not be set up')));
+      this.#refuse(tx, request, new SipRefusal(500, 'Server Internal Error - the call could not be set up'), context);
     }));
     if (this.#setups.length === 1) setImmediate(() => this.#nextSetup());
   }
@@ -158,7 +176,7 @@ export class Worker implements TransactionUser {
   /** The checks a new call must pass, answered at once: what the call is, or the refusal sent. */
   #admit(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext): Admitted | undefined {
     const r = this.#check(request, context);
-    if (r instanceof SipRefusal) return void respondRefusal(tx, request, r, context, this.#deps.log);
+    if (r instanceof SipRefusal) return void respondRefusal(tx, request, r, context, this.#deps.log, this.#deps.refusals);
     return r;
   }
 
@@ -191,7 +209,7 @@ export class Worker implements TransactionUser {
     if (!answer.ok) {
       ports.release();
       this.#deps.log.info({ reason: answer.reason, from: context.source.address }, 'call refused: SDP offer not acceptable');
-      return tx.respond(refusalResponse(request, new SipRefusal(488, `Not Acceptable Here - ${answer.reason}`)));
+      return this.#refuse(tx, request, new SipRefusal(488, `Not Acceptable Here - ${answer.reason}`), context, routed.gateway.name);
     }
 
     const host = context.local.address.includes(':') ? `[${context.local.address}]` : context.local.address;
@@ -218,7 +236,12 @@ export class Worker implements TransactionUser {
       maxCallReached = true;
       dialog.bye('bye-sent');
     });
-    this.#calls.set(dialog.id, { dialog, app, limit });
+    const info = this.#info(dialog.callId, {
+      type: liveCallType(routed.callType), direction: 'inbound', from: callerOf(request).id, to: calledOf(request),
+      gateway: routed.gateway.name, dialPlan: plan.name, user: routed.user?.name ?? null,
+      transport: context.source.protocol, media: answer.secure ? 'SRTP' : 'RTP',
+    });
+    this.#calls.set(dialog.id, { dialog, app, limit, info });
     // The call counts until its application has finished (the message is on disk and in the store).
     void app.done.finally(() => {
       this.#calls.delete(dialog.id);
@@ -227,6 +250,13 @@ export class Worker implements TransactionUser {
     dialog.accept(tx, Buffer.from(answer.sdp));
     this.#deps.log.info({ callId: dialog.callId, callType: routed.callType, user: routed.user?.name, codec: answer.codec, srtp: answer.secure, rtpPort: ports.port, from: context.source.address }, 'call answered');
     this.#deps.onCallsChanged(this.#calls.size);
+  }
+
+  /** A refusal answered without the log line respondRefusal writes (that one is logged by the caller). */
+  #refuse(tx: ServerTransaction, request: SipRequest, r: SipRefusal, context: RequestContext, gateway?: string): void {
+    if (gateway) r.gateway = gateway;
+    this.#deps.refusals?.record(request, r, context);
+    tx.respond(refusalResponse(request, r));
   }
 
   /** The call of an in-dialog request, through the dialog table (RFC 3261 §12.2.2). */

@@ -11,7 +11,7 @@ const serviceBody = z.object({ startupMode: z.string().optional(), rtpPorts: z.s
 const callRouterBody = z.object({ startupMode: z.string().optional(), sipTcpPort: port.optional(), sipTlsPort: port.optional(), sipUdp: z.boolean().optional() }).strict();
 const serverBody = z.object({ fqdn: z.string().optional() }).strict();
 const adminBody = z.object({ address: z.string().optional(), port: port.optional() }).strict();
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), action: z.string().optional() }).strict();
+export const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), action: z.string().optional(), before: z.coerce.number().int().min(1).optional() }).strict();
 
 export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
@@ -24,5 +24,14 @@ export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   app.patch('/api/callrouter', async (req) => (await setCallRouter(db, req.actor, name(), callRouterBody.parse(req.body ?? {}))).callRouter);
   app.get('/api/admin', async () => (await getServer(db, name())).admin);
   app.patch('/api/admin', async (req) => (await setAdmin(db, req.actor, name(), adminBody.parse(req.body ?? {}))).admin);
-  app.get('/api/audit', async (req) => readAudit(db, auditQuery.parse(req.query ?? {})));
+  // The body stays an array (existing clients read it so); paging is ?before=<id>, and the
+  // X-Next-Before header gives the id to pass for the next page when there is one.
+  app.get('/api/audit', async (req, reply) => {
+    const q = auditQuery.parse(req.query ?? {});
+    const entries = await readAudit(db, { ...q, limit: q.limit + 1 });
+    const page = entries.slice(0, q.limit);
+    const last = page.at(-1);
+    if (entries.length > q.limit && last) void reply.header('x-next-before', String(last.id));
+    return page;
+  });
 }
