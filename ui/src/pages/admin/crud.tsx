@@ -2,7 +2,7 @@
 // policies, auto attendants): a table of GET <path>, a form that POSTs a new one or PATCHes the
 // one being edited (only the fields that changed), and delete. The API's refusal is shown next
 // to the form, in the API's words, so the administrator sees which field to fix.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import { ErrorNote, Loading, useLoad } from '../../components/status.js';
 import { useI18n, type Key } from '../../i18n/index.js';
@@ -67,18 +67,20 @@ function Choices({ field, value, onChange, id }: { field: FieldSpec; value: stri
 
 export function FieldInput({ field, value, onChange, editing }: { field: FieldSpec; value: Value; onChange: (v: Value) => void; editing: boolean }) {
   const { t } = useI18n();
-  const id = `f-${field.name}`;
+  const id = `f-${field.name}-${useId()}`;
   const disabled = editing && field.createOnly;
   if (field.kind === 'checkbox') {
     return <label className="check"><input type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />{t(field.label)}</label>;
   }
+  // The label is beside the control, not around it: a select's options would join its name.
   return (
-    <label htmlFor={id}>{t(field.label)}
+    <div className="field">
+      <label htmlFor={id}>{t(field.label)}</label>
       {field.kind === 'select' || field.optionsFrom
         ? <Choices field={field} id={id} value={String(value)} onChange={onChange} />
-        : <input id={id} type={field.kind === 'number' ? 'number' : field.kind === 'email' ? 'email' : 'text'} value={String(value)} required={field.required && !editing} disabled={disabled} onChange={(e) => onChange(e.target.value)} />}
-      {field.hint && <span className="muted">{t(field.hint)}</span>}
-    </label>
+        : <input id={id} type={field.kind === 'number' ? 'number' : field.kind === 'email' ? 'email' : 'text'} value={String(value)} required={field.required && !editing} disabled={disabled} aria-describedby={field.hint ? `${id}-hint` : undefined} onChange={(e) => onChange(e.target.value)} />}
+      {field.hint && <span className="muted" id={`${id}-hint`}>{t(field.hint)}</span>}
+    </div>
   );
 }
 

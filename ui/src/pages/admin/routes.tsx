@@ -1,6 +1,7 @@
 // The admin center's pages: the navigation lists them in this order; the first is the default.
 // Each page is its own file in this folder and uses only the public admin API.
 import type { ReactElement } from 'react';
+import './admin.css';
 import type { Key } from '../../i18n/index.js';
 import { AuditPage } from './audit.js';
 import { AutoAttendantsPage } from './auto-attendants.js';
