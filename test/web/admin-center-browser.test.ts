@@ -103,10 +103,7 @@ describe('admin center in Chromium', { skip: missing ? `not installed: ${missing
     await page.getByRole('checkbox', { name: 'UMCallRouter' }).check();
     await page.getByRole('button', { name: 'Enable', exact: true }).click();
     await page.getByText('Enabled for UMCallRouter.').waitFor();
-    const box = page.getByRole('checkbox', { name: 'UMCallRouter' });
-    await box.waitFor();
-    assert.equal(await box.isChecked(), true);
-    assert.equal(await box.isDisabled(), true);
+    await page.getByRole('checkbox', { name: 'UMCallRouter', checked: true, disabled: true }).waitFor();
     await page.getByRole('row', { name: /Contoso UM/ }).getByText(/UMCallRouter/).first().waitFor();
 
     // A Secured dial plan.
