@@ -148,4 +148,23 @@ describe('admin center in Chromium', { skip: missing ? `not installed: ${missing
     assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
     await ctx.close();
   });
+
+  it('speaks Italian when the browser does, on a phone-sized screen', async () => {
+    const ctx = await browser.newContext({ baseURL: `https://127.0.0.1:${server.port}`, ignoreHTTPSErrors: true, locale: 'it-IT', viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto('/');
+    await page.getByRole('radio', { name: 'Amministratore' }).check();
+    await page.getByRole('button', { name: 'Accedi con un token' }).click();
+    await page.getByLabel('Token amministratore', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    await page.getByRole('heading', { name: 'Certificati', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Utenti' }).click();
+    await page.getByRole('heading', { name: 'Utenti', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Invita carol' }).waitFor();
+    // Nothing wider than the screen but the tables, which scroll inside their .table-wrap.
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
+    await ctx.close();
+  });
 });

@@ -52,10 +52,10 @@ function KeyForm({ onDone }: { onDone: () => void }) {
       <h2 id="aa-keys">{t('admin.aa.keys')}</h2>
       <div className="grid">
         <label>{t('admin.nav.autoAttendants')}<input required value={aa} onChange={(e) => setAa(e.target.value)} /></label>
-        <label>{t('admin.aa.hours')}<select value={hours} onChange={(e) => setHours(e.target.value)}>
+        <label>{t('admin.aa.hours')}<select aria-label={t('admin.aa.hours')} value={hours} onChange={(e) => setHours(e.target.value)}>
           <option value="business">{t('admin.aa.business')}</option><option value="after">{t('admin.aa.after')}</option></select></label>
-        <label>{t('admin.aa.key')}<select value={key} onChange={(e) => setKey(e.target.value)}>{['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'timeout'].map((k) => <option key={k}>{k}</option>)}</select></label>
-        <label>{t('admin.aa.action')}<select value={action} onChange={(e) => setAction(e.target.value)}>{['transfer', 'autoattendant', 'voicemail', 'announcement'].map((a) => <option key={a}>{a}</option>)}</select></label>
+        <label>{t('admin.aa.key')}<select aria-label={t('admin.aa.key')} value={key} onChange={(e) => setKey(e.target.value)}>{['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'timeout'].map((k) => <option key={k}>{k}</option>)}</select></label>
+        <label>{t('admin.aa.action')}<select aria-label={t('admin.aa.action')} value={action} onChange={(e) => setAction(e.target.value)}>{['transfer', 'autoattendant', 'voicemail', 'announcement'].map((a) => <option key={a}>{a}</option>)}</select></label>
         <label>{t('admin.aa.target')}<input value={target} onChange={(e) => setTarget(e.target.value)} /></label>
       </div>
       <ErrorNote error={error} />

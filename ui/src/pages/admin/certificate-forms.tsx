@@ -49,7 +49,7 @@ export function NewCertificateForm({ onDone }: { onDone: () => void }) {
       <div className="grid">
         <label>{t('admin.cert.subject')}<input value={subject} placeholder="CN=um.contoso.com" onChange={(e) => setSubject(e.target.value)} /></label>
         <label>{t('admin.cert.domains')}<input value={domains} onChange={(e) => setDomains(e.target.value)} /><span className="muted">{t('admin.commaList')}</span></label>
-        <label>{t('admin.cert.keySize')}<select value={keySize} onChange={(e) => setKeySize(e.target.value)}>{['1024', '2048', '4096'].map((k) => <option key={k}>{k}</option>)}</select></label>
+        <label>{t('admin.cert.keySize')}<select aria-label={t('admin.cert.keySize')} value={keySize} onChange={(e) => setKeySize(e.target.value)}>{['1024', '2048', '4096'].map((k) => <option key={k}>{k}</option>)}</select></label>
         <label>{t('admin.cert.friendlyName')}<input value={friendlyName} onChange={(e) => setFriendlyName(e.target.value)} /></label>
         <label className="check"><input type="checkbox" checked={exportable} onChange={(e) => setExportable(e.target.checked)} />{t('admin.cert.exportable')}</label>
       </div>

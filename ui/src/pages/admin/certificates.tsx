@@ -88,7 +88,7 @@ function ExportForm({ cert }: { cert: Certificate }) {
     <form className="stack" onSubmit={(e) => void submit(e)}>
       <div className="row">
         <label>{t('admin.cert.format')}
-          <select value={format} onChange={(e) => setFormat(e.target.value)}>
+          <select aria-label={t('admin.cert.format')} value={format} onChange={(e) => setFormat(e.target.value)}>
             {cert.kind === 'certificate' && <option value="pfx">{t('admin.cert.formatPfx')}</option>}
             <option value="pem">PEM</option>
             <option value="der">DER</option>

@@ -50,7 +50,7 @@ function Ports({ tick }: { tick: number }) {
           ))}</tbody>
         </table></div>
         <label className="inline">{t('admin.srv.firewall')}
-          <select value={kind} onChange={(e) => setKind(e.target.value)}>{Object.keys(ports.data.firewall).map((k) => <option key={k}>{k}</option>)}</select>
+          <select aria-label={t('admin.srv.firewall')} value={kind} onChange={(e) => setKind(e.target.value)}>{Object.keys(ports.data.firewall).map((k) => <option key={k}>{k}</option>)}</select>
         </label>
         <pre aria-label={t('admin.srv.firewallRules')} tabIndex={0}>{ports.data.firewall[kind]}</pre>
         <div className="row"><button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(ports.data?.firewall[kind] ?? '')}>{t('admin.copy')}</button></div>
