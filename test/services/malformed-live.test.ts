@@ -11,9 +11,9 @@ import { fixture } from '../support/peers/proc.js';
 import { rng } from '../support/random.js';
 import { request, startSite, statusOf, udpExchange, type UmSite } from '../support/um-setup.js';
 
-const ADDRESS = '127.0.0.63';
+const ADDRESS = '127.0.116.63';
 /** The corpus's Via says port 5060 without rport: §18.2.2 answers the source address on that port. */
-const PEER = '127.0.0.64';
+const PEER = '127.0.116.64';
 const DIR = fixture('sip', 'malformed');
 
 type Expectation = 'drop' | { status: number; reasonIncludes: string; respond: boolean };
