@@ -20,6 +20,8 @@ type Expectation = 'drop' | { status: number; reasonIncludes: string; respond: b
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, Expectation>;
 const files = readdirSync(DIR).filter((f) => f.endsWith('.sip')).sort();
 
+const WAITS_ON_STREAM = new Set(['header-section-not-terminated.sip', 'content-length-larger-than-body.sip']);
+
 function collectReplies(): { send(data: Buffer): Promise<string | undefined>; close(): void; ready: Promise<void> } {
   const s = createSocket('udp4');
   let waiting: ((m: string | undefined) => void) | undefined;
@@ -89,6 +91,14 @@ describe('malformed SIP against the running Call Router', () => {
       // CRLFs alone are a keep-alive ping: the answer is a CRLF pong (RFC 5626 §3.5.1).
       const pong = outcome.length > 0 && outcome.trim() === '';
       assert.ok(pong || outcome === 'closed' || outcome === 'silent' || (status >= 400 && status < 600), `${f}: ${JSON.stringify(outcome.split('\r\n')[0])}`);
+      const want = expected[f];
+      // Every message the corpus says is answerable gets an answer on TCP too, unless it never
+      // ends on a stream (a head with no blank line, a body shorter than its Content-Length).
+      if (want !== 'drop' && want?.respond && !WAITS_ON_STREAM.has(f)) {
+        assert.ok(status >= 400 && status < 600, `${f} is answered on TCP: ${JSON.stringify(outcome.split('\r\n')[0])}`);
+      }
+      // Over the size limit, a stream gets 513 before it closes (RFC 3261 §21.5.14).
+      if (f === 'oversize-body.sip') assert.equal(status, 513, outcome.split('\r\n')[0]);
     }
     await stillServing();
   });

@@ -14,6 +14,8 @@ export function createCounters(): Counters {
     connectionsRefused: 0,
     slowReadersClosed: 0,
     idleClosed: 0,
+    refusedPerSource: 0,
+    messageDeadlineClosed: 0,
   };
 }
 
