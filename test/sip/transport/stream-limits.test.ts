@@ -17,7 +17,7 @@ function tcp(port: number, localAddress: string): Promise<{ socket: Socket; clos
     let closed = false;
     socket.on('close', () => { closed = true; });
     socket.once('error', reject);
-    socket.once('connect', () => { socket.on('error', () => undefined); resolve({ socket, closed: () => closed }); });
+    socket.once('connect', () => { socket.on('error', () => undefined); socket.resume(); resolve({ socket, closed: () => closed }); });
   });
 }
 
