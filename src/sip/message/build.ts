@@ -75,19 +75,27 @@ export function buildErrorResponse(err: SipParseError, toTag: string = newTag())
     else if (!first.has(key)) first.set(key, h);
   }
   if (vias.length === 0) return undefined;
-  try {
-    // Only the top Via routes the response (§18.2.2); the others are copied as received.
-    const top = splitList(vias[0]!.value)[0];
-    if (top === undefined) return undefined;
-    parseVia(top);
-  } catch {
-    return undefined;
-  }
+  // Only the top Via routes the response (§18.2.2); the others are copied as received.
+  const top = splitList(vias[0]!.value)[0];
+  if (top === undefined || !usableVia(top)) return undefined;
   const copied = ['from', 'to', 'call-id', 'cseq'].map((k) => first.get(k)).filter((h): h is HeaderField => h !== undefined && h.value !== '');
   const req: SipRequest = { kind: 'request', method: partial.method, uri: '', body: Buffer.alloc(0), headers: [...vias, ...copied] };
   const to = first.get('to');
   // A To we cannot read is copied untouched rather than given a tag we could not place.
   return buildResponse(req, err.status, err.reason, to && readable(to.value) ? { toTag } : {});
+}
+
+// A sent-protocol and a sent-by we can read, whatever follows: RFC 4475 §3.1.2.1 (empty Via
+// parameters) and §3.1.2.16 (SIP/7.0) expect a 400 and a 505, which need this much to be sent.
+const LENIENT_VIA = /^SIP[ \t]*\/[ \t]*\d\.\d[ \t]*\/[ \t]*[A-Za-z]+[ \t]+(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?[ \t]*(?:;|$)/i;
+
+function usableVia(top: string): boolean {
+  try {
+    parseVia(top);
+    return true;
+  } catch {
+    return LENIENT_VIA.test(top.trim());
+  }
 }
 
 function readable(to: string): boolean {

@@ -71,3 +71,26 @@ describe('malformed corpus', () => {
     }
   });
 });
+
+// RFC 4475's messages (test/fixtures/sip/rfc4475, answers checked live in
+// test/services/malformed-live.test.ts): those the RFC calls syntactically valid parse, those it
+// calls invalid fail with the status it names; valid: null marks the ones it lets an element
+// take either way.
+const TORTURE = join(DIR, '..', 'rfc4475');
+const torture = JSON.parse(readFileSync(join(TORTURE, 'expected.json'), 'utf8')) as
+  Record<string, { section: string; valid: boolean | null; answer: number[] | 'drop'; rfc: string }>;
+
+describe('RFC 4475 torture messages, parsed', () => {
+  for (const [file, want] of Object.entries(torture)) {
+    it(`§${want.section} ${file}: ${want.valid === true ? 'parses' : want.valid === false ? 'is refused' : 'either'}`, () => {
+      const data = readFileSync(join(TORTURE, file));
+      if (want.valid === true) {
+        parseMessage(data);
+      } else if (want.valid === false) {
+        const err = failure(data);
+        if (want.answer !== 'drop') assert.ok(want.answer.includes(err.status), `${err.status} ${err.reason}`);
+      }
+      new StreamFramer().push(data);
+    });
+  }
+});
