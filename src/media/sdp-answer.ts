@@ -36,6 +36,15 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
   }
   const audio = (parsed.media ?? []).find((m) => m.type === 'audio' && m.port !== 0);
   if (!audio) return { ok: false, reason: 'the SDP offer has no audio stream' };
+  // RFC 4566 §5.14: the port is 1..65535 (0 rejects the stream, above); anything else is not a port.
+  if (!Number.isInteger(audio.port) || audio.port < 1 || audio.port > 65535) {
+    return { ok: false, reason: `the SDP offer's audio port is out of range (${String(audio.port)})` };
+  }
+  // §5.7: a c= line in each media description or one at session level; without it there is
+  // nowhere to send the audio.
+  if (!audio.connection?.ip && !parsed.connection?.ip) {
+    return { ok: false, reason: 'the SDP offer has no connection address (c=) for the audio stream, at media or session level' };
+  }
   const secure = /SAVP/.test(audio.protocol);
   if (options.requireSrtp && !secure) return { ok: false, reason: 'the dial plan is Secured and requires SRTP (RTP/SAVP)' };
   let srtp: AnswerResult['srtp'];

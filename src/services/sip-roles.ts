@@ -73,8 +73,9 @@ export class SipRoles implements LiveStatus {
 
     const dataDir = node.dataDir;
     const databaseUrl = process.env.OPENUM_DATABASE_URL || undefined;
-    this.routers = new RouterPool(Array.from({ length: Math.max(1, options.routers ?? 1) }, (_, index) => ({
-      index, dataDir, databaseUrl, addresses: options.addresses,
+    const routers = Math.max(1, options.routers ?? 1);
+    this.routers = new RouterPool(Array.from({ length: routers }, (_, index) => ({
+      index, count: routers, dataDir, databaseUrl, addresses: options.addresses,
     })), log);
     this.umService = new UmService({
       workers: () => this.supervisor.slots(),

@@ -9,6 +9,7 @@ import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
+import { TLS_SERVER_OPTIONS } from '../tls-policy.js';
 import { getServer } from '../org/server-settings.js';
 import { tlsIdentity, type TlsIdentity } from '../pki/tls-identity.js';
 import { requireServer, type OpenNode } from '../services/node.js';
@@ -75,7 +76,7 @@ export class AdminServer {
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 2 * 1024 * 1024,
       serverFactory: (handler) => {
-        this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' }, handler);
+        this.#server = createServer({ cert: identity.certPem, key: identity.keyPem, ...TLS_SERVER_OPTIONS }, handler);
         this.#server.on('tlsClientError', (err: Error) => countTlsFailure('admin-api', err));
         return this.#server;
       },
@@ -123,7 +124,7 @@ export class AdminServer {
   async reload(): Promise<void> {
     const identity = await this.#loadIdentity();
     if (identity.thumbprint !== this.#identity?.thumbprint) {
-      this.#server?.setSecureContext({ cert: identity.certPem, key: identity.keyPem });
+      this.#server?.setSecureContext({ cert: identity.certPem, key: identity.keyPem, ...TLS_SERVER_OPTIONS });
       this.#log.info({ from: this.#identity?.thumbprint, to: identity.thumbprint }, 'admin API certificate replaced (IIS)');
       this.#identity = identity;
     }

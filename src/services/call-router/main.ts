@@ -12,6 +12,7 @@ import { openNode, requireServer } from '../node.js';
 import { listenSpecs } from '../sip/listeners.js';
 import { PeerVerifier } from '../sip/peer-verifier.js';
 import { SipEndpoint } from '../sip/sip-endpoint.js';
+import { MAX_CONNECTIONS_PER_SOURCE } from '../../sip/transport/limits.js';
 import { StoreTlsProvider } from '../sip/tls-provider.js';
 import { RefusalLog } from '../routing/refusal-log.js';
 import { RoutingCache } from '../routing/routing-cache.js';
@@ -36,7 +37,10 @@ async function main(e: RouterEnv): Promise<void> {
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
-  const endpoint = new SipEndpoint(`call-router-${e.index + 1}`, { tls, log, shared: true, stateless: true });
+  // node:cluster hands new connections to the processes in turn (round-robin), so each process
+  // takes its share of the per-source cap and the node as a whole admits about the cap.
+  const maxConnectionsPerSource = Math.ceil(MAX_CONNECTIONS_PER_SOURCE / Math.max(1, e.count ?? 1));
+  const endpoint = new SipEndpoint(`call-router-${e.index + 1}`, { tls, log, shared: true, stateless: true, maxConnectionsPerSource });
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   const refusals = new RefusalLog('callRouter');

@@ -2,6 +2,7 @@
 // transaction that is already answered, and methods it does not serve (RFC 3261 §8.2.1: 405 with
 // Allow for a method we know, 501 for one we do not).
 import { buildResponse } from '../../sip/message/build.js';
+import { getHeaders } from '../../sip/message/headers.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { ServerInviteTransaction, ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import { ServerInviteState } from '../../sip/transaction/server-invite.js';
@@ -12,6 +13,17 @@ const tag = (): string => Math.random().toString(36).slice(2, 12);
 
 /** Answers OPTIONS / CANCEL / unserved methods; returns false when the role must handle it. */
 export function answerCommon(request: SipRequest, tx: ServerTransaction, cancelled: ServerInviteTransaction | undefined, served: ReadonlySet<string>): boolean {
+  // §8.2.2.3: we support no extension (Supported is empty), so any Require option tag gets 420
+  // with the tags in Unsupported. Never for CANCEL (§9.2) or ACK (RFC 4475 §3.3.5).
+  if (request.method !== 'CANCEL') {
+    const required = getHeaders(request, 'Require').flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+    if (required.length > 0) {
+      tx.respond(buildResponse(request, 420, `Bad Extension - ${required.join(', ')} not supported`.slice(0, 96), {
+        toTag: tag(), headers: [{ name: 'Unsupported', value: required.join(', ') }],
+      }));
+      return true;
+    }
+  }
   switch (request.method) {
     case 'OPTIONS':
       tx.respond(buildResponse(request, 200, 'OK', {

@@ -17,10 +17,10 @@ export class SipEndpoint {
   readonly #role: string;
 
   /** `shared`: listeners shared by cluster workers; `stateless`: a stateless UAS (RFC 3261 §8.2.7). */
-  constructor(role: string, options: { tls?: TlsProvider; log: Logger; shared?: boolean; stateless?: boolean }) {
+  constructor(role: string, options: { tls?: TlsProvider; log: Logger; shared?: boolean; stateless?: boolean; maxConnectionsPerSource?: number }) {
     this.#role = role;
     this.#log = options.log.child({ role });
-    this.transport = new TransportLayer({ tls: options.tls, log: this.#log, shared: options.shared });
+    this.transport = new TransportLayer({ tls: options.tls, log: this.#log, shared: options.shared, maxConnectionsPerSource: options.maxConnectionsPerSource });
     this.layer = new TransactionLayer(this.transport, {
       onError: (err, what) => this.#log.warn({ err, what }, 'SIP processing error'),
       stateless: options.stateless,

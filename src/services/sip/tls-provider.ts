@@ -5,6 +5,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Service } from '../../pki/services.js';
 import { tlsIdentity } from '../../pki/tls-identity.js';
+import { TLS_SERVER_OPTIONS } from '../../tls-policy.js';
 import type { TlsProvider } from '../../sip/transport/types.js';
 import type { OpenNode } from '../node.js';
 import { requireServer } from '../node.js';
@@ -41,7 +42,7 @@ export class StoreTlsProvider implements TlsProvider {
       return true;
     }
     // Building the context validates the pair; a failure leaves the old context in place.
-    const context = createSecureContext({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.2' });
+    const context = createSecureContext({ cert: identity.certPem, key: identity.keyPem, ...TLS_SERVER_OPTIONS });
     this.#log.info({ service: this.#service, from: this.#thumbprint, to: identity.thumbprint }, 'SIP TLS certificate loaded');
     this.#context = context;
     this.#thumbprint = identity.thumbprint;

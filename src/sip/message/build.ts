@@ -4,7 +4,6 @@ import { headerKey } from './header-names.js';
 import { splitList } from './grammar.js';
 import { parseNameAddr } from './name-addr.js';
 import { reasonPhrase } from './reason-phrases.js';
-import { parseCSeq } from './values.js';
 import { parseVia } from './via.js';
 import type { SipParseError } from './errors.js';
 import type { HeaderField, SipRequest, SipResponse } from './types.js';
@@ -58,39 +57,52 @@ export function newTag(): string {
 }
 
 /**
- * The response to a message that failed to parse, from the fields the parser could read; undefined
- * when they are not enough (no usable top Via, From, To, Call-ID or CSeq, a response, or an ACK, which
- * is never answered, §17.2.3) — then the message is dropped.
+ * The response to a request that failed to parse (RFC 3261 §8.2.6, §16.3 item 1: "a 400 response
+ * naming the problem"), from the fields the parser could read. Only a usable top Via is required:
+ * it is where the response goes (§18.2.2). From, To, Call-ID and CSeq are copied as received when
+ * present (the first of duplicates), so a request missing one still learns why it failed.
+ * undefined for a response, an ACK (never answered, §17.2.3) or no usable top Via: the message is
+ * dropped and counted by the caller.
  */
 export function buildErrorResponse(err: SipParseError, toTag: string = newTag()): SipResponse | undefined {
   const partial = err.partial;
   if (!partial?.method || partial.method === 'ACK') return undefined;
-  const fields = new Map<string, HeaderField[]>();
+  const vias: HeaderField[] = [];
+  const first = new Map<string, HeaderField>();
   for (const h of partial.headers) {
     const key = headerKey(h.name);
-    fields.set(key, [...(fields.get(key) ?? []), h]);
+    if (key === 'via') vias.push(h);
+    else if (!first.has(key)) first.set(key, h);
   }
-  const one = (key: string): HeaderField | undefined => {
-    const list = fields.get(key);
-    return list?.length === 1 ? list[0] : undefined;
-  };
-  const vias = fields.get('via') ?? [];
-  const [from, to, callId, cseq] = [one('from'), one('to'), one('call-id'), one('cseq')];
-  if (vias.length === 0 || !from || !to || !callId || !cseq || !callId.value) return undefined;
+  if (vias.length === 0) return undefined;
+  // Only the top Via routes the response (§18.2.2); the others are copied as received.
+  const top = splitList(vias[0]!.value)[0];
+  if (top === undefined || !usableVia(top)) return undefined;
+  const copied = ['from', 'to', 'call-id', 'cseq'].map((k) => first.get(k)).filter((h): h is HeaderField => h !== undefined && h.value !== '');
+  const req: SipRequest = { kind: 'request', method: partial.method, uri: '', body: Buffer.alloc(0), headers: [...vias, ...copied] };
+  const to = first.get('to');
+  // A To we cannot read is copied untouched rather than given a tag we could not place.
+  return buildResponse(req, err.status, err.reason, to && readable(to.value) ? { toTag } : {});
+}
+
+// A sent-protocol and a sent-by we can read, whatever follows: RFC 4475 §3.1.2.1 (empty Via
+// parameters) and §3.1.2.16 (SIP/7.0) expect a 400 and a 505, which need this much to be sent.
+const LENIENT_VIA = /^SIP[ \t]*\/[ \t]*\d\.\d[ \t]*\/[ \t]*[A-Za-z]+[ \t]+(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?[ \t]*(?:;|$)/i;
+
+function usableVia(top: string): boolean {
   try {
-    // Only the top Via routes the response (§18.2.2); the others are copied as received.
-    const top = splitList(vias[0]!.value)[0];
-    if (top === undefined) return undefined;
     parseVia(top);
-    parseNameAddr(from.value, 'From');
-    parseNameAddr(to.value, 'To');
-    parseCSeq(cseq.value);
+    return true;
   } catch {
-    return undefined;
+    return LENIENT_VIA.test(top.trim());
   }
-  const req: SipRequest = {
-    kind: 'request', method: partial.method, uri: '', body: Buffer.alloc(0),
-    headers: [...vias, from, to, callId, cseq],
-  };
-  return buildResponse(req, err.status, err.reason, { toTag });
+}
+
+function readable(to: string): boolean {
+  try {
+    parseNameAddr(to, 'To');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ export interface PartialRequest {
 }
 
 export class SipParseError extends Error {
-  /** The SIP status to answer with: 400, 413, 414, 416 or 505. */
+  /** The SIP status to answer with: 400, 413, 414, 416, 505, or 513 (stream framing). */
   readonly status: number;
   /** A reason phrase that names the problem ("Bad Request - Missing Call-ID"). */
   readonly reason: string;

@@ -19,6 +19,9 @@ export type FramerEvent =
 
 type State = 'idle' | 'head' | 'body' | 'failed';
 
+// RFC 3261 §21.5.14: the message is longer than we accept. Answered before the connection closes,
+// so the peer learns why rather than seeing a reset.
+const TOO_LARGE = 'Message Too Large';
 const CR = 0x0d;
 const LF = 0x0a;
 const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)/gim;
@@ -89,13 +92,13 @@ export class StreamFramer {
       if (this.state === 'head') {
         const headLength = this.findHeadEnd(buf, start);
         if (headLength < 0) {
-          if (end - start > max) return this.fail(events, 413, 'Request Entity Too Large', buf, start);
+          if (end - start > max) return this.fail(events, 513, TOO_LARGE, buf, start);
           return start;
         }
         const cl = contentLength(buf, start, start + headLength);
         if (typeof cl === 'string') return this.fail(events, 400, `Bad Request - ${cl}`, buf, start);
         this.total = headLength + cl;
-        if (this.total > max) return this.fail(events, 413, 'Request Entity Too Large', buf, start);
+        if (this.total > max) return this.fail(events, 513, TOO_LARGE, buf, start);
         this.state = 'body';
       }
       if (end - start < this.total) return start;

@@ -7,9 +7,11 @@ import { canonicalName } from './header-names.js';
 import { isToken } from './grammar.js';
 import type { HeaderField, ParseLimits } from './types.js';
 
-// CTLs other than HTAB may not appear in a header line (§25.1 TEXT-UTF8char, LWS). CR and LF are
-// checked apart: the text is split on LF, and a CR may only end a line.
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/; // eslint-disable-line no-control-regex
+// CTLs other than HTAB may not appear in a header line (§25.1 TEXT-UTF8char, LWS), except escaped
+// in a quoted string: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F), which RFC 4475 §3.1.1.2
+// sends (BEL, NUL and DEL in a display name) as a valid message. CR and LF are checked apart: the
+// text is split on LF, and a CR may only end a line.
+const CONTROL = /(?<!\\)[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/; // eslint-disable-line no-control-regex
 
 export interface Head {
   startLine: string;

@@ -7,7 +7,9 @@ import type { PartialRequest } from './errors.js';
 import type { HeaderField, ParseLimits } from './types.js';
 
 const KEEP = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
-const METHOD = /^([A-Za-z0-9\-.!%*_+`'~]+) /;
+// Any first word but a status line's: a request whose method is not a token is still answered
+// with a 400 naming it (§16.3 item 1); the word only tells an ACK apart.
+const METHOD = /^(?!SIP\/)([^\s]{1,128}) /i;
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/; // eslint-disable-line no-control-regex
 
 export function salvagePartial(data: Buffer, limits: ParseLimits): PartialRequest | undefined {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildErrorResponse, buildResponse } from '../message/build.js';
 import { SipParseError } from '../message/errors.js';
+import { salvagePartial } from '../message/partial.js';
 import { getHeader, parseCSeq, parseVia } from '../message/headers.js';
 import { parseMessage } from '../message/parse.js';
 import { serializeMessage } from '../message/serialize.js';
@@ -280,7 +281,8 @@ function legacyKey(request: SipRequest): string {
 /** What can be read off a message the framer could not delimit, to answer it with a 400. */
 function partialOf(data: Buffer, limits: ParseLimits): SipParseError['partial'] {
   const headEnd = data.indexOf('\r\n\r\n');
-  if (headEnd < 0) return undefined;
+  // A head longer than the size limit never ends in what we kept: read what fields we can.
+  if (headEnd < 0) return salvagePartial(data, limits);
   try {
     const m = parseMessage(data.subarray(0, headEnd + 4), limits);
     return m.kind === 'request' ? { headers: m.headers, method: m.method } : undefined;

@@ -15,6 +15,8 @@ export function createCounters(): Counters {
     slowReadersClosed: 0,
     idleClosed: 0,
     tlsHandshakeFailures: {},
+    refusedPerSource: 0,
+    messageDeadlineClosed: 0,
   };
 }
 

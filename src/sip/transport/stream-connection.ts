@@ -18,6 +18,10 @@ const END_TIMEOUT_MS = 2_000;
 export interface ConnectionSettings {
   limits: ParseLimits;
   idleTimeoutMs: number;
+  /** Time to complete a message after its first byte (limits.ts MESSAGE_DEADLINE_MS). */
+  messageDeadlineMs: number;
+  /** Inbound only: time to deliver a first message after opening (FIRST_MESSAGE_TIMEOUT_MS). */
+  firstMessageTimeoutMs: number;
   /** Bytes we may hold for a peer that does not read before we close the connection. */
   maxWriteBufferBytes: number;
   counters: Counters;
@@ -31,6 +35,9 @@ export class StreamConnection {
   /** Set after a framing error: input is discarded and the socket ends shortly. */
   private closing = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Runs while a message is incomplete, or until the first message of an inbound connection. */
+  private deadline: NodeJS.Timeout | undefined;
+  private delivered = false;
   private readonly whenClosed: Promise<void>;
   // Copied out of `info` because they are read for every message.
   private readonly id: string;
@@ -61,9 +68,15 @@ export class StreamConnection {
     socket.on('error', (err) => {
       settings.log.debug({ connectionId: id, err: err.message }, 'connection error');
     });
+    if (info.direction === 'inbound') {
+      this.deadline = setTimeout(() => this.expire('idle'), settings.firstMessageTimeoutMs);
+      this.deadline.unref();
+    }
     socket.on('close', () => {
       if (this.timer) clearTimeout(this.timer);
+      if (this.deadline) clearTimeout(this.deadline);
       this.timer = undefined;
+      this.deadline = undefined;
       settings.closed(this);
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -120,6 +133,7 @@ export class StreamConnection {
     }
     for (const ev of events) {
       if (ev.type === 'message') {
+        this.delivered = true;
         this.settings.deliver({ data: ev.data, source: this.remote, local: this.local, connectionId: this.id, peer: this.peer });
       } else if (ev.type === 'keepalive') {
         // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a CRLF pong. The framer reports pings only.
@@ -131,6 +145,42 @@ export class StreamConnection {
       }
       if (this.closing || this.socket.destroyed) return;
     }
+    this.watchDeadline();
+  }
+
+  /**
+   * Slow-loris guard: a message begun must be complete within messageDeadlineMs of the byte that
+   * began it, however slowly the rest trickles in (the idle timeout alone restarts on every
+   * byte). Costs nothing while messages arrive whole: the timer exists only while bytes wait.
+   */
+  private watchDeadline(): void {
+    if (this.framer.buffered > 0) {
+      if (this.messageTimer) return;
+      if (this.deadline) clearTimeout(this.deadline);
+      this.messageTimer = true;
+      this.deadline = setTimeout(() => this.expire('message'), this.settings.messageDeadlineMs);
+      this.deadline.unref();
+    } else if (this.messageTimer || (this.delivered && this.deadline)) {
+      // Message complete, or the first message came: neither deadline applies any more.
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
+      this.messageTimer = false;
+    }
+  }
+
+  /** True while `deadline` is the message deadline rather than the first-message timeout. */
+  private messageTimer = false;
+
+  private expire(why: 'idle' | 'message'): void {
+    this.deadline = undefined;
+    this.messageTimer = false;
+    if (this.socket.destroyed) return;
+    const c = this.settings.counters;
+    if (why === 'idle') c.idleClosed++;
+    else c.messageDeadlineClosed++;
+    this.settings.log.info({ connectionId: this.id, remote: describeEndpoint(this.remote), buffered: this.framer.buffered },
+      why === 'idle' ? 'closing connection: no message since it opened' : 'closing connection: message not complete in time');
+    this.socket.destroy();
   }
 
   /** Passes the error up once, then ends the connection after a short grace period. */

@@ -19,8 +19,8 @@ export interface StreamListenerSettings {
   exclusive: boolean;
   tls?: TlsProvider;
   log: TransportLog;
-  /** False when the cap on open connections is reached: the socket is dropped at once. */
-  admit(): boolean;
+  /** False when a cap on open connections (all, or from the socket's source) is reached: the socket is dropped at once. */
+  admit(socket: Socket): boolean;
   /** Handshake (if any) done: the connection is ready. */
   accepted(socket: Socket, listener: StreamListener, peer: PeerCertificate | undefined): void;
   /** Counts a TLS handshake in progress (towards the cap) while it runs. */
@@ -49,7 +49,7 @@ export class StreamListener {
     const server = createServer({ noDelay: true });
     let listener: StreamListener | undefined;
     server.on('connection', (socket) => {
-      if (!listener || !settings.admit()) {
+      if (!listener || !settings.admit(socket)) {
         socket.destroy();
         return;
       }

@@ -9,6 +9,8 @@ import { ConnectionTable } from './connection-table.js';
 import { openStream } from './connector.js';
 import { describeEndpoint, TransportError } from './errors.js';
 import { createCounters, snapshot } from './stats.js';
+import { FIRST_MESSAGE_TIMEOUT_MS, IDLE_TIMEOUT_MS, MAX_CONNECTIONS_PER_SOURCE, MESSAGE_DEADLINE_MS } from './limits.js';
+import { SourceLimit } from './source-limit.js';
 import { StreamConnection, type ConnectionSettings } from './stream-connection.js';
 import { StreamListener } from './stream-listener.js';
 import type {
@@ -19,8 +21,14 @@ import { UdpSockets } from './udp-sockets.js';
 
 export interface TransportOptions {
   limits?: ParseLimits;
-  /** Streams with no traffic for this long are closed. Default 300 000 ms. */
+  /** Streams with no traffic for this long are closed. Default IDLE_TIMEOUT_MS (limits.ts). */
   idleTimeoutMs?: number;
+  /** Time to complete a stream message after its first byte. Default MESSAGE_DEADLINE_MS. */
+  messageDeadlineMs?: number;
+  /** Time for an inbound stream to deliver its first message. Default FIRST_MESSAGE_TIMEOUT_MS. */
+  firstMessageTimeoutMs?: number;
+  /** Cap on inbound TCP/TLS connections from one IP address. Default MAX_CONNECTIONS_PER_SOURCE. */
+  maxConnectionsPerSource?: number;
   tls?: TlsProvider;
   log?: TransportLog;
   /** Cap on open TCP/TLS connections, both directions, handshakes included. Default 10 000. */
@@ -46,6 +54,7 @@ export class TransportLayer {
   private readonly log: TransportLog;
   private readonly tls: TlsProvider | undefined;
   private readonly maxConnections: number;
+  private readonly sources: SourceLimit;
   private readonly connectTimeoutMs: number;
   private readonly connectionSettings: ConnectionSettings;
   private messageHandler: (m: InboundMessage) => void = () => {};
@@ -66,10 +75,13 @@ export class TransportLayer {
     this.log = options.log ?? SILENT;
     this.tls = options.tls;
     this.maxConnections = options.maxConnections ?? 10_000;
+    this.sources = new SourceLimit(options.maxConnectionsPerSource ?? MAX_CONNECTIONS_PER_SOURCE, this.counters, this.log);
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.connectionSettings = {
       limits: options.limits ?? DEFAULT_LIMITS,
-      idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      messageDeadlineMs: options.messageDeadlineMs ?? MESSAGE_DEADLINE_MS,
+      firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? FIRST_MESSAGE_TIMEOUT_MS,
       maxWriteBufferBytes: options.maxWriteBufferBytes ?? 1024 * 1024,
       counters: this.counters,
       log: this.log,
@@ -110,7 +122,7 @@ export class TransportLayer {
       exclusive: !this.shared,
       tls: this.tls,
       log: this.log,
-      admit: () => this.admit(),
+      admit: (socket) => this.admit(socket),
       handshaking: (d) => { this.handshakes += d; },
       tlsFailed: (reason) => { this.counters.tlsHandshakeFailures[reason] = (this.counters.tlsHandshakeFailures[reason] ?? 0) + 1; },
       accepted: (socket, listener, peer) => { this.adopt(socket, 'inbound', listener.endpoint.protocol, peer); },
@@ -236,11 +248,13 @@ export class TransportLayer {
     return DONE;
   }
 
-  private admit(): boolean {
-    if (!this.closed && this.connections.size + this.handshakes + this.connecting.size < this.maxConnections) return true;
-    this.counters.connectionsRefused++;
-    this.log.warn({ max: this.maxConnections }, 'connection refused: too many open connections');
-    return false;
+  private admit(socket?: Socket): boolean {
+    if (this.closed || this.connections.size + this.handshakes + this.connecting.size >= this.maxConnections) {
+      this.counters.connectionsRefused++;
+      this.log.warn({ max: this.maxConnections }, 'connection refused: too many open connections');
+      return false;
+    }
+    return !socket || this.sources.admit(socket);
   }
 
   private openConnection(dest: Endpoint): Promise<StreamConnection> {

@@ -72,9 +72,13 @@ export interface TransportStats {
   connectionsRefused: number;
   /** Connections closed because the peer did not read and our write buffer passed its bound. */
   slowReadersClosed: number;
-  /** Connections closed for idleness. */
+  /** Connections closed for idleness, or for delivering no message in time after opening. */
   idleClosed: number;
   /** Inbound TLS handshakes that failed, by reason class (tls-failure.ts). */
   tlsHandshakeFailures: Record<string, number>;
+  /** Inbound connections refused because their source IP had MAX_CONNECTIONS_PER_SOURCE open. */
+  refusedPerSource: number;
+  /** Connections closed because a message begun was not complete by the message deadline. */
+  messageDeadlineClosed: number;
   openConnections: number;
 }

@@ -75,13 +75,17 @@ describe('buildErrorResponse', () => {
     assert.equal(getHeader(r, 'Call-ID'), '3848276298220188511@gw.contoso.com');
   });
 
-  it('gives undefined without the needed headers, for ACK and for responses', () => {
+  it('gives undefined without a usable top Via, for ACK and for responses', () => {
     assert.equal(buildErrorResponse(new SipParseError(400, 'Bad Request')), undefined);
     const headers = invite.headers.filter((h) => ['Via', 'From', 'To', 'Call-ID', 'CSeq'].includes(h.name));
     assert.ok(buildErrorResponse(new SipParseError(400, 'x', { headers, method: 'INVITE' })));
     assert.equal(buildErrorResponse(new SipParseError(400, 'x', { headers, method: 'ACK' })), undefined);
     assert.equal(buildErrorResponse(new SipParseError(400, 'x', { headers })), undefined);
-    assert.equal(buildErrorResponse(new SipParseError(400, 'x', { headers: headers.filter((h) => h.name !== 'Call-ID'), method: 'INVITE' })), undefined);
+    // §16.3 item 1: a request missing Call-ID is still answered, at its Via, without one.
+    const noCallId = buildErrorResponse(new SipParseError(400, 'Bad Request - Missing Call-ID', { headers: headers.filter((h) => h.name !== 'Call-ID'), method: 'INVITE' }));
+    assert.equal(noCallId?.status, 400);
+    assert.equal(noCallId?.headers.some((h) => h.name === 'Call-ID'), false);
+    assert.equal(buildErrorResponse(new SipParseError(400, 'x', { headers: headers.filter((h) => h.name !== 'Via'), method: 'INVITE' })), undefined);
     const badVia = headers.map((h) => (h.name === 'Via' ? { name: 'Via', value: 'garbage' } : h));
     assert.equal(buildErrorResponse(new SipParseError(400, 'x', { headers: badVia, method: 'INVITE' })), undefined);
   });

@@ -87,7 +87,7 @@ describe('StreamFramer', () => {
     }
   });
 
-  it('fails with 413 when a head or a message would pass maxMessageBytes, never buffering more', () => {
+  it('fails with 513 Message Too Large when a head or a message would pass maxMessageBytes, never buffering more', () => {
     const f = new StreamFramer(LIMITS);
     const line = Buffer.from(`X-Filler: ${'y'.repeat(100)}\r\n`);
     let events: FramerEvent[] = [];
@@ -96,12 +96,12 @@ describe('StreamFramer', () => {
       events = f.push(line);
       assert.ok(f.buffered <= LIMITS.maxMessageBytes + 1);
     }
-    assert.equal(events[0]?.type === 'error' && events[0].status, 413);
+    assert.equal(events[0]?.type === 'error' && events[0].status, 513);
 
     const big = sip(['MESSAGE sip:a@b SIP/2.0', 'Content-Length: 5000'], 'z'.repeat(5000));
     const g = new StreamFramer(LIMITS);
     const [e] = g.push(big.subarray(0, 60));
-    assert.equal(e?.type === 'error' && e.status, 413);
+    assert.equal(e?.type === 'error' && e.status, 513);
     assert.equal(g.buffered, 0);
   });
 

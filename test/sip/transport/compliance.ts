@@ -123,8 +123,9 @@ export function complianceSuite(protocol: TransportProtocol, certs: () => TestCe
           const errors = got.filter((m) => m.framingError);
           assert.equal(errors.length, 1);
           assert.equal(got.length, 2);
-          assert.ok(errors[0]!.framingError!.status >= 400 && errors[0]!.framingError!.status < 500);
-          assert.match(p.bytes.toString(), /^SIP\/2\.0 4\d\d /, 'the 400 reached the peer before the close');
+          // Over the size limit: 513 Message Too Large (RFC 3261 §21.5.14).
+          assert.equal(errors[0]!.framingError!.status, 513);
+          assert.match(p.bytes.toString(), /^SIP\/2\.0 513 Message Too Large/, 'the 513 reached the peer before the close');
           assert.equal(layer.stats().framingErrors, 1);
           await waitUntil(() => layer.stats().openConnections === 0, 'the connection to leave the table');
         });
