@@ -56,7 +56,13 @@ export async function startServer(data: string, options: { env?: NodeJS.ProcessE
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s: ${out}\n${err}`)), 20_000);
+    // The SIP roles start worker processes: on a loaded machine they need longer. A server that
+    // misses the deadline is killed, or the test process would wait for it forever.
+    const limitSec = options.sip ? 60 : 20;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${limitSec} s: ${out}\n${err}`));
+    }, limitSec * 1000);
     const check = () => {
       const m = /admin API listening on https:\/\/[^\s]+:(\d+)/.exec(out);
       if (m?.[1]) {
