@@ -21,7 +21,7 @@ export async function userInvite(argv: string[], help: string): Promise<void> {
     console.log(`invitation link (valid once, until ${r.expiresAt}):`);
     console.log(r.link);
     console.log(r.emailed ? 'the link was mailed to the user' : flag(p, 'no-email') ? 'not mailed (--no-email): give the link to the user'
-      : 'not mailed (no SMTP server is set, or sending failed: see openum smtp get): give the link to the user');
+      : 'not mailed (no SMTP server is set, or sending failed: see openum smtp show and the server log): give the link to the user');
   });
 }
 
