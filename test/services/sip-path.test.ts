@@ -110,7 +110,9 @@ describe('SIP call path with SIPp', { skip }, () => {
     assert.equal(statusOf(r).status, 503, r);
     assert.match(statusOf(r).reason, /no UM service accepts TCP\/UDP calls now/);
     assert.ok(Number(headerOf(r, 'Retry-After')) > 0);
-    await site.run(['service', 'set', '--startup-mode', 'TCP']);
+    // Back to Dual, not TCP: the SIPSecured dial plan SECURE needs the TLS listener, and a change
+    // that would close it is refused (test/cli/refused-changes.test.ts).
+    await site.run(['service', 'set', '--startup-mode', 'Dual']);
     let back: string | undefined;
     for (let i = 0; i < 20 && statusOf(back).status !== 200; i++) {
       await new Promise((res) => setTimeout(res, 250));
