@@ -36,7 +36,8 @@ export function storedSipAddresses(dataDir: string): string[] | undefined {
   } catch (e) {
     if (e instanceof OpenUmError) throw e;
   }
-  throw new OpenUmError('BAD_SETTING', `${file} is damaged: it should hold {"addresses": ["0.0.0.0"]}; set it again with openum server set --sip-address`);
+  throw new OpenUmError('BAD_SETTING', `${file} is damaged: it should hold {"addresses": ["0.0.0.0"]}`,
+    { cli: 'set it again with openum server set --sip-address', api: 'set it again with PATCH /api/server { sipAddresses }' });
 }
 
 export function sipAddresses(dataDir: string): string[] {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { OpenUmError } from '../../errors.js';
 import { FIREWALL_KINDS, firewallRules, portTable, type PortRow } from '../../org/port-table.js';
+import { sipAddresses } from '../../services/sip-addresses.js';
 import { getServer } from '../../org/server-settings.js';
 import type { CallsReport, LiveStatus } from '../../services/live-status.js';
 import type { RefusalEntry } from '../../services/routing/refusal-log.js';
@@ -41,13 +42,14 @@ export const portsResponse = z.object({
   ports: z.array(z.object({
     role: z.string(), protocol: z.enum(['UDP', 'TCP']), port: z.string(), mode: z.enum(['unsecured', 'mutual TLS', 'media', 'HTTPS']),
     open: z.boolean(), changeable: z.string(), description: z.string(),
+    addresses: z.array(z.string()).describe('The addresses it listens on (the SIP roles: from the next start)'),
   })),
   firewall: z.object({ nftables: z.string(), iptables: z.string(), ufw: z.string() }).describe('The rules that open the open ports, per firewall'),
 });
 
 const checks: [
   Same<z.output<typeof callsResponse>, CallsReport>, Same<z.output<typeof refusalsResponse>['refusals'][number], RefusalEntry>,
-  Same<z.output<typeof portsResponse>['ports'][number], PortRow>,
+  Same<z.output<typeof portsResponse>['ports'][number], PortRow & { addresses: string[] }>,
 ] = [true, true, true];
 void checks;
 
@@ -68,7 +70,9 @@ export function registerCallRoutes(app: AdminApp, node: OpenNode, live: LiveStat
     schema: { tags, summary: 'The ports this server listens on, and the firewall rules that open them', response: { 200: portsResponse, ...errors() } },
   }, async () => {
     const settings = await getServer(node.store.db, requireServer(node));
-    const rows = portTable(settings, 'api');
+    // The same rows as `openum ports --json`: with the addresses each role listens on.
+    const sip = sipAddresses(node.dataDir);
+    const rows = portTable(settings, 'api').map((r) => ({ ...r, addresses: r.role === 'Admin API' ? [settings.admin.address] : sip }));
     const firewall = Object.fromEntries(FIREWALL_KINDS.map((k) => [k, firewallRules(rows, k)])) as Record<(typeof FIREWALL_KINDS)[number], string>;
     return { ports: rows, firewall };
   });
