@@ -6,6 +6,7 @@ import { mutate, type Actor } from '../store/mutation.js';
 import type { Database, ServersTable } from '../store/schema.js';
 import { checkNotFixed, DEFAULT_ADMIN_PORT, DEFAULT_CALL_ROUTER_PORTS, parsePort, UM_SERVICE_PORTS } from './ports.js';
 import { checkLocalAddress, refuseRtpOverSip, refuseSipInRtp, refuseTcpWhileSecuredPlans } from './settings-guards.js';
+import { DEFAULT_SIP_ADDRESSES, readStoredSipAddresses } from './sip-addresses.js';
 import { parseStartupMode, type StartupMode } from './startup-mode.js';
 
 export interface UmServiceSettings {
@@ -55,6 +56,10 @@ export interface ServerSettings {
   smtp: SmtpSettings;
   /** Thumbprint of the self-signed certificate created at install. */
   installCertificate: string | null;
+  /** Where the SIP roles listen (from the next start): the stored addresses, or 0.0.0.0. */
+  sipAddresses: string[];
+  /** Whether sipAddresses were set (openum server set --sip-address) or are the default. */
+  sipAddressesStored: boolean;
 }
 
 function toSettings(row: Selectable<ServersTable>): ServerSettings {
@@ -83,6 +88,8 @@ function toSettings(row: Selectable<ServersTable>): ServerSettings {
       from: row.smtp_from,
     },
     installCertificate: row.install_certificate,
+    sipAddresses: readStoredSipAddresses(row.sip_addresses) ?? [...DEFAULT_SIP_ADDRESSES],
+    sipAddressesStored: readStoredSipAddresses(row.sip_addresses) !== null,
   };
 }
 
@@ -224,9 +231,11 @@ export async function setCallRouter(db: Kysely<Database>, actor: Actor, name: st
   return update(db, actor, name, 'callrouter.set', values);
 }
 
-export async function setServerIdentity(db: Kysely<Database>, actor: Actor, name: string, patch: { fqdn?: string }): Promise<ServerSettings> {
+/** The FQDN and the SIP listen addresses (already checked with parseSipAddresses). */
+export async function setServerIdentity(db: Kysely<Database>, actor: Actor, name: string, patch: { fqdn?: string; sipAddresses?: string[] }): Promise<ServerSettings> {
   const values: Updateable<ServersTable> = {};
   if (patch.fqdn !== undefined) values.fqdn = parseFqdn(patch.fqdn);
+  if (patch.sipAddresses !== undefined) values.sip_addresses = JSON.stringify(patch.sipAddresses);
   return update(db, actor, name, 'server.set', values);
 }
 
@@ -273,6 +282,7 @@ function pick(s: ServerSettings, values: Updateable<ServersTable>): Record<strin
     fqdn: s.fqdn, um_startup_mode: s.umService.startupMode, um_max_calls: s.umService.maxCallsAllowed,
     cr_startup_mode: s.callRouter.startupMode, cr_sip_tcp_port: s.callRouter.sipTcpPort, cr_sip_tls_port: s.callRouter.sipTlsPort,
     cr_sip_udp: s.callRouter.sipUdp ? 1 : 0, rtp_port_min: s.umService.rtpPorts.min, rtp_port_max: s.umService.rtpPorts.max, admin_address: s.admin.address, admin_port: s.admin.port, install_certificate: s.installCertificate,
+    sip_addresses: s.sipAddressesStored ? JSON.stringify(s.sipAddresses) : null,
     min_recording_ms: s.umService.minRecordingMs, smtp_host: s.smtp.host, smtp_port: s.smtp.port, smtp_security: s.smtp.security, smtp_from: s.smtp.from,
   };
   return Object.fromEntries(Object.keys(values).map((k) => [k, flat[k]]));

@@ -1,5 +1,6 @@
 // One OpenUM node: its data directory, store, key vault and server identity. Every command and
 // the server open the node the same way, so they agree on where everything is.
+import { importLegacySipAddresses } from './sip-addresses.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,6 +60,7 @@ export async function openNode(options: NodeOptions): Promise<OpenNode> {
     await verifyVault(store.db, vault, process.env.OPENUM_MASTER_KEY ? 'OPENUM_MASTER_KEY' : join(options.dataDir, 'master.key'));
     const name = readNodeName(options.dataDir);
     const serverName = name && (await findServer(store.db, name)) ? name : undefined;
+    if (serverName) await importLegacySipAddresses(store.db, options.actor, options.dataDir, serverName);
     return { dataDir: options.dataDir, store, vault, serverName, actor: options.actor, close: () => store.close() };
   } catch (e) {
     await store.close();

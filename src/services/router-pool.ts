@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ROUTER_ENV, type RouterEnv } from './call-router/router-env.js';
 import { countRestart, type MetricsJson } from './ops/process-metrics.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
+import { RestartBackoff } from './restart-backoff.js';
 
 /** A Call Router process that does not answer in this time is left out of the refusals. */
 const STATUS_TIMEOUT_MS = 1000;
@@ -17,7 +18,8 @@ export class RouterPool {
   readonly #envs: RouterEnv[];
   readonly #workers = new Map<number, ClusterWorker>();
   #stopping = false;
-  #restarts = 0;
+  /** Per Call Router process (by index): the delay before starting it again after a crash. */
+  readonly #backoff = new Map<number, RestartBackoff>();
   readonly #asked = new Map<number, (refusals: RefusalEntry[]) => void>();
   #nextStatusId = 1;
 
@@ -73,6 +75,9 @@ export class RouterPool {
     return new Promise((resolve) => {
       const w = cluster.fork({ [ROUTER_ENV]: JSON.stringify(e) });
       this.#workers.set(e.index, w);
+      const backoff = this.#backoff.get(e.index) ?? new RestartBackoff();
+      this.#backoff.set(e.index, backoff);
+      backoff.started();
       let ready = false;
       w.on('message', (m: { type?: string; id?: number; refusals?: unknown; metrics?: unknown }) => {
         if (m?.type === 'ready' && !ready) { ready = true; resolve(); }
@@ -90,9 +95,8 @@ export class RouterPool {
       w.on('exit', (code, signal) => {
         if (!ready) { ready = true; resolve(); }
         if (this.#stopping) return;
-        this.#restarts++;
         countRestart('call-router');
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(this.#restarts, 6));
+        const delay = backoff.nextDelay();
         this.#log.error({ router: e.index, code, signal, restartIn: delay }, 'Call Router process exited: restarting it');
         setTimeout(() => { if (!this.#stopping) void this.#spawn(e); }, delay).unref();
       });

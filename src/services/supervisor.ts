@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { countRestart, type MetricsJson } from './ops/process-metrics.js';
+import { RestartBackoff } from './restart-backoff.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
 import type { WorkerSlot } from './um-service/um-service.js';
 import type { LiveCall } from './worker/live-call.js';
@@ -28,6 +29,7 @@ interface Managed {
   env: WorkerEnv;
   child: ChildProcess | undefined;
   restarts: number;
+  backoff: RestartBackoff;
   /** Status questions waiting for this worker's answer, by id. */
   asked: Map<number, (s: WorkerStatus) => void>;
 }
@@ -56,6 +58,7 @@ export class Supervisor {
       env,
       child: undefined,
       restarts: 0,
+      backoff: new RestartBackoff(),
       asked: new Map(),
       slot: { index: env.index, ports: env.ports, listening: { tcp: false, tls: false }, calls: 0, alive: false, draining: false },
     }));
@@ -142,6 +145,7 @@ export class Supervisor {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       w.child = child;
+      w.backoff.started();
       let ready = false;
       child.on('message', (m: FromWorker) => {
         if (m.type === 'ready' || m.type === 'listening') {
@@ -182,7 +186,7 @@ export class Supervisor {
         }
         w.restarts++;
         countRestart('worker');
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(w.restarts, 6));
+        const delay = w.backoff.nextDelay();
         this.#log.error({ worker: w.slot.index + 1, code, signal, restartIn: delay }, 'UM worker exited: restarting it');
         setTimeout(() => { if (!this.#stopping) void this.#spawn(w); }, delay).unref();
       });

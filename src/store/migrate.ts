@@ -10,6 +10,7 @@ import { mailboxPolicies } from './migrations/0004-mailbox-policies.js';
 import { autoAttendants } from './migrations/0005-auto-attendants.js';
 import { playOnPhone } from './migrations/0006-play-on-phone.js';
 import { webAccounts } from './migrations/0007-web-accounts.js';
+import { sipAddresses } from './migrations/0008-sip-addresses.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -21,6 +22,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0005-auto-attendants': autoAttendants(engine),
     '0006-play-on-phone': playOnPhone(engine),
     '0007-web-accounts': webAccounts(engine),
+    '0008-sip-addresses': sipAddresses(),
   };
 }
 

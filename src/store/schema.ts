@@ -23,6 +23,8 @@ export interface ServersTable {
   rtp_port_max: ColumnType<number, number | undefined, number>;
   /** Thumbprint of the self-signed certificate made at install (the default for UM/UMCallRouter). */
   install_certificate: string | null;
+  /** JSON list of the IP addresses the SIP roles listen on; null: 0.0.0.0 (migration 0008). */
+  sip_addresses: ColumnType<string | null, string | null | undefined, string | null>;
   /** Where voice mail is sent by e-mail; null: not configured (messages wait, undelivered). */
   smtp_host: ColumnType<string | null, string | null | undefined, string | null>;
   smtp_port: ColumnType<number, number | undefined, number>;

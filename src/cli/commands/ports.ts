@@ -4,7 +4,6 @@ import { OpenUmError } from '../../errors.js';
 import { FIREWALL_KINDS, firewallRules, portTable, type FirewallKind } from '../../org/port-table.js';
 import { getServer } from '../../org/server-settings.js';
 import { requireServer } from '../../services/node.js';
-import { sipAddresses, storedSipAddresses } from '../../services/sip-addresses.js';
 import { flag, parse, str } from '../args.js';
 import { printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
@@ -22,11 +21,11 @@ export async function portsCommand(argv: string[]): Promise<void> {
   }
   await withNode(p, async (node) => {
     const s = await getServer(node.store.db, requireServer(node));
-    const sip = sipAddresses(node.dataDir);
+    const sip = s.sipAddresses;
     const rows = portTable(s).map((r) => ({ ...r, addresses: r.role === 'Admin API' ? [s.admin.address] : sip }));
     if (fw) return void process.stdout.write(firewallRules(rows, fw as FirewallKind));
     if (flag(p, 'json')) return printJson(rows);
-    const stored = storedSipAddresses(node.dataDir) !== undefined;
+    const stored = s.sipAddressesStored;
     console.log(`SIP roles listen on ${sip.join(', ')} (${stored ? 'stored' : 'default'}; openum server set --sip-address ADDR[,ADDR])`);
     printTable(['ROLE', 'PROTOCOL', 'PORT', 'MODE', 'OPEN', 'CHANGEABLE'],
       rows.map((r) => [r.role, r.protocol, r.port, r.mode, r.open ? 'yes' : 'no (startup mode)', r.changeable]));

@@ -2,8 +2,8 @@
 // (Set-UMService), the Call Router (Set-UMCallRouterSettings) and the admin API listener.
 import { OpenUmError } from '../../errors.js';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService, type ServerSettings } from '../../org/server-settings.js';
+import { parseSipAddresses } from '../../org/sip-addresses.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
-import { parseSipAddresses, sipAddresses, writeSipAddresses } from '../../services/sip-addresses.js';
 import { flag, list, parse, str } from '../args.js';
 import { printFields, printJson } from '../output.js';
 import { withNode } from '../session.js';
@@ -30,8 +30,8 @@ const HELP: Record<Section, string> = {
   set [--address IP] [--port N]`,
 };
 
-function show(section: Section, s: ServerSettings, json: boolean, dataDir: string): void {
-  const value = section === 'server' ? { name: s.name, fqdn: s.fqdn, installCertificate: s.installCertificate, sipAddresses: sipAddresses(dataDir) }
+function show(section: Section, s: ServerSettings, json: boolean): void {
+  const value = section === 'server' ? { name: s.name, fqdn: s.fqdn, installCertificate: s.installCertificate, sipAddresses: s.sipAddresses }
     : section === 'service' ? s.umService : section === 'callrouter' ? s.callRouter : s.admin;
   if (json) return printJson(value);
   printFields(Object.entries(value));
@@ -39,9 +39,7 @@ function show(section: Section, s: ServerSettings, json: boolean, dataDir: strin
 
 async function setServer(node: OpenNode, name: string, fqdn: string | undefined, addresses: string[] | undefined): Promise<ServerSettings> {
   if (fqdn === undefined && addresses === undefined) throw new OpenUmError('BAD_ARGUMENT', "nothing to change: give --fqdn NAME or --sip-address ADDR[,ADDR] (see 'openum server --help')");
-  const s = fqdn !== undefined ? await setServerIdentity(node.store.db, node.actor, name, { fqdn }) : await getServer(node.store.db, name);
-  if (addresses) writeSipAddresses(node.dataDir, addresses);
-  return s;
+  return setServerIdentity(node.store.db, node.actor, name, { fqdn, sipAddresses: addresses });
 }
 
 function onOff(text: string | undefined): boolean | undefined {
@@ -56,7 +54,7 @@ function group(section: Section): CommandTable {
     async get(argv) {
       const p = parse(`${section} get`, argv, {}, { min: 0, max: 0, usage: '[--json]' });
       if (p.values.help) return void console.log(HELP[section]);
-      await withNode(p, async (node) => show(section, await getServer(node.store.db, requireServer(node)), flag(p, 'json'), node.dataDir));
+      await withNode(p, async (node) => show(section, await getServer(node.store.db, requireServer(node)), flag(p, 'json')));
     },
     async set(argv) {
       const options = {
@@ -82,7 +80,7 @@ function group(section: Section): CommandTable {
             startupMode: str(p, 'startup-mode'), sipTcpPort: str(p, 'sip-tcp-port'), sipTlsPort: str(p, 'sip-tls-port'), sipUdp: onOff(str(p, 'udp')),
           })
           : await setAdmin(db, node.actor, name, { address: str(p, 'address'), port: str(p, 'port') });
-        show(section, s, flag(p, 'json'), node.dataDir);
+        show(section, s, flag(p, 'json'));
         if (addresses) process.stderr.write(`SIP addresses ${addresses.join(', ')} are used from the next 'openum start' (a running server keeps its listeners)\n`);
       });
     },

@@ -7,12 +7,13 @@ import { SipRoles } from '../../services/sip-roles.js';
 import { ChangeWatcher } from '../../services/change-watcher.js';
 import { ControlSocket } from '../../services/control-socket.js';
 import { initialiseNode } from '../../services/install.js';
-import { parseSipAddresses, sipAddresses } from '../../services/sip-addresses.js';
+import { getServer } from '../../org/server-settings.js';
+import { parseSipAddresses } from '../../org/sip-addresses.js';
 import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
 import { liveNodeStatus } from '../../services/ops/live-node-status.js';
 import { CertificateWatch } from '../../services/ops/certificate-watch.js';
 import { createLogger, logSettings } from '../../services/log.js';
-import { openNode, resolveDataDir } from '../../services/node.js';
+import { openNode, requireServer, resolveDataDir } from '../../services/node.js';
 import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
 import { AdminServer } from '../../web/admin-server.js';
 import { flag, list, parse, str } from '../args.js';
@@ -85,7 +86,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
   const flagged = list(p, 'sip-address');
-  const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : sipAddresses(node.dataDir);
+  const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : (await getServer(node.store.db, requireServer(node))).sipAddresses;
   const voicemail = new VoicemailService(node, log);
   const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses, routers: routerCount(str(p, 'routers')), voicemail });
   const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);

@@ -11,7 +11,6 @@ import { assignedCertificates } from '../../services/ops/certificate-expiry.js';
 import type { LiveNodeStatus } from '../../services/ops/live-node-status.js';
 import { openUmVersion } from '../../services/ops/version.js';
 import { listenSpecs, type ListenSpec } from '../../services/sip/listeners.js';
-import { sipAddresses } from '../../services/sip-addresses.js';
 import { flag, parse } from '../args.js';
 import { askServer } from '../control-client.js';
 import { printJson } from '../output.js';
@@ -46,7 +45,7 @@ export async function statusCommand(argv: string[]): Promise<void> {
       notRunningExit = true;
     }
     const s = await getServer(node.store.db, requireServer(node));
-    const addresses = live?.sip?.addresses ?? sipAddresses(node.dataDir);
+    const addresses = live?.sip?.addresses ?? s.sipAddresses;
     const cr = s.callRouter;
     const um = s.umService.startupMode;
     const specs = (l: ListenSpec[]) => l.map((x) => ({ protocol: x.protocol, address: x.address, port: x.port }));

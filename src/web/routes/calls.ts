@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { OpenUmError } from '../../errors.js';
 import { FIREWALL_KINDS, firewallRules, portTable, type PortRow } from '../../org/port-table.js';
-import { sipAddresses } from '../../services/sip-addresses.js';
 import { getServer } from '../../org/server-settings.js';
 import type { CallsReport, LiveStatus } from '../../services/live-status.js';
 import type { RefusalEntry } from '../../services/routing/refusal-log.js';
@@ -71,7 +70,7 @@ export function registerCallRoutes(app: AdminApp, node: OpenNode, live: LiveStat
   }, async () => {
     const settings = await getServer(node.store.db, requireServer(node));
     // The same rows as `openum ports --json`: with the addresses each role listens on.
-    const sip = sipAddresses(node.dataDir);
+    const sip = settings.sipAddresses;
     const rows = portTable(settings, 'api').map((r) => ({ ...r, addresses: r.role === 'Admin API' ? [settings.admin.address] : sip }));
     const firewall = Object.fromEntries(FIREWALL_KINDS.map((k) => [k, firewallRules(rows, k)])) as Record<(typeof FIREWALL_KINDS)[number], string>;
     return { ports: rows, firewall };

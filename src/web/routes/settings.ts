@@ -4,7 +4,7 @@ import type { AdminApp } from '../app-type.js';
 import { z } from 'zod';
 import { getServer, setAdmin, setCallRouter, setServerIdentity, setUmService } from '../../org/server-settings.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
-import { parseSipAddresses, sipAddresses, writeSipAddresses } from '../../services/sip-addresses.js';
+import { parseSipAddresses } from '../../org/sip-addresses.js';
 import { readAudit, type AuditEntry } from '../../store/audit.js';
 import { errors, type Same } from '../route-schema.js';
 
@@ -42,16 +42,14 @@ export function registerSettingsRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
   const name = () => requireServer(node);
   const tags = ['Server'];
-  // sipAddresses: where the SIP roles listen from the next start (services/sip-addresses.ts).
+  // sipAddresses: where the SIP roles listen from the next start (org/sip-addresses.ts).
   app.get('/api/server', { schema: { tags, summary: 'This server: FQDN and every setting', response: { 200: serverView, ...errors() } } },
-    async () => ({ ...(await getServer(db, name())), sipAddresses: sipAddresses(node.dataDir) }));
+    async () => getServer(db, name()));
   app.patch('/api/server', { schema: { tags, summary: 'Change the server\'s FQDN or SIP listen addresses', body: serverBody, response: { 200: serverView, ...errors() } } },
     async (req) => {
       const body = req.body;
       const addresses = body.sipAddresses === undefined ? undefined : parseSipAddresses(body.sipAddresses, 'sipAddresses');
-      const s = body.fqdn !== undefined || !addresses ? await setServerIdentity(db, req.actor, name(), { fqdn: body.fqdn }) : await getServer(db, name());
-      if (addresses) writeSipAddresses(node.dataDir, addresses);
-      return { ...s, sipAddresses: sipAddresses(node.dataDir) };
+      return setServerIdentity(db, req.actor, name(), { fqdn: body.fqdn, sipAddresses: addresses });
     });
   app.get('/api/service', { schema: { tags, summary: 'The UM service settings', response: { 200: umServiceView, ...errors() } } }, async () => (await getServer(db, name())).umService);
   app.patch('/api/service', { schema: { tags, summary: 'Change the UM service settings', body: serviceBody, response: { 200: umServiceView, ...errors() } } },
