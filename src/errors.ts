@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   WEAK_PASSWORD: { http: 400, exit: 2, doc: 'The new web password is too short (at least 10 characters) or too long (at most 200).' },
   ADMIN_TOKEN_NOT_FOUND: { http: 404, exit: 5, doc: 'No administrator token has that id.' },
   ADMIN_ACCOUNT_NOT_FOUND: { http: 404, exit: 5, doc: 'No administrator account has that name.' },
+  NODE_NOT_FOUND: { http: 404, exit: 5, doc: 'No node of that name shares this store.' },
+  NODE_LIVE: { http: 409, exit: 6, doc: 'The node is running (its heartbeat is recent), so it cannot be removed from the node list; stop it first.' },
   RANGE_NOT_SATISFIABLE: { http: 416, exit: 2, doc: 'The Range header of an audio request is outside the audio or malformed.' },
   STORE_UNAVAILABLE: { http: 503, exit: 8, doc: 'The store (SQLite file or PostgreSQL server) cannot be opened or reached.' },
   NOT_RUNNING: { http: 503, exit: 8, doc: 'The server, or its SIP roles, is not running on this data directory, so it has no calls in progress or refusals to show.' },

@@ -27,6 +27,7 @@ const HELP = `openum — unified messaging server
   openum audit                            who changed what, and when
   openum ports [--firewall nftables|iptables|ufw]  every listening port by role, protocol and mode
   openum status                           running or not: roles, listeners, workers, calls, store, certificates, SMTP queue
+  openum node list|remove                 the nodes sharing this store: roles, health, calls
   openum calls                            the calls in progress on the running server
   openum refusals [--limit N]             the last calls the running server refused, and why
 
@@ -61,6 +62,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   calls: async () => (await import('./commands/calls.js')).callsCommand,
   refusals: async () => (await import('./commands/calls.js')).refusalsCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  node: async () => (await import('./commands/node.js')).nodeCommand,
 };
 
 /** `openum --data DIR certificate list` means `openum certificate list --data DIR`. */

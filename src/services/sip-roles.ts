@@ -1,10 +1,15 @@
 // The SIP roles of one node, wired together: the Call Router in its own processes (one per core,
-// sharing the sockets), the UM service in this process, the UM workers in their own processes. `reload` follows every store change: routing data, trust
-// list, certificates and startup modes (listeners open and close; calls in progress go on).
+// sharing the sockets), the UM service in this process, the UM workers in their own processes.
+// `--roles callrouter` runs only the first (the seeds' Client Access role), `--roles um` only the
+// other two (the Mailbox role). `reload` follows every store change: routing data, trust list,
+// certificates and startup modes (listeners open and close; calls in progress go on).
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { UM_SERVICE_PORTS, WORKER_PORTS } from '../org/ports.js';
+import { runsCallRouter, runsUm, type NodeRoles } from '../org/nodes.js';
 import { getServer } from '../org/server-settings.js';
+import { usesTls } from '../org/startup-mode.js';
+import { tlsIdentity } from '../pki/tls-identity.js';
 import { requireServer, type OpenNode } from './node.js';
 import type { RouteDeps } from './routing/route-request.js';
 import { mergeRefusals, RefusalLog, type RefusalEntry } from './routing/refusal-log.js';
@@ -30,6 +35,16 @@ export interface SipRolesOptions {
   routers?: number;
   /** Voice mail in the main process: told of stored messages and worker exits; sends MWI on the UM service's SIP stack. */
   voicemail?: VoicemailEvents;
+  /** Which roles run here (default all). */
+  roles?: NodeRoles;
+}
+
+/** What this node's UM service takes now, for the node list (node-heartbeat.ts). */
+export interface UmCapacity {
+  tcp: boolean;
+  tls: boolean;
+  calls: number;
+  maxCalls: number;
 }
 
 export class SipRoles implements LiveStatus {
@@ -45,12 +60,15 @@ export class SipRoles implements LiveStatus {
   readonly #umSip: SipEndpoint;
   readonly #umRefusals = new RefusalLog('umService');
   #maxCalls = 100;
+  #umTakes = { tcp: false, tls: false };
+  readonly nodeRoles: NodeRoles;
   /** The store's routing key replaces this one in start(), before any listener opens. */
   readonly #routingDeps: RouteDeps;
 
   constructor(node: OpenNode, log: Logger, options: SipRolesOptions) {
     this.#node = node;
     this.#opts = options;
+    this.nodeRoles = options.roles ?? 'all';
     const server = requireServer(node);
     this.routing = new RoutingCache(node.store.db);
     this.verifier = new PeerVerifier(node.store.db, server);
@@ -75,7 +93,7 @@ export class SipRoles implements LiveStatus {
     const databaseUrl = process.env.OPENUM_DATABASE_URL || undefined;
     const routers = Math.max(1, options.routers ?? 1);
     this.routers = new RouterPool(Array.from({ length: routers }, (_, index) => ({
-      index, count: routers, dataDir, databaseUrl, addresses: options.addresses,
+      index, count: routers, dataDir, databaseUrl, addresses: options.addresses, umHere: runsUm(this.nodeRoles),
     })), log);
     this.umService = new UmService({
       workers: () => this.supervisor.slots(),
@@ -87,12 +105,14 @@ export class SipRoles implements LiveStatus {
     this.#umSip.setUser(this.umService);
   }
 
-  async start(): Promise<void> {
+  /** `beforeRouters` runs once the UM side is up and before any Call Router process starts (the node's first heartbeat). */
+  async start(beforeRouters?: () => Promise<void>): Promise<void> {
     await this.playOnPhone.interrupted();
     this.#routingDeps.tokens = new RoutingTokens(await loadRoutingKey(this.#node.store.db));
     await this.reload();
-    await this.supervisor.start();
-    await this.routers.start();
+    if (runsUm(this.nodeRoles)) await this.supervisor.start();
+    await beforeRouters?.();
+    if (runsCallRouter(this.nodeRoles)) await this.routers.start();
     void this.playOnPhone.dispatch();
   }
 
@@ -104,6 +124,14 @@ export class SipRoles implements LiveStatus {
   /** The SIP listen addresses this node was started with. */
   get addresses(): string[] {
     return [...this.#opts.addresses];
+  }
+
+  /** The UM service's transports, calls and MaxCallsAllowed now (nothing without the UM role). */
+  umCapacity(): UmCapacity {
+    const slots = this.supervisor.slots();
+    const calls = slots.reduce((n, w) => n + w.calls, 0) + this.umService.settingUp();
+    const alive = slots.some((w) => w.alive && !w.draining);
+    return { tcp: this.#umTakes.tcp && alive, tls: this.#umTakes.tls && alive, calls, maxCalls: this.#maxCalls };
   }
 
   async calls(): Promise<CallsReport> {
@@ -121,7 +149,13 @@ export class SipRoles implements LiveStatus {
     const settings = await getServer(this.#node.store.db, requireServer(this.#node));
     await Promise.all([this.routing.reload(), this.verifier.reload(), this.#umTls.reload()]);
     this.#maxCalls = settings.umService.maxCallsAllowed;
-    await this.#umSip.apply(listenSpecs(settings.umService.startupMode, UM_SERVICE_PORTS, this.#opts.addresses, { udp: true }));
+    const um = runsUm(this.nodeRoles);
+    const mode = settings.umService.startupMode;
+    await this.#umSip.apply(um ? listenSpecs(mode, UM_SERVICE_PORTS, this.#opts.addresses, { udp: true }) : []);
+    this.#umTakes = {
+      tcp: um && mode !== 'TLS',
+      tls: um && usesTls(mode) && (await tlsIdentity(this.#node.store.db, this.#node.vault, requireServer(this.#node), 'UM')) !== undefined,
+    };
     void this.playOnPhone.dispatch();
   }
 

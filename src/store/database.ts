@@ -29,6 +29,8 @@ export interface StoreOptions {
 export const SQLITE_FILE = 'openum.db';
 
 export async function openStore(options: StoreOptions): Promise<Store> {
+  // The data directory holds node.json, the master key and recordings with either engine.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
     await migrateToLatest(store.db, store.engine, store.schema, options.migrateTo);

@@ -11,6 +11,7 @@ import { autoAttendants } from './migrations/0005-auto-attendants.js';
 import { playOnPhone } from './migrations/0006-play-on-phone.js';
 import { webAccounts } from './migrations/0007-web-accounts.js';
 import { sipAddresses } from './migrations/0008-sip-addresses.js';
+import { nodes } from './migrations/0009-nodes.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -23,6 +24,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0006-play-on-phone': playOnPhone(engine),
     '0007-web-accounts': webAccounts(engine),
     '0008-sip-addresses': sipAddresses(),
+    '0009-nodes': nodes(),
   };
 }
 

@@ -7,6 +7,25 @@ import type { ColumnType, Generated } from 'kysely';
 type Int = ColumnType<number, number, number>;
 type Id = Generated<number>;
 
+/** One row per running node sharing the store (migration 0009; org/nodes.ts). */
+export interface NodesTable {
+  name: string;
+  /** all | callrouter | um */
+  roles: string;
+  /** Where other nodes' Call Routers reach this node's UM service. */
+  sip_host: string;
+  um_tcp: Int;
+  um_tls: Int;
+  calls: Int;
+  max_calls: Int;
+  version: string;
+  pid: Int;
+  /** running | draining | stopped */
+  state: string;
+  started_at: string;
+  heartbeat_ms: Int;
+}
+
 export interface ServersTable {
   name: string;
   fqdn: string;
@@ -347,6 +366,7 @@ export interface AutoAttendantAudioTable {
 export interface Database {
   meta: MetaTable;
   servers: ServersTable;
+  nodes: NodesTable;
   certificates: CertificatesTable;
   service_assignments: ServiceAssignmentsTable;
   trusted_roots: TrustedRootsTable;

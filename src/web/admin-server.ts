@@ -28,6 +28,7 @@ import { registerCertificateRoutes } from './routes/certificates.js';
 import { registerOrganisationRoutes } from './routes/organisation.js';
 import { registerPinRoutes } from './routes/pins.js';
 import { registerPolicyRoutes } from './routes/policies.js';
+import { registerNodeRoutes } from './routes/nodes.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
@@ -103,6 +104,7 @@ export class AdminServer {
     registerTrustRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
     registerCallRoutes(app, this.#node, this.#live);
+    registerNodeRoutes(app, this.#node);
     registerOrganisationRoutes(app, this.#node);
     registerPolicyRoutes(app, this.#node);
     registerPinRoutes(app, this.#node);

@@ -8,7 +8,10 @@ import { ChangeWatcher } from '../../services/change-watcher.js';
 import { ControlSocket } from '../../services/control-socket.js';
 import { initialiseNode } from '../../services/install.js';
 import { getServer } from '../../org/server-settings.js';
+import { parseNodeRoles } from '../../org/nodes.js';
 import { parseSipAddresses } from '../../org/sip-addresses.js';
+import { NodeHeartbeat } from '../../services/node-heartbeat.js';
+import { openUmVersion } from '../../services/ops/version.js';
 import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
 import { liveNodeStatus } from '../../services/ops/live-node-status.js';
 import { CertificateWatch } from '../../services/ops/certificate-watch.js';
@@ -20,7 +23,8 @@ import { flag, list, parse, str } from '../args.js';
 import { cliActor } from '../session.js';
 
 const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
-             [--sip-address IP]... [--routers N] [--no-sip] [--log-level LEVEL] [--log-format text|json]
+             [--sip-address IP]... [--routers N] [--roles all|callrouter|um] [--no-sip]
+             [--log-level LEVEL] [--log-format text|json]
   Runs the server. The first start initialises DIR (default ./data, or OPENUM_DATA): the store
   (SQLite, or PostgreSQL when OPENUM_DATABASE_URL is set), a self-signed certificate for the
   server's FQDN (--fqdn, default the host name), and an administrator token, printed once.
@@ -29,6 +33,9 @@ const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-add
   the stored setting, openum server set --sip-address, else 0.0.0.0). The Call Router uses
   its configured ports (5060/5061), the UM service 5062/5063, the two workers 5065-5068.
   --routers: Call Router processes sharing the SIP ports (default: one per core, at most 4).
+  --roles: all (default); callrouter (only the Call Router: it sends calls to the UM services of
+  the live nodes sharing the store); um (only the UM service and its workers). Nodes on one
+  PostgreSQL store find each other (openum node list).
   The media (RTP) port range is a stored setting: openum service set --rtp-ports MIN-MAX.
   --log-level: fatal, error, warn, info (default), debug, trace or silent (or OPENUM_LOG_LEVEL).
   --log-format: text (aligned lines: time, level, role, message; the default on a terminal) or
@@ -73,12 +80,15 @@ function printInstall(dataDir: string, r: Awaited<ReturnType<typeof initialiseNo
 export async function startCommand(argv: string[]): Promise<void> {
   const p = parse('start', argv, {
     fqdn: { type: 'string' }, name: { type: 'string' }, 'admin-address': { type: 'string' }, 'admin-port': { type: 'string' },
-    'sip-address': { type: 'string', multiple: true }, routers: { type: 'string' }, 'no-sip': { type: 'boolean' },
+    'sip-address': { type: 'string', multiple: true }, routers: { type: 'string' }, roles: { type: 'string' }, 'no-sip': { type: 'boolean' },
     'log-level': { type: 'string' }, 'log-format': { type: 'string' },
   }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME] [--admin-port N]' });
   if (p.values.help) return void console.log(HELP);
   // Settled once here; the Call Router and worker processes inherit them through the environment.
   const logging = logSettings({ level: str(p, 'log-level'), format: str(p, 'log-format') });
+  const rolesText = str(p, 'roles');
+  const nodeRoles = rolesText === undefined ? 'all' : parseNodeRoles(rolesText, '--roles');
+  if (rolesText !== undefined && flag(p, 'no-sip')) throw new OpenUmError('BAD_ARGUMENT', '--roles and --no-sip cannot be used together: --no-sip runs no SIP role at all');
   process.env.OPENUM_LOG_LEVEL = logging.level;
   process.env.OPENUM_LOG_FORMAT = logging.format;
   const log = createLogger();
@@ -88,7 +98,7 @@ export async function startCommand(argv: string[]): Promise<void> {
   const flagged = list(p, 'sip-address');
   const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : (await getServer(node.store.db, requireServer(node))).sipAddresses;
   const voicemail = new VoicemailService(node, log);
-  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses, routers: routerCount(str(p, 'routers')), voicemail });
+  const roles = flag(p, 'no-sip') ? undefined : new SipRoles(node, log, { addresses, routers: routerCount(str(p, 'routers')), voicemail, roles: nodeRoles });
   const admin = new AdminServer(node, log, roles && { slots: () => roles.supervisor.slots(), recycle: (i) => roles.supervisor.recycle(i) }, roles);
   const ops = new NodeOperations(node, roles);
   setNodeOperations(ops);
@@ -104,14 +114,20 @@ export async function startCommand(argv: string[]): Promise<void> {
   adminBound = bound;
   // Recordings a crash left unfinished are completed before any worker can take a call.
   await voicemail.recover();
-  await roles?.start();
+  // Where other nodes' Call Routers reach this node's UM service: its first specific SIP address, else its FQDN.
+  const sipHost = addresses.find((a) => a !== '0.0.0.0' && a !== '::') ?? (await getServer(node.store.db, requireServer(node))).fqdn;
+  const heartbeat = roles && new NodeHeartbeat(node, requireServer(node), openUmVersion(), async () => {
+    const um = roles.umCapacity();
+    return { roles: roles.nodeRoles, sipHost, umTcp: um.tcp, umTls: um.tls, calls: um.calls, maxCalls: um.maxCalls, state: 'running' };
+  }, log);
+  await roles?.start(() => heartbeat?.start() ?? Promise.resolve());
   await voicemail.start();
   await watcher.start();
   await control.start();
   const certificates = new CertificateWatch({ node, log });
   certificates.start();
   ops.markStarted();
-  if (roles) console.log(`SIP roles ready: ${roles.routers.running} Call Router processes, UM service, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
+  if (roles) console.log(`SIP roles ready (${roles.nodeRoles}): ${roles.routers.running} Call Router processes, ${roles.umListeners().length > 0 ? 'UM service' : 'no UM service'}, ${roles.supervisor.slots().filter((w) => w.alive).length} UM workers`);
   console.log(`admin API listening on https://${bound.address.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port} (certificate ${admin.thumbprint})`);
   console.log(`store: ${node.store.location}`);
 
@@ -122,6 +138,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     log.info({ signal }, 'stopping');
     try {
       certificates.stop();
+      await heartbeat?.stop();
       await watcher.stop();
       await control.close();
       await roles?.stop();

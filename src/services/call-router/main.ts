@@ -2,7 +2,6 @@
 // share the SIP sockets (the kernel hands each datagram, and each new connection, to one of them)
 // and route statelessly (RFC 3261 §8.2.7), so it does not matter which process gets which message.
 import { OpenUmError } from '../../errors.js';
-import { UM_SERVICE_PORTS } from '../../org/ports.js';
 import { getServer, type ServerSettings } from '../../org/server-settings.js';
 import { usesTls } from '../../org/startup-mode.js';
 import { tlsIdentity } from '../../pki/tls-identity.js';
@@ -19,6 +18,7 @@ import { RoutingCache } from '../routing/routing-cache.js';
 import { loadRoutingKey } from '../routing/routing-key.js';
 import { RoutingTokens } from '../routing/routing-token.js';
 import { CallRouter } from './call-router.js';
+import { UmPicker } from './um-picker.js';
 import { ROUTER_ENV, type RouterEnv } from './router-env.js';
 import { metricsJson, setProcessName } from '../ops/process-metrics.js';
 
@@ -44,19 +44,18 @@ async function main(e: RouterEnv): Promise<void> {
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   const refusals = new RefusalLog('callRouter');
+  // The UM services of every live node sharing the store, this one's judged by its settings here.
+  const picker = new UmPicker(node.store.db, server, e.umHere ?? true, {
+    takes: (secured) => {
+      const mode = settings.umService.startupMode;
+      return secured ? usesTls(mode) && umTakesTls : mode !== 'TLS';
+    },
+  }, log);
   endpoint.setUser(new CallRouter({
     refusals,
     routing: { view: routing, verifier, tokens },
     log: log.child({ role: 'call-router' }),
-    umService: (secured, arrivedOn, local) => {
-      // One node: the UM service beside us, if its startup mode takes this kind of call.
-      const mode = settings.umService.startupMode;
-      if (secured ? !(usesTls(mode) && umTakesTls) : mode === 'TLS') return undefined;
-      const host = local === '0.0.0.0' || local === '::' ? '127.0.0.1' : local;
-      return secured
-        ? { host, port: UM_SERVICE_PORTS.tls, transport: 'tls' }
-        : { host, port: UM_SERVICE_PORTS.tcp, transport: arrivedOn === 'udp' ? 'udp' : 'tcp' };
-    },
+    umService: (secured, arrivedOn, local) => picker.pick(secured, arrivedOn, local),
   }));
 
   const apply = async () => {
@@ -67,8 +66,10 @@ async function main(e: RouterEnv): Promise<void> {
     await endpoint.apply(listenSpecs(cr.startupMode, { tcp: cr.sipTcpPort, tls: cr.sipTlsPort }, e.addresses, { udp: cr.sipUdp }));
   };
   await apply();
+  await picker.start();
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(apply);
+  watcher.onChange(() => picker.refresh());
   await watcher.start();
 
   let stopping = false;
@@ -76,6 +77,7 @@ async function main(e: RouterEnv): Promise<void> {
     if (stopping) return;
     stopping = true;
     await watcher.stop();
+    picker.stop();
     await endpoint.close();
     await node.close();
     process.exit(0);

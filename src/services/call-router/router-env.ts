@@ -6,6 +6,8 @@ export interface RouterEnv {
   dataDir: string;
   databaseUrl?: string;
   addresses: string[];
+  /** Whether this node runs a UM service too (openum start --roles all), not only the Call Router. */
+  umHere?: boolean;
 }
 
 export const ROUTER_ENV = 'OPENUM_ROUTER';

@@ -1,6 +1,7 @@
 // What the running node tells an operator or an orchestrator: liveness (/health), readiness
 // (/ready: the store answers, the SIP roles listen, workers run) and the metrics of all its
 // processes (/metrics). Built once by `openum start`; the admin API's routes find it here.
+import { runsCallRouter, runsUm } from '../../org/nodes.js';
 import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { deliveryBacklog } from '../../org/delivery-backlog.js';
 import { findServer } from '../../org/server-settings.js';
@@ -50,10 +51,13 @@ export class NodeOperations {
     }
     const roles = this.#roles;
     if (roles) {
-      checks.callRouter = roles.routers.running > 0 ? { ok: true } : { ok: false, problem: 'no Call Router process is running' };
-      checks.umService = roles.umListeners().length > 0 ? { ok: true } : { ok: false, problem: 'the UM service has no SIP listener open' };
-      const alive = roles.supervisor.slots().filter((w) => w.alive).length;
-      checks.workers = alive > 0 ? { ok: true } : { ok: false, problem: 'no UM worker process is running' };
+      // Only the roles this node runs (openum start --roles) are checked.
+      if (runsCallRouter(roles.nodeRoles)) checks.callRouter = roles.routers.running > 0 ? { ok: true } : { ok: false, problem: 'no Call Router process is running' };
+      if (runsUm(roles.nodeRoles)) {
+        checks.umService = roles.umListeners().length > 0 ? { ok: true } : { ok: false, problem: 'the UM service has no SIP listener open' };
+        const alive = roles.supervisor.slots().filter((w) => w.alive).length;
+        checks.workers = alive > 0 ? { ok: true } : { ok: false, problem: 'no UM worker process is running' };
+      }
     }
     return { status: Object.values(checks).every((c) => c.ok) ? 'ready' : 'not ready', checks };
   }
