@@ -195,6 +195,9 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
   const audioPaths = await mutate(db, actor, { action: 'user.remove', target: user.name }, async (trx) => {
     const messages = await trx.selectFrom('voice_messages').select(['audio_path', 'state']).where('user_id', '=', user.id).execute();
     await trx.deleteFrom('voice_messages').where('user_id', '=', user.id).execute();
+    // Message audio kept in the store (several nodes on PostgreSQL) goes with the rows; files below.
+    const messageKeys = messages.map((m) => m.audio_path).filter((p) => p !== '');
+    if (messageKeys.length > 0) await trx.deleteFrom('audio_objects').where('key', 'in', messageKeys).execute();
     await new TableAudioStore(trx).delete(greetingKey(user.id));
     await new TableAudioStore(trx).delete(recordedNameKey(user.id));
     await trx.deleteFrom('user_pins').where('user_id', '=', user.id).execute();

@@ -164,7 +164,8 @@ export async function dueDeliveries(db: Db, nowIso = new Date().toISOString(), l
 export async function retryPendingNow(db: Db, serverName?: string): Promise<number> {
   const now = new Date().toISOString();
   let q = db.updateTable('voice_messages').set({ next_attempt_at: now })
-    .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending').where('next_attempt_at', '>', now);
+    .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending').where('next_attempt_at', '>', now)
+    .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]));
   if (serverName !== undefined) q = q.where('server_name', '=', serverName);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
@@ -184,8 +185,8 @@ export async function recordDelivery(db: Db, id: number, outcome: { ok: true } |
   const row = await db.selectFrom('voice_messages').select('delivery_attempts').where('id', '=', id).executeTakeFirst();
   const attempts = Number(row?.delivery_attempts ?? 0) + 1;
   await db.updateTable('voice_messages').set(outcome.ok
-    ? { delivery: 'delivered', delivered_at: now, delivery_attempts: attempts, next_attempt_at: null, last_error: null, updated_at: now }
-    : { delivery: outcome.retryAt ? 'pending' : 'failed', delivery_attempts: attempts, next_attempt_at: outcome.retryAt, last_error: outcome.error.slice(0, 500), updated_at: now },
+    ? { delivery: 'delivered', delivered_at: now, delivery_attempts: attempts, next_attempt_at: null, last_error: null, updated_at: now, claimed_by: null, claimed_until: null }
+    : { delivery: outcome.retryAt ? 'pending' : 'failed', delivery_attempts: attempts, next_attempt_at: outcome.retryAt, last_error: outcome.error.slice(0, 500), updated_at: now, claimed_by: null, claimed_until: null },
   ).where('id', '=', id).execute();
 }
 

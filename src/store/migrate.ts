@@ -12,6 +12,7 @@ import { playOnPhone } from './migrations/0006-play-on-phone.js';
 import { webAccounts } from './migrations/0007-web-accounts.js';
 import { sipAddresses } from './migrations/0008-sip-addresses.js';
 import { nodes } from './migrations/0009-nodes.js';
+import { deliveryClaims } from './migrations/0010-delivery-claims.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0007-web-accounts': webAccounts(engine),
     '0008-sip-addresses': sipAddresses(),
     '0009-nodes': nodes(),
+    '0010-delivery-claims': deliveryClaims(),
   };
 }
 

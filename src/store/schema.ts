@@ -252,6 +252,9 @@ export interface VoiceMessagesTable {
   next_attempt_at: string | null;
   delivered_at: string | null;
   last_error: string | null;
+  /** The node sending it now, and until when its claim holds (migration 0010). */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_until: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set when deleted by phone: restorable until the call ends, then purged. */
   deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;

@@ -4,20 +4,25 @@
 // retry due, never a poll. A failed attempt is recorded with its error and retried after
 // 1 min, 5 min, 15 min, then hourly; 24 hours after the message arrived it is given up ('failed'),
 // the row and its audio kept. Without an SMTP server messages wait as pending, and one log line
-// says so. Only this server's messages are sent, so nodes sharing a store never send one twice.
+// says so. Nodes sharing a store all work the queue: each claims the messages it sends
+// (org/delivery-claims.ts), so none is sent twice and a node that dies leaves nothing behind.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { getServer } from '../../org/server-settings.js';
 import { findUserById } from '../../org/users.js';
-import { dueDeliveries, nextDeliveryAt, recordDelivery, type VoiceMessage } from '../../org/voice-messages.js';
+import { claimDeliveries, nextClaimableAt, pendingDeliveries, releaseClaims } from '../../org/delivery-claims.js';
+import { recordDelivery, type VoiceMessage } from '../../org/voice-messages.js';
 import type { KeyVault } from '../../pki/key-vault.js';
 import type { AudioStore } from '../../store/audio/audio-store.js';
+import type { Engine } from '../../store/engine.js';
 import type { Database } from '../../store/schema.js';
 import { composeMail, composeMissedCallMail } from './mail-message.js';
 import { smtpTransport, type SmtpTransportInfo } from './smtp-transport.js';
 
 export const DELIVERY_RETRY_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 export const DELIVERY_GIVE_UP_MS = 24 * 60 * 60_000;
+/** Messages claimed at a time: few, so a slow SMTP server does not hold many claims. */
+const CLAIM_BATCH = 5;
 /** Longest single timer: a far retry is reached in hops (setTimeout caps at ~24.8 days anyway). */
 const MAX_TIMER_MS = 60 * 60_000;
 
@@ -27,6 +32,8 @@ export interface DeliveryDeps {
   /** Where the recordings are (the mailbox's message audio). */
   audio: AudioStore;
   serverName: string;
+  /** PostgreSQL claims with FOR UPDATE SKIP LOCKED. */
+  engine: Engine;
   log: Logger;
   retryMs?: readonly number[];
   giveUpMs?: number;
@@ -89,7 +96,7 @@ export class DeliveryQueue {
     const settings = await getServer(this.#d.db, this.#d.serverName);
     const host = settings.smtp.host;
     if (host === null) {
-      const waiting = (await dueDeliveries(this.#d.db, new Date().toISOString(), 1000, this.#d.serverName)).length;
+      const waiting = await pendingDeliveries(this.#d.db);
       if (!this.#notConfiguredLogged && waiting > 0) {
         this.#log.warn({ waiting }, "no SMTP server is configured: voice messages wait, undelivered, until one is set (openum smtp set --host HOST)");
         this.#notConfiguredLogged = true;
@@ -100,18 +107,18 @@ export class DeliveryQueue {
     let smtp: SmtpTransportInfo | undefined;
     try {
       for (;;) {
-        const due = await dueDeliveries(this.#d.db, new Date().toISOString(), 20, this.#d.serverName);
-        for (const m of due) {
-          if (this.#stopped) return;
+        const due = await claimDeliveries(this.#d.db, this.#d.engine, this.#d.serverName, Date.now(), CLAIM_BATCH);
+        for (const [i, m] of due.entries()) {
+          if (this.#stopped) return await releaseClaims(this.#d.db, this.#d.serverName, due.slice(i).map((d) => d.id));
           smtp ??= await smtpTransport({ db: this.#d.db, vault: this.#d.vault, serverName: this.#d.serverName, fqdn: settings.fqdn }, { ...settings.smtp, host });
           await this.#deliver(m, smtp, settings.fqdn, settings.smtp.from ?? `voicemail@${settings.fqdn}`);
         }
-        if (due.length < 20) break;
+        if (due.length < CLAIM_BATCH) break;
       }
     } finally {
       smtp?.transport.close();
     }
-    const next = await nextDeliveryAt(this.#d.db, this.#d.serverName);
+    const next = await nextClaimableAt(this.#d.db);
     if (next !== null) this.#arm(Date.parse(next) - Date.now());
   }
 

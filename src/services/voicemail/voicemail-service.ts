@@ -47,7 +47,7 @@ export class VoicemailService implements VoicemailEvents {
     this.#log = log.child({ component: 'voicemail' });
     const db = node.store.db;
     this.#mailbox = openMailbox(node);
-    this.delivery = new DeliveryQueue({ db, vault: node.vault, audio: this.#mailbox.messageAudio, serverName: this.#server, log, retryMs: options.deliveryRetryMs });
+    this.delivery = new DeliveryQueue({ db, vault: node.vault, audio: this.#mailbox.messageAudio, serverName: this.#server, engine: node.store.engine, log, retryMs: options.deliveryRetryMs });
     this.mwi = new MwiNotifier({ db, serverName: this.#server, log, retryMs: options.mwiRetryMs });
   }
 
@@ -88,7 +88,7 @@ export class VoicemailService implements VoicemailEvents {
     const smtp = smtpKey((await getServer(this.#node.store.db, this.#server)).smtp);
     if (smtp !== this.#smtp) {
       this.#smtp = smtp;
-      const n = await retryPendingNow(this.#node.store.db, this.#server);
+      const n = await retryPendingNow(this.#node.store.db);
       if (n > 0) this.#log.info({ messages: n }, 'SMTP settings changed: retrying waiting voice messages now');
     }
     this.delivery.kick();

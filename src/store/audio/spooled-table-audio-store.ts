@@ -2,7 +2,7 @@
 // as it arrives (crash-safe: recovery on this node repairs it, as with FileAudioStore), and
 // commit() moves it into the store's audio table, where every node reads it. Reads fall back to
 // the spool, so a message being committed (or left by a crash) is still found on its own node.
-// Not the default yet: services/mailbox/open-mailbox.ts chooses the store (one line to switch).
+// services/mailbox/open-mailbox.ts chooses it when the store is PostgreSQL.
 import { readFile, rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
