@@ -51,7 +51,6 @@ export function kamailioCfg(f: PeerFacts): string {
     '#!endif',
     '',
     'debug=2',
-    'log_stderror=no',
     'fork=yes',
     'children=4',
     'tcp_children=4',
