@@ -13,8 +13,9 @@ import { makeGatewayPki, type GatewayPki } from '../support/peers/certs.js';
 import { kamailioAvailable, startKamailio, type KamailioProcess } from '../support/peers/kamailio.js';
 import { runSipp, sippAvailable } from '../support/peers/sipp.js';
 import { cutPcap, pcapInfo, renderVoicemailScenario, repackPcap, SIPP_G711A, sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
+import { startSippUas } from '../support/peers/sipp-uas.js';
 import { cli, cliJson } from '../support/openum.js';
-import { must, startSite, type UmSite } from '../support/um-setup.js';
+import { must, request, startSite, statusOf, udpExchange, type UmSite } from '../support/um-setup.js';
 import { greetingSeconds, messageIds, waitForMessage } from '../support/voicemail-server.js';
 
 const OPENUM = '127.0.136.2';
@@ -22,6 +23,7 @@ const KAMAILIO = '127.0.136.3';
 const PHONE_PORT = 13660;
 const KAMAILIO_TLS = 13661;
 const SIPP_PORT = 13662;
+const PHONE_UAS_PORT = 13663;
 const POOL = 'pool.contoso.test';
 const missing = [sippAvailable() ? '' : 'sipp', kamailioAvailable() ? '' : 'kamailio with tls.so', sippPcapsMissing()].filter(Boolean).join(', ');
 const skip = missing ? `not installed: ${missing}` : false;
@@ -44,6 +46,7 @@ describe('openum integrate sip-server --kind kamailio, run by a real Kamailio', 
         await must(['server', 'set', '--sip-address', OPENUM], data);
         await must(['service', 'set', '--rtp-ports', '43600-43799'], data);
         await must(['dialplan', 'new', 'SIPDP', '--uri-type', 'SipName', '--extension-length', '4', '--security', 'SIPSecured', '--access-number', '4600'], data);
+        await must(['user', 'new', 'frank', '--extension', '2601', '--dial-plan', 'SIPDP', '--email', 'frank@contoso.test', '--sip-uri', 'sip:frank@contoso.test'], data);
         await must(['user', 'new', 'carol', '--extension', '2600', '--dial-plan', 'SIPDP', '--email', 'carol@contoso.test', '--sip-uri', 'sip:carol@contoso.test'], data);
         first = await cliJson<SipServerIntegration>([...integrate, '--ca', pki.ca.cert], { data });
         // What the checks asked for, done by the administrator (the command changes none of it).
@@ -108,25 +111,45 @@ describe('openum integrate sip-server --kind kamailio, run by a real Kamailio', 
     for (const f of [cfg, join(dir, 'tls.cfg')]) assert.doesNotMatch(fill(files.get(f.endsWith('tls.cfg') ? 'tls.cfg' : 'kamailio.cfg') ?? ''), /@[A-Z_]+@/);
     kamailio = await startKamailio(cfg, dir, [{ proto: 'udp', port: PHONE_PORT }, { proto: 'tcp', port: KAMAILIO_TLS }], 'kamailio (printed)', { PHONE_PORT });
 
+    const m = await leaveMessage('carol', 'unregistered');
+    assert.equal(m.endReason, 'hangup');
+    // Kamailio sent it to the pilot over TLS (then followed the two redirects).
+    assert.match(kamailio.log(), new RegExp(`openum: INVITE \\S+ -> sip:4600@${OPENUM.replace(/\./g, '\\.')}:5061;transport=tls`));
+  });
+
+  it('diverts a call that a registered phone answers busy (486) to voice mail for that user', async () => {
+    const phone = await startSippUas({ scenario: 'uas-busy', address: KAMAILIO, port: PHONE_UAS_PORT, calls: 1, timeoutSec: 40, transport: 'u1' });
+    try {
+      const reg = request('REGISTER', `sip:${KAMAILIO}:${PHONE_PORT}`, KAMAILIO, PHONE_UAS_PORT + 10, [
+        `Contact: <sip:frank@${KAMAILIO}:${PHONE_UAS_PORT}>`, 'Expires: 120',
+      ]).replace(/^To: <[^>]*>/m, `To: <sip:frank@${KAMAILIO}>`).replace(/^From: <[^>]*>/m, `From: <sip:frank@${KAMAILIO}>`);
+      assert.equal(statusOf(await udpExchange({ address: KAMAILIO, port: PHONE_PORT }, reg, { timeoutMs: 3000 })).status, 200, 'REGISTER');
+      await leaveMessage('frank', 'busy');
+      assert.equal((await phone.done).code, 0, 'the phone got the INVITE, answered 486 and got the ACK');
+    } finally {
+      await phone.stop();
+    }
+  });
+
+  async function leaveMessage(user: 'carol' | 'frank', what: string) {
+    const dir = join(site.tmp.path, 'kamailio');
     // 3 s of SIPp's own speech (20 ms packets): more than the 2 s that make a message, not a missed call
     const audio = await cutPcap(await repackPcap(SIPP_G711A, join(dir, 'audio-20ms.pcap'), 20), join(dir, 'audio-3s.pcap'), 3);
-    const greetingMs = Math.round(greetingSeconds('2600') * 1000) + 150;
+    const greetingMs = Math.round(greetingSeconds(user === 'carol' ? '2600' : '2601') * 1000) + 150;
     const audioMs = Math.round((await pcapInfo(audio)).audioSeconds * 1000) + 300;
-    const scenario = renderVoicemailScenario(join(dir, 'via-kamailio.xml'), { ending: 'hangup', audioPcap: audio, greetingMs, audioMs });
-    const known = await messageIds(site.data, 'carol');
+    const scenario = renderVoicemailScenario(join(dir, `via-kamailio-${user}.xml`), { ending: 'hangup', audioPcap: audio, greetingMs, audioMs });
+    const known = await messageIds(site.data, user);
     const started = Date.now();
     const call = await runSipp({
       scenario, target: `${KAMAILIO}:${PHONE_PORT}`, transport: 'u1', calls: 1, timeoutSec: 40, localPort: SIPP_PORT, mediaPort: 33600,
-      keys: { service: 'carol', from_user: 'dave' },
+      keys: { service: user, from_user: 'dave' },
     });
-    const log = `${call.errors}\n${call.messages.slice(-4000)}\n--- kamailio\n${kamailio.log().slice(-4000)}\n--- openum\n${site.server.stderr().slice(-3000)}`;
+    const log = `${call.errors}\n${call.messages.slice(-4000)}\n--- kamailio\n${kamailio?.log().slice(-4000)}\n--- openum\n${site.server.stderr().slice(-3000)}`;
     assert.equal(call.successful, 1, log);
-    const m = await waitForMessage(site.data, 'carol', known);
-    console.log(`via Kamailio: call answered and message stored in ${Date.now() - started} ms (${m.durationMs} ms of audio)`);
+    const m = await waitForMessage(site.data, user, known);
+    console.log(`via Kamailio (${what}): call answered and message stored for ${user} in ${Date.now() - started} ms (${m.durationMs} ms recorded)`);
     assert.equal(m.state, 'stored', log);
-    assert.equal(m.endReason, 'hangup');
     assert.ok(Math.abs(m.durationMs / 1000 - (audioMs / 1000 + 0.15)) <= 0.5, `duration ${m.durationMs} ms`);
-    // Kamailio sent it to the pilot over TLS, after the two redirects.
-    assert.match(kamailio.log(), new RegExp(`openum: INVITE \\S+ -> sip:4600@${OPENUM.replace(/\./g, '\\.')}:5061;transport=tls`));
-  });
+    return m;
+  }
 });
