@@ -44,13 +44,12 @@ describe('openum integrate sip-server --kind kamailio, run by a real Kamailio', 
       before: async (data) => {
         pki = await makeGatewayPki(join(data, '..', 'pki'), { serverFqdn: 'um.contoso.test', gatewayFqdn: POOL });
         await must(['server', 'set', '--sip-address', OPENUM], data);
-        await must(['service', 'set', '--rtp-ports', '43600-43799'], data);
         await must(['dialplan', 'new', 'SIPDP', '--uri-type', 'SipName', '--extension-length', '4', '--security', 'SIPSecured', '--access-number', '4600'], data);
         await must(['user', 'new', 'frank', '--extension', '2601', '--dial-plan', 'SIPDP', '--email', 'frank@contoso.test', '--sip-uri', 'sip:frank@contoso.test'], data);
         await must(['user', 'new', 'carol', '--extension', '2600', '--dial-plan', 'SIPDP', '--email', 'carol@contoso.test', '--sip-uri', 'sip:carol@contoso.test'], data);
         first = await cliJson<SipServerIntegration>([...integrate, '--ca', pki.ca.cert], { data });
         // What the checks asked for, done by the administrator (the command changes none of it).
-        await must(['service', 'set', '--startup-mode', 'Dual'], data);
+        await must(['service', 'set', '--startup-mode', 'Dual', '--rtp-ports', '43600-43799'], data);
         await must(['callrouter', 'set', '--startup-mode', 'Dual'], data);
         const imported = await cliJson<{ view: { thumbprint: string } }>(['certificate', 'import', pki.server.pem], { data });
         await must(['certificate', 'enable', imported.view.thumbprint, '--services', 'UM,UMCallRouter'], data);
@@ -86,10 +85,15 @@ describe('openum integrate sip-server --kind kamailio, run by a real Kamailio', 
     assert.match(secondText, /mutual TLS: ready/);
   });
 
-  it('refuses a bad --kind naming the flag, and changes nothing', async () => {
-    const r = await cli(['integrate', 'sip-server', '--fqdn', 'other.contoso.test', '--kind', 'opensips'], { data: site.data });
+  it('refuses a bad --kind or --fqdn naming the flag, and changes nothing', async () => {
+    const [r, ip] = await Promise.all([
+      cli(['integrate', 'sip-server', '--fqdn', 'other.contoso.test', '--kind', 'opensips'], { data: site.data }),
+      cli(['integrate', 'sip-server', '--fqdn', '192.0.2.9', '--kind', 'kamailio'], { data: site.data }),
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /give --kind kamailio\|asterisk\|generic/);
+    assert.equal(ip.code, 2);
+    assert.match(ip.stderr, /give --fqdn with the pool or server name, e\.g\. --fqdn pool\.contoso\.com/);
     const gateways = await cliJson<{ name: string }[]>(['gateway', 'list'], { data: site.data });
     assert.ok(!gateways.some((g) => g.name === 'other.contoso.test'));
   });
