@@ -16,6 +16,7 @@ const HELP = `openum — unified messaging server
   openum dialplan new|set|get|list|remove UM dial plans: extensions, access numbers, VoIP security
   openum gateway new|set|get|list|remove  UM IP gateways (PBX, IP-PBX, SBC)
   openum huntgroup new|set|get|list|remove hunt groups: a gateway's calls to a dial plan
+  openum integrate sip-server --fqdn F --kind kamailio|asterisk|generic  gateway, hunt groups, trust and the SIP server's config
   openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
   openum user greeting NAME --file F|--clear  a user's own voice-mail greeting
   openum autoattendant new|set|get|list|remove|greeting|key|holiday  auto attendants (main numbers)
@@ -51,6 +52,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dialplan: async () => (await import('./commands/dialplan.js')).dialPlanCommand,
   gateway: async () => (await import('./commands/gateway.js')).gatewayCommand,
   huntgroup: async () => (await import('./commands/huntgroup.js')).huntGroupCommand,
+  integrate: async () => (await import('./commands/integrate.js')).integrateCommand,
   user: async () => (await import('./commands/user.js')).userCommand,
   autoattendant: async () => (await import('./commands/autoattendant.js')).autoAttendantCommand,
   policy: async () => (await import('./commands/policy.js')).policyCommand,

@@ -38,8 +38,8 @@ export async function listTrustedRoots(db: Kysely<Database>): Promise<TrustedRoo
   }));
 }
 
-/** Adds every certificate in the file as a trusted root; each must be a CA or self-signed. */
-export async function addTrustedRoots(db: Kysely<Database>, actor: Actor, data: Buffer): Promise<TrustedRootView[]> {
+/** The certificates of a file given as trusted roots; refused unless each is a CA or self-signed. Changes nothing. */
+export function readRootCertificates(data: Buffer): { info: CertificateInfo; der: Buffer }[] {
   const bundle = decodeCertificateFile(data);
   const infos: { info: CertificateInfo; der: Buffer }[] = bundle.certificates.map((der) => ({ der, info: describeCertificate(der) }));
   for (const { info } of infos) {
@@ -48,6 +48,12 @@ export async function addTrustedRoots(db: Kysely<Database>, actor: Actor, data: 
         `"${info.subject}" is neither a CA nor self-signed, so it cannot anchor a chain: add the CA that issued it instead`);
     }
   }
+  return infos;
+}
+
+/** Adds every certificate in the file as a trusted root; each must be a CA or self-signed. */
+export async function addTrustedRoots(db: Kysely<Database>, actor: Actor, data: Buffer): Promise<TrustedRootView[]> {
+  const infos = readRootCertificates(data);
   const existing = new Set((await db.selectFrom('trusted_roots').select('thumbprint').execute()).map((r) => r.thumbprint));
   const fresh = infos.filter(({ info }) => !existing.has(info.thumbprint));
   if (fresh.length > 0) {

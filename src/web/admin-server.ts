@@ -31,6 +31,7 @@ import { registerPolicyRoutes } from './routes/policies.js';
 import { registerNodeRoutes } from './routes/nodes.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerTrustRoutes } from './routes/trust.js';
+import { registerIntegrationRoutes } from './routes/integrations.js';
 import { registerVoicemailRoutes } from './routes/voicemail.js';
 import { registerPlayOnPhoneRoutes } from './routes/play-on-phone.js';
 import { registerStaticApp } from './static-app.js';
@@ -102,6 +103,7 @@ export class AdminServer {
     registerSettingsRoutes(app, this.#node);
     registerCertificateRoutes(app, this.#node);
     registerTrustRoutes(app, this.#node);
+    registerIntegrationRoutes(app, this.#node);
     registerWorkerRoutes(app, this.#workers);
     registerCallRoutes(app, this.#node, this.#live);
     registerNodeRoutes(app, this.#node);

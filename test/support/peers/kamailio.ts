@@ -32,14 +32,16 @@ export function kamailioAvailable(): boolean {
 }
 
 /** Checks cfg with `kamailio -c`, starts it in the background and waits until ports are bound. */
-export async function startKamailio(cfg: string, workDir: string, ports: { proto: Proto; port: number }[], what = 'kamailio'): Promise<KamailioProcess> {
+export async function startKamailio(cfg: string, workDir: string, ports: { proto: Proto; port: number }[], what = 'kamailio', defines: Record<string, string | number> = {}): Promise<KamailioProcess> {
   const busy = portsFree(ports);
   if (busy.length) throw new Error(`${what}: port(s) already in use on this host: ${busy.map((p) => `${p.proto}/${p.port}`).join(', ')}`);
-  const check = spawnSync('kamailio', ['-c', '-f', cfg, '-Y', workDir], { encoding: 'utf8', timeout: 20_000 });
+  // -A NAME=VALUE: a pre-processor define (a cfg's `#!ifndef NAME` default gives way to it)
+  const defineArgs = Object.entries(defines).flatMap(([k, v]) => ['-A', `${k}=${v}`]);
+  const check = spawnSync('kamailio', ['-c', '-f', cfg, '-Y', workDir, ...defineArgs], { encoding: 'utf8', timeout: 20_000 });
   if (check.status !== 0) throw new Error(`${what}: kamailio -c ${cfg} failed (${check.status}):\n${check.stdout}${check.stderr}`);
   const logPath = join(workDir, 'kamailio.log');
   const fd = openSync(logPath, 'a');
-  const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-Y', workDir, '-P', join(workDir, 'kamailio.pid')], {
+  const child = spawn('kamailio', ['-f', cfg, '-DD', '-E', '-Y', workDir, '-P', join(workDir, 'kamailio.pid'), ...defineArgs], {
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
