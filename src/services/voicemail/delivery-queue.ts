@@ -21,6 +21,8 @@ import { smtpTransport, type SmtpTransportInfo } from './smtp-transport.js';
 
 export const DELIVERY_RETRY_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 export const DELIVERY_GIVE_UP_MS = 24 * 60 * 60_000;
+/** With several nodes: how often an idle queue looks for messages another node left. */
+const SWEEP_MS = 30_000;
 /** Messages claimed at a time: few, so a slow SMTP server does not hold many claims. */
 const CLAIM_BATCH = 5;
 /** Longest single timer: a far retry is reached in hops (setTimeout caps at ~24.8 days anyway). */
@@ -119,7 +121,11 @@ export class DeliveryQueue {
       smtp?.transport.close();
     }
     const next = await nextClaimableAt(this.#d.db);
-    if (next !== null) this.#arm(Date.parse(next) - Date.now());
+    // Nodes sharing PostgreSQL also look every SWEEP_MS: a node that died between recording a
+    // message and sending it kicked no one else's queue.
+    const sweep = this.#d.engine === 'postgres' ? SWEEP_MS : Infinity;
+    const wait = Math.min(next === null ? Infinity : Date.parse(next) - Date.now(), sweep);
+    if (wait !== Infinity) this.#arm(wait);
   }
 
   #arm(ms: number): void {
