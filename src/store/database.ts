@@ -1,13 +1,14 @@
 // Opens the store: SQLite in the data directory by default, PostgreSQL when a postgres:// URL is
 // given (OPENUM_DATABASE_URL). Both run the same kysely queries and the same migrations.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrate.js';
+import { GuardedSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -62,7 +63,7 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect(sqlite, resolve(dataDir)) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
 }
 
