@@ -9,10 +9,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mailbox } from '../../apps/call-answering.js';
 import type { AudioSink, HangupCause, RecordResult } from '../../apps/call.js';
-import { WavRecorder } from '../../media/audio/wav-recorder.js';
+import { repairWav, WavRecorder } from '../../media/audio/wav-recorder.js';
 import { missedCallNotificationsFor } from '../../org/mailbox-policies.js';
 import { beginMessage, completeMessage, newMessageKey, type EndReason } from '../../org/voice-messages.js';
 import { messageAudioKey, type RecordingAudioStore } from '../../store/audio/audio-store.js';
+import { isDiskFull } from '../../store/disk-full.js';
 import type { Database } from '../../store/schema.js';
 
 export interface VoicemailBoxOptions {
@@ -57,11 +58,15 @@ export class VoicemailBox implements Mailbox {
     const cur = this.#current;
     if (!cur) return 'missed';
     this.#current = undefined;
-    let durationMs = result.durationMs;
+    let durationMs: number;
     try {
       durationMs = (await cur.recorder.finish()).durationMs;
     } catch (err) {
-      this.#o.log.error({ err, messageId: cur.id }, 'could not finish the recording file; keeping what was written');
+      // A failed write (the disk filled up) stops the recording: what reached the disk is kept,
+      // made a valid WAV the way recovery does (patching the header needs no new space), and the
+      // duration is what the file holds, not what was heard.
+      this.#o.log.error({ err, messageId: cur.id, diskFull: isDiskFull(err) || isDiskFull(result.end === 'failed' ? result.error : undefined) }, 'could not finish the recording file; keeping what was written');
+      durationMs = await this.#salvage(cur.recorder);
     }
     const reason = this.#reason(result);
     if (durationMs < this.#o.minRecordingMs) {
@@ -74,6 +79,17 @@ export class VoicemailBox implements Mailbox {
     if (await completeMessage(this.#o.db, cur.id, { state: 'stored', durationMs, reason })) this.#o.onStored(cur.id, this.#o.userId);
     this.#o.log.info({ callId: this.#o.callId, messageId: cur.id, durationMs, reason }, 'message stored');
     return 'stored';
+  }
+
+  /** Closes the file of a failed recording and repairs it; its duration, 0 if nothing is usable. */
+  async #salvage(recorder: WavRecorder): Promise<number> {
+    await recorder.abandon().catch(() => undefined);
+    try {
+      return (await repairWav(recorder.path)).durationMs;
+    } catch (err) {
+      this.#o.log.error({ err, path: recorder.path }, 'the recording file cannot be repaired');
+      return 0;
+    }
   }
 
   async missed(): Promise<void> {
