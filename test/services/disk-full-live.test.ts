@@ -80,13 +80,18 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     disk?.unmount();
   });
 
+  // Figures for docs/RELIABILITY.md ("Full disk"): how long until worker 1's reading follows.
   const fill = async () => {
+    const t0 = Date.now();
     disk.fill();
     await waitFor('worker 1 to read the full disk', async () => { const f = await workerFree(server.port); return f !== undefined && f < NEEDED; });
+    console.log(`full disk (${disk.freeBytes()} bytes free, ${NEEDED} needed) seen by worker 1 after ${Date.now() - t0} ms`);
   };
   const free = async () => {
+    const t0 = Date.now();
     disk.free();
     await waitFor('worker 1 to read the freed disk', async () => { const f = await workerFree(server.port); return f !== undefined && f >= NEEDED; });
+    console.log(`freed disk (${disk.freeBytes()} bytes free) seen by worker 1 after ${Date.now() - t0} ms`);
   };
 
   it('refuses a new call with 503 and Retry-After, logs it as a refusal, and writes nothing', async () => {
@@ -99,6 +104,7 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     assert.equal(r.successful, 1, `SIPp: ${r.errors}\n${r.messages.slice(-2000)}\n${server.stderr().slice(-2000)}`);
     assert.match(r.logs, /^status=SIP\/2\.0 503 Service Unavailable - voice mail storage full\s*$/m);
     assert.match(r.logs, /^retry-after=\s*120\s*$/m);
+    console.log(`refused: ${/^status=(.*)$/m.exec(r.logs)?.[1]?.trim()}, Retry-After ${/^retry-after=(.*)$/m.exec(r.logs)?.[1]?.trim()}`);
     const refusals = await cliJson<{ status: number; reason: string; role: string; gateway: string | null }[]>(['refusals'], { data });
     const mine = refusals.find((x) => x.status === 503 && x.reason === 'Service Unavailable - voice mail storage full');
     assert.ok(mine, JSON.stringify(refusals));
@@ -114,11 +120,13 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stderr, new RegExp(`^error: the disk holding ${data} is full \\(\\d+ bytes free\\): free space, then try again`));
     assert.doesNotMatch(r.stderr, /rollback|no transaction/);
+    console.log(`openum user new (exit ${r.code}): ${r.stderr.trim()}`);
     const a = await api(server.port, 'POST', '/api/users', { token, body: { name: 'dave', extension: '1003', dialPlan: 'DP', email: 'dave@contoso.test' } });
-    assert.equal(a.status, 507, a.body);
+    assert.equal(a.status, 503, a.body);
     const body = a.json() as { error: string; message: string };
     assert.equal(body.error, 'DISK_FULL');
     assert.match(body.message, /^the disk holding \S+ is full/);
+    console.log(`POST /api/users: ${a.status} ${a.body}`);
   });
 
   it('takes calls again once space is freed, without a restart, and stores the message', async () => {
@@ -153,6 +161,7 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     await waitFor('3 s of the recording on the disk', () => wavs().some((f) => !before.has(f) && statSync(join(data, 'voicemail', f)).size >= 44 + 3 * 16_000), 30_000);
     disk.fill();
     const r = await call;
+    console.log(`the full disk cut the recording; the call ended after ${r.wallMs} ms (the caller's audio lasts 40 s)`);
     assert.equal(r.successful, 1, `the worker ended the call with BYE: ${r.errors}\n${r.messages.slice(-2000)}\n${server.stderr().slice(-3000)}`);
     assert.match(server.stdout() + server.stderr(), /could not finish the recording file; keeping what was written/);
     // Restart with space back: recovery completes whatever the full store could not.
@@ -163,6 +172,7 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     const m = await waitForMessage(data, 'alice', known, 30_000);
     assert.equal(m.state, 'stored');
     const wav = readWav(audioFile(data, m));
+    console.log(`after the restart: message ${m.id} ${m.state}, ${m.durationMs} ms, end reason ${m.endReason}; WAV ${wav.durationSec.toFixed(2)} s`);
     assert.ok(wav.durationSec >= 1 && Math.abs(wav.durationSec - m.durationMs / 1000) <= 0.05, `WAV ${wav.durationSec} s, row ${m.durationMs} ms`);
     const sqlite = new SqliteDatabase(join(data, 'openum.db'), { readonly: true });
     try {

@@ -48,7 +48,8 @@ export class DiskAdmission {
   #free: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #reading = false;
-  #refusing = false;
+  /** The thresholds (bytes) calls are being refused at: a line is logged when one starts or ends. */
+  readonly #refusing = new Set<number>();
 
   constructor(options: DiskAdmissionOptions) {
     this.#o = options;
@@ -91,10 +92,14 @@ export class DiskAdmission {
     const free = this.#free;
     const needed = bytesForCall(plan.maxRecordingMinutes);
     const full = free !== undefined && free < needed;
-    if (full !== this.#refusing) {
-      this.#refusing = full;
-      if (full) this.#o.log.warn({ dir: this.#o.dir, freeBytes: free, neededBytes: needed }, 'voice mail storage full: new calls are refused (503) until space is freed');
-      else this.#o.log.info({ dir: this.#o.dir, freeBytes: free, neededBytes: needed }, 'voice mail storage has room again: new calls are accepted');
+    if (full !== this.#refusing.has(needed)) {
+      if (full) {
+        this.#refusing.add(needed);
+        this.#o.log.warn({ dir: this.#o.dir, freeBytes: free, neededBytes: needed }, 'voice mail storage full: new calls are refused (503) until space is freed');
+      } else {
+        this.#refusing.delete(needed);
+        this.#o.log.info({ dir: this.#o.dir, freeBytes: free, neededBytes: needed }, 'voice mail storage has room again: new calls are accepted');
+      }
     }
     return full ? SipRefusal.unavailable('voice mail storage full', 'diskFull') : undefined;
   }
