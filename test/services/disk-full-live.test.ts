@@ -16,8 +16,9 @@ import { readWav } from '../support/audio-compare.js';
 import { api } from '../support/api.js';
 import { cli, cliJson, initData, startServer, type RunningServer } from '../support/openum.js';
 import { runSipp, sippAvailable } from '../support/peers/sipp.js';
-import { loopPcap, renderVoicemailScenario, sippPcapsMissing, voicemailPcaps } from '../support/peers/sipp-voicemail.js';
+import { loopPcap, renderVoicemailScenario, repackPcap, SIPP_G711A, sippPcapsMissing } from '../support/peers/sipp-voicemail.js';
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from '../support/tmpfs.js';
+import { tempDir } from '../support/run.js';
 import { must } from '../support/um-setup.js';
 import { waitFor } from '../support/voicemail.js';
 import { audioFile, greetingSeconds, messageIds, userMessages, waitForMessage } from '../support/voicemail-server.js';
@@ -57,12 +58,15 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
   let server: RunningServer;
   /** The output of a server stopped for a restart. */
   let earlier = '';
-  let pcaps: Awaited<ReturnType<typeof voicemailPcaps>>;
+  /** The caller's files (pcaps, scenarios): not on the server's disk. */
+  let caller: ReturnType<typeof tempDir>;
+  let audioPcap: string;
   const greetingMs = Math.round(greetingSeconds('1000') * 1000) + 150;
   const diversion = `Diversion: <sip:1000@${ADDRESS}>;reason=no-answer`;
   const start = () => startServer(data, { args: ['--sip-address', ADDRESS], sip: true });
 
   before(async () => {
+    caller = tempDir('openum-disk-caller-');
     disk = mountTmpfs(48 << 20);
     data = join(disk.path, 'data');
     ({ token } = await initData(data, 'um.contoso.test'));
@@ -70,14 +74,14 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     await must(['gateway', 'new', 'GW', '--address', ADDRESS, '--dial-plan', 'DP'], data);
     await must(['user', 'new', 'alice', '--extension', '1000', '--dial-plan', 'DP', '--email', 'alice@contoso.test'], data);
     await must(['service', 'set', '--rtp-ports', RTP_PORTS], data);
-    // The pcaps live outside the tmpfs: they are the caller's, not the server's.
-    pcaps = await voicemailPcaps(join(disk.path, '..'));
+    audioPcap = await repackPcap(SIPP_G711A, join(caller.path, 'audio-20ms.pcap'), 20);
     server = await start();
   });
   after(async () => {
     if (process.env.H2_DUMP) writeFileSync(process.env.H2_DUMP, earlier + server.stdout() + server.stderr());
     await server?.stop();
     disk?.unmount();
+    caller?.cleanup();
   });
 
   // Figures for docs/RELIABILITY.md ("Full disk"): how long until worker 1's reading follows.
@@ -134,7 +138,7 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     const users = await cliJson<{ name: string }[]>(['user', 'list'], { data });
     assert.deepEqual(users.map((u) => u.name), ['alice'], 'the refused changes left nothing');
     const known = await messageIds(data, 'alice');
-    const scenario = renderVoicemailScenario(join(disk.path, '..', 'hangup.xml'), { ending: 'hangup', audioPcap: pcaps.audio, greetingMs, audioMs: 4000 });
+    const scenario = renderVoicemailScenario(join(caller.path, 'hangup.xml'), { ending: 'hangup', audioPcap, greetingMs, audioMs: 4000 });
     const r = await runSipp({
       scenario, target: `${ADDRESS}:5065`, transport: 'u1', calls: 1, timeoutSec: 45, localPort: SIPP_SIP_PORT, mediaPort: SIPP_MEDIA_PORT,
       keys: { service: '4000', from_user: '+15551230001' }, headers: [diversion],
@@ -149,8 +153,8 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
 
   it('a call recording when the disk fills keeps what was written, ends with BYE, and is whole after a restart', async () => {
     const known = await messageIds(data, 'alice');
-    const long = await loopPcap(pcaps.audio, join(disk.path, '..', 'audio-40s.pcap'), 40);
-    const scenario = renderVoicemailScenario(join(disk.path, '..', 'fills.xml'), { ending: 'dtmf', audioPcap: long, greetingMs, byeWaitMs: 60_000 });
+    const long = await loopPcap(audioPcap, join(caller.path, 'audio-40s.pcap'), 40);
+    const scenario = renderVoicemailScenario(join(caller.path, 'fills.xml'), { ending: 'dtmf', audioPcap: long, greetingMs, byeWaitMs: 60_000 });
     const call = runSipp({
       scenario, target: `${ADDRESS}:5065`, transport: 'u1', calls: 1, timeoutSec: 90, localPort: SIPP_SIP_PORT, mediaPort: SIPP_MEDIA_PORT,
       keys: { service: '4000', from_user: '+15551230001' }, headers: [diversion],
