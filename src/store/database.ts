@@ -8,6 +8,7 @@ import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrate.js';
+import { diskFullError, isDiskFullIn } from './disk-full.js';
 import { GuardedSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -49,13 +50,21 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   try {
     sqlite = new SqliteDatabase(file);
   } catch (e) {
+    if (isDiskFullIn(e, dataDir)) throw diskFullError(resolve(dataDir), e);
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e });
   }
   // The file holds (sealed) private keys: owner-only, like every file with key material.
   if (isNew) chmodSync(file, 0o600);
   // WAL lets the running server read while the CLI writes; busy_timeout makes a writer wait for
   // the other process's transaction instead of failing with SQLITE_BUSY.
-  sqlite.pragma('journal_mode = WAL');
+  try {
+    sqlite.pragma('journal_mode = WAL');
+  } catch (e) {
+    // On a full disk the WAL's shared-memory file cannot grow: name the disk, not "disk I/O error".
+    sqlite.close();
+    if (isDiskFullIn(e, dataDir)) throw diskFullError(resolve(dataDir), e);
+    throw new OpenUmError('STORE_UNAVAILABLE', `cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e });
+  }
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a process crash loses nothing
   // committed, a power cut may lose the last commits but never corrupts the file. Every commit
   // waiting for fsync would stall a worker's event loop (better-sqlite3 is synchronous), and with

@@ -18,6 +18,20 @@ export function isDiskFull(e: unknown): boolean {
   return false;
 }
 
+/**
+ * Below this many free bytes an SQLite I/O error is taken for a full disk: SQLite reports some
+ * writes that find no room as I/O errors, not SQLITE_FULL (opening a store in WAL mode on a full
+ * disk fails with SQLITE_IOERR_SHMSIZE: its shared-memory file cannot grow).
+ */
+const NO_ROOM_BYTES = 64 * 1024;
+
+/** isDiskFull, or an SQLite I/O error while the disk holding `dir` has (almost) no room left. */
+export function isDiskFullIn(e: unknown, dir: string): boolean {
+  if (isDiskFull(e)) return true;
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_IOERR') && (freeBytes(dir) ?? Infinity) < NO_ROOM_BYTES;
+}
+
 /** Bytes an unprivileged process may still write on the disk holding `dir` (undefined if unknown). */
 export function freeBytes(dir: string): number | undefined {
   try {

@@ -6,11 +6,12 @@
 //    which fails with "cannot rollback - no transaction is active" and replaces the error that
 //    mattered. Here ROLLBACK is sent only while a transaction is open, so the caller sees the
 //    original error.
-// 2. A full disk is named: SQLITE_FULL (and ENOSPC) from any statement, BEGIN or COMMIT becomes
-//    DISK_FULL naming the data directory and the bytes free (disk-full.ts).
+// 2. A full disk is named: SQLITE_FULL (and ENOSPC, or an I/O error with no room left) from any
+//    statement, BEGIN or COMMIT becomes DISK_FULL naming the data directory and the bytes free
+//    (disk-full.ts).
 import type SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
-import { diskFullError, isDiskFull } from './disk-full.js';
+import { diskFullError, isDiskFullIn } from './disk-full.js';
 
 export class GuardedSqliteDialect extends SqliteDialect {
   readonly #sqlite: SqliteDatabase.Database;
@@ -95,7 +96,7 @@ class GuardedConnection implements DatabaseConnection {
     try {
       return await this.inner.executeQuery<R>(compiledQuery);
     } catch (e) {
-      throw isDiskFull(e) ? diskFullError(this.#dir, e) : e;
+      throw isDiskFullIn(e, this.#dir) ? diskFullError(this.#dir, e) : e;
     }
   }
 
@@ -103,7 +104,7 @@ class GuardedConnection implements DatabaseConnection {
     try {
       yield* this.inner.streamQuery<R>(compiledQuery, chunkSize);
     } catch (e) {
-      throw isDiskFull(e) ? diskFullError(this.#dir, e) : e;
+      throw isDiskFullIn(e, this.#dir) ? diskFullError(this.#dir, e) : e;
     }
   }
 }

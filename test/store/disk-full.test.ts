@@ -50,7 +50,7 @@ describe('a full database or disk', () => {
   });
 
   const skip = tmpfsUnavailable() ?? false;
-  it('a change on a full tmpfs is DISK_FULL and changes nothing; freeing space makes it work', { skip }, async () => {
+  it('a change on a full tmpfs, or opening the store there, is DISK_FULL; freeing space makes both work', { skip }, async () => {
     const disk = mountTmpfs(8 << 20);
     try {
       const data = join(disk.path, 'data');
@@ -70,6 +70,17 @@ describe('a full database or disk', () => {
       disk.free();
       assert.equal(await change(99), 99);
       await store.close();
+      // Opening the store on a full disk: SQLite cannot grow the WAL's shared-memory file and says
+      // SQLITE_IOERR_SHMSIZE ("disk I/O error"); the disk is named instead.
+      disk.fill();
+      await assert.rejects(openStore({ dataDir: data }), (e: unknown) => {
+        assert.ok(e instanceof OpenUmError, String(e));
+        assert.equal(e.code, 'DISK_FULL');
+        assert.match(e.message, new RegExp(`^the disk holding ${data} is full \\(0 bytes free\\)`));
+        return true;
+      });
+      disk.free();
+      await (await openStore({ dataDir: data })).close();
     } finally {
       disk.unmount();
     }
