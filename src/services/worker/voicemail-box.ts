@@ -14,6 +14,7 @@ import { missedCallNotificationsFor } from '../../org/mailbox-policies.js';
 import { beginMessage, completeMessage, newMessageKey, type EndReason } from '../../org/voice-messages.js';
 import { messageAudioKey, type RecordingAudioStore } from '../../store/audio/audio-store.js';
 import { isDiskFull } from '../../store/disk-full.js';
+import { completeWhenRoom } from './store-full-retry.js';
 import type { Database } from '../../store/schema.js';
 
 export interface VoicemailBoxOptions {
@@ -76,7 +77,7 @@ export class VoicemailBox implements Mailbox {
       return 'missed';
     }
     await this.#o.audio.commit(cur.relative);
-    if (await completeMessage(this.#o.db, cur.id, { state: 'stored', durationMs, reason })) this.#o.onStored(cur.id, this.#o.userId);
+    await this.#complete(cur.id, { state: 'stored', durationMs, reason }, true);
     this.#o.log.info({ callId: this.#o.callId, messageId: cur.id, durationMs, reason }, 'message stored');
     return 'stored';
   }
@@ -103,9 +104,14 @@ export class VoicemailBox implements Mailbox {
       this.#o.log.warn({ err, userId: this.#o.userId }, 'cannot read the mailbox policy: no missed-call notice');
       return false;
     });
-    if (await completeMessage(this.#o.db, id, { state: 'missed', durationMs, reason, audioPath: '', notifyMissed: notify }) && notify) {
-      this.#o.onStored(id, this.#o.userId);
-    }
+    await this.#complete(id, { state: 'missed', durationMs, reason, audioPath: '', notifyMissed: notify }, notify);
+  }
+
+  /** Completes the row (then the main process delivers it when `deliver`), again later if the store is full. */
+  async #complete(id: number, end: Parameters<typeof completeMessage>[2], deliver: boolean): Promise<void> {
+    await completeWhenRoom(async () => {
+      if (await completeMessage(this.#o.db, id, end) && deliver) this.#o.onStored(id, this.#o.userId);
+    }, this.#o.log, { callId: this.#o.callId, messageId: id });
   }
 
   #row(key: string, audioPath: string) {
