@@ -6,7 +6,7 @@
 // recording when the disk fills keeps what reached the disk and ends with a BYE; after a restart
 // the store and the WAV are whole and the message is there.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,8 +56,6 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
   let data: string;
   let token: string;
   let server: RunningServer;
-  /** The output of a server stopped for a restart. */
-  let earlier = '';
   /** The caller's files (pcaps, scenarios): not on the server's disk. */
   let caller: ReturnType<typeof tempDir>;
   let audioPcap: string;
@@ -78,7 +76,6 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     server = await start();
   });
   after(async () => {
-    if (process.env.H2_DUMP) writeFileSync(process.env.H2_DUMP, earlier + server.stdout() + server.stderr());
     await server?.stop();
     disk?.unmount();
     caller?.cleanup();
@@ -178,7 +175,6 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     assert.ok(wav.durationSec >= 2.5 && Math.abs(wav.durationSec - m.durationMs / 1000) <= 0.05, `WAV ${wav.durationSec} s, row ${m.durationMs} ms`);
     // A restart finds the store and the file whole, and the recovery adds nothing twice.
     await server.stop();
-    earlier += server.stdout() + server.stderr();
     server = await start();
     const sqlite = new SqliteDatabase(join(data, 'openum.db'), { readonly: true });
     try {
