@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   NODE_LIVE: { http: 409, exit: 6, doc: 'The node is running (its heartbeat is recent), so it cannot be removed from the node list; stop it first.' },
   RANGE_NOT_SATISFIABLE: { http: 416, exit: 2, doc: 'The Range header of an audio request is outside the audio or malformed.' },
   STORE_UNAVAILABLE: { http: 503, exit: 8, doc: 'The store (SQLite file or PostgreSQL server) cannot be opened or reached.' },
+  DISK_FULL: { http: 503, exit: 8, doc: 'The disk holding the data directory (recordings, and the SQLite store) is full: nothing was changed; free space, then try again.' },
   NOT_RUNNING: { http: 503, exit: 8, doc: 'The server, or its SIP roles, is not running on this data directory, so it has no calls in progress or refusals to show.' },
   MASTER_KEY_MISMATCH: { http: 500, exit: 8, doc: 'The master key does not decrypt the private keys in the store.' },
   INTERNAL: { http: 500, exit: 1, doc: 'An unexpected internal error; the log has the details.' },

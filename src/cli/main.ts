@@ -2,6 +2,7 @@
 // The `openum` command. Errors are printed as one line (`error: …`) with the error code's exit
 // status; a stack trace appears only for unexpected errors and only with OPENUM_DEBUG=1.
 import { ERROR_CODES, isOpenUmError, OpenUmError } from '../errors.js';
+import { asDiskFull } from '../store/disk-full.js';
 
 const HELP = `openum — unified messaging server
 
@@ -100,7 +101,9 @@ async function main(argv: string[]): Promise<void> {
   await (await run())(rest);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
+main(process.argv.slice(2)).catch((caught: unknown) => {
+  // A write that hit a full disk (ENOSPC from a file) is named as such, whatever it led to next.
+  const e = asDiskFull(caught) ?? caught;
   if (isOpenUmError(e)) {
     process.stderr.write(`error: ${e.message}\n`);
     process.exitCode = e.exitCode;

@@ -1,13 +1,15 @@
 // Opens the store: SQLite in the data directory by default, PostgreSQL when a postgres:// URL is
 // given (OPENUM_DATABASE_URL). Both run the same kysely queries and the same migrations.
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrate.js';
+import { diskFullError, isDiskFullIn } from './disk-full.js';
+import { GuardedSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -50,13 +52,21 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   try {
     sqlite = new SqliteDatabase(file);
   } catch (e) {
+    if (isDiskFullIn(e, dataDir)) throw diskFullError(resolve(dataDir), e);
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e });
   }
   // The file holds (sealed) private keys: owner-only, like every file with key material.
   if (isNew) chmodSync(file, 0o600);
   // WAL lets the running server read while the CLI writes; busy_timeout makes a writer wait for
   // the other process's transaction instead of failing with SQLITE_BUSY.
-  sqlite.pragma('journal_mode = WAL');
+  try {
+    sqlite.pragma('journal_mode = WAL');
+  } catch (e) {
+    // On a full disk the WAL's shared-memory file cannot grow: name the disk, not "disk I/O error".
+    sqlite.close();
+    if (isDiskFullIn(e, dataDir)) throw diskFullError(resolve(dataDir), e);
+    throw new OpenUmError('STORE_UNAVAILABLE', `cannot open the SQLite store ${file}: ${(e as Error).message}`, { cause: e });
+  }
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a process crash loses nothing
   // committed, a power cut may lose the last commits but never corrupts the file. Every commit
   // waiting for fsync would stall a worker's event loop (better-sqlite3 is synchronous), and with
@@ -64,7 +74,7 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect(sqlite, resolve(dataDir)) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
 }
 

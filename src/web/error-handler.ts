@@ -6,10 +6,12 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isOpenUmError } from '../errors.js';
+import { asDiskFull } from '../store/disk-full.js';
 import { isAppPage, uiRoot } from './static-app.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((caught, request, reply) => {
+    const error = asDiskFull(caught) ?? caught;
     if (isOpenUmError(error)) {
       return reply.code(error.httpStatus).send({ error: error.code, message: error.apiMessage });
     }

@@ -60,7 +60,7 @@ const MEANING: Record<AnyStatus, string> = {
   400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
   401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state',
   416: 'The Range header does not fit the audio (Content-Range: bytes */<size> gives its size)', 429: 'Too many attempts: wait (Retry-After gives the seconds)',
-  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable',
+  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable, or the disk holding the data directory is full (DISK_FULL)',
 };
 type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
 // 403 on every route: a user's session on an admin route (FORBIDDEN), a change with the cookie

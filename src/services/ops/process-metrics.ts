@@ -88,6 +88,16 @@ new Gauge({
   },
 });
 
+// Each worker's last statfs reading of the data directory's disk (worker/disk-admission.ts);
+// labelled by process, so processes that never measure it add no series.
+const diskFree = new Gauge({
+  name: 'openum_data_disk_free_bytes', help: 'Free bytes on the disk holding the data directory, as each UM worker last read it (every 2 s).',
+  labelNames: ['process'], registers: [registry],
+});
+export function setDiskFree(bytes: number): void {
+  diskFree.set({ process: processName }, bytes);
+}
+
 export function setProcessName(name: string): void {
   processName = name;
 }

@@ -22,6 +22,8 @@ export const RETRY_AFTER = {
   busy: 30,
   /** This worker is draining before a restart; another takes the call. */
   recycling: 5,
+  /** The disk holding recordings cannot take a message: an operator must free space first. */
+  diskFull: 120,
 } as const;
 
 export type RetryCause = keyof typeof RETRY_AFTER;

@@ -21,6 +21,7 @@ import { CallSession } from './call-session.js';
 import { mediaAddressFor } from './media-address.js';
 import { openMailbox, openPinService } from '../mailbox/open-mailbox.js';
 import { Worker } from './worker.js';
+import { DiskAdmission } from './disk-admission.js';
 import { RefusalLog } from '../routing/refusal-log.js';
 import { getPlayOnPhone, setPlayOnPhoneState } from '../../org/play-on-phone.js';
 import { OutboundClient } from '../sip/outbound-client.js';
@@ -51,9 +52,12 @@ async function main(e: WorkerEnv): Promise<void> {
   const endpoint = new SipEndpoint(`worker-${e.index + 1}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const refusals = new RefusalLog('worker', { worker: e.index + 1 });
+  const disk = new DiskAdmission({ dir: e.dataDir, log });
+  await disk.start();
   const worker = new Worker({
     number: e.index + 1,
     refusals,
+    disk,
     layer: endpoint.layer,
     capacity: () => settings.umService.maxCallsAllowed,
     policy: (id) => {
@@ -115,6 +119,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    disk.stop();
     await watcher.stop();
     await endpoint.close();
     await node.close();

@@ -9,10 +9,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mailbox } from '../../apps/call-answering.js';
 import type { AudioSink, HangupCause, RecordResult } from '../../apps/call.js';
-import { WavRecorder } from '../../media/audio/wav-recorder.js';
+import { repairWav, WavRecorder } from '../../media/audio/wav-recorder.js';
 import { missedCallNotificationsFor } from '../../org/mailbox-policies.js';
 import { beginMessage, completeMessage, newMessageKey, type EndReason } from '../../org/voice-messages.js';
 import { messageAudioKey, type RecordingAudioStore } from '../../store/audio/audio-store.js';
+import { isDiskFull } from '../../store/disk-full.js';
+import { completeWhenRoom } from './store-full-retry.js';
 import type { Database } from '../../store/schema.js';
 
 export interface VoicemailBoxOptions {
@@ -57,11 +59,15 @@ export class VoicemailBox implements Mailbox {
     const cur = this.#current;
     if (!cur) return 'missed';
     this.#current = undefined;
-    let durationMs = result.durationMs;
+    let durationMs: number;
     try {
       durationMs = (await cur.recorder.finish()).durationMs;
     } catch (err) {
-      this.#o.log.error({ err, messageId: cur.id }, 'could not finish the recording file; keeping what was written');
+      // A failed write (the disk filled up) stops the recording: what reached the disk is kept,
+      // made a valid WAV the way recovery does (patching the header needs no new space), and the
+      // duration is what the file holds, not what was heard.
+      this.#o.log.error({ err, messageId: cur.id, diskFull: isDiskFull(err) || isDiskFull(result.end === 'failed' ? result.error : undefined) }, 'could not finish the recording file; keeping what was written');
+      durationMs = await this.#salvage(cur.recorder);
     }
     const reason = this.#reason(result);
     if (durationMs < this.#o.minRecordingMs) {
@@ -71,9 +77,20 @@ export class VoicemailBox implements Mailbox {
       return 'missed';
     }
     await this.#o.audio.commit(cur.relative);
-    if (await completeMessage(this.#o.db, cur.id, { state: 'stored', durationMs, reason })) this.#o.onStored(cur.id, this.#o.userId);
+    await this.#complete(cur.id, { state: 'stored', durationMs, reason }, true);
     this.#o.log.info({ callId: this.#o.callId, messageId: cur.id, durationMs, reason }, 'message stored');
     return 'stored';
+  }
+
+  /** Closes the file of a failed recording and repairs it; its duration, 0 if nothing is usable. */
+  async #salvage(recorder: WavRecorder): Promise<number> {
+    await recorder.abandon().catch(() => undefined);
+    try {
+      return (await repairWav(recorder.path)).durationMs;
+    } catch (err) {
+      this.#o.log.error({ err, path: recorder.path }, 'the recording file cannot be repaired');
+      return 0;
+    }
   }
 
   async missed(): Promise<void> {
@@ -87,9 +104,14 @@ export class VoicemailBox implements Mailbox {
       this.#o.log.warn({ err, userId: this.#o.userId }, 'cannot read the mailbox policy: no missed-call notice');
       return false;
     });
-    if (await completeMessage(this.#o.db, id, { state: 'missed', durationMs, reason, audioPath: '', notifyMissed: notify }) && notify) {
-      this.#o.onStored(id, this.#o.userId);
-    }
+    await this.#complete(id, { state: 'missed', durationMs, reason, audioPath: '', notifyMissed: notify }, notify);
+  }
+
+  /** Completes the row (then the main process delivers it when `deliver`), again later if the store is full. */
+  async #complete(id: number, end: Parameters<typeof completeMessage>[2], deliver: boolean): Promise<void> {
+    await completeWhenRoom(async () => {
+      if (await completeMessage(this.#o.db, id, end) && deliver) this.#o.onStored(id, this.#o.userId);
+    }, this.#o.log, { callId: this.#o.callId, messageId: id });
   }
 
   #row(key: string, audioPath: string) {

@@ -28,6 +28,7 @@ import type { CallSession, CallSessionInput } from './call-session.js';
 import { calledOf, callerOf } from './caller.js';
 import { liveCallType, type LiveCall } from './live-call.js';
 import { countCall } from '../ops/process-metrics.js';
+import type { DiskAdmission } from './disk-admission.js';
 
 export interface WorkerCallPolicy {
   /**
@@ -56,6 +57,8 @@ export interface WorkerDeps {
   number?: number;
   /** The ring of last refusals this process keeps (GET /api/refusals). */
   refusals?: RefusalLog;
+  /** 503 while the data directory's disk cannot take a message (disk-admission.ts). */
+  disk?: Pick<DiskAdmission, 'refusal'>;
 }
 
 /** What the worker holds per call: its dialog (UAS, or UAC for Play on Phone) and its application. */
@@ -191,6 +194,11 @@ export class Worker implements TransactionUser {
     const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
     this.#deps.log.debug({ callId: getHeader(request, 'Call-ID'), how, tokenProblem, callType: decision instanceof SipRefusal ? undefined : decision.callType }, 'call routed');
     if (decision instanceof SipRefusal) return decision;
+    const full = this.#deps.disk?.refusal(decision.dialPlan);
+    if (full) {
+      full.gateway = decision.gateway.name;
+      return full;
+    }
     const application = applicationFor(decision.callType);
     if (!application) return new SipRefusal(480, `Temporarily Unavailable - ${CALL_TYPE_DESCRIPTION[decision.callType]} is not available on this server yet`);
     if (request.body.length === 0) return new SipRefusal(488, 'Not Acceptable Here - an INVITE without an SDP offer is not supported');
