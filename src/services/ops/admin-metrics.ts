@@ -1,0 +1,33 @@
+// What the admin API refuses to protect itself (docs/RELIABILITY.md "Admin API hardening"):
+// failed authentication and its limit, uploads refused for size or while others are in flight,
+// and store writes a full disk stopped. Labels come from fixed sets, never from the caller.
+import { Counter } from 'prom-client';
+import { registry } from './process-metrics.js';
+
+const authRefusals = new Counter({
+  name: 'openum_admin_auth_refusals_total',
+  help: 'Admin API requests refused for authentication: failed (401 to a request with a token, cookie or sign-in) and limited (429: too many failures from its address).',
+  labelNames: ['result'], registers: [registry],
+});
+const uploadRefusals = new Counter({
+  name: 'openum_admin_upload_refusals_total',
+  help: 'Audio uploads refused: busy (503, the uploads in flight are at their limit) or too_large (413).',
+  labelNames: ['reason'], registers: [registry],
+});
+const diskFull = new Counter({
+  name: 'openum_admin_disk_full_total',
+  help: 'Store writes the full disk stopped: skipped (bookkeeping of a request that still answered) or refused (a change answered 507).',
+  labelNames: ['kind'], registers: [registry],
+});
+
+export function countAuthRefusal(result: 'failed' | 'limited'): void {
+  authRefusals.inc({ result });
+}
+
+export function countUploadRefusal(reason: 'busy' | 'too_large'): void {
+  uploadRefusals.inc({ reason });
+}
+
+export function countDiskFull(kind: 'skipped' | 'refused'): void {
+  diskFull.inc({ kind });
+}
