@@ -25,6 +25,14 @@ export function registerErrorHandler(app: AdminApp, log: Logger): void {
       return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
     }
     const status = (error as { statusCode?: number }).statusCode;
+    // A JSON (or other fastify-parsed) body over the route's bodyLimit.
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return reply.code(413).header('connection', 'close').send({
+        error: 'TOO_LARGE',
+        message: `the request body is over ${Math.round(limit / (1024 * 1024))} MB; an audio upload goes as the WAV bytes (Content-Type: audio/wav), up to 100 MB`,
+      });
+    }
     if (status && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'BAD_ARGUMENT', message: (error as Error).message });
     }
