@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { OpenUmError } from '../errors.js';
 import type { Greeting } from '../org/user-greetings.js';
-import { countUploadRefusal } from '../services/ops/admin-metrics.js';
+import { countUploadRefusal, setUploadsInFlight } from '../services/ops/admin-metrics.js';
 import { GreetingDecoder } from '../services/voicemail/greeting-stream.js';
 import type { AdminApp } from './app-type.js';
 
@@ -62,14 +62,11 @@ async function takeSlot(request: FastifyRequest, reply: FastifyReply): Promise<v
     reply.header('retry-after', String(UPLOAD_LIMITS.retryAfterSeconds)).header('connection', 'close');
     throw new OpenUmError('BUSY', `${UPLOAD_LIMITS.inFlight} uploads are in flight, as many as the server takes at once; retry in ${UPLOAD_LIMITS.retryAfterSeconds} s`);
   }
-  inFlight++;
-  let held = true;
-  // 'close' comes once the response is sent or the connection is gone, whichever way it ends.
-  reply.raw.once('close', () => {
-    if (held) inFlight--;
-    held = false;
-  });
-  void request;
+  // A connection already gone would never send 'close' again: nothing to hold for it.
+  if (request.raw.socket?.destroyed) throw new OpenUmError('BAD_ARGUMENT', 'the connection closed before the upload');
+  setUploadsInFlight(++inFlight);
+  // 'close' comes once, when the response is sent or the connection is gone, whichever way it ends.
+  reply.raw.once('close', () => setUploadsInFlight(--inFlight));
 }
 
 /** Route options of an audio upload: the slot, the JSON limit, the streamed WAV parser's mark. */

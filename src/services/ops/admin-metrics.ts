@@ -1,7 +1,7 @@
 // What the admin API refuses to protect itself (docs/RELIABILITY.md "Admin API hardening"):
 // failed authentication and its limit, uploads refused for size or while others are in flight,
 // and store writes a full disk stopped. Labels come from fixed sets, never from the caller.
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { registry } from './process-metrics.js';
 
 const authRefusals = new Counter({
@@ -13,6 +13,9 @@ const uploadRefusals = new Counter({
   name: 'openum_admin_upload_refusals_total',
   help: 'Audio uploads refused: busy (503, the uploads in flight are at their limit) or too_large (413).',
   labelNames: ['reason'], registers: [registry],
+});
+const uploadsInFlight = new Gauge({
+  name: 'openum_admin_uploads_in_flight', help: 'Audio uploads being received and converted now (at most 2).', registers: [registry],
 });
 const diskFull = new Counter({
   name: 'openum_admin_disk_full_total',
@@ -26,6 +29,10 @@ export function countAuthRefusal(result: 'failed' | 'limited'): void {
 
 export function countUploadRefusal(reason: 'busy' | 'too_large'): void {
   uploadRefusals.inc({ reason });
+}
+
+export function setUploadsInFlight(n: number): void {
+  uploadsInFlight.set(n);
 }
 
 export function countDiskFull(kind: 'skipped' | 'refused'): void {
