@@ -62,8 +62,31 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteStoreDialect(sqlite) });
   return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/**
+ * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM:
+ * sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"); kysely's ROLLBACK
+ * after that fails with "cannot rollback - no transaction is active", which would replace the
+ * error that caused it (a full disk becomes an unexplained SQLITE_ERROR). Roll back only what is open.
+ */
+class SqliteStoreDialect extends SqliteDialect {
+  readonly #sqlite: SqliteDatabase.Database;
+  constructor(sqlite: SqliteDatabase.Database) {
+    super({ database: sqlite });
+    this.#sqlite = sqlite;
+  }
+
+  override createDriver(): ReturnType<SqliteDialect['createDriver']> {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      if (this.#sqlite.inTransaction) await rollback(connection);
+    };
+    return driver;
+  }
 }
 
 async function openPostgres(url: string): Promise<Store & { schema?: string }> {

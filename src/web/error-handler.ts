@@ -1,4 +1,5 @@
-// Turns errors into answers: an OpenUmError keeps its code and answers its API message; a
+// Turns errors into answers: a full disk under the store is 507 DISK_FULL (store/disk-full.ts);
+// an OpenUmError keeps its code and answers its API message; a
 // validation error (a route's zod schema, or a handler's own parse) is a 400 naming the field;
 // anything else is a 500 that says nothing more and is logged whole.
 import type { AdminApp } from './app-type.js';
@@ -6,10 +7,21 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isOpenUmError } from '../errors.js';
+import { countDiskFull } from '../services/ops/admin-metrics.js';
+import { isDiskFull } from '../store/disk-full.js';
 import { isAppPage, uiRoot } from './static-app.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
+    // A full disk under the store (SQLITE_FULL, ENOSPC, PostgreSQL 53100), also when wrapped.
+    if (isDiskFull(error)) {
+      countDiskFull();
+      log.warn({ url: request.url, method: request.method }, 'a change was refused: the disk of the data directory is full');
+      return reply.code(507).send({
+        error: 'DISK_FULL',
+        message: 'the disk of the data directory (the store) is full, so the change was not stored; free space there and send it again (reads still answer)',
+      });
+    }
     if (isOpenUmError(error)) {
       return reply.code(error.httpStatus).send({ error: error.code, message: error.apiMessage });
     }

@@ -2,6 +2,7 @@
 // failed authentication and its limit, uploads refused for size or while others are in flight,
 // and store writes a full disk stopped. Labels come from fixed sets, never from the caller.
 import { Counter, Gauge } from 'prom-client';
+import { skippedWrites } from '../../store/disk-full.js';
 import { registry } from './process-metrics.js';
 
 const authRefusals = new Counter({
@@ -18,9 +19,16 @@ const uploadsInFlight = new Gauge({
   name: 'openum_admin_uploads_in_flight', help: 'Audio uploads being received and converted now (at most 2).', registers: [registry],
 });
 const diskFull = new Counter({
-  name: 'openum_admin_disk_full_total',
-  help: 'Store writes the full disk stopped: skipped (bookkeeping of a request that still answered) or refused (a change answered 507).',
-  labelNames: ['kind'], registers: [registry],
+  name: 'openum_admin_disk_full_total', help: 'Admin API changes refused with 507 DISK_FULL: the disk under the store was full.', registers: [registry],
+});
+new Counter({
+  name: 'openum_store_writes_skipped_total',
+  help: 'Bookkeeping writes of a request (a token\'s last use, a session\'s last-seen) skipped because the store could not take them (a full disk, most likely); the request still answered.',
+  registers: [registry],
+  collect() {
+    this.reset();
+    this.inc(skippedWrites());
+  },
 });
 
 export function countAuthRefusal(result: 'failed' | 'limited'): void {
@@ -35,6 +43,6 @@ export function setUploadsInFlight(n: number): void {
   uploadsInFlight.set(n);
 }
 
-export function countDiskFull(kind: 'skipped' | 'refused'): void {
-  diskFull.inc({ kind });
+export function countDiskFull(): void {
+  diskFull.inc();
 }
