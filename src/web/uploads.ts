@@ -1,5 +1,5 @@
 // Audio uploads (greetings, recorded names, auto attendant greetings): the WAV bytes are converted
-// as they arrive (GreetingDecoder), never held whole; at most UPLOAD_LIMITS.inFlight uploads per
+// as they arrive, on a worker thread (GreetingThread), never held whole; at most UPLOAD_LIMITS.inFlight uploads per
 // process at once, and the size limit counted while streaming.
 //
 // - More uploads than inFlight: 503 BUSY with Retry-After at once, not a queue. A queue would
@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { OpenUmError } from '../errors.js';
 import type { Greeting } from '../org/user-greetings.js';
 import { countUploadRefusal, setUploadsInFlight } from '../services/ops/admin-metrics.js';
-import { GreetingDecoder } from '../services/voicemail/greeting-stream.js';
+import { GreetingThread } from '../services/voicemail/greeting-thread.js';
 import type { AdminApp } from './app-type.js';
 
 export const UPLOAD_LIMITS = { inFlight: 2, wavBytes: 100 * 1024 * 1024, jsonBytes: 16 * 1024 * 1024, retryAfterSeconds: 5 };
@@ -58,7 +58,9 @@ const tooLarge = (what: string, limit: number) => {
 async function takeSlot(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (inFlight >= UPLOAD_LIMITS.inFlight) {
     countUploadRefusal('busy');
-    // The body is not read: the connection closes after the answer rather than read it.
+    // The body is not read: the connection closes after the answer, so a refused upload costs
+    // the main thread no TLS decryption. A client still sending a large body may see the
+    // connection reset before it reads the 503; either way it retries later.
     reply.header('retry-after', String(UPLOAD_LIMITS.retryAfterSeconds)).header('connection', 'close');
     throw new OpenUmError('BUSY', `${UPLOAD_LIMITS.inFlight} uploads are in flight, as many as the server takes at once; retry in ${UPLOAD_LIMITS.retryAfterSeconds} s`);
   }
@@ -85,14 +87,20 @@ async function streamWav(request: FastifyRequest, payload: Readable): Promise<Up
   }
   const length = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
   if (length !== undefined && length > UPLOAD_LIMITS.wavBytes) throw tooLarge(`the upload (Content-Length ${length})`, UPLOAD_LIMITS.wavBytes);
-  const decoder = new GreetingDecoder(Number.isSafeInteger(length) ? length : undefined);
+  // Converted on a worker thread as the bytes arrive: the main event loop (SIP roles) only reads.
+  const conversion = new GreetingThread(Number.isSafeInteger(length) ? length : undefined);
   let bytes = 0;
-  for await (const chunk of payload as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > UPLOAD_LIMITS.wavBytes) throw tooLarge('the upload', UPLOAD_LIMITS.wavBytes);
-    decoder.push(chunk);
+  try {
+    for await (const chunk of payload as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > UPLOAD_LIMITS.wavBytes) throw tooLarge('the upload', UPLOAD_LIMITS.wavBytes);
+      await conversion.push(chunk);
+    }
+    return new UploadedAudio(await conversion.end(), bytes);
+  } catch (e) {
+    conversion.abort();
+    throw e;
   }
-  return new UploadedAudio(decoder.end(), bytes);
 }
 
 /** WAV request bodies, streamed (once per app). */
