@@ -52,6 +52,19 @@ describe('failed authentication on the admin API', () => {
     assert.match(String(stale.headers['set-cookie']), /openum_session=;/);
   });
 
+  it('says so in the OpenAPI document: 401 with WWW-Authenticate, 429 with Retry-After, 507 on changes', async () => {
+    type Res = Record<string, { headers?: Record<string, { description?: string; schema?: { type?: string } }> }>;
+    const doc = (await from(CURIOUS, '/api/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Res }>> };
+    const get = doc.paths['/api/certificates']?.get?.responses;
+    assert.equal(get?.['401']?.headers?.['WWW-Authenticate']?.schema?.type, 'string');
+    assert.match(String(get?.['401']?.headers?.['WWW-Authenticate']?.description), /RFC 6750/);
+    assert.equal(get?.['507'], undefined, 'reads answer on a full disk');
+    const signIn = doc.paths['/api/session']?.post?.responses;
+    assert.equal(signIn?.['429']?.headers?.['Retry-After']?.schema?.type, 'integer');
+    assert.ok(doc.paths['/api/users/{name}']?.patch?.responses['507'], 'a change may find the disk full');
+    assert.ok(doc.paths['/api/users/{name}/greeting']?.put?.responses['413'], 'an upload may be too large');
+  });
+
   it('holds a source address after 20 failures a minute (429, Retry-After, the right token too); others are unaffected', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < AUTH_FAILURE_LIMIT.max + 1; i++) statuses.push((await from(GUESSER, '/api/certificates', `oum_guess-${i}`)).status);
