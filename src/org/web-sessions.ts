@@ -6,6 +6,7 @@
 // browser sends back in the x-csrf-token header on changes (the double-submit rule, server side).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { bestEffort } from '../store/disk-full.js';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database>;
@@ -50,11 +51,13 @@ export async function findSession(db: Db, cookie: string): Promise<WebSession | 
   const now = Date.now();
   const lastSeen = Date.parse(row.last_seen_at);
   if (Date.parse(row.expires_at) <= now || lastSeen + SESSION_IDLE_MS <= now) {
-    await db.deleteFrom('web_sessions').where('id_hash', '=', row.id_hash).execute();
+    // Ended either way; removing the row is tidying (a full disk leaves it for the next sign-in's sweep).
+    await bestEffort(() => db.deleteFrom('web_sessions').where('id_hash', '=', row.id_hash).execute());
     return undefined;
   }
   if (now - lastSeen >= TOUCH_EVERY_MS) {
-    await db.updateTable('web_sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id_hash', '=', row.id_hash).execute();
+    // Bookkeeping of a request, not its purpose: a read answers even when this cannot be stored.
+    await bestEffort(() => db.updateTable('web_sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id_hash', '=', row.id_hash).execute());
   }
   return { idHash: row.id_hash, kind: row.kind as SessionKind, accountId: Number(row.account_id), csrfToken: row.csrf_token, createdAt: row.created_at, expiresAt: row.expires_at };
 }

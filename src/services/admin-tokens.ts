@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
 import type { Database } from '../store/schema.js';
+import { bestEffort } from '../store/disk-full.js';
 
 export interface AdminTokenView {
   id: number;
@@ -59,7 +60,8 @@ export async function verifyAdminTokenId(db: Kysely<Database>, token: string): P
   const h = hash(token);
   const row = await db.selectFrom('admin_tokens').select(['id', 'name', 'token_hash']).where('token_hash', '=', h).executeTakeFirst();
   if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(h))) return undefined;
-  // Last use is bookkeeping, not a configuration change: no revision bump, no audit entry.
-  await db.updateTable('admin_tokens').set({ last_used_at: new Date().toISOString() }).where('id', '=', row.id).execute();
+  // Last use is bookkeeping, not a configuration change: no revision bump, no audit entry, and
+  // a read still answers when it cannot be stored (a full disk: store/disk-full.ts).
+  await bestEffort(() => db.updateTable('admin_tokens').set({ last_used_at: new Date().toISOString() }).where('id', '=', row.id).execute());
   return { id: Number(row.id), name: row.name };
 }

@@ -1,11 +1,11 @@
-// A full disk named as such. SQLite says SQLITE_FULL and the file system ENOSPC; both become
-// DISK_FULL, whose message names the directory and the bytes left, so an operator reads "the
+// A full disk named as such. SQLite says SQLITE_FULL, the file system ENOSPC, PostgreSQL SQLSTATE
+// 53100 (disk_full); all become DISK_FULL, whose message names the directory and the bytes left, so an operator reads "the
 // disk holding /var/lib/openum is full" rather than whatever the failed write led to next.
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OpenUmError } from '../errors.js';
 
-const FULL_CODES = new Set(['ENOSPC', 'SQLITE_FULL', 'EDQUOT']);
+const FULL_CODES = new Set(['ENOSPC', 'SQLITE_FULL', 'EDQUOT', '53100']);
 
 /** The error, or one of its causes (bounded: a cause chain is short), is a full disk or quota. */
 export function isDiskFull(e: unknown): boolean {
@@ -61,4 +61,22 @@ export function asDiskFull(e: unknown, dir?: string): OpenUmError | undefined {
   if (e instanceof OpenUmError || !isDiskFull(e)) return undefined;
   const path = (e as { path?: unknown }).path;
   return diskFullError(dir ?? (typeof path === 'string' ? dirname(path) : process.cwd()), e);
+}
+
+// Reads need no space (WAL mode: a reader writes nothing; the -shm index is memory-mapped and
+// already sized), so only writes fail. Writes that are bookkeeping of a read (a token's last use,
+// a session's last-seen) go through bestEffort: a read answers even when they cannot be stored;
+// changes fail, and the API names the full disk.
+let skipped = 0;
+
+/** Bookkeeping writes skipped because they failed (full disk, store busy …) since the process started. */
+export const skippedWrites = (): number => skipped;
+
+/** Runs a write that is bookkeeping, not the request's purpose: a failure is counted, not thrown. */
+export async function bestEffort(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch {
+    skipped++;
+  }
 }

@@ -16,6 +16,8 @@ import { requireServer, type OpenNode } from '../services/node.js';
 import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
+import { withChangeErrors } from './route-schema.js';
+import { registerAudioUploads } from './uploads.js';
 import type { LiveStatus } from '../services/live-status.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMeMessageRoutes } from './routes/me-messages.js';
@@ -86,6 +88,7 @@ export class AdminServer {
     // Routes are collected as they are added: the OpenAPI document lists them (tests compare).
     app.addHook('onRoute', (r) => {
       for (const m of [r.method].flat()) if (m !== 'HEAD') this.#routes.push({ method: m, url: r.url });
+      withChangeErrors(r as Parameters<typeof withChangeErrors>[0]);
     });
     await registerOpenApi(app);
     registerErrorHandler(app, this.#log);
@@ -96,6 +99,7 @@ export class AdminServer {
       errorResponseBuilder: (_req, ctx) => new OpenUmError('TOO_MANY_REQUESTS', `too many attempts; try again in ${ctx.after}`),
     });
     registerAuth(app, this.#node);
+    registerAudioUploads(app);
     registerSessionRoutes(app, this.#node);
     registerMeRoutes(app, this.#node);
     registerMeMessageRoutes(app, this.#node);

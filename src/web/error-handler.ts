@@ -1,4 +1,5 @@
-// Turns errors into answers: an OpenUmError keeps its code and answers its API message; a
+// Turns errors into answers: a full disk under the store is 507 DISK_FULL (store/disk-full.ts);
+// an OpenUmError keeps its code and answers its API message; a
 // validation error (a route's zod schema, or a handler's own parse) is a 400 naming the field;
 // anything else is a 500 that says nothing more and is logged whole.
 import type { AdminApp } from './app-type.js';
@@ -6,12 +7,18 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isOpenUmError } from '../errors.js';
+import { countDiskFull } from '../services/ops/admin-metrics.js';
 import { asDiskFull } from '../store/disk-full.js';
 import { isAppPage, uiRoot } from './static-app.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((caught, request, reply) => {
+    // A full disk under the store (SQLITE_FULL, ENOSPC, PostgreSQL 53100), also when wrapped: 507 DISK_FULL.
     const error = asDiskFull(caught) ?? caught;
+    if (isOpenUmError(error) && error.code === 'DISK_FULL') {
+      countDiskFull();
+      log.warn({ url: request.url, method: request.method }, 'a change was refused: the disk of the data directory is full');
+    }
     if (isOpenUmError(error)) {
       return reply.code(error.httpStatus).send({ error: error.code, message: error.apiMessage });
     }
@@ -27,6 +34,14 @@ export function registerErrorHandler(app: AdminApp, log: Logger): void {
       return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
     }
     const status = (error as { statusCode?: number }).statusCode;
+    // A JSON (or other fastify-parsed) body over the route's bodyLimit.
+    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return reply.code(413).header('connection', 'close').send({
+        error: 'TOO_LARGE',
+        message: `the request body is over ${Math.round(limit / (1024 * 1024))} MB; an audio upload goes as the WAV bytes (Content-Type: audio/wav), up to 100 MB`,
+      });
+    }
     if (status && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'BAD_ARGUMENT', message: (error as Error).message });
     }

@@ -8,7 +8,7 @@ import type { SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AdminApp } from './app-type.js';
-import { anyObject, errors } from './route-schema.js';
+import { anyObject, ERROR_HEADERS, errors } from './route-schema.js';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 
@@ -27,8 +27,20 @@ type ContentMap = { content: Record<string, { schema: z.ZodType }> };
 const isContentMap = (v: unknown): v is ContentMap =>
   typeof v === 'object' && v !== null && !(v instanceof z.ZodType) && typeof (v as ContentMap).content === 'object';
 
+type Transformed = ReturnType<SwaggerTransform>;
+/** The headers an error status always carries (WWW-Authenticate on 401, Retry-After …) added to its response. */
+function withErrorHeaders(out: Transformed): Transformed {
+  const response = (out as { schema?: { response?: Record<string, Record<string, unknown>> } }).schema?.response;
+  for (const [status, headers] of Object.entries(ERROR_HEADERS)) {
+    const r = response?.[status];
+    if (r && headers) r.headers = headers;
+  }
+  return out;
+}
+
 /** Routes to the document; a request body given per media type (JSON or a WAV file's bytes) converted type by type. */
-const transform: SwaggerTransform = (doc) => {
+const transform: SwaggerTransform = (doc) => withErrorHeaders(bodyTransform(doc));
+const bodyTransform: SwaggerTransform = (doc) => {
   // The document is the API's: the web app's pages and files (served beside it) are not in it.
   if (!doc.url.startsWith('/api/')) return { schema: { hide: true }, url: doc.url };
   const body = (doc.schema as { body?: unknown } | undefined)?.body;

@@ -15,7 +15,7 @@
 // - response: the success body (a zod schema listing every field, checked against the interface
 //   it documents with Same<…>; anyObject/anyList only where the fields are not spelled out) and
 //   `...errors(…)`: 400, 401, 403, 500 and 503 always, plus the statuses the route can answer (403,
-//   404, 409, 416, 429). Each is `{ error: <codes of that status>, message }` (component Error<status>).
+//   404, 409, 413, 416, 429; 507 is added to every change by withChangeErrors). Each is `{ error: <codes of that status>, message }` (component Error<status>).
 // - A body-less success (204): `204: noContent`. Bytes: `200: binary('what', 'audio/wav')`.
 // - A new code: a line in src/errors.ts (and docs/errors.md); a status not in ErrorStatus: add it.
 // - A route anyone may call: `security: []` (auth.ts lets it through without a token or cookie;
@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 /** Statuses a route may add to the ones every route has (400, 401, 403, 500, 503). */
-export type ErrorStatus = 403 | 404 | 409 | 416 | 429;
+export type ErrorStatus = 403 | 404 | 409 | 413 | 416 | 429 | 507;
 type AnyStatus = 400 | 401 | 500 | 503 | ErrorStatus;
 
 const ALL_CODES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
@@ -59,8 +59,10 @@ export function errorBody(status: AnyStatus): ErrorSchema {
 const MEANING: Record<AnyStatus, string> = {
   400: 'The request is malformed or breaks a rule (a validation refusal names the field: "<field>: <problem>")',
   401: 'No valid credentials', 403: 'Not allowed', 404: 'Not found', 409: 'Refused by the current state',
-  416: 'The Range header does not fit the audio (Content-Range: bytes */<size> gives its size)', 429: 'Too many attempts: wait (Retry-After gives the seconds)',
-  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable, or the disk holding the data directory is full (DISK_FULL)',
+  413: 'The upload is over its size limit', 416: 'The Range header does not fit the audio (Content-Range: bytes */<size> gives its size)',
+  429: 'Too many attempts: wait (Retry-After gives the seconds)',
+  500: 'Internal error (the server log has the details)', 503: 'The store is unavailable, or the server is busy (Retry-After gives the seconds)',
+  507: 'The disk of the data directory is full: the change was not stored',
 };
 type ErrorResponse = { description: string; content: { 'application/json': { schema: ErrorSchema } } };
 // 403 on every route: a user's session on an admin route (FORBIDDEN), a change with the cookie
@@ -73,6 +75,25 @@ export function errors<S extends ErrorStatus[]>(...extra: S): Common & { [K in S
     out[s] = { description: MEANING[s], content: { 'application/json': { schema: errorBody(s) } } };
   }
   return out as Common & { [K in S[number]]: ErrorResponse };
+}
+
+/** Headers a status always carries, for the OpenAPI document (openapi.ts adds them). */
+export const ERROR_HEADERS: Partial<Record<number, Record<string, { type: 'string' | 'integer'; description: string }>>> = {
+  401: { 'WWW-Authenticate': { type: 'string', description: 'The challenge (RFC 9110 §11.6.1): `Bearer realm="openum"` (RFC 6750 §3; with `error="invalid_token"` when the token sent is wrong), or `Cookie realm="openum", form-action="/api/session", cookie-name="openum_session"` on the routes of a signed-in session' } },
+  429: { 'Retry-After': { type: 'integer', description: 'Seconds to wait' } },
+  503: { 'Retry-After': { type: 'integer', description: 'Seconds to wait, when the server is busy (BUSY)' } },
+};
+
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * Adds 507 (DISK_FULL) to the responses of every /api change: any of them may find the disk full
+ * (reads answer on a full disk: their bookkeeping writes are best-effort). Called on each route
+ * as it is added, before the document collects it.
+ */
+export function withChangeErrors(route: { method: string | string[]; url: string; schema?: { response?: Record<string, unknown> } }): void {
+  const response = route.schema?.response;
+  if (!response || !route.url.startsWith('/api/') || ![route.method].flat().some((m) => CHANGES.has(m))) return;
+  if (!(507 in response)) response[507] = errors(507)[507];
 }
 
 /** A JSON object whose fields the document does not spell out (yet). */

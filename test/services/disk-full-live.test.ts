@@ -123,7 +123,7 @@ describe('a full data disk', { skip, timeout: 240_000 }, () => {
     assert.doesNotMatch(r.stderr, /rollback|no transaction/);
     console.log(`openum user new (exit ${r.code}): ${r.stderr.trim()}`);
     const a = await api(server.port, 'POST', '/api/users', { token, body: { name: 'dave', extension: '1003', dialPlan: 'DP', email: 'dave@contoso.test' } });
-    assert.equal(a.status, 503, a.body);
+    assert.equal(a.status, 507, a.body);
     const body = a.json() as { error: string; message: string };
     assert.equal(body.error, 'DISK_FULL');
     assert.match(body.message, /^the disk holding \S+ is full/);

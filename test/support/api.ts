@@ -10,11 +10,12 @@ export interface Reply {
   json: () => unknown;
 }
 
-export function api(port: number, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; host?: string } = {}): Promise<Reply> {
+export function api(port: number, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; host?: string; localAddress?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const req = request({
       host: options.host ?? '127.0.0.1', port, method, path, rejectUnauthorized: false, agent: false,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       headers: {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),

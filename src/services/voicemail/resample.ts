@@ -45,3 +45,94 @@ export function resample(input: Float32Array, inRate: number, outRate: number): 
   }
   return out;
 }
+
+/**
+ * The same conversion fed in pieces: the same kernel and arithmetic as resample(), so the output
+ * is identical sample for sample, holding only the input a kernel width around the next output
+ * instant (an upload is converted as it arrives instead of after it is whole in memory).
+ */
+export class StreamResampler {
+  readonly #ratio: number;
+  readonly #half: number;
+  readonly #table: Float32Array;
+  readonly #same: boolean;
+  #buf = new Float32Array(8192);
+  /** Absolute index of #buf[0], and how many input samples #buf holds. */
+  #start = 0;
+  #len = 0;
+  /** The next output sample's index. */
+  #next = 0;
+
+  constructor(inRate: number, outRate: number) {
+    this.#same = inRate === outRate;
+    this.#ratio = inRate / outRate;
+    const fc = 0.45 * Math.min(1, outRate / inRate);
+    this.#half = Math.ceil(ZERO_CROSSINGS / (2 * fc));
+    this.#table = new Float32Array(this.#same ? 0 : this.#half * PHASES + 2);
+    for (let k = 0; k < this.#table.length; k++) {
+      const d = k / PHASES;
+      if (d >= this.#half) break;
+      const x = 2 * fc * d;
+      this.#table[k] = 2 * fc * (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x)) * blackman(d / this.#half);
+    }
+  }
+
+  /** Adds input samples; emits every output sample whose kernel they complete. */
+  push(input: Float32Array, emit: (v: number) => void): void {
+    if (this.#same) {
+      for (const v of input) emit(v);
+      return;
+    }
+    this.#append(input);
+    const received = this.#start + this.#len;
+    for (;;) {
+      const t = this.#next * this.#ratio;
+      if (Math.floor(t + this.#half) > received - 1) break;
+      emit(this.#at(t, received - 1));
+      this.#next++;
+    }
+  }
+
+  /** The output samples left once the input has ended (the batch conversion's count). */
+  end(emit: (v: number) => void): void {
+    if (this.#same) return;
+    const received = this.#start + this.#len;
+    const n = Math.floor(received / this.#ratio);
+    for (; this.#next < n; this.#next++) emit(this.#at(this.#next * this.#ratio, received - 1));
+  }
+
+  #at(t: number, last: number): number {
+    const from = Math.max(0, Math.ceil(t - this.#half));
+    const to = Math.min(last, Math.floor(t + this.#half));
+    let acc = 0;
+    let sum = 0;
+    for (let i = from; i <= to; i++) {
+      const d = Math.abs(i - t) * PHASES;
+      const k = d | 0;
+      const a = this.#table[k] ?? 0;
+      const w = a + ((this.#table[k + 1] ?? 0) - a) * (d - k);
+      acc += (this.#buf[i - this.#start] ?? 0) * w;
+      sum += w;
+    }
+    // Float32, as the batch conversion stores it.
+    return Math.fround(sum > 0 ? acc / sum : 0);
+  }
+
+  #append(input: Float32Array): void {
+    // Input before the next output's kernel is no longer needed.
+    const keepFrom = Math.max(this.#start, Math.ceil(this.#next * this.#ratio - this.#half) - 1);
+    const drop = Math.min(this.#len, keepFrom - this.#start);
+    if (drop > 0) {
+      this.#buf.copyWithin(0, drop, this.#len);
+      this.#start += drop;
+      this.#len -= drop;
+    }
+    if (this.#len + input.length > this.#buf.length) {
+      const bigger = new Float32Array(Math.max(this.#buf.length * 2, this.#len + input.length));
+      bigger.set(this.#buf.subarray(0, this.#len));
+      this.#buf = bigger;
+    }
+    this.#buf.set(input, this.#len);
+    this.#len += input.length;
+  }
+}

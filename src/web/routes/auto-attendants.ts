@@ -1,6 +1,7 @@
 // /api/autoattendants: UM auto attendants, with the same rules and messages as
-// `openum autoattendant …`. Greetings and announcements are uploaded as base64 WAV in JSON
-// ({ data }), converted like user greetings.
+// `openum autoattendant …`. Greetings are uploaded as WAV bytes (Content-Type: audio/wav,
+// streamed: uploads.ts) or base64 WAV in JSON ({ data }); key announcements as { data } in the
+// key's JSON. All are converted like user greetings.
 import { z } from 'zod';
 import { clearKey, parseHours, removeHoliday, setAutoAttendantGreeting, setHoliday, setKey } from '../../org/auto-attendant-parts.js';
 import {
@@ -12,6 +13,7 @@ import type { OpenNode } from '../../services/node.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import type { AdminApp } from '../app-type.js';
 import { errors, nameParams, noContent, type Same } from '../route-schema.js';
+import { UploadedAudio, uploadBody, uploadRoute } from '../uploads.js';
 
 const bool = z.union([z.boolean(), z.string()]);
 const fields = {
@@ -55,6 +57,9 @@ const same: Same<z.output<typeof autoAttendantView>, AutoAttendant> = true;
 void same;
 
 const wav = (data: string) => toGreetingWav(Buffer.from(data, 'base64'));
+/** A greeting route's body: the streamed WAV bytes, or { data } (validated here when it came without a content type). */
+const greetingOf = (body: unknown) => (body instanceof UploadedAudio ? body.greeting : wav(greetingBody.parse(body ?? {}).data));
+const greetingUpload = uploadBody(greetingBody);
 
 export function registerAutoAttendantRoutes(app: AdminApp, node: OpenNode): void {
   const db = node.store.db;
@@ -91,10 +96,11 @@ export function registerAutoAttendantRoutes(app: AdminApp, node: OpenNode): void
 
   // Greetings: /api/autoattendants/:name/greetings/business|after, /holidays/:holiday/greeting
   app.put('/api/autoattendants/:name/greetings/:hours', {
-    schema: { tags, summary: 'Set the business or after hours greeting (base64 WAV)', params: greetingParams, body: greetingBody, response: change },
+    ...uploadRoute,
+    schema: { tags, summary: 'Set the business or after hours greeting (WAV bytes, or base64 WAV)', params: greetingParams, body: greetingUpload, response: { ...change, ...errors(404, 409, 413) } },
   }, async (req) => {
     const hours = parseHours(req.params.hours);
-    return setAutoAttendantGreeting(db, req.actor, req.params.name, { hours }, wav(req.body.data));
+    return setAutoAttendantGreeting(db, req.actor, req.params.name, { hours }, greetingOf(req.body));
   });
   app.delete('/api/autoattendants/:name/greetings/:hours', { schema: { tags, summary: 'Remove a greeting', params: greetingParams, response: change } },
     async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { hours: parseHours(req.params.hours) }, undefined));
@@ -104,8 +110,9 @@ export function registerAutoAttendantRoutes(app: AdminApp, node: OpenNode): void
   app.delete('/api/autoattendants/:name/holidays/:holiday', { schema: { tags, summary: 'Remove a holiday', params: holidayParams, response: change } },
     async (req) => removeHoliday(db, req.actor, req.params.name, req.params.holiday));
   app.put('/api/autoattendants/:name/holidays/:holiday/greeting', {
-    schema: { tags, summary: 'Set a holiday\'s greeting (base64 WAV)', params: holidayParams, body: greetingBody, response: change },
-  }, async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { holiday: req.params.holiday }, wav(req.body.data)));
+    ...uploadRoute,
+    schema: { tags, summary: 'Set a holiday\'s greeting (WAV bytes, or base64 WAV)', params: holidayParams, body: greetingUpload, response: { ...change, ...errors(404, 409, 413) } },
+  }, async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { holiday: req.params.holiday }, greetingOf(req.body)));
   app.delete('/api/autoattendants/:name/holidays/:holiday/greeting', { schema: { tags, summary: 'Remove a holiday\'s greeting', params: holidayParams, response: change } },
     async (req) => setAutoAttendantGreeting(db, req.actor, req.params.name, { holiday: req.params.holiday }, undefined));
 }

@@ -10,6 +10,7 @@ import type { MailboxService } from '../../services/mailbox/mailbox-service.js';
 import { toGreetingWav } from '../../services/voicemail/greeting-audio.js';
 import type { AdminApp } from '../app-type.js';
 import { binary, errors, noContent } from '../route-schema.js';
+import { UploadedAudio, uploadBody, uploadRoute } from '../uploads.js';
 
 /** Either `data` (the admin API's field) or `audio` (the user API's), base64 WAV. */
 const greetingJson = z.union([
@@ -17,14 +18,6 @@ const greetingJson = z.union([
   z.object({ audio: z.string().min(1, 'audio (base64 WAV) is required') }).strict(),
 ], 'give the WAV bytes (Content-Type: audio/wav) or JSON { audio: base64 }');
 
-/** A greeting of 5 minutes at 48 kHz stereo 24-bit is ~86 MB of WAV: bounded well below memory. */
-export const GREETING_BODY_LIMIT = 100 * 1024 * 1024;
-const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'application/octet-stream'];
-
-/** Raw WAV request bodies (once per app). */
-export function registerWavBodies(app: AdminApp): void {
-  app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: GREETING_BODY_LIMIT }, (_req, body, done) => done(null, body));
-}
 
 const audioSet = z.object({
   user: z.string(), durationMs: z.number(), bytes: z.number().int(), maxDurationMs: z.number().int().describe('The longest allowed'),
@@ -48,8 +41,8 @@ export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, 
   const { base, tags, whose, who } = mount;
   // The base's path parameters and who may call, spread into each route's schema.
   const mounted = { ...(mount.params ? { params: mount.params } : {}), ...(mount.security ? { security: mount.security } : {}) };
-  // The upload is the WAV file's bytes (Content-Type audio/wav) or JSON { audio | data: base64 }.
-  const upload = { content: { 'application/json': { schema: greetingJson }, ...binary('', ...WAV_TYPES).content } };
+  // The upload is the WAV file's bytes (Content-Type audio/wav, streamed: uploads.ts) or JSON { audio | data: base64 }.
+  const upload = uploadBody(greetingJson);
   for (const [path, kind] of [['greeting', 'greeting'], ['recorded-name', 'name']] as const) {
     const what = kind === 'greeting' ? 'greeting of its own: the system greeting plays' : 'recorded name: the extension is spoken';
     const label = kind === 'greeting' ? 'personal greeting' : 'recorded name';
@@ -62,18 +55,17 @@ export function registerUserAudioRoutes(app: AdminApp, mailbox: MailboxService, 
       return reply.type('audio/wav').send(g.wav);
     });
     app.put(`${base}/${path}`, {
-      bodyLimit: GREETING_BODY_LIMIT,
-      schema: { tags, summary: `Set ${whose} ${label} (PCM WAV, converted)`, ...mounted, body: upload, response: { 200: audioSet, ...errors(403, 404) } },
+      ...uploadRoute,
+      schema: { tags, summary: `Set ${whose} ${label} (PCM WAV, converted)`, ...mounted, body: upload, response: { 200: audioSet, ...errors(403, 404, 413) } },
     }, async (req) => {
       const name = who(req);
-      // A request without a content type is not validated by the per-type schemas: parse it here.
-      let raw: Buffer;
-      if (Buffer.isBuffer(req.body)) raw = req.body;
+      let audio;
+      if (req.body instanceof UploadedAudio) audio = req.body.greeting;
       else {
+        // A request without a content type is not validated by the per-type schemas: parse it here.
         const json = greetingJson.parse(req.body ?? {});
-        raw = Buffer.from('data' in json ? json.data : json.audio, 'base64');
+        audio = toGreetingWav(Buffer.from('data' in json ? json.data : json.audio, 'base64'));
       }
-      const audio = toGreetingWav(raw);
       return { ...(await mailbox.setUserAudio(req.actor, kind, name, audio)), maxDurationMs: kind === 'greeting' ? MAX_GREETING_MS : MAX_RECORDED_NAME_MS };
     });
     app.delete(`${base}/${path}`, { schema: { tags, summary: `Remove ${whose} ${label}`, ...mounted, response: { 204: noContent, ...errors(403, 404) } } },

@@ -8,7 +8,7 @@ import { getUser } from '../../org/users.js';
 import { requireServer, type OpenNode } from '../../services/node.js';
 import { openMailbox } from '../../services/mailbox/open-mailbox.js';
 import type { AdminApp } from '../app-type.js';
-import { registerUserAudioRoutes, registerWavBodies } from './user-audio.js';
+import { registerUserAudioRoutes } from './user-audio.js';
 import { voiceMessageView } from './voicemail-views.js';
 import { binary, errors, idParams, nameParams, noContent } from '../route-schema.js';
 
@@ -32,9 +32,6 @@ export function registerVoicemailRoutes(app: AdminApp, node: OpenNode): void {
   const mailbox = openMailbox(node);
   const server = () => requireServer(node);
   const tags = ['Voice mail'];
-
-  // Raw WAV bodies for PUT …/greeting and …/recorded-name (JSON with base64 works too).
-  registerWavBodies(app);
 
   app.get('/api/users/:name/voicemail', {
     schema: { tags, summary: 'A user\'s voice messages (?all=true adds missed calls)', params: nameParams, querystring: listQuery, response: { 200: z.array(voiceMessageView), ...errors(404) } },
