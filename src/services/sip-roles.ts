@@ -83,6 +83,7 @@ export class SipRoles implements LiveStatus {
       routing: this.#routingDeps,
       log: log.child({ role: 'um-service' }),
       refusals: this.#umRefusals,
+      store: node.store.health,
     });
     this.#umSip.setUser(this.umService);
   }

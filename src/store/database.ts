@@ -3,18 +3,21 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
+import { StoreHealth } from './store-health.js';
 
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
   /** Where the store lives, for messages: a file path or a URL without its password. */
   location: string;
+  /** Whether the store answers, fed by every query (store-health.ts); always up on SQLite. */
+  health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,7 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, engine: 'sqlite', location: file, health: new StoreHealth(), close: () => db.destroy() };
 }
 
 async function openPostgres(url: string): Promise<Store & { schema?: string }> {
@@ -103,6 +106,24 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     await pool.end().catch(() => undefined);
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${location}: ${(e as Error).message}`, { cause: e });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location, schema, close: () => db.destroy() };
+  // Every query's outcome, and every connect, tells the health state whether PostgreSQL answers.
+  const health: StoreHealth = new StoreHealth((): Promise<unknown> => sql`select 1`.execute(db));
+  const watched = {
+    connect: async () => {
+      try {
+        const client = await pool.connect();
+        health.answered();
+        return client;
+      } catch (e) {
+        health.failed(e);
+        throw e;
+      }
+    },
+    end: () => pool.end(),
+  };
+  const db: Kysely<Database> = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: watched }),
+    log: (event) => (event.level === 'error' ? health.failed(event.error) : health.answered()),
+  });
+  return { db, engine: 'postgres', location, schema, health, close: () => { health.stop(); return db.destroy(); } };
 }

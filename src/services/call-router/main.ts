@@ -44,8 +44,10 @@ async function main(e: RouterEnv): Promise<void> {
   let settings: ServerSettings = await getServer(node.store.db, server);
   let umTakesTls = false;
   const refusals = new RefusalLog('callRouter');
+  node.store.health.watch();
   endpoint.setUser(new CallRouter({
     refusals,
+    store: node.store.health,
     routing: { view: routing, verifier, tokens },
     log: log.child({ role: 'call-router' }),
     umService: (secured, arrivedOn, local) => {

@@ -42,7 +42,11 @@ export class NodeOperations {
   async ready(): Promise<Readiness> {
     const checks: Record<string, CheckResult> = {};
     checks.started = this.#started ? { ok: true } : { ok: false, problem: 'the server is still starting' };
-    try {
+    const health = this.#node.store.health;
+    if (!health.up) {
+      // Known from the health state (fed by every query and a probe): no query to wait out.
+      checks.store = { ok: false, problem: `the store is unreachable since ${health.since}: ${health.problem ?? 'connection failed'}` };
+    } else try {
       const s = await within(findServer(this.#node.store.db, this.#node.serverName ?? ''), 'the store');
       checks.store = s ? { ok: true } : { ok: false, problem: 'the store has no row for this server' };
     } catch (e) {
@@ -82,6 +86,10 @@ export class NodeOperations {
         this.set({ role: 'worker' }, slots.reduce((n, w) => n + w.calls, 0));
         this.set({ role: 'um-service' }, roles?.umService.settingUp() ?? 0);
       },
+    });
+    new Gauge({
+      name: 'openum_store_up', help: 'Whether the store answers (1) or is unreachable (0), as the main process sees it; new calls get 503 while it is 0.', registers,
+      collect() { this.set(node.store.health.up ? 1 : 0); },
     });
     new Gauge({
       name: 'openum_workers_up', help: 'UM worker processes running (alive), out of openum_workers_total.', registers,

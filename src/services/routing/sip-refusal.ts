@@ -22,6 +22,8 @@ export const RETRY_AFTER = {
   busy: 30,
   /** This worker is draining before a restart; another takes the call. */
   recycling: 5,
+  /** The store (PostgreSQL) cannot be reached: routing/store-refusal.ts. */
+  storeUnreachable: 30,
 } as const;
 
 export type RetryCause = keyof typeof RETRY_AFTER;

@@ -51,9 +51,11 @@ async function main(e: WorkerEnv): Promise<void> {
   const endpoint = new SipEndpoint(`worker-${e.index + 1}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const refusals = new RefusalLog('worker', { worker: e.index + 1 });
+  node.store.health.watch();
   const worker = new Worker({
     number: e.index + 1,
     refusals,
+    store: node.store.health,
     layer: endpoint.layer,
     capacity: () => settings.umService.maxCallsAllowed,
     policy: (id) => {
