@@ -63,6 +63,7 @@ export class SipRoles implements LiveStatus {
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
     })), log, (i) => this.umService.workerReported(i), {
       onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
+      onVoicemailPending: (i) => options.voicemail?.onVoicemailPending(i),
       onExit: (i, at) => {
         options.voicemail?.onWorkerExit(i, at);
         void this.playOnPhone.interrupted(i).catch((err: unknown) => log.warn({ err }, 'Play on Phone recovery failed'));

@@ -5,6 +5,9 @@
 // PostgreSQL shutting down, SQLSTATE class 08); a constraint violation is an answer, so the store
 // is up. SQLite is a local file: always up, never probed.
 
+/** How long a client is told to wait while the store is unreachable (SIP Retry-After, HTTP Retry-After). */
+export const RETRY_AFTER_STORE_SECONDS = 30;
+
 export interface StoreHealthView {
   /** True while the store answers. */
   readonly up: boolean;

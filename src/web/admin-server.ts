@@ -16,6 +16,7 @@ import { requireServer, type OpenNode } from '../services/node.js';
 import type { AdminApp } from './app-type.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerStoreOutage } from './store-outage.js';
 import type { LiveStatus } from '../services/live-status.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMeMessageRoutes } from './routes/me-messages.js';
@@ -93,6 +94,7 @@ export class AdminServer {
       global: false,
       errorResponseBuilder: (_req, ctx) => new OpenUmError('TOO_MANY_REQUESTS', `too many attempts; try again in ${ctx.after}`),
     });
+    registerStoreOutage(app, this.#node);
     registerAuth(app, this.#node);
     registerSessionRoutes(app, this.#node);
     registerMeRoutes(app, this.#node);

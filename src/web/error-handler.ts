@@ -7,6 +7,8 @@ import { ZodError } from 'zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isOpenUmError } from '../errors.js';
 import { isAppPage, uiRoot } from './static-app.js';
+import { isConnectionError, RETRY_AFTER_STORE_SECONDS } from '../store/store-health.js';
+import { storeUnavailableError } from './store-outage.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((error, request, reply) => {
@@ -23,6 +25,12 @@ export function registerErrorHandler(app: AdminApp, log: Logger): void {
       const first = error.issues[0];
       const where = first?.path.length ? first.path.join('.') : 'body';
       return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
+    }
+    if (isConnectionError(error)) {
+      // The store went away under this request (store-outage.ts answers the next ones at once).
+      const e = storeUnavailableError();
+      log.warn({ err: error, url: request.url }, 'admin API request failed: the store cannot be reached');
+      return reply.code(e.httpStatus).header('retry-after', String(RETRY_AFTER_STORE_SECONDS)).send({ error: e.code, message: e.apiMessage });
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
