@@ -32,6 +32,8 @@ export interface StoreOptions {
 export const SQLITE_FILE = 'openum.db';
 
 export async function openStore(options: StoreOptions): Promise<Store> {
+  // The data directory holds the master key and the recordings on both engines.
+  if (options.databaseUrl) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
     await migrateToLatest(store.db, store.engine, store.schema, options.migrateTo);

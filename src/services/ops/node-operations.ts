@@ -5,6 +5,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom
 import { deliveryBacklog } from '../../org/delivery-backlog.js';
 import { findServer } from '../../org/server-settings.js';
 import type { OpenNode } from '../node.js';
+import { isConnectionError } from '../../store/store-health.js';
 import type { SipRoles } from '../sip-roles.js';
 import { assignedCertificates } from './certificate-expiry.js';
 import { metricsJson, type MetricsJson } from './process-metrics.js';
@@ -50,7 +51,7 @@ export class NodeOperations {
       const s = await within(findServer(this.#node.store.db, this.#node.serverName ?? ''), 'the store');
       checks.store = s ? { ok: true } : { ok: false, problem: 'the store has no row for this server' };
     } catch (e) {
-      checks.store = { ok: false, problem: (e as Error).message };
+      checks.store = { ok: false, problem: isConnectionError(e) ? `the store is unreachable: ${(e as Error).message}` : (e as Error).message };
     }
     const roles = this.#roles;
     if (roles) {
