@@ -90,6 +90,7 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
   safe.password = '';
   const location = safe.toString() + (schema ? ` (schema ${schema})` : '');
 
+  const health: StoreHealth = new StoreHealth((): Promise<unknown> => sql`select 1`.execute(db));
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 5,
@@ -97,6 +98,12 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   pool.on('error', () => { /* an idle client dropped by the server; the pool replaces it */ });
+  // A client checked out (by Kysely, between its queries) has no pool listener: if PostgreSQL goes
+  // away just then, pg emits 'error' on it, and an 'error' event nobody listens to ends the
+  // process. Every client gets a listener for its whole life; the query in flight fails on its own.
+  pool.on('connect', (client) => {
+    client.on('error', (e: Error) => health.failed(e));
+  });
   try {
     const client = await pool.connect();
     try {
@@ -108,14 +115,13 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     await pool.end().catch(() => undefined);
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${location}: ${(e as Error).message}`, { cause: e });
   }
-  // Every query's outcome, and every connect, tells the health state whether PostgreSQL answers.
-  const health: StoreHealth = new StoreHealth((): Promise<unknown> => sql`select 1`.execute(db));
+  // Every query's outcome, and every failed connect, tells the health state whether PostgreSQL
+  // answers (a connect that succeeds may hand out an idle client that is already dead: only a query
+  // that answers says the store is up).
   const watched = {
     connect: async () => {
       try {
-        const client = await pool.connect();
-        health.answered();
-        return client;
+        return await pool.connect();
       } catch (e) {
         health.failed(e);
         throw e;
