@@ -84,7 +84,8 @@ export class VoicemailService implements VoicemailEvents {
   /** Every recording this server left unfinished; run before the workers start. */
   async recover(): Promise<Recovered[]> {
     // First what waited for the store (its rows get their real end), then what a crash left.
-    await this.storeRetry.run();
+    this.storeRetry.kick();
+    await this.storeRetry.idle();
     const recovered = await recoverRecordings({ db: this.#node.store.db, audio: this.#mailbox.messageAudio, serverName: this.#server, log: this.#log });
     // Messages deleted by phone stay restorable until the call ends; a worker that died mid-call
     // left its marks: purge those older than the longest call (120 minutes).
