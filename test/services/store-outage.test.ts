@@ -109,6 +109,9 @@ describe('store outage: PostgreSQL goes away and comes back while calls run', { 
       return r.status === 503 && (r.json() as { checks: { store: { ok: boolean } } }).checks.store.ok === false ? r : undefined;
     });
     assert.match((ready.json() as { checks: { store: { problem: string } } }).checks.store.problem, /unreachable/);
+    const during = await api(site.server.port, 'GET', '/metrics');
+    assert.equal(during.status, 200, '/metrics answers during the outage');
+    assert.match(during.body, /^openum_store_up 0$/m);
 
     // Each role refuses a new call once its own view of the store has turned (each probes it).
     for (const [role, port] of [['Call Router', 5060], ['UM service', 5062], ['worker', 5065]] as const) {

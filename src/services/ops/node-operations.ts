@@ -106,27 +106,34 @@ export class NodeOperations {
     });
     new Gauge({
       name: 'openum_smtp_queue_depth', help: 'Voice messages and missed-call notices waiting to be sent by SMTP.', registers,
-      async collect() { this.set((await backlog()).pending); },
+      async collect() {
+        const b = await backlog();
+        if (b) this.set(b.pending);
+      },
     });
     new Gauge({
       name: 'openum_smtp_queue_oldest_seconds', help: 'Age of the oldest message waiting to be sent by SMTP (0 when none waits).', registers,
       async collect() {
         const b = await backlog();
-        this.set(b.oldest ? Math.max(0, (Date.now() - Date.parse(b.oldest)) / 1000) : 0);
+        if (b) this.set(b.oldest ? Math.max(0, (Date.now() - Date.parse(b.oldest)) / 1000) : 0);
       },
     });
     new Gauge({
       name: 'openum_certificate_expiry_days', help: 'Days until each certificate assigned to a service expires (negative: expired).',
       labelNames: ['service', 'thumbprint'], registers,
       async collect() {
+        // While the store is unreachable the last figures stay: /metrics must still answer then.
+        const assigned = await assignedCertificates(node).catch(() => undefined);
+        if (!assigned) return;
         this.reset();
-        for (const c of await assignedCertificates(node)) this.set({ service: c.service, thumbprint: c.thumbprint }, Math.round(c.daysLeft * 100) / 100);
+        for (const c of assigned) this.set({ service: c.service, thumbprint: c.thumbprint }, Math.round(c.daysLeft * 100) / 100);
       },
     });
     // Both SMTP gauges read the queue once per scrape.
-    let cached: { at: number; value: Promise<{ pending: number; oldest: string | null }> } | undefined;
+    let cached: { at: number; value: Promise<{ pending: number; oldest: string | null } | undefined> } | undefined;
     const backlog = () => {
-      if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), value: node.serverName ? deliveryBacklog(node.store.db, node.serverName) : Promise.resolve({ pending: 0, oldest: null }) };
+      // undefined while the store is unreachable: the gauges keep their last figures.
+      if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), value: node.serverName ? deliveryBacklog(node.store.db, node.serverName).catch(() => undefined) : Promise.resolve({ pending: 0, oldest: null }) };
       return cached.value;
     };
   }
