@@ -78,17 +78,26 @@ export function newMessageKey(): string {
 /** What a worker knows when recording starts: the message's fields before it has an outcome. */
 export type BeginMessage = Pick<VoiceMessage, 'key' | 'serverName' | 'worker' | 'userId' | 'callerId' | 'callerName' | 'called' | 'callId' | 'audioPath' | 'audioFormat'>;
 
-/** The row for a recording that has started (state 'recording'); returns its id. */
-export async function beginMessage(db: Db, m: BeginMessage): Promise<number> {
+/**
+ * The row for a recording that has started (state 'recording'); returns its id. `receivedAt` is
+ * given when the row is written later than the call (it waited out a store outage).
+ */
+export async function beginMessage(db: Db, m: BeginMessage, receivedAt?: string): Promise<number> {
   const now = new Date().toISOString();
   const row = await db.insertInto('voice_messages').values({
     message_key: m.key, server_name: m.serverName, worker: m.worker, user_id: m.userId,
     caller_id: m.callerId, caller_name: m.callerName, called: m.called, call_id: m.callId,
-    received_at: now, duration_ms: 0, audio_path: m.audioPath, audio_format: m.audioFormat,
+    received_at: receivedAt ?? now, duration_ms: 0, audio_path: m.audioPath, audio_format: m.audioFormat,
     state: 'recording', end_reason: null, read: 0, delivery: 'none', delivery_attempts: 0,
     next_attempt_at: null, delivered_at: null, last_error: null, created_at: now, updated_at: now,
   }).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** The id and state of the message with this key (the key is unique), or undefined. */
+export async function messageByKey(db: Db, key: string): Promise<{ id: number; state: MessageState } | undefined> {
+  const row = await db.selectFrom('voice_messages').select(['id', 'state']).where('message_key', '=', key).executeTakeFirst();
+  return row ? { id: Number(row.id), state: row.state as MessageState } : undefined;
 }
 
 /**

@@ -16,6 +16,7 @@ export class ChangeWatcher {
   #revision = -1;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #failing = false;
 
   constructor(db: Kysely<Database>, log: Logger, intervalMs = 500) {
     this.#db = db;
@@ -41,9 +42,13 @@ export class ChangeWatcher {
     try {
       revision = await readRevision(this.#db);
     } catch (e) {
-      this.#log.warn({ err: e }, 'cannot read the store revision; will retry');
+      // Once per outage, not every half second while the store is away.
+      if (!this.#failing) this.#log.warn({ err: e }, 'cannot read the store revision; will retry');
+      this.#failing = true;
       return;
     }
+    if (this.#failing) this.#log.info({ revision }, 'the store revision can be read again');
+    this.#failing = false;
     if (revision === this.#revision) return;
     this.#revision = revision;
     for (const l of this.#listeners) {

@@ -81,6 +81,7 @@ export class SipRoles implements LiveStatus {
       dataDir: node.dataDir, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined,
     })), log, (i) => this.umService.workerReported(i), {
       onVoicemail: (i, m) => options.voicemail?.onVoicemail(i, m),
+      onVoicemailPending: (i) => options.voicemail?.onVoicemailPending(i),
       onExit: (i, at) => {
         options.voicemail?.onWorkerExit(i, at);
         void this.playOnPhone.interrupted(i).catch((err: unknown) => log.warn({ err }, 'Play on Phone recovery failed'));
@@ -101,6 +102,7 @@ export class SipRoles implements LiveStatus {
       routing: this.#routingDeps,
       log: log.child({ role: 'um-service' }),
       refusals: this.#umRefusals,
+      store: node.store.health,
     });
     this.#umSip.setUser(this.umService);
   }

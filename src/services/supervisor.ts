@@ -17,6 +17,8 @@ const WORKER_MAIN = fileURLToPath(new URL('./worker/main.js', import.meta.url));
 export interface SupervisorHooks {
   /** A worker reported a stored voice message (IPC 'voicemail'). */
   onVoicemail?(index: number, m: { id: number; userId: number }): void;
+  /** A worker left a message waiting on local disk for the store (IPC 'voicemail-pending'). */
+  onVoicemailPending?(index: number): void;
   /**
    * A worker process exited (not at shutdown); `at` is when, so recovery can leave out rows the
    * restarted worker begins afterwards. Called before the restart is scheduled.
@@ -163,6 +165,8 @@ export class Supervisor {
           const answer = this.#metricsAsked.get(m.id);
           this.#metricsAsked.delete(m.id);
           answer?.(Array.isArray(m.metrics) ? m.metrics : []);
+        } else if (m.type === 'voicemail-pending') {
+          this.#hooks.onVoicemailPending?.(w.slot.index);
         } else if (m.type === 'voicemail') {
           if (Number.isInteger(m.id) && Number.isInteger(m.userId)) this.#hooks.onVoicemail?.(w.slot.index, { id: m.id, userId: m.userId });
         }

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
@@ -11,12 +11,15 @@ import { migrateToLatest } from './migrate.js';
 import { diskFullError, isDiskFullIn } from './disk-full.js';
 import { GuardedSqliteDialect } from './sqlite-dialect.js';
 import type { Database } from './schema.js';
+import { StoreHealth } from './store-health.js';
 
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
   /** Where the store lives, for messages: a file path or a URL without its password. */
   location: string;
+  /** Whether the store answers, fed by every query (store-health.ts); always up on SQLite. */
+  health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -75,7 +78,7 @@ function openSqlite(dataDir: string): Store & { schema?: string } {
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new GuardedSqliteDialect(sqlite, resolve(dataDir)) });
-  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, engine: 'sqlite', location: file, health: new StoreHealth(), close: () => db.destroy() };
 }
 
 async function openPostgres(url: string): Promise<Store & { schema?: string }> {
@@ -97,6 +100,7 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
   safe.password = '';
   const location = safe.toString() + (schema ? ` (schema ${schema})` : '');
 
+  const health: StoreHealth = new StoreHealth((): Promise<unknown> => sql`select 1`.execute(db));
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 5,
@@ -104,6 +108,12 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   pool.on('error', () => { /* an idle client dropped by the server; the pool replaces it */ });
+  // A client checked out (by Kysely, between its queries) has no pool listener: if PostgreSQL goes
+  // away just then, pg emits 'error' on it, and an 'error' event nobody listens to ends the
+  // process. Every client gets a listener for its whole life; the query in flight fails on its own.
+  pool.on('connect', (client) => {
+    client.on('error', (e: Error) => health.failed(e));
+  });
   try {
     const client = await pool.connect();
     try {
@@ -115,6 +125,23 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     await pool.end().catch(() => undefined);
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot reach PostgreSQL at ${location}: ${(e as Error).message}`, { cause: e });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location, schema, close: () => db.destroy() };
+  // Every query's outcome, and every failed connect, tells the health state whether PostgreSQL
+  // answers (a connect that succeeds may hand out an idle client that is already dead: only a query
+  // that answers says the store is up).
+  const watched = {
+    connect: async () => {
+      try {
+        return await pool.connect();
+      } catch (e) {
+        health.failed(e);
+        throw e;
+      }
+    },
+    end: () => pool.end(),
+  };
+  const db: Kysely<Database> = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: watched }),
+    log: (event) => (event.level === 'error' ? health.failed(event.error) : health.answered()),
+  });
+  return { db, engine: 'postgres', location, schema, health, close: () => { health.stop(); return db.destroy(); } };
 }

@@ -18,6 +18,7 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './error-handler.js';
 import { withChangeErrors } from './route-schema.js';
 import { registerAudioUploads } from './uploads.js';
+import { registerStoreOutage } from './store-outage.js';
 import type { LiveStatus } from '../services/live-status.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMeMessageRoutes } from './routes/me-messages.js';
@@ -98,6 +99,7 @@ export class AdminServer {
       global: false,
       errorResponseBuilder: (_req, ctx) => new OpenUmError('TOO_MANY_REQUESTS', `too many attempts; try again in ${ctx.after}`),
     });
+    registerStoreOutage(app, this.#node);
     registerAuth(app, this.#node);
     registerAudioUploads(app);
     registerSessionRoutes(app, this.#node);

@@ -10,6 +10,8 @@ import { isOpenUmError } from '../errors.js';
 import { countDiskFull } from '../services/ops/admin-metrics.js';
 import { asDiskFull } from '../store/disk-full.js';
 import { isAppPage, uiRoot } from './static-app.js';
+import { isConnectionError, RETRY_AFTER_STORE_SECONDS } from '../store/store-health.js';
+import { storeUnavailableError } from './store-outage.js';
 
 export function registerErrorHandler(app: AdminApp, log: Logger): void {
   app.setErrorHandler((caught, request, reply) => {
@@ -32,6 +34,12 @@ export function registerErrorHandler(app: AdminApp, log: Logger): void {
       const first = error.issues[0];
       const where = first?.path.length ? first.path.join('.') : 'body';
       return reply.code(400).send({ error: 'BAD_ARGUMENT', message: `${where}: ${first?.message ?? 'invalid'}` });
+    }
+    if (isConnectionError(error)) {
+      // The store went away under this request (store-outage.ts answers the next ones at once).
+      const e = storeUnavailableError();
+      log.warn({ err: error, url: request.url }, 'admin API request failed: the store cannot be reached');
+      return reply.code(e.httpStatus).header('retry-after', String(RETRY_AFTER_STORE_SECONDS)).send({ error: e.code, message: e.apiMessage });
     }
     const status = (error as { statusCode?: number }).statusCode;
     // A JSON (or other fastify-parsed) body over the route's bodyLimit.

@@ -95,6 +95,9 @@ export async function startCommand(argv: string[]): Promise<void> {
   const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'server' } });
   if (!node.serverName) printInstall(node.dataDir, await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') }));
 
+  // While the server runs, the store's health is probed (store/store-health.ts): new calls get 503
+  // and the admin API answers 503 while PostgreSQL is unreachable; both resume when it answers.
+  node.store.health.watch();
   const flagged = list(p, 'sip-address');
   const addresses = flagged.length ? parseSipAddresses(flagged, '--sip-address') : (await getServer(node.store.db, requireServer(node))).sipAddresses;
   const voicemail = new VoicemailService(node, log);

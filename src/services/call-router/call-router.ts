@@ -10,6 +10,8 @@ import { redirectContact, type NextHop } from '../routing/redirect-contact.js';
 import { claimsOf, routeRequest, type RouteDeps } from '../routing/route-request.js';
 import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
+import { storeRefusal } from '../routing/store-refusal.js';
+import type { StoreHealthView } from '../../store/store-health.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
 import { countCall } from '../ops/process-metrics.js';
@@ -23,6 +25,8 @@ export interface CallRouterDeps {
   log: Logger;
   /** The ring of last refusals this process keeps (GET /api/refusals). */
   refusals?: RefusalLog;
+  /** The store's health: new calls get 503 while it is unreachable. */
+  store?: StoreHealthView;
 }
 
 const SERVED = new Set(['INVITE']);
@@ -38,6 +42,8 @@ export class CallRouter implements TransactionUser {
   onRequest(request: SipRequest, tx: ServerTransaction | undefined, context: RequestContext, cancelled?: ServerInviteTransaction): void {
     if (!tx) return; // an ACK for a 2xx: the Call Router sends no 2xx to INVITE
     if (answerCommon(request, tx, cancelled, SERVED)) return;
+    const outage = storeRefusal(this.#deps.store);
+    if (outage) return this.#refuse(request, tx, outage, context);
     const routing = this.#deps.routing;
     const { decision, how } = routeRequest(request, context, routing);
     if (decision instanceof SipRefusal) return this.#refuse(request, tx, decision, context);

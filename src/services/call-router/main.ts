@@ -51,8 +51,10 @@ async function main(e: RouterEnv): Promise<void> {
       return secured ? usesTls(mode) && umTakesTls : mode !== 'TLS';
     },
   }, log);
+  node.store.health.watch();
   endpoint.setUser(new CallRouter({
     refusals,
+    store: node.store.health,
     routing: { view: routing, verifier, tokens },
     log: log.child({ role: 'call-router' }),
     umService: (secured, arrivedOn, local) => picker.pick(secured, arrivedOn, local),

@@ -6,6 +6,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Gauge, Registry } from 'prom
 import { deliveryBacklog } from '../../org/delivery-backlog.js';
 import { findServer } from '../../org/server-settings.js';
 import type { OpenNode } from '../node.js';
+import { isConnectionError } from '../../store/store-health.js';
 import type { SipRoles } from '../sip-roles.js';
 import { assignedCertificates } from './certificate-expiry.js';
 import { metricsJson, type MetricsJson } from './process-metrics.js';
@@ -43,11 +44,15 @@ export class NodeOperations {
   async ready(): Promise<Readiness> {
     const checks: Record<string, CheckResult> = {};
     checks.started = this.#started ? { ok: true } : { ok: false, problem: 'the server is still starting' };
-    try {
+    const health = this.#node.store.health;
+    if (!health.up) {
+      // Known from the health state (fed by every query and a probe): no query to wait out.
+      checks.store = { ok: false, problem: `the store is unreachable since ${health.since}: ${health.problem ?? 'connection failed'}` };
+    } else try {
       const s = await within(findServer(this.#node.store.db, this.#node.serverName ?? ''), 'the store');
       checks.store = s ? { ok: true } : { ok: false, problem: 'the store has no row for this server' };
     } catch (e) {
-      checks.store = { ok: false, problem: (e as Error).message };
+      checks.store = { ok: false, problem: isConnectionError(e) ? `the store is unreachable: ${(e as Error).message}` : (e as Error).message };
     }
     const roles = this.#roles;
     if (roles) {
@@ -88,6 +93,10 @@ export class NodeOperations {
       },
     });
     new Gauge({
+      name: 'openum_store_up', help: 'Whether the store answers (1) or is unreachable (0), as the main process sees it; new calls get 503 while it is 0.', registers,
+      collect() { this.set(node.store.health.up ? 1 : 0); },
+    });
+    new Gauge({
       name: 'openum_workers_up', help: 'UM worker processes running (alive), out of openum_workers_total.', registers,
       collect() { this.set(roles?.supervisor.slots().filter((w) => w.alive).length ?? 0); },
     });
@@ -101,27 +110,34 @@ export class NodeOperations {
     });
     new Gauge({
       name: 'openum_smtp_queue_depth', help: 'Voice messages and missed-call notices waiting to be sent by SMTP.', registers,
-      async collect() { this.set((await backlog()).pending); },
+      async collect() {
+        const b = await backlog();
+        if (b) this.set(b.pending);
+      },
     });
     new Gauge({
       name: 'openum_smtp_queue_oldest_seconds', help: 'Age of the oldest message waiting to be sent by SMTP (0 when none waits).', registers,
       async collect() {
         const b = await backlog();
-        this.set(b.oldest ? Math.max(0, (Date.now() - Date.parse(b.oldest)) / 1000) : 0);
+        if (b) this.set(b.oldest ? Math.max(0, (Date.now() - Date.parse(b.oldest)) / 1000) : 0);
       },
     });
     new Gauge({
       name: 'openum_certificate_expiry_days', help: 'Days until each certificate assigned to a service expires (negative: expired).',
       labelNames: ['service', 'thumbprint'], registers,
       async collect() {
+        // While the store is unreachable the last figures stay: /metrics must still answer then.
+        const assigned = await assignedCertificates(node).catch(() => undefined);
+        if (!assigned) return;
         this.reset();
-        for (const c of await assignedCertificates(node)) this.set({ service: c.service, thumbprint: c.thumbprint }, Math.round(c.daysLeft * 100) / 100);
+        for (const c of assigned) this.set({ service: c.service, thumbprint: c.thumbprint }, Math.round(c.daysLeft * 100) / 100);
       },
     });
     // Both SMTP gauges read the queue once per scrape.
-    let cached: { at: number; value: Promise<{ pending: number; oldest: string | null }> } | undefined;
+    let cached: { at: number; value: Promise<{ pending: number; oldest: string | null } | undefined> } | undefined;
     const backlog = () => {
-      if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), value: node.serverName ? deliveryBacklog(node.store.db, node.serverName) : Promise.resolve({ pending: 0, oldest: null }) };
+      // undefined while the store is unreachable: the gauges keep their last figures.
+      if (!cached || Date.now() - cached.at > 500) cached = { at: Date.now(), value: node.serverName ? deliveryBacklog(node.store.db, node.serverName).catch(() => undefined) : Promise.resolve({ pending: 0, oldest: null }) };
       return cached.value;
     };
   }

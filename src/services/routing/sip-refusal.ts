@@ -9,6 +9,7 @@ import type { SipRequest, SipResponse } from '../../sip/message/types.js';
 import type { RequestContext, ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import { getHeader } from '../../sip/message/headers.js';
 import { toTagFor } from '../sip/to-tag.js';
+import { RETRY_AFTER_STORE_SECONDS } from '../../store/store-health.js';
 import type { RefusalLog } from './refusal-log.js';
 
 /**
@@ -24,6 +25,8 @@ export const RETRY_AFTER = {
   recycling: 5,
   /** The disk holding recordings cannot take a message: an operator must free space first. */
   diskFull: 120,
+  /** The store (PostgreSQL) cannot be reached: routing/store-refusal.ts. */
+  storeUnreachable: RETRY_AFTER_STORE_SECONDS,
 } as const;
 
 export type RetryCause = keyof typeof RETRY_AFTER;

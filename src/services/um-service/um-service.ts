@@ -11,6 +11,8 @@ import { redirectContact } from '../routing/redirect-contact.js';
 import { claimsOf, routeRequest, tokenOf, type RouteDeps } from '../routing/route-request.js';
 import type { RefusalLog } from '../routing/refusal-log.js';
 import { respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
+import { storeRefusal } from '../routing/store-refusal.js';
+import type { StoreHealthView } from '../../store/store-health.js';
 import { answerCommon, redirectTo } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
 import { countCall } from '../ops/process-metrics.js';
@@ -32,6 +34,8 @@ export interface UmServiceDeps {
   log: Logger;
   /** The ring of last refusals this process keeps (GET /api/refusals). */
   refusals?: RefusalLog;
+  /** The store's health: new calls get 503 while it is unreachable. */
+  store?: StoreHealthView;
 }
 
 const SERVED = new Set(['INVITE']);
@@ -50,6 +54,11 @@ export class UmService implements TransactionUser {
     if (!tx) return;
     if (answerCommon(request, tx, cancelled, SERVED)) return;
     const refuse = (r: SipRefusal) => respondRefusal(tx, request, r, context, this.#deps.log, this.#deps.refusals);
+    const outage = storeRefusal(this.#deps.store);
+    if (outage) {
+      this.counters.refused++;
+      return refuse(outage);
+    }
     const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
     const callId = getHeader(request, 'Call-ID') ?? '';
     if (decision instanceof SipRefusal) {

@@ -11,6 +11,7 @@ import { requireServer, type OpenNode } from '../node.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { MwiNotifier, type MwiSip } from './mwi-notifier.js';
 import { recoverRecordings, type Recovered } from './recovery.js';
+import { StoreRetry } from './store-retry.js';
 
 /** What the worker supervisor reports (services/sip-roles.ts wires it). */
 export interface VoicemailEvents {
@@ -20,6 +21,8 @@ export interface VoicemailEvents {
   onWorkerExit(worker: number, at: string): void;
   /** The UM service's SIP stack, for MWI NOTIFYs. */
   attachSip(sip: MwiSip): void;
+  /** A worker left a message waiting on local disk because the store was unreachable. */
+  onVoicemailPending(worker: number): void;
 }
 
 export interface VoicemailOptions {
@@ -34,6 +37,8 @@ const PURGE_AFTER_MS = 2 * 60 * 60_000;
 export class VoicemailService implements VoicemailEvents {
   readonly delivery: DeliveryQueue;
   readonly mwi: MwiNotifier;
+  /** Messages that waited on local disk while the store was unreachable (store-retry.ts). */
+  readonly storeRetry: StoreRetry;
   readonly #node: OpenNode;
   readonly #log: Logger;
   readonly #server: string;
@@ -49,6 +54,27 @@ export class VoicemailService implements VoicemailEvents {
     this.#mailbox = openMailbox(node);
     this.delivery = new DeliveryQueue({ db, vault: node.vault, audio: this.#mailbox.messageAudio, serverName: this.#server, engine: node.store.engine, log, retryMs: options.deliveryRetryMs });
     this.mwi = new MwiNotifier({ db, serverName: this.#server, log, retryMs: options.mwiRetryMs });
+    this.storeRetry = new StoreRetry({
+      db, audio: this.#mailbox.messageAudio, dataDir: node.dataDir, log: this.#log,
+      onStored: (userIds) => {
+        this.delivery.kick();
+        this.#track(this.mwi.reconcile(userIds));
+      },
+    });
+    // The store answers again: what waited is stored, and delivery and MWI (whose passes failed
+    // meanwhile and would otherwise wait for their back-off) run now.
+    node.store.health.onChange((up) => {
+      if (!up) return void this.#log.warn({ problem: node.store.health.problem }, 'the store cannot be reached: new calls get 503, messages of calls in progress wait on local disk');
+      this.#log.info('the store answers again: storing what waited, resuming delivery and MWI');
+      this.storeRetry.kick();
+      this.delivery.kick();
+      this.#track(this.mwi.reconcile());
+    });
+  }
+
+  onVoicemailPending(worker: number): void {
+    this.#log.info({ worker }, 'a voice message waits on local disk for the store');
+    this.storeRetry.kick();
   }
 
   attachSip(sip: MwiSip): void {
@@ -57,6 +83,9 @@ export class VoicemailService implements VoicemailEvents {
 
   /** Every recording this server left unfinished; run before the workers start. */
   async recover(): Promise<Recovered[]> {
+    // First what waited for the store (its rows get their real end), then what a crash left.
+    this.storeRetry.kick();
+    await this.storeRetry.idle();
     const recovered = await recoverRecordings({ db: this.#node.store.db, audio: this.#mailbox.messageAudio, serverName: this.#server, log: this.#log });
     // Messages deleted by phone stay restorable until the call ends; a worker that died mid-call
     // left its marks: purge those older than the longest call (120 minutes).
@@ -97,11 +126,13 @@ export class VoicemailService implements VoicemailEvents {
 
   /** Resolves when recovery, delivery and the NOTIFYs started so far have settled (tests). */
   async idle(): Promise<void> {
+    await this.storeRetry.idle();
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
     await this.delivery.idle();
   }
 
   async stop(): Promise<void> {
+    await this.storeRetry.stop();
     await this.delivery.stop();
     await this.mwi.stop();
     await Promise.all([...this.#pending]);

@@ -21,7 +21,7 @@ export function callAnsweringServices(deps: CallSessionDeps, input: CallSessionI
     mailbox: () => new VoicemailBox({
       db: deps.db, audio: deps.mailbox.messageAudio, serverName: deps.serverName, worker: deps.worker,
       userId: user.id, caller, called: user.extension, callId: input.callId,
-      minRecordingMs: deps.minRecordingMs(), cause, onStored: deps.onStored, log,
+      minRecordingMs: deps.minRecordingMs(), cause, onStored: deps.onStored, pending: deps.pending, onPending: deps.onPending, log,
     }),
     greeting: () => userGreeting(deps.db, user.id, log),
   };

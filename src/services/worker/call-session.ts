@@ -20,6 +20,7 @@ import type { Routed } from '../routing/classify.js';
 import type { Database } from '../../store/schema.js';
 import type { MailboxService } from '../mailbox/mailbox-service.js';
 import type { PinService } from '../mailbox/pin-service.js';
+import type { PendingMessages } from '../voicemail/pending-messages.js';
 import { autoAttendantAppServices, callAnsweringServices, subscriberAccessAppServices } from './app-services.js';
 import { callerOf, calledOf } from './caller.js';
 import { observeRtp } from '../ops/process-metrics.js';
@@ -37,6 +38,9 @@ export interface CallSessionDeps {
   pins: PinService;
   minRecordingMs(): number;
   onStored(id: number, userId: number): void;
+  /** Where a message waits while the store is unreachable; onPending tells the main process one does. */
+  pending: PendingMessages;
+  onPending(): void;
   log: Logger;
 }
 

@@ -23,6 +23,11 @@ export type FromWorker =
    * of user `userId`. The main process delivers it by SMTP and updates the user's MWI.
    */
   | { type: 'voicemail'; id: number; userId: number }
+  /**
+   * A message waits on local disk because the store was unreachable (voicemail/pending-messages.ts):
+   * the main process stores it (voicemail/store-retry.ts) as soon as the store answers.
+   */
+  | { type: 'voicemail-pending' }
   /** The answer to ToWorker 'status': pulled on demand, never pushed per call or per packet. */
   | { type: 'status'; id: number; calls: LiveCall[]; refusals: RefusalEntry[] }
   | { type: 'metrics'; id: number; metrics: MetricsJson };

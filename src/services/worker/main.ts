@@ -22,6 +22,7 @@ import { mediaAddressFor } from './media-address.js';
 import { openMailbox, openPinService } from '../mailbox/open-mailbox.js';
 import { Worker } from './worker.js';
 import { DiskAdmission } from './disk-admission.js';
+import { PendingMessages } from '../voicemail/pending-messages.js';
 import { RefusalLog } from '../routing/refusal-log.js';
 import { getPlayOnPhone, setPlayOnPhoneState } from '../../org/play-on-phone.js';
 import { OutboundClient } from '../sip/outbound-client.js';
@@ -49,15 +50,18 @@ async function main(e: WorkerEnv): Promise<void> {
   const mailbox = openMailbox(node);
   const pins = openPinService(node, log);
   const prompts = new PromptLibrary();
+  const pending = new PendingMessages(e.dataDir);
   const endpoint = new SipEndpoint(`worker-${e.index + 1}`, { tls, log });
   let settings = await getServer(node.store.db, server);
   const refusals = new RefusalLog('worker', { worker: e.index + 1 });
   const disk = new DiskAdmission({ dir: e.dataDir, log });
   await disk.start();
+  node.store.health.watch();
   const worker = new Worker({
     number: e.index + 1,
     refusals,
     disk,
+    store: node.store.health,
     layer: endpoint.layer,
     capacity: () => settings.umService.maxCallsAllowed,
     policy: (id) => {
@@ -73,6 +77,7 @@ async function main(e: WorkerEnv): Promise<void> {
       db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log, mailbox, pins,
       minRecordingMs: () => settings.umService.minRecordingMs,
       onStored: (id, userId) => send({ type: 'voicemail', id, userId }),
+      pending, onPending: () => send({ type: 'voicemail-pending' }),
     }, input),
     log,
     onCallsChanged: (count) => {

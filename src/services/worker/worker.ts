@@ -22,6 +22,8 @@ import type { Routed } from '../routing/classify.js';
 import { routeRequest, type RouteDeps } from '../routing/route-request.js';
 import type { RefusalLog } from '../routing/refusal-log.js';
 import { refusalResponse, respondRefusal, SipRefusal } from '../routing/sip-refusal.js';
+import { storeRefusal } from '../routing/store-refusal.js';
+import type { StoreHealthView } from '../../store/store-health.js';
 import { answerCommon } from '../sip/common-requests.js';
 import { toTagFor } from '../sip/to-tag.js';
 import type { CallSession, CallSessionInput } from './call-session.js';
@@ -59,6 +61,8 @@ export interface WorkerDeps {
   refusals?: RefusalLog;
   /** 503 while the data directory's disk cannot take a message (disk-admission.ts). */
   disk?: Pick<DiskAdmission, 'refusal'>;
+  /** The store's health: new calls get 503 while it is unreachable (calls in progress go on). */
+  store?: StoreHealthView;
 }
 
 /** What the worker holds per call: its dialog (UAS, or UAC for Play on Phone) and its application. */
@@ -186,6 +190,8 @@ export class Worker implements TransactionUser {
 
   #check(request: SipRequest, context: RequestContext): Admitted | SipRefusal {
     if (!this.#accepting) return SipRefusal.unavailable('this UM worker is being recycled', 'recycling');
+    const outage = storeRefusal(this.#deps.store);
+    if (outage) return outage;
     if (this.#calls.size + this.#setups.length >= this.#deps.capacity()) return SipRefusal.unavailable('this UM worker is full', 'busy');
     const dp = /;x-um-dp=(\d+)/i.exec(request.uri)?.[1];
     if (this.#deps.policy(dp ? Number(dp) : undefined).requireTls && context.source.protocol !== 'tls') {

@@ -5,6 +5,7 @@
 // hung up and the media closed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { tmpdir } from 'node:os';
 import type { CallContext } from '../../../src/apps/call-context.js';
 import { applicationFor, CALL_TYPE_DESCRIPTION } from '../../../src/apps/registry.js';
 import { PromptLibrary } from '../../../src/media/audio/prompt-library.js';
@@ -12,6 +13,7 @@ import { MediaClock } from '../../../src/media/media-clock.js';
 import { PortAllocator } from '../../../src/media/port-allocator.js';
 import { createLogger } from '../../../src/services/log.js';
 import { CallSession } from '../../../src/services/worker/call-session.js';
+import { PendingMessages } from '../../../src/services/voicemail/pending-messages.js';
 import { alice, gateway, huntGroup, invite, plan } from './fake-view.js';
 
 describe('application registry', () => {
@@ -32,7 +34,7 @@ describe('call session', () => {
     });
     const session = new CallSession({
       db: undefined as never, mailbox: undefined as never, pins: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, clock: new MediaClock(), prompts: new PromptLibrary(),
-      minRecordingMs: () => 2000, onStored: () => undefined, log: createLogger('silent'),
+      minRecordingMs: () => 2000, onStored: () => undefined, pending: new PendingMessages(tmpdir()), onPending: () => undefined, log: createLogger('silent'),
     }, {
       callId: 'call-1', invite: request, ports, transport: 'udp',
       routed: { gateway, huntGroup, dialPlan: plan, callType: 'CallAnswering', user: alice, via: 'routing token' },
