@@ -8,7 +8,7 @@
 // fails. Not a test: bounded by SOAK_CALLS and SOAK_MAX_MINUTES; everything on one loopback address
 // (SOAK_ADDRESS); every process it starts is stopped by its PID. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
@@ -16,7 +16,7 @@ import { clearTimeout, setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
-import { loop, repack, SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
+import { renderFullPath, sippArgs } from './lib/full-path.mjs';
 import { growthPct, prepareSite, rssByRole, rssLine, SIP_PORTS, startSite } from './lib/openum-site.mjs';
 import { kill, Processes } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
@@ -42,39 +42,6 @@ const WORK = mkdtempSync(join(tmpdir(), 'openum-soak-'));
 const log = (...a) => console.log(`${new Date().toISOString().slice(11, 19)} ${a.join(' ')}`);
 const procs = new Processes(WORK, log, { stopGraceMs: 15_000 });
 
-/** Seconds of a PCM WAV file (its data chunk / byte rate). */
-function wavSeconds(file) {
-  const b = readFileSync(file);
-  const byteRate = b.readUInt32LE(28);
-  for (let o = 12; o + 8 <= b.length;) {
-    const id = b.toString('latin1', o, o + 4);
-    const size = b.readUInt32LE(o + 4);
-    if (id === 'data') return size / byteRate;
-    o += 8 + size + (size % 2);
-  }
-  return 0;
-}
-
-/** The longest system greeting of an extension 5xxx (prefix, four digits, suffix, tone), ms. */
-function greetingMs() {
-  const dir = join(ROOT, 'assets', 'prompts', 'en-US');
-  const digit = Math.max(...'0123456789'.split('').map((d) => wavSeconds(join(dir, `${d}.wav`))));
-  const tone = join(ROOT, 'assets', 'prompts', 'tone.wav');
-  const s = wavSeconds(join(dir, 'greeting-prefix.wav')) + 4 * digit + wavSeconds(join(dir, 'greeting-suffix.wav')) + (existsSync(tone) ? wavSeconds(tone) : 0.3);
-  return Math.ceil(s * 1000) + 700; // the tone is over before the caller speaks
-}
-
-function scenario() {
-  const pcap = loop(repack(SIPP_G711A, join(WORK, 'g711a-20ms.pcap'), 20), join(WORK, `g711a-${AUDIO_SECONDS}s.pcap`), AUDIO_SECONDS);
-  let xml = readFileSync(join(ROOT, 'bench', 'sipp-full-path.xml.in'), 'utf8');
-  for (const [k, v] of Object.entries({ AUDIO_PCAP: pcap, GREETING_MS: greetingMs(), AUDIO_MS: AUDIO_SECONDS * 1000 + 300 })) xml = xml.split(`@${k}@`).join(String(v));
-  const left = /@[A-Z][A-Z0-9_]*@/.exec(xml);
-  if (left) throw new Error(`sipp-full-path.xml.in: no value for ${left[0]}`);
-  writeFileSync(join(WORK, 'full-path.xml'), xml);
-  writeFileSync(join(WORK, 'users.csv'), ['SEQUENTIAL', ...Array.from({ length: USERS }, (_, i) => `${5000 + i};`)].join('\n') + '\n');
-  return join(WORK, 'full-path.xml');
-}
-
 /** What the store holds: messages by state and delivery, calls with more than one message. */
 function storeFacts(data) {
   const db = new SqliteDatabase(join(data, 'openum.db'), { readonly: true, fileMustExist: true });
@@ -91,13 +58,12 @@ function storeFacts(data) {
 
 async function main() {
   for (const [bin, arg] of [['sipp', '-v']]) if (spawnSync(bin, [arg], { encoding: 'utf8', timeout: 10_000 }).error) throw new Error(`${bin} is not installed (Debian: apt-get install sip-tester)`);
-  if (!existsSync(SIPP_G711A)) throw new Error(`${SIPP_G711A} missing (package sip-tester)`);
   const t0 = Date.now();
   const deadline = t0 + MAX_MINUTES * 60_000;
   log(`OpenUM soak: ${CALLS} calls (Call Router -> UM service -> worker, greeting + ${AUDIO_SECONDS} s of audio, SMTP delivery), ` +
     `at most ${CONCURRENCY} at once, ${RATE} new/s, ${USERS} mailboxes, on ${ADDRESS}; budget ${MAX_MINUTES} min`);
   log(`work dir (server log, SIPp stats): ${WORK}`);
-  const xml = scenario();
+  const { scenario, injection } = renderFullPath({ root: ROOT, work: WORK, audioSeconds: AUDIO_SECONDS, users: USERS });
   const sink = await smtpSink(ADDRESS);
   const data = join(WORK, 'data');
   await prepareSite({
@@ -114,12 +80,8 @@ async function main() {
 
   const left = Math.floor((deadline - Date.now()) / 1000) - Math.ceil(DELIVERY_WAIT_MS / 1000) - 30;
   if (left < 60) throw new Error('SOAK_MAX_MINUTES leaves no time for calls');
-  const args = [`${ADDRESS}:${SIP_PORTS.router}`, '-sf', xml, '-inf', join(WORK, 'users.csv'), '-t', 'u1', '-i', ADDRESS, '-p', '15060',
-    '-mi', ADDRESS, '-mp', '16000', '-l', String(CONCURRENCY), '-m', String(CALLS), '-r', String(RATE), '-rp', '1000',
-    '-timeout', `${left}s`, '-timeout_error', '-nostdin', '-buff_size', '4194304',
-    '-trace_stat', '-stf', join(WORK, 'stat.csv'), '-fd', '5', ...(env.SOAK_SIPP_TRACE ? ['-trace_msg', '-trace_logs'] : []), '-trace_err', '-error_file', join(WORK, 'sipp-errors.log')];
-  // No -recv_timeout: SIPp 3.6.1 with it ended the run while calls created last were still in
-  // their greeting pause (they were cut off, no BYE). A call that hangs is ended by -timeout.
+  const args = sippArgs({ address: ADDRESS, routerPort: SIP_PORTS.router, scenario, injection, calls: CALLS, concurrency: CONCURRENCY, rate: RATE,
+    timeoutSec: left, statFile: join(WORK, 'stat.csv'), errorFile: join(WORK, 'sipp-errors.log'), sipPort: 15060, mediaPort: 16000 });
   const sipp = procs.start('sipp', 'sipp', args, WORK, { cwd: WORK });
   const hard = timer(() => kill(sipp.child.pid, 'SIGKILL'), (left + 20) * 1000);
   let done = false;
