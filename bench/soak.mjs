@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import { renderFullPath, sippArgs } from './lib/full-path.mjs';
-import { growthPct, prepareSite, rssByRole, rssLine, SIP_PORTS, startSite } from './lib/openum-site.mjs';
+import { growthPct, mbLine, prepareSite, rssByRole, rssLine, RssSeries, SIP_PORTS, startSite } from './lib/openum-site.mjs';
 import { kill, Processes } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
 import { statRow } from './lib/sipp-stats.mjs';
@@ -37,7 +37,8 @@ const ADDRESS = env.SOAK_ADDRESS ?? '127.0.135.10';
 if (!/^127\.\d+\.\d+\.\d+$/.test(ADDRESS)) throw new Error(`SOAK_ADDRESS must be a loopback address (127.x.y.z), got ${ADDRESS}`);
 const FQDN = 'um.soak.test';
 const PROGRESS_MS = 30_000;
-const DELIVERY_WAIT_MS = 180_000;
+const RSS_EVERY_MS = 5000;
+const DELIVERY_WAIT_MS = 20 * 60_000; // at most, after the last call: the SMTP queue drains more slowly than calls arrive
 const WORK = mkdtempSync(join(tmpdir(), 'openum-soak-'));
 const log = (...a) => console.log(`${new Date().toISOString().slice(11, 19)} ${a.join(' ')}`);
 const procs = new Processes(WORK, log, { stopGraceMs: 15_000 });
@@ -76,6 +77,7 @@ async function main() {
   const site = await startSite(procs, { root: ROOT, data, address: ADDRESS });
   const mainPid = site.proc.child.pid;
   const rss = { start: rssByRole(mainPid) };
+  const series = new RssSeries();
   log(`openum PID ${mainPid}; RSS at start: ${rssLine(rss.start)}`);
 
   const left = Math.floor((deadline - Date.now()) / 1000) - Math.ceil(DELIVERY_WAIT_MS / 1000) - 30;
@@ -91,12 +93,13 @@ async function main() {
     const st = statRow(join(WORK, 'stat.csv'));
     return { ok: Number(st['SuccessfulCall(C)'] ?? 0), failed: Number(st['FailedCall(C)'] ?? 0), current: Number(st.CurrentCall ?? 0) };
   };
+  let nextSample = Date.now();
   while (!done) {
     await sleep(1000);
     const c = counts();
-    if (!rss.warm && c.ok + c.failed >= CALLS * WARMUP_SHARE) {
-      rss.warm = rssByRole(mainPid);
-      log(`warm-up (${Math.round(WARMUP_SHARE * 100)} % of the calls done) RSS: ${rssLine(rss.warm)}`);
+    if (Date.now() >= nextSample) {
+      nextSample += RSS_EVERY_MS;
+      series.add(c.ok + c.failed, rssByRole(mainPid));
     }
     if (Date.now() >= nextProgress) {
       nextProgress += PROGRESS_MS;
@@ -118,9 +121,11 @@ async function main() {
     facts = storeFacts(data);
   }
   await sleep(10_000); // idle: nothing in flight when the last sample is read
-  rss.end = rssByRole(mainPid);
+  rss.idle = rssByRole(mainPid);
   facts = storeFacts(data);
-  rss.warm ??= rss.start;
+  // Warm-up window: from WARMUP_SHARE of the calls to 10 % more; end window: the last 10 % (calls running).
+  rss.warm = series.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1));
+  rss.end = series.window(CALLS * 0.9, CALLS);
   await procs.stopAll();
   await sink.close();
 
@@ -128,8 +133,8 @@ async function main() {
   const twice = [...received.values()].filter((n) => n > 1).length;
   const missing = facts.keys.filter((k) => !received.has(k)).length;
   const stranger = [...received.keys()].filter((k) => !facts.keys.includes(k)).length;
-  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(rss.warm[r], rss.end[r])]));
-  const sameProcs = JSON.stringify(rss.warm.pids) === JSON.stringify(rss.end.pids);
+  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(rss.warm.floor[r], rss.end.floor[r])]));
+  const sameProcs = JSON.stringify(rss.start.pids) === JSON.stringify(rss.idle.pids);
   const checks = [
     ['every call succeeded', calls.ok === CALLS && calls.failed === 0, `ok ${calls.ok}/${CALLS}, failed ${calls.failed}`],
     ['one stored message per call', facts.total === calls.ok && facts.calls === calls.ok && facts.repeated === 0 && (facts.byState.stored ?? 0) === calls.ok,
@@ -137,17 +142,18 @@ async function main() {
     ['every message delivered', (facts.byDelivery.delivered ?? 0) === facts.total, `${JSON.stringify(facts.byDelivery)}, SMTP attempts ${facts.attempts}`],
     ['each mail received exactly once', missing === 0 && twice === 0 && stranger === 0 && sink.stats.withoutKey === 0,
       `mails ${sink.stats.mails} (${(sink.stats.bytes / 1048576).toFixed(0)} MB), distinct messages ${received.size}, missing ${missing}, more than once ${twice}, unknown ${stranger + sink.stats.withoutKey}`],
-    [`RSS growth < ${MAX_GROWTH} % per role after warm-up`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
+    [`RSS floor growth < ${MAX_GROWTH} % per role, warm-up window to end window`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
       `main ${growth.main.toFixed(1)} %, call router ${growth.callRouter.toFixed(1)} %, workers ${growth.workers.toFixed(1)} %${sameProcs ? '' : ' (processes restarted!)'}`],
   ];
   const minutes = (Date.now() - t0) / 60_000;
-  log(`RSS start: ${rssLine(rss.start)}`);
-  log(`RSS warm:  ${rssLine(rss.warm)}`);
-  log(`RSS end:   ${rssLine(rss.end)}`);
+  log(`RSS at start:             ${rssLine(rss.start)}`);
+  log(`RSS warm-up window floor: ${mbLine(rss.warm.floor)} (${rss.warm.n} readings; peak ${mbLine(rss.warm.peak)})`);
+  log(`RSS end window floor:     ${mbLine(rss.end.floor)} (${rss.end.n} readings; peak ${mbLine(rss.end.peak)})`);
+  log(`RSS idle after the run:   ${rssLine(rss.idle)}`);
   for (const [what, ok, detail] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`);
   log(`duration ${minutes.toFixed(1)} min`);
   const summary = { calls: CALLS, concurrency: CONCURRENCY, rate: RATE, audioSeconds: AUDIO_SECONDS, users: USERS, sipp: calls, store: { ...facts, keys: undefined },
-    mails: sink.stats, rss, growthPct: growth, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes };
+    mails: sink.stats, rss, series: series.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes };
   mkdirSync(WORK, { recursive: true });
   writeFileSync(join(WORK, 'results.json'), JSON.stringify(summary, null, 2));
   log(`details: ${join(WORK, 'results.json')}`);

@@ -86,3 +86,28 @@ export const growthPct = (from, to) => (from > 0 ? ((to - from) / from) * 100 : 
 
 /** One line: RSS per role, MB. */
 export const rssLine = (s) => `main ${s.main.toFixed(1)} MB, call router ${s.callRouter.toFixed(1)} MB (${s.pids.callRouter.length}), workers ${s.workers.toFixed(1)} MB (${s.pids.workers.length})`;
+
+/**
+ * RSS samples along a run, keyed by progress (calls or swaps done). A single reading lands anywhere
+ * on the garbage collector's saw-tooth, so windows are compared by their floor (the lowest reading
+ * per role, what is left after collections) and their peak.
+ */
+export class RssSeries {
+  constructor() { this.samples = []; }
+
+  add(progress, sample) { this.samples.push({ progress, ...sample }); }
+
+  /** Per role, the lowest and highest reading with progress in [from, to], and how many readings. */
+  window(from, to) {
+    const s = this.samples.filter((x) => x.progress >= from && x.progress <= to);
+    const of = (k, f) => (s.length ? f(...s.map((x) => x[k])) : NaN);
+    return {
+      n: s.length,
+      floor: { main: of('main', Math.min), callRouter: of('callRouter', Math.min), workers: of('workers', Math.min) },
+      peak: { main: of('main', Math.max), callRouter: of('callRouter', Math.max), workers: of('workers', Math.max) },
+      pids: s.at(-1)?.pids,
+    };
+  }
+}
+
+export const mbLine = (m) => `main ${m.main.toFixed(1)} MB, call router ${m.callRouter.toFixed(1)} MB, workers ${m.workers.toFixed(1)} MB`;
