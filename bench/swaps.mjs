@@ -11,11 +11,12 @@
 // Reports swaps, calls attempted/failed, handshakes and the certificate each saw, RSS of the main
 // process, Call Router and workers at start, after 10 % of the swaps and at the end, and the time.
 // Exit 1 when a call failed, a listener kept presenting the old certificate, a request failed, or
-// RSS grew SWAPS_MAX_GROWTH % or more from the 10 % sample to the end.
+// RSS (the floor of the readings in a window) grew SWAPS_MAX_GROWTH % or more from the 10-20 %
+// window of the swaps to the last 10 %.
 // Not a test: bounded by SWAPS and SWAPS_MAX_MINUTES; everything on SWAPS_ADDRESS (loopback);
 // every process it starts is stopped by its PID. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -25,10 +26,10 @@ import { clearTimeout, setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { renderFullPath, sippArgs } from './lib/full-path.mjs';
-import { growthPct, prepareSite, rssByRole, rssLine, SIP_PORTS, startSite } from './lib/openum-site.mjs';
+import { growthPct, mbLine, prepareSite, rssByRole, rssLine, RssSeries, SIP_PORTS, startSite } from './lib/openum-site.mjs';
 import { kill, listening, Processes } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
-import { inviteOnce, options, SipTlsConnection } from './lib/sip-tls.mjs';
+import { options, SipTlsConnection, tlsCall } from './lib/sip-tls.mjs';
 import { statRow } from './lib/sipp-stats.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,11 +38,13 @@ const SWAPS = int(env.SWAPS, 1000, 1, 100000);
 const MAX_MINUTES = int(env.SWAPS_MAX_MINUTES, 40, 1, 600);
 const MAX_GROWTH = int(env.SWAPS_MAX_GROWTH, 5, 1, 100);
 const LANE_CALLS = int(env.SWAPS_LANE_CALLS, 100, 1, 10000);     // calls per SIPp batch
-const LANE_RATE = int(env.SWAPS_LANE_RATE, 4, 1, 100);           // new calls/s per lane
+const LANE_RATE = int(env.SWAPS_LANE_RATE, 3, 1, 100);           // new calls/s per lane
 const SEE_NEW_MS = 20_000;                                       // a listener must present the new certificate within this
 const ADDRESS = env.SWAPS_ADDRESS ?? '127.0.135.20';
 if (!/^127\.\d+\.\d+\.\d+$/.test(ADDRESS)) throw new Error(`SWAPS_ADDRESS must be a loopback address (127.x.y.z), got ${ADDRESS}`);
 const FQDN = 'um.swaps.test';
+const GW_FQDN = 'gw.swaps.test';     // the TLS gateway (this script's node client, mutual TLS)
+const TLS_EXTENSION = '6000';        // a user of the SIPSecured dial plan SEC
 const WORK = mkdtempSync(join(tmpdir(), 'openum-swaps-'));
 const log = (...a) => console.log(`${new Date().toISOString().slice(11, 19)} ${a.join(' ')}`);
 const procs = new Processes(WORK, log, { stopGraceMs: 15_000 });
@@ -89,6 +92,22 @@ function lane(i, files, deadline) {
   return { totals, stop: () => { stopping = true; return done; } };
 }
 
+/** A throw-away CA (trusted by OpenUM) and the TLS gateway's client certificate, by openssl. */
+function gatewayPki() {
+  const d = join(WORK, 'pki');
+  mkdirSync(d);
+  const o = (a) => {
+    const r = spawnSync('openssl', a, { encoding: 'utf8', timeout: 60_000, cwd: d });
+    if (r.status !== 0) throw new Error(`openssl ${a[0]}: ${(r.stderr || String(r.error)).trim().slice(-400)}`);
+  };
+  o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=OpenUM swaps CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  writeFileSync(join(d, 'gw.ext'), `subjectAltName=DNS:${GW_FQDN}\nextendedKeyUsage=clientAuth,serverAuth\nbasicConstraints=CA:FALSE\n`);
+  o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'gw.key', '-out', 'gw.csr', '-subj', `/CN=${GW_FQDN}`]);
+  o(['x509', '-req', '-in', 'gw.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'gw.ext', '-out', 'gw.crt']);
+  return { ca: join(d, 'ca.crt'), cert: readFileSync(join(d, 'gw.crt')), key: readFileSync(join(d, 'gw.key')) };
+}
+
 async function main() {
   if (spawnSync('sipp', ['-v'], { encoding: 'utf8', timeout: 10_000 }).error) throw new Error('sipp is not installed (Debian: apt-get install sip-tester)');
   const t0 = Date.now();
@@ -104,6 +123,11 @@ async function main() {
       ['service', 'set', '--startup-mode', 'Dual', '--max-calls', '200', '--rtp-ports', '50000-59999'],
     ],
   });
+  const gw = gatewayPki();
+  cli(['trust', 'add', gw.ca]);
+  cli(['dialplan', 'new', 'SEC', '--extension-length', '4', '--security', 'SIPSecured']);
+  cli(['gateway', 'new', 'GWTLS', '--address', GW_FQDN, '--dial-plan', 'SEC']);
+  cli(['user', 'new', 'tls0', '--extension', TLS_EXTENSION, '--dial-plan', 'SEC', '--email', 'tls0@bench.test']);
   const certs = ['A', 'B'].map((name) => JSON.parse(cli(['certificate', 'new', '--subject', `CN=${FQDN}`, '--domain', FQDN, '--friendly-name', `swap ${name}`, '--json'])).thumbprint);
   cli(['certificate', 'enable', certs[0], '--services', 'UM,UMCallRouter']);
   log(`certificates: A ${certs[0]}, B ${certs[1]} (A enabled for UM and UMCallRouter before start)`);
@@ -118,10 +142,12 @@ async function main() {
   lanes.push(lane(1, files, deadline));
   await sleep(10_000);
   const rss = { start: rssByRole(mainPid) };
+  const series = new RssSeries();
   log(`RSS at start (calls running): ${rssLine(rss.start)}`);
 
   const persistent = new Map();
-  for (const port of tlsPorts) persistent.set(port, await SipTlsConnection.open(ADDRESS, port, { local: ADDRESS }));
+  const tlsOpts = { local: ADDRESS, cert: gw.cert, key: gw.key };
+  for (const port of tlsPorts) persistent.set(port, await SipTlsConnection.open(ADDRESS, port, tlsOpts));
   const seen = Object.fromEntries(tlsPorts.map((p) => [p, { new: 0, old: 0, other: 0 }]));
   const problems = [];
   const statuses = {};
@@ -135,10 +161,11 @@ async function main() {
     const r = await api(site.adminPort, token, 'POST', `/api/certificates/${target}/enable`, { services: ['UM', 'UMCallRouter'] });
     if (r.status !== 200) { problems.push(`swap ${i}: enable answered ${r.status} ${r.body.slice(0, 200)}`); break; }
     let slowest = 0;
+    const fresh = new Map();
     for (const port of tlsPorts) {
       let c;
       for (;;) {
-        try { c = await SipTlsConnection.open(ADDRESS, port, { local: ADDRESS }); } catch (e) { problems.push(`swap ${i} port ${port}: ${e.message}`); c = undefined; break; }
+        try { c = await SipTlsConnection.open(ADDRESS, port, tlsOpts); } catch (e) { problems.push(`swap ${i} port ${port}: ${e.message}`); c = undefined; break; }
         const tp = c.thumbprint;
         if (tp === target) { seen[port].new++; break; }
         seen[port][tp === old ? 'old' : 'other']++;
@@ -148,13 +175,26 @@ async function main() {
         await sleep(50);
       }
       slowest = Math.max(slowest, Date.now() - t);
-      if (!c) continue;
+      if (c) fresh.set(port, c);
+    }
+    // A TLS call over the fresh connections (each presented the new certificate), then OPTIONS on the rest.
+    const used = new Set();
+    if (fresh.has(SIP_PORTS.routerTls)) {
       try {
-        const res = port === SIP_PORTS.routerTls ? await inviteOnce(c, `sip:5000@${ADDRESS}:${port};transport=tls`, '5000')
-          : { status: (await c.request(options(c, ADDRESS, port))).status };
-        const key = `${port === SIP_PORTS.routerTls ? 'INVITE' : 'OPTIONS'} ${port} -> ${res.status}`;
+        const call = await tlsCall(fresh, ADDRESS, SIP_PORTS.routerTls, TLS_EXTENSION);
+        for (const port of call.ports) used.add(port);
+        const key = `TLS call ${call.statuses.join(' ')}${call.error ? ` (${call.error})` : ''}`;
         statuses[key] = (statuses[key] ?? 0) + 1;
-      } catch (e) { problems.push(`swap ${i} port ${port}: request over the new connection: ${e.message}`); }
+        if (!call.answered) problems.push(`swap ${i}: ${key}`);
+      } catch (e) { problems.push(`swap ${i}: TLS call: ${e.message}`); }
+    }
+    for (const [port, c] of fresh) {
+      if (!used.has(port)) {
+        try {
+          const key = `OPTIONS ${port} -> ${(await c.request(options(c, ADDRESS, port))).status}`;
+          statuses[key] = (statuses[key] ?? 0) + 1;
+        } catch (e) { problems.push(`swap ${i} port ${port}: OPTIONS over the new connection: ${e.message}`); }
+      }
       c.close();
     }
     lagMs.push(slowest);
@@ -165,19 +205,22 @@ async function main() {
       } catch (e) {
         persistentOk.failed++;
         problems.push(`swap ${i}: the connection to ${port} opened before the swaps: ${e.message}`);
-        persistent.set(port, await SipTlsConnection.open(ADDRESS, port, { local: ADDRESS }).catch(() => c));
+        persistent.set(port, await SipTlsConnection.open(ADDRESS, port, tlsOpts).catch(() => c));
       }
     }
     swaps = i;
-    if (i === Math.ceil(SWAPS / 10)) { rss.tenth = rssByRole(mainPid); log(`after ${i} swaps (10 %): ${rssLine(rss.tenth)}`); }
+    if (i % 5 === 0 || i === SWAPS) series.add(i, rssByRole(mainPid));
+    if (i === Math.ceil(SWAPS / 10)) log(`after ${i} swaps (10 %): ${rssLine(rssByRole(mainPid))}`);
     if (i % 50 === 0) {
       const c = lanes.reduce((s, l) => ({ ok: s.ok + l.totals.ok, failed: s.failed + l.totals.failed }), { ok: 0, failed: 0 });
       log(`${i}/${SWAPS} swaps, last seen everywhere after ${slowest} ms; calls finished ok ${c.ok}, failed ${c.failed}; ${rssLine(rssByRole(mainPid))}`);
     }
     if (problems.length > 20) break;
   }
-  rss.end = rssByRole(mainPid);
-  log(`after ${swaps} swaps (end, calls running): ${rssLine(rss.end)}`);
+  log(`after ${swaps} swaps (calls running): ${rssLine(rssByRole(mainPid))}`);
+  // 10 % window: swaps 10-20 % of SWAPS; end window: the last 10 % (both while calls run).
+  rss.tenth = series.window(SWAPS * 0.1, SWAPS * 0.2);
+  rss.end = series.window(SWAPS * 0.9, SWAPS);
   for (const c of persistent.values()) c.close();
   await Promise.all(lanes.map((l) => l.stop()));
   await sleep(5000);
@@ -186,12 +229,11 @@ async function main() {
 
   const calls = lanes.reduce((s, l) => ({ attempted: s.attempted + l.totals.attempted, ok: s.ok + l.totals.ok, failed: s.failed + l.totals.failed, batches: s.batches + l.totals.batches }),
     { attempted: 0, ok: 0, failed: 0, batches: 0 });
-  rss.tenth ??= rss.start;
-  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((k) => [k, growthPct(rss.tenth[k], rss.end[k])]));
-  const sameProcs = JSON.stringify(rss.tenth.pids) === JSON.stringify(rss.end.pids);
+  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((k) => [k, growthPct(rss.tenth.floor[k], rss.end.floor[k])]));
+  const sameProcs = JSON.stringify(rss.start.pids) === JSON.stringify(rss.idle.pids);
   lagMs.sort((a, b) => a - b);
   const pct = (q) => lagMs[Math.min(lagMs.length - 1, Math.floor(lagMs.length * q))] ?? NaN;
-  const badStatus = Object.entries(statuses).filter(([k]) => (k.startsWith('OPTIONS') ? !k.endsWith('200') : !/-> (302|403|404|480|488)$/.test(k)));
+  const badStatus = Object.entries(statuses).filter(([k]) => (k.startsWith('OPTIONS') ? !k.endsWith('200') : k !== 'TLS call 302 302 200 200'));
   const checks = [
     [`${SWAPS} swaps done`, swaps === SWAPS, `${swaps}`],
     ['no failed call', calls.failed === 0 && calls.ok > 0, `attempted ${calls.attempted} in ${calls.batches} SIPp batches, ok ${calls.ok}, failed ${calls.failed}`],
@@ -199,19 +241,19 @@ async function main() {
       `per port new/old: ${tlsPorts.map((p) => `${p} ${seen[p].new}/${seen[p].old}${seen[p].other ? ` (+${seen[p].other} other)` : ''}`).join(', ')}; time to see it on every port p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${lagMs.at(-1)} ms`],
     ['requests over the new connections answered', badStatus.length === 0, JSON.stringify(statuses)],
     ['connections opened before the swaps still answer', persistentOk.failed === 0, `${persistentOk.ok} OPTIONS answered 200, ${persistentOk.failed} not`],
-    [`RSS growth < ${MAX_GROWTH} % from 10 % of the swaps to the end`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
+    [`RSS floor growth < ${MAX_GROWTH} % from the 10-20 % window of the swaps to the last 10 %`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
       `main ${growth.main.toFixed(1)} %, call router ${growth.callRouter.toFixed(1)} %, workers ${growth.workers.toFixed(1)} %${sameProcs ? '' : ' (processes restarted!)'}`],
   ];
-  log(`RSS start: ${rssLine(rss.start)}`);
-  log(`RSS 10 %:  ${rssLine(rss.tenth)}`);
-  log(`RSS end:   ${rssLine(rss.end)}`);
-  log(`RSS idle:  ${rssLine(rss.idle)} (calls over)`);
+  log(`RSS at start (before the first swap): ${rssLine(rss.start)}`);
+  log(`RSS 10-20 % window floor: ${mbLine(rss.tenth.floor)} (${rss.tenth.n} readings; peak ${mbLine(rss.tenth.peak)})`);
+  log(`RSS last 10 % floor:      ${mbLine(rss.end.floor)} (${rss.end.n} readings; peak ${mbLine(rss.end.peak)})`);
+  log(`RSS idle (calls over):    ${rssLine(rss.idle)}`);
   for (const [what, ok, detail] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`);
   for (const p of problems.slice(0, 10)) log(`  problem: ${p}`);
   const minutes = (Date.now() - t0) / 60_000;
   log(`duration ${minutes.toFixed(1)} min`);
   writeFileSync(join(WORK, 'results.json'), JSON.stringify({ swaps, certs, calls, seen, statuses, persistentOk, lagMs: { p50: pct(0.5), p99: pct(0.99), max: lagMs.at(-1) },
-    rss, growthPct: growth, problems, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes }, null, 2));
+    rss, series: series.samples.map((x) => ({ swaps: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, problems, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes }, null, 2));
   log(`details: ${join(WORK, 'results.json')}`);
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
 }

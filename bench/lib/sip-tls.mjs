@@ -20,9 +20,9 @@ export class SipTlsConnection {
   }
 
   /** Connects; resolves once the handshake is done. */
-  static open(host, port, { local, timeoutMs = 10_000 } = {}) {
+  static open(host, port, { local, cert, key, timeoutMs = 10_000 } = {}) {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, rejectUnauthorized: false, ...(local ? { localAddress: local } : {}) });
+      const socket = connect({ host, port, rejectUnauthorized: false, ...(local ? { localAddress: local } : {}), ...(cert ? { cert, key } : {}) });
       const t = setTimeout(() => { socket.destroy(); reject(new Error(`TLS ${host}:${port}: no handshake within ${timeoutMs} ms`)); }, timeoutMs);
       socket.once('secureConnect', () => { clearTimeout(t); resolve(new SipTlsConnection(socket)); });
       socket.once('error', (e) => { clearTimeout(t); reject(e); });
@@ -83,19 +83,45 @@ export function options(c, host, port) {
 }
 
 /**
- * An INVITE to extension `user` (Request-URI as given) and, after a non-2xx final response, its
- * ACK (same branch, RFC 3261 §17.1.1.3); returns the final status.
+ * A call over TLS through the whole path, as a gateway that follows redirects places it (RFC 3261
+ * §8.1.3.4; one Call-ID): INVITE to the Call Router on `conns.get(5061)` -> 302 -> ACK, INVITE to
+ * the Contact's port on `conns.get(port)` (the UM service) -> 302 -> ACK, INVITE to the worker ->
+ * 200 -> ACK (RFC 3261 §13.2.2.4) -> BYE -> 200. Each hop's connection is the caller's (already
+ * checked for the certificate it presented). Returns the statuses seen, hop by hop, and the ports used.
  */
-export async function inviteOnce(c, uri, user) {
-  const branch = `z9hG4bK-${rand()}`;
+export async function tlsCall(conns, host, routerPort, user) {
+  const callId = `${rand()}@swaps-tls`;
   const tag = rand();
-  const callId = `${rand()}@swaps`;
-  const via = `Via: SIP/2.0/TLS ${c.local}:${c.localPort};branch=${branch};rport`;
-  const from = `From: <sip:swaps@${c.local}>;tag=${tag}`;
-  const sdp = `v=0\r\no=swaps 1 1 IN IP4 ${c.local}\r\ns=-\r\nc=IN IP4 ${c.local}\r\nt=0 0\r\nm=audio 9 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n`;
-  const r = await c.request(`INVITE ${uri} SIP/2.0\r\n${via}\r\n${from}\r\nTo: <sip:${user}@${c.local}>\r\nCall-ID: ${callId}\r\nCSeq: 1 INVITE\r\n` +
-    `Contact: <sip:swaps@${c.local}:${c.localPort};transport=tls>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`);
-  const to = /^To:.*$/im.exec(r.head)?.[0] ?? `To: <sip:${user}@${c.local}>`;
-  if (r.status >= 300) c.send(`ACK ${uri} SIP/2.0\r\n${via}\r\n${from}\r\n${to}\r\nCall-ID: ${callId}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`);
-  return { status: r.status, contact: /^(?:Contact|m):\s*<?([^>\r\n]+)>?/im.exec(r.head)?.[1] };
+  const statuses = [];
+  const ports = [routerPort];
+  let uri = `sip:${user}@${host}:${routerPort};transport=tls`;
+  let c = conns.get(routerPort);
+  for (let cseq = 1; cseq <= 3; cseq++) {
+    const branch = `z9hG4bK-${rand()}`;
+    const via = `Via: SIP/2.0/TLS ${c.local}:${c.localPort};branch=${branch};rport`;
+    const from = `From: <sip:swaps@${c.local}>;tag=${tag}`;
+    const sdp = `v=0\r\no=swaps 1 1 IN IP4 ${c.local}\r\ns=-\r\nc=IN IP4 ${c.local}\r\nt=0 0\r\nm=audio 9 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n`;
+    const r = await c.request(`INVITE ${uri} SIP/2.0\r\n${via}\r\n${from}\r\nTo: <sip:${user}@${host}>\r\nCall-ID: ${callId}\r\nCSeq: ${cseq} INVITE\r\n` +
+      `Contact: <sip:swaps@${c.local}:${c.localPort};transport=tls>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`);
+    statuses.push(r.status);
+    const to = /^(?:To|t):.*$/im.exec(r.head)?.[0] ?? `To: <sip:${user}@${host}>`;
+    const contact = /^(?:Contact|m):\s*<?([^>\r\n]+)>?/im.exec(r.head)?.[1] ?? '';
+    if (r.status >= 300) c.send(`ACK ${uri} SIP/2.0\r\n${via}\r\n${from}\r\n${to}\r\nCall-ID: ${callId}\r\nCSeq: ${cseq} ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`);
+    if (r.status === 302) {
+      const port = Number(/@[^:;>]+:(\d+)/.exec(contact)?.[1]);
+      if (!conns.has(port)) return { statuses, ports, error: `302 to ${contact}: no connection to port ${port}` };
+      c = conns.get(port);
+      ports.push(port);
+      uri = contact;
+      continue;
+    }
+    if (r.status !== 200) return { statuses, ports };
+    const target = contact || uri;
+    const hop = () => `Via: SIP/2.0/TLS ${c.local}:${c.localPort};branch=z9hG4bK-${rand()};rport\r\n${from}\r\n${to}\r\nCall-ID: ${callId}\r\n`;
+    c.send(`ACK ${target} SIP/2.0\r\n${hop()}CSeq: ${cseq} ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`);
+    const bye = await c.request(`BYE ${target} SIP/2.0\r\n${hop()}CSeq: ${cseq + 1} BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`);
+    statuses.push(bye.status);
+    return { statuses, ports, answered: true };
+  }
+  return { statuses, ports, error: 'more than two redirects' };
 }
