@@ -45,10 +45,10 @@ export async function prepareSite({ root, data, address, fqdn, users, settings =
 }
 
 /** `openum start` on `address` (SIP and the admin API, port 0); resolves when the workers listen. */
-export async function startSite(procs, { root, data, address, logName = 'openum' }) {
+export async function startSite(procs, { root, data, address, logName = 'openum', env = {}, cwd }) {
   const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
   const p = procs.start(logName, process.execPath, [CLI, 'start', '--data', data, '--admin-address', address, '--admin-port', '0', '--sip-address', address],
-    data, { env: { ...process.env, OPENUM_LOG_LEVEL: 'info', OPENUM_LOG_FORMAT: 'json' } });
+    data, { env: { ...process.env, OPENUM_LOG_LEVEL: 'info', OPENUM_LOG_FORMAT: 'json', ...env }, ...(cwd ? { cwd } : {}) });
   const logFile = join(procs.work, `${logName}.log`);
   const until = Date.now() + 90_000;
   for (;;) {
