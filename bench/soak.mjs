@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// `npm run soak`: SOAK_CALLS voice-mail calls through the whole path (SIPp over UDP: Call Router
+// 302 -> UM service 302 -> UM worker answers, greeting, a few seconds of audio, BYE), each message
+// delivered by SMTP to a receiving server in this process. At the end it checks: every call
+// succeeded, every call left exactly one stored message, every message was delivered and arrived
+// exactly once (by its X-OpenUM-Message-Key header), and each role's RSS (main, Call Router, UM
+// workers) grew less than SOAK_MAX_GROWTH % from the warm-up sample to the end. Exit 1 when a check
+// fails. Not a test: bounded by SOAK_CALLS and SOAK_MAX_MINUTES; everything on one loopback address
+// (SOAK_ADDRESS); every process it starts is stopped by its PID. See bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import process from 'node:process';
+import { clearTimeout, setTimeout as timer } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import SqliteDatabase from 'better-sqlite3';
+import { renderFullPath, sippArgs } from './lib/full-path.mjs';
+import { growthPct, mbLine, prepareSite, rssByRole, rssLine, RssSeries, SIP_PORTS, startSite } from './lib/openum-site.mjs';
+import { kill, Processes } from './lib/processes.mjs';
+import { int } from './lib/settings.mjs';
+import { statRow } from './lib/sipp-stats.mjs';
+import { smtpSink } from './lib/smtp-sink.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const CALLS = int(env.SOAK_CALLS, 20000, 1, 200000);
+const CONCURRENCY = int(env.SOAK_CONCURRENCY, 120, 1, 1000);
+const RATE = int(env.SOAK_RATE, 12, 1, 200);
+const AUDIO_SECONDS = int(env.SOAK_AUDIO_SECONDS, 3, 2, 60);
+const USERS = int(env.SOAK_USERS, 200, 1, 5000);
+const MAX_MINUTES = int(env.SOAK_MAX_MINUTES, 75, 1, 600);
+const MAX_GROWTH = int(env.SOAK_MAX_GROWTH, 5, 1, 100);
+const WARMUP_SHARE = int(env.SOAK_WARMUP_PERCENT, 10, 1, 90) / 100;
+const ADDRESS = env.SOAK_ADDRESS ?? '127.0.135.10';
+if (!/^127\.\d+\.\d+\.\d+$/.test(ADDRESS)) throw new Error(`SOAK_ADDRESS must be a loopback address (127.x.y.z), got ${ADDRESS}`);
+const FQDN = 'um.soak.test';
+const PROGRESS_MS = 30_000;
+const RSS_EVERY_MS = 5000;
+const DELIVERY_WAIT_MS = 20 * 60_000; // at most, after the last call: the SMTP queue drains more slowly than calls arrive
+const WORK = mkdtempSync(join(tmpdir(), 'openum-soak-'));
+const log = (...a) => console.log(`${new Date().toISOString().slice(11, 19)} ${a.join(' ')}`);
+const procs = new Processes(WORK, log, { stopGraceMs: 15_000 });
+
+/** What the store holds: messages by state and delivery, calls with more than one message. */
+function storeFacts(data) {
+  const db = new SqliteDatabase(join(data, 'openum.db'), { readonly: true, fileMustExist: true });
+  try {
+    const byState = Object.fromEntries(db.prepare('select state, count(*) n from voice_messages group by state').all().map((r) => [r.state, r.n]));
+    const byDelivery = Object.fromEntries(db.prepare('select delivery, count(*) n from voice_messages group by delivery').all().map((r) => [r.delivery, r.n]));
+    const calls = db.prepare('select count(distinct call_id) n from voice_messages').get().n;
+    const repeated = db.prepare('select count(*) n from (select call_id from voice_messages group by call_id having count(*) > 1)').get().n;
+    const keys = db.prepare("select message_key k from voice_messages where state = 'stored'").all().map((r) => r.k);
+    const attempts = db.prepare('select coalesce(sum(delivery_attempts), 0) n from voice_messages').get().n;
+    return { byState, byDelivery, calls, repeated, keys, attempts, total: Object.values(byState).reduce((s, n) => s + n, 0) };
+  } finally { db.close(); }
+}
+
+async function main() {
+  for (const [bin, arg] of [['sipp', '-v']]) if (spawnSync(bin, [arg], { encoding: 'utf8', timeout: 10_000 }).error) throw new Error(`${bin} is not installed (Debian: apt-get install sip-tester)`);
+  const t0 = Date.now();
+  const deadline = t0 + MAX_MINUTES * 60_000;
+  log(`OpenUM soak: ${CALLS} calls (Call Router -> UM service -> worker, greeting + ${AUDIO_SECONDS} s of audio, SMTP delivery), ` +
+    `at most ${CONCURRENCY} at once, ${RATE} new/s, ${USERS} mailboxes, on ${ADDRESS}; budget ${MAX_MINUTES} min`);
+  log(`work dir (server log, SIPp stats): ${WORK}`);
+  const { scenario, injection } = renderFullPath({ root: ROOT, work: WORK, audioSeconds: AUDIO_SECONDS, users: USERS });
+  const sink = await smtpSink(ADDRESS);
+  const data = join(WORK, 'data');
+  await prepareSite({
+    root: ROOT, data, address: ADDRESS, fqdn: FQDN, users: USERS, settings: [
+      ['callrouter', 'set', '--udp', 'on'],
+      ['service', 'set', '--max-calls', String(Math.max(100, CONCURRENCY * 2)), '--rtp-ports', '40000-49999'],
+      ['smtp', 'set', '--host', ADDRESS, '--port', String(sink.port), '--security', 'none', '--from', `voicemail@${FQDN}`],
+    ],
+  });
+  const site = await startSite(procs, { root: ROOT, data, address: ADDRESS });
+  const mainPid = site.proc.child.pid;
+  const rss = { start: rssByRole(mainPid) };
+  const series = new RssSeries();
+  log(`openum PID ${mainPid}; RSS at start: ${rssLine(rss.start)}`);
+
+  const left = Math.floor((deadline - Date.now()) / 1000) - Math.ceil(DELIVERY_WAIT_MS / 1000) - 30;
+  if (left < 60) throw new Error('SOAK_MAX_MINUTES leaves no time for calls');
+  const args = sippArgs({ address: ADDRESS, routerPort: SIP_PORTS.router, scenario, injection, calls: CALLS, concurrency: CONCURRENCY, rate: RATE,
+    timeoutSec: left, statFile: join(WORK, 'stat.csv'), errorFile: join(WORK, 'sipp-errors.log'), sipPort: 15060, mediaPort: 16000 });
+  const sipp = procs.start('sipp', 'sipp', args, WORK, { cwd: WORK });
+  const hard = timer(() => kill(sipp.child.pid, 'SIGKILL'), (left + 20) * 1000);
+  let done = false;
+  void sipp.exited.then(() => { done = true; });
+  let nextProgress = Date.now() + PROGRESS_MS;
+  const counts = () => {
+    const st = statRow(join(WORK, 'stat.csv'));
+    return { ok: Number(st['SuccessfulCall(C)'] ?? 0), failed: Number(st['FailedCall(C)'] ?? 0), current: Number(st.CurrentCall ?? 0) };
+  };
+  let nextSample = Date.now();
+  while (!done) {
+    await sleep(1000);
+    const c = counts();
+    if (Date.now() >= nextSample) {
+      nextSample += RSS_EVERY_MS;
+      series.add(c.ok + c.failed, rssByRole(mainPid));
+    }
+    if (Date.now() >= nextProgress) {
+      nextProgress += PROGRESS_MS;
+      const min = (Date.now() - t0) / 60_000;
+      log(`${String(c.ok + c.failed).padStart(6)}/${CALLS} calls (ok ${c.ok}, failed ${c.failed}, up ${c.current}), mails ${sink.stats.mails}, ${min.toFixed(1)} min; ${rssLine(rssByRole(mainPid))}`);
+    }
+  }
+  clearTimeout(hard);
+  procs.started.splice(procs.started.indexOf(sipp), 1);
+  const calls = counts();
+  const sippCode = await sipp.exited;
+  log(`SIPp done (exit ${sippCode}): ok ${calls.ok}, failed ${calls.failed}`);
+
+  // Delivery: wait until the queue is empty (nothing pending in the store) or the wait runs out.
+  const until = Math.min(Date.now() + DELIVERY_WAIT_MS, deadline);
+  let facts = storeFacts(data);
+  while ((facts.byState.recording ?? 0) + (facts.byDelivery.pending ?? 0) > 0 && Date.now() < until) {
+    await sleep(2000);
+    facts = storeFacts(data);
+  }
+  await sleep(10_000); // idle: nothing in flight when the last sample is read
+  rss.idle = rssByRole(mainPid);
+  facts = storeFacts(data);
+  // Warm-up window: from WARMUP_SHARE of the calls to 10 % more; end window: the last 10 % (calls running).
+  rss.warm = series.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1));
+  rss.end = series.window(CALLS * 0.9, CALLS);
+  await procs.stopAll();
+  await sink.close();
+
+  const received = sink.byKey;
+  const twice = [...received.values()].filter((n) => n > 1).length;
+  const missing = facts.keys.filter((k) => !received.has(k)).length;
+  const stranger = [...received.keys()].filter((k) => !facts.keys.includes(k)).length;
+  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(rss.warm.floor[r], rss.end.floor[r])]));
+  const sameProcs = JSON.stringify(rss.start.pids) === JSON.stringify(rss.idle.pids);
+  const checks = [
+    ['every call succeeded', calls.ok === CALLS && calls.failed === 0, `ok ${calls.ok}/${CALLS}, failed ${calls.failed}`],
+    ['one stored message per call', facts.total === calls.ok && facts.calls === calls.ok && facts.repeated === 0 && (facts.byState.stored ?? 0) === calls.ok,
+      `messages ${facts.total} (${JSON.stringify(facts.byState)}), distinct Call-IDs ${facts.calls}, Call-IDs with more than one ${facts.repeated}`],
+    ['every message delivered', (facts.byDelivery.delivered ?? 0) === facts.total, `${JSON.stringify(facts.byDelivery)}, SMTP attempts ${facts.attempts}`],
+    ['each mail received exactly once', missing === 0 && twice === 0 && stranger === 0 && sink.stats.withoutKey === 0,
+      `mails ${sink.stats.mails} (${(sink.stats.bytes / 1048576).toFixed(0)} MB), distinct messages ${received.size}, missing ${missing}, more than once ${twice}, unknown ${stranger + sink.stats.withoutKey}`],
+    [`RSS floor growth < ${MAX_GROWTH} % per role, warm-up window to end window`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
+      `main ${growth.main.toFixed(1)} %, call router ${growth.callRouter.toFixed(1)} %, workers ${growth.workers.toFixed(1)} %${sameProcs ? '' : ' (processes restarted!)'}`],
+  ];
+  const minutes = (Date.now() - t0) / 60_000;
+  log(`RSS at start:             ${rssLine(rss.start)}`);
+  log(`RSS warm-up window floor: ${mbLine(rss.warm.floor)} (${rss.warm.n} readings; peak ${mbLine(rss.warm.peak)})`);
+  log(`RSS end window floor:     ${mbLine(rss.end.floor)} (${rss.end.n} readings; peak ${mbLine(rss.end.peak)})`);
+  log(`RSS idle after the run:   ${rssLine(rss.idle)}`);
+  for (const [what, ok, detail] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`);
+  log(`duration ${minutes.toFixed(1)} min`);
+  const summary = { calls: CALLS, concurrency: CONCURRENCY, rate: RATE, audioSeconds: AUDIO_SECONDS, users: USERS, sipp: calls, store: { ...facts, keys: undefined },
+    mails: sink.stats, rss, series: series.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes };
+  mkdirSync(WORK, { recursive: true });
+  writeFileSync(join(WORK, 'results.json'), JSON.stringify(summary, null, 2));
+  log(`details: ${join(WORK, 'results.json')}`);
+  if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+main().then(() => procs.stopAll()).catch(async (e) => {
+  console.error(`soak failed: ${e?.stack ?? e}`);
+  await procs.stopAll();
+  process.exitCode = 1;
+});
