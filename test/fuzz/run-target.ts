@@ -41,6 +41,8 @@ export interface RunOptions {
   /** Called before each input, with its batch and index (the worker's hang watchdog). */
   onInput?: (batch: number, index: number) => void;
   onCrash?: (crash: Crash) => void;
+  /** false: the caller has called target.setup() and will call teardown(). */
+  setUp?: boolean;
 }
 
 /** The input at (seed, batch, index), drawn again. */
@@ -55,6 +57,16 @@ export function memory(at: string): { at: string; rssMb: number; heapMb: number 
 }
 
 export async function runTarget<T>(target: FuzzTarget<T>, options: RunOptions): Promise<RunReport> {
+  if (options.setUp === false) return runInputs(target, options);
+  await target.setup?.();
+  try {
+    return await runInputs(target, options);
+  } finally {
+    await target.teardown?.();
+  }
+}
+
+async function runInputs<T>(target: FuzzTarget<T>, options: RunOptions): Promise<RunReport> {
   const arb = target.arbitrary();
   const started = performance.now();
   const report: RunReport = { target: target.name, inputs: 0, crashes: 0, hangs: 0, distinct: [], ms: 0, slowestMs: 0, memory: [memory('start')] };

@@ -60,6 +60,11 @@ export function toJson(value: unknown): Buffer {
 export function fromJson<T>(file: Buffer): T {
   return JSON.parse(file.toString('utf8'), (_k, v: unknown) => {
     if (v && typeof v === 'object' && typeof (v as { $hex?: unknown }).$hex === 'string') return Buffer.from((v as { $hex: string }).$hex, 'hex');
+    // Hand-shrunk fixtures: { "$concat": ["text", ["a", 70000], "text"] } (latin1, [piece, times]).
+    const parts = v && typeof v === 'object' ? (v as { $concat?: unknown }).$concat : undefined;
+    if (Array.isArray(parts)) {
+      return Buffer.from(parts.map((p) => (Array.isArray(p) ? String(p[0]).repeat(Number(p[1])) : String(p))).join(''), 'latin1');
+    }
     return v;
   }) as T;
 }
