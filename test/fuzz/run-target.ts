@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { crashSignature, type FuzzTarget } from './target.js';
 
 export const BATCH = 250;
+/** Distinct crashes kept per run; later new signatures are counted under one more. */
+const MAX_DISTINCT = 40;
+const OTHERS = 'more distinct crashes (first input kept)';
 
 export interface Crash {
   target: string;
@@ -73,12 +76,14 @@ async function runInputs<T>(target: FuzzTarget<T>, options: RunOptions): Promise
   const bySignature = new Map<string, Crash>();
   const batches = Math.ceil(options.inputs / BATCH);
   const middle = Math.floor(batches / 2);
-  const record = (signature: string, message: string, input: T, batch: number, index: number) => {
-    const known = bySignature.get(signature);
+  const record = (sig: string, message: string, input: T, batch: number, index: number) => {
+    let signature = sig;
+    const known = bySignature.get(signature) ?? (bySignature.size >= MAX_DISTINCT ? bySignature.get(OTHERS) : undefined);
     if (known) {
       known.count++;
       return;
     }
+    if (bySignature.size === MAX_DISTINCT - 1) signature = OTHERS;
     const crash: Crash = {
       target: target.name, signature, message, count: 1,
       input: target.encode(input).toString('base64'), where: { seed: options.seed, batch, index },

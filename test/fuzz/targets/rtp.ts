@@ -4,7 +4,7 @@
 // the datagram, one that does not survive serialize → deSerialize, or statistics gone non-finite.
 import fc from 'fast-check';
 import { isMediaPacketError } from '../../../src/media/rtp/errors.js';
-import { ReceiveStats, trackPacket } from '../../../src/media/rtp/receive-stats.js';
+import { trackPacket, type ReceiveStats } from '../../../src/media/rtp/receive-stats.js';
 import { peekRtp, RtpPacket } from '../../../src/media/rtp/rtp-packet.js';
 import { mutated } from '../mutate.js';
 import { check, fromJson, toJson, type FuzzTarget } from '../target.js';

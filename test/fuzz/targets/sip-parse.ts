@@ -9,7 +9,7 @@ import { SipParseError } from '../../../src/sip/message/errors.js';
 import { getHeader, parseCSeq, parseVia } from '../../../src/sip/message/headers.js';
 import { parseMessage } from '../../../src/sip/message/parse.js';
 import { serializeMessage } from '../../../src/sip/message/serialize.js';
-import type { SipMessage } from '../../../src/sip/message/types.js';
+import { DEFAULT_LIMITS, type SipMessage } from '../../../src/sip/message/types.js';
 import { sipCorpus } from '../corpus.js';
 import { mutated } from '../mutate.js';
 import { sipMessage } from '../sip-grammar.js';
@@ -43,8 +43,11 @@ export function receiveSip(data: Buffer): void {
     if (reply) serializeMessage(reply);
     return;
   }
-  const again = parseMessage(serializeMessage(msg));
-  check(model(again) === model(msg), 'serialize → parse changed the message');
+  const bytes = serializeMessage(msg);
+  // Long names and CRLFs can make a message that was just under maxMessageBytes go over it.
+  if (bytes.length <= DEFAULT_LIMITS.maxMessageBytes) {
+    check(model(parseMessage(bytes)) === model(msg), 'serialize → parse changed the message');
+  }
   allowingParseError(() => parseVia(getHeader(msg, 'Via') ?? ''));
   allowingParseError(() => parseCSeq(getHeader(msg, 'CSeq') ?? ''));
   if (msg.kind === 'request') serializeMessage(buildResponse(msg, 503, undefined, { toTag: 'fuzz' }));
