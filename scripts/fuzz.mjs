@@ -143,6 +143,7 @@ async function fuzzTarget(target, inputs, deadlineMs) {
       sum.slowestMs = Math.max(sum.slowestMs, r.slowestMs);
       sum.runMs += r.ms;
       sum.memory = r.memory;
+      if (r.stats) sum.stats = r.stats;
       break;
     }
     // Stopped in an input that never returned: name it, and go on after its batch.
@@ -200,6 +201,7 @@ for (const [i, target] of targets.entries()) {
   results.push(r);
   const m = Object.fromEntries(r.memory.map((x) => [x.at, x]));
   log(`  ${r.inputs} inputs in ${(r.runMs / 1000).toFixed(1)} s = ${rate(r)}/s (${(r.ms / 1000).toFixed(1)} s with the worker's start and set-up); crashes ${r.crashes} (${r.distinct.length} distinct), hangs ${r.hangs}, slowest input ${r.slowestMs.toFixed(1)} ms${r.stoppedEarly ? '; STOPPED EARLY (time share)' : ''}`);
+  if (r.stats) log(`  ${Object.entries(r.stats).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   log(`  RSS start/middle/end ${['start', 'middle', 'end'].map((k) => (m[k] ? mb(m[k].rssMb) : '-')).join(' / ')}; heap ${['start', 'middle', 'end'].map((k) => (m[k] ? mb(m[k].heapMb) : '-')).join(' / ')}; memory ${verdict.flat ? 'flat' : 'GROWING'} (${verdict.text})`);
 }
 

@@ -31,6 +31,7 @@ export interface RunReport {
   slowestMs: number;
   /** RSS and heap (MB) at start, middle and end, each after a GC when --expose-gc. */
   memory: Array<{ at: string; rssMb: number; heapMb: number }>;
+  stats?: Record<string, number>;
 }
 
 export interface RunOptions {
@@ -120,5 +121,7 @@ async function runInputs<T>(target: FuzzTarget<T>, options: RunOptions): Promise
   }
   report.ms = performance.now() - started;
   report.memory.push(memory('end'));
+  const stats = target.stats?.();
+  if (stats) report.stats = stats;
   return report;
 }

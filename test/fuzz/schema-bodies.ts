@@ -44,7 +44,7 @@ function resolve(s: JsonSchema, components: Record<string, JsonSchema>): JsonSch
 export function bodyFor(schema: JsonSchema, components: Record<string, JsonSchema>, depth = 0): fc.Arbitrary<unknown> {
   const s = resolve(schema, components);
   const typed = typedFor(s, components, depth);
-  return fc.oneof({ weight: 6, arbitrary: typed }, { weight: 1, arbitrary: junk });
+  return fc.oneof({ weight: 14, arbitrary: typed }, { weight: 1, arbitrary: junk });
 }
 
 function typedFor(s: JsonSchema, components: Record<string, JsonSchema>, depth: number): fc.Arbitrary<unknown> {

@@ -23,6 +23,8 @@ export interface FuzzTarget<T = unknown> {
   /** The input as a fixture file's bytes (raw bytes for byte targets, JSON otherwise). */
   encode(input: T): Buffer;
   decode(file: Buffer): T;
+  /** Counts worth reporting beside crashes (the admin API's answers by status). */
+  stats?(): Record<string, number>;
   /** The fixture file extension: 'bin' or 'json'. */
   readonly ext: 'bin' | 'json';
 }

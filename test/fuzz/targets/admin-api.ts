@@ -43,6 +43,8 @@ const SEED_BODIES: Array<[string, string, unknown]> = [
   ['POST', '/api/autoattendants', { name: 'fz-aa', dialPlan: 'fz-dp', numbers: ['4100'] }],
 ];
 
+const answers = new Map<string, number>();
+
 let state: { node: OpenNode; server: AdminServer; token: string; routes: Route[]; components: Record<string, JsonSchema>; cleanup: () => void } | undefined;
 
 async function send(input: ApiInput) {
@@ -135,6 +137,7 @@ export const adminApiTarget: FuzzTarget<ApiInput> = {
     const db = state!.node.store.db;
     const before = await readRevision(db);
     const r = await send(input);
+    answers.set(String(r.statusCode), (answers.get(String(r.statusCode)) ?? 0) + 1);
     check(r.statusCode < 500, () => `${input.method} ${input.url} answered ${r.statusCode}: ${r.body.slice(0, 200)}`);
     if (r.statusCode < 400) return;
     let body: { error?: unknown; message?: unknown } | undefined;
@@ -145,6 +148,7 @@ export const adminApiTarget: FuzzTarget<ApiInput> = {
     const after = await readRevision(db);
     check(after === before, () => `${input.method} ${input.url} answered ${r.statusCode} (${String(body?.error)}) yet changed the store`);
   },
+  stats: () => Object.fromEntries([...answers].sort()),
   encode: (i) => toJson(i),
   decode: (b) => fromJson<ApiInput>(b),
 };
