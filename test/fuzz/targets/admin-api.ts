@@ -131,7 +131,10 @@ export const adminApiTarget: FuzzTarget<ApiInput> = {
   arbitrary: () => {
     if (!state) throw new Error('admin-api: setup() first');
     const { routes, components } = state;
-    return fc.oneof(...routes.map((r) => inputFor(r, components)));
+    // One weight per method and path: a route that takes several audio types is not fed more.
+    const byPath = new Map<string, Route[]>();
+    for (const r of routes) byPath.set(`${r.method} ${r.path}`, [...(byPath.get(`${r.method} ${r.path}`) ?? []), r]);
+    return fc.oneof(...[...byPath.values()].map((rs) => fc.oneof(...rs.map((r) => inputFor(r, components)))));
   },
   run: async (input) => {
     const db = state!.node.store.db;
