@@ -4,6 +4,7 @@
 // a=crypto line, answered with exactly one line of the same tag and suite and our own key.
 // No common codec or crypto suite → the caller answers 488.
 import sdpTransform from 'sdp-transform';
+import { isMediaPort, payloadTypes } from './sdp-checks.js';
 import { sessionLines } from './sdp-session.js';
 import { chooseCrypto, cryptoLines, generateCrypto } from './srtp/sdes.js';
 import type { SrtpSuite } from './srtp/suites.js';
@@ -37,7 +38,7 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
   const audio = (parsed.media ?? []).find((m) => m.type === 'audio' && m.port !== 0);
   if (!audio) return { ok: false, reason: 'the SDP offer has no audio stream' };
   // RFC 4566 §5.14: the port is 1..65535 (0 rejects the stream, above); anything else is not a port.
-  if (!Number.isInteger(audio.port) || audio.port < 1 || audio.port > 65535) {
+  if (!isMediaPort(audio.port)) {
     return { ok: false, reason: `the SDP offer's audio port is out of range (${String(audio.port)})` };
   }
   // §5.7: a c= line in each media description or one at session level; without it there is
@@ -57,15 +58,16 @@ export function answerOffer(offer: string, local: { address: string; port: numbe
     srtp = { suite: chosen.suite, localKey: mine.key, remoteKey: chosen.remoteKey };
     cryptoAnswer = mine.attribute;
   }
-  const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, r.codec.toLowerCase()]));
+  const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, String(r.codec).toLowerCase()]));
   // Static payload types 0 and 8 need no rtpmap (RFC 3551).
   rtpmap.set(0, rtpmap.get(0) ?? 'pcmu');
   rtpmap.set(8, rtpmap.get(8) ?? 'pcma');
-  const offered = String(audio.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
+  const offered = payloadTypes(audio.payloads);
   const pt = offered.find((p) => G711[rtpmap.get(p) ?? '']);
   if (pt === undefined) return { ok: false, reason: 'no codec in common: the server takes G.711 µ-law (PCMU) or A-law (PCMA)' };
   const te = offered.find((p) => rtpmap.get(p) === 'telephone-event');
-  const remoteAddr = audio.connection?.ip ?? parsed.connection?.ip ?? '';
+  // An empty c= address at media level (c=IN IP4 with nothing after it) falls back to the session's.
+  const remoteAddr = audio.connection?.ip || parsed.connection?.ip || '';
   const codec = G711[rtpmap.get(pt) ?? ''] ?? 'PCMU';
   const answer: sdpTransform.SessionDescription = {
     ...sessionLines(local),

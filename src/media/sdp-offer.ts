@@ -4,6 +4,7 @@
 // key of our own; the answer accepts exactly one of them by its tag (§7.1.3). The result is the
 // NegotiatedMedia the MediaChannel takes, as sdp-answer.ts gives for the calls we answer.
 import sdpTransform from 'sdp-transform';
+import { isMediaPort, payloadTypes } from './sdp-checks.js';
 import { sessionLines } from './sdp-session.js';
 import type { NegotiatedMedia } from './media-channel.js';
 import { cryptoLines, evaluateCrypto, generateCrypto, parseCryptoLine } from './srtp/sdes.js';
@@ -60,16 +61,17 @@ export function readAnswer(answer: string, offer: SdpOffer): ReadAnswerResult {
   // §6: the answer has the same m= lines as the offer; port 0 rejects the stream.
   if (!audio || audio.type !== 'audio') return { ok: false, reason: 'the SDP answer has no audio stream' };
   if (audio.port === 0) return { ok: false, reason: 'the answerer rejected the audio stream (port 0)' };
+  if (!isMediaPort(audio.port)) return { ok: false, reason: `the SDP answer's audio port is out of range (${String(audio.port)})` };
   const secure = /SAVP/.test(audio.protocol);
   if (secure !== offer.secure) return { ok: false, reason: `the answer's transport ${audio.protocol} is not the offered ${offer.secure ? 'RTP/SAVP' : 'RTP/AVP'}` };
-  const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, r.codec.toLowerCase()]));
+  const rtpmap = new Map<number, string>((audio.rtp ?? []).map((r) => [r.payload, String(r.codec).toLowerCase()]));
   rtpmap.set(0, rtpmap.get(0) ?? 'pcmu');
   rtpmap.set(8, rtpmap.get(8) ?? 'pcma');
-  const payloads = String(audio.payloads ?? '').split(/\s+/).filter(Boolean).map(Number);
+  const payloads = payloadTypes(audio.payloads);
   const pt = payloads.find((p) => G711[rtpmap.get(p) ?? '']);
   if (pt === undefined) return { ok: false, reason: 'the answer has neither PCMU nor PCMA' };
   const te = payloads.find((p) => rtpmap.get(p) === 'telephone-event');
-  const address = audio.connection?.ip ?? parsed.connection?.ip;
+  const address = audio.connection?.ip || parsed.connection?.ip;
   if (!address) return { ok: false, reason: 'the SDP answer has no connection address' };
   let srtp: NegotiatedMedia['srtp'];
   if (secure) {

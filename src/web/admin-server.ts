@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { fastify, LogController, type FastifyBaseLogger } from 'fastify';
+import { fastify, LogController, type FastifyBaseLogger, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { OpenUmError } from '../errors.js';
@@ -65,6 +65,12 @@ export class AdminServer {
   /** Every route of the API (method and URL pattern), HEAD aside. */
   get routes(): ReadonlyArray<{ method: string; url: string }> {
     return this.#routes;
+  }
+
+  /** Answers one request in process, as a connection would be (the fuzz run's admin API target). */
+  async inject(request: InjectOptions): Promise<LightMyRequestResponse> {
+    if (!this.#app) throw new Error('admin server not started');
+    return this.#app.inject(request);
   }
 
   get thumbprint(): string | undefined {

@@ -60,3 +60,28 @@ describe('SDP answer', () => {
     assert.ok(!a.ok && /no a=crypto line offers a supported SRTP suite/.test(a.reason));
   });
 });
+
+describe('SDP answer: what npm run fuzz found (test/fixtures/fuzz/sdp)', () => {
+  const sdp = (lines: string[]) => ['v=0', 'o=- 1 1 IN IP4 127.0.0.9', 's=-', ...lines, ''].join('\r\n');
+
+  it('an rtpmap whose codec name is a number is no codec, not an exception', () => {
+    const a = answerOffer(sdp(['c=IN IP4 127.0.0.9', 't=0 0', 'm=audio 40000 RTP/AVP 0 101', 'a=rtpmap:101 1/8000']), local, { requireSrtp: false });
+    assert.ok(a.ok);
+    assert.equal(a.payloadType, 0);
+    assert.equal(a.telephoneEvent, undefined);
+  });
+
+  it('takes no payload type above 127 (RTP has 7 bits), even mapped to PCMA', () => {
+    const a = answerOffer(sdp(['c=IN IP4 127.0.0.9', 't=0 0', 'm=audio 40000 RTP/AVP 263 8', 'a=rtpmap:263 PCMA/8000']), local, { requireSrtp: false });
+    assert.ok(a.ok);
+    assert.equal(a.payloadType, 8);
+    const only = answerOffer(sdp(['c=IN IP4 127.0.0.9', 't=0 0', 'm=audio 40000 RTP/AVP 263', 'a=rtpmap:263 PCMA/8000']), local, { requireSrtp: false });
+    assert.equal(only.ok, false);
+  });
+
+  it('an empty c= address at media level falls back to the session one', () => {
+    const a = answerOffer(sdp(['c=IN IP4 127.0.0.9', 't=0 0', 'm=audio 40000 RTP/AVP 0', 'c=IN IP4 ']), local, { requireSrtp: false });
+    assert.ok(a.ok);
+    assert.deepEqual(a.remote, { address: '127.0.0.9', port: 40000 });
+  });
+});

@@ -63,3 +63,13 @@ describe('SDP offer/answer as the offerer', () => {
     }
   });
 });
+
+describe('reading an answer: what npm run fuzz found (test/fixtures/fuzz/sdp)', () => {
+  it('refuses an answer port outside 1..65535 or missing', () => {
+    const offer = buildOffer(local, { srtp: false });
+    for (const m of ['m=audio 65536 RTP/AVP 0', 'm=audio  RTP/AVP 0']) {
+      const r = readAnswer(['v=0', 'o=- 1 1 IN IP4 127.0.102.31', 's=-', 'c=IN IP4 127.0.102.31', 't=0 0', m, ''].join('\r\n'), offer);
+      assert.equal(r.ok, false, m);
+    }
+  });
+});

@@ -95,6 +95,10 @@ export class StreamFramer {
           if (end - start > max) return this.fail(events, 513, TOO_LARGE, buf, start);
           return start;
         }
+        // A head past the limit is too large whatever it says: checked before Content-Length so
+        // the answer does not depend on how the stream was cut (a whole head in one chunk would
+        // otherwise be read, a chunked one is capped at maxMessageBytes + 1; found by npm run fuzz).
+        if (headLength > max) return this.fail(events, 513, TOO_LARGE, buf, start);
         const cl = contentLength(buf, start, start + headLength);
         if (typeof cl === 'string') return this.fail(events, 400, `Bad Request - ${cl}`, buf, start);
         this.total = headLength + cl;

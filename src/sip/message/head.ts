@@ -92,6 +92,12 @@ export function readHead(data: Buffer, pos: number, limits: ParseLimits): Head {
     last = { name: canonicalName(name), value: trimWs(line.slice(colon + 1)) };
     headers.push(last);
   }
+  // A field unfolded (§7.3.1) or written with its long name (a compact "v:" becomes "Via:") is
+  // still one line, bounded like the lines read: every field accepted serializes to a line that
+  // would be accepted, so a response copying it (§8.2.6.2) is not refused (found by npm run fuzz).
+  for (const h of headers) {
+    if (tooLong(h.value, limits.maxLineBytes - h.name.length - 2)) throw badRequest('Header line too long');
+  }
   return { startLine, headers, bodyStart };
 }
 

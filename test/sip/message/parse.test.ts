@@ -200,6 +200,25 @@ describe('torture cases', () => {
   });
 });
 
+describe('a field is one line however it was written (found by npm run fuzz)', () => {
+  const withSubject = (lines: string[]) => sip([
+    'OPTIONS sip:um.contoso.com SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1', 'Max-Forwards: 70',
+    'From: <sip:a@contoso.com>;tag=1', 'To: <sip:um.contoso.com>', 'Call-ID: 1@h', 'CSeq: 1 OPTIONS', ...lines, 'Content-Length: 0',
+  ]);
+  const tooLong = (e: unknown) => e instanceof Error && e.message === 'Bad Request - Header line too long';
+
+  it('refuses a folded field whose lines fit but whose unfolded value does not', () => {
+    const half = 'a'.repeat(5000);
+    assert.throws(() => parseMessage(withSubject([`Subject: ${half}`, ` ${half}`])), tooLong);
+  });
+
+  it('refuses a compact field that would not fit under its long name', () => {
+    const value = 'a'.repeat(8192 - 3);
+    assert.throws(() => parseMessage(withSubject([`s: ${value}`])), tooLong);
+    assert.equal(getHeader(parseMessage(withSubject([`Subject: ${'a'.repeat(8192 - 9)}`])), 'Subject')!.length, 8192 - 9);
+  });
+});
+
 describe('serializeMessage', () => {
   it('always sets Content-Length to the body length and writes long names', () => {
     const out = serializeMessage({
