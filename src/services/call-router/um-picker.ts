@@ -94,7 +94,10 @@ export class UmPicker {
   pick(secured: boolean, arrivedOn: 'udp' | 'tcp' | 'tls', local: string): NextHop | undefined {
     const fit = this.candidates().filter((c) => (secured ? c.tls : c.tcp));
     const load = (c: Candidate) => (c.calls + (this.#sent.get(c.name) ?? 0)) / Math.max(1, c.maxCalls);
-    const open = fit.filter((c) => c.calls + (this.#sent.get(c.name) ?? 0) < c.maxCalls);
+    // Only a node's own report says it is full (its UM service answers 503 beyond it anyway): the
+    // calls sent since the last read choose among nodes but never refuse, for a redirected call
+    // may never arrive, or may last a moment.
+    const open = fit.filter((c) => c.calls < c.maxCalls);
     if (open.length === 0) return undefined;
     const least = Math.min(...open.map(load));
     const best = open.filter((c) => load(c) === least);
