@@ -5,6 +5,7 @@
 // UM workers) by PID.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,3 +112,32 @@ export class RssSeries {
 }
 
 export const mbLine = (m) => `main ${m.main.toFixed(1)} MB, call router ${m.callRouter.toFixed(1)} MB, workers ${m.workers.toFixed(1)} MB`;
+
+/**
+ * V8's committed heap (heap_total, MB) per role, summed over the role's processes, from the
+ * server's /metrics (openum_process_memory_bytes, one series per process). RSS alone cannot tell a
+ * young generation V8 has grown under load (it keeps it: RSS steps up, then stays) from objects
+ * kept call after call; objects kept would make heap_total grow.
+ */
+export function heapByRole(address, adminPort) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: address, port: adminPort, path: '/metrics', rejectUnauthorized: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => {
+        const out = { main: 0, callRouter: 0, workers: 0 };
+        for (const m of body.matchAll(/^openum_process_memory_bytes\{([^}]*)\} (\S+)$/gm)) {
+          if (!/kind="heap_total"/.test(m[1])) continue;
+          const proc = /process="([^"]*)"/.exec(m[1])?.[1] ?? '';
+          const role = proc === 'main' ? 'main' : proc.startsWith('call-router-') ? 'callRouter' : proc.startsWith('worker-') ? 'workers' : undefined;
+          if (role) out[role] += Number(m[2]) / 2 ** 20;
+        }
+        resolve(out.main > 0 ? out : undefined);
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('GET /metrics timed out')));
+    req.end();
+  });
+}

@@ -107,6 +107,11 @@ describe('operations endpoints of a running server', { skip, timeout: 180_000 },
     assert.ok(days !== undefined && days > 300, `IIS certificate days: ${days}`);
     assert.ok(sample(text, 'openum_event_loop_delay_seconds', { process: 'worker-1', quantile: '0.99' }) !== undefined, 'worker processes report their loop delay');
     assert.ok(sample(text, 'openum_event_loop_delay_seconds', { process: 'call-router-1', quantile: '0.99' }) !== undefined);
+    for (const proc of ['main', 'call-router-1', 'worker-1']) {
+      const used = sample(text, 'openum_process_memory_bytes', { process: proc, kind: 'heap_used' }) ?? 0;
+      assert.ok(used > 0 && used <= (sample(text, 'openum_process_memory_bytes', { process: proc, kind: 'heap_total' }) ?? 0), `${proc} reports its heap`);
+      assert.ok((sample(text, 'openum_process_memory_bytes', { process: proc, kind: 'rss' }) ?? 0) > used, `${proc} reports its RSS`);
+    }
     assert.equal(sample(text, 'openum_calls_in_progress', { role: 'worker' }), 0);
     assert.doesNotMatch(text, /\+390611111111|alice|127\.0\.117/, 'no caller, user or address in the metrics');
   });

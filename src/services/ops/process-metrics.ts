@@ -88,6 +88,22 @@ new Gauge({
   },
 });
 
+// Memory of each process at scrape time (process.memoryUsage()): RSS beside V8's heap (total and
+// used), the memory V8 tracks outside it (external, of which array buffers: datagram and socket
+// buffers). A heap that stays flat while RSS climbs points at native memory, not at objects kept.
+const MEMORY_KINDS = {
+  rss: 'rss', heap_total: 'heapTotal', heap_used: 'heapUsed', external: 'external', array_buffers: 'arrayBuffers',
+} as const satisfies Record<string, keyof NodeJS.MemoryUsage>;
+new Gauge({
+  name: 'openum_process_memory_bytes', help: 'Memory of each process at scrape time: rss, heap_total, heap_used, external, array_buffers (process.memoryUsage()).',
+  labelNames: ['process', 'kind'], registers: [registry],
+  collect() {
+    this.reset();
+    const m = process.memoryUsage();
+    for (const [kind, field] of Object.entries(MEMORY_KINDS)) this.set({ process: processName, kind }, m[field]);
+  },
+});
+
 // Each worker's last statfs reading of the data directory's disk (worker/disk-admission.ts);
 // labelled by process, so processes that never measure it add no series.
 const diskFree = new Gauge({
