@@ -16,6 +16,7 @@ import type { KeyVault } from '../../pki/key-vault.js';
 import type { AudioStore } from '../../store/audio/audio-store.js';
 import type { Engine } from '../../store/engine.js';
 import type { Database } from '../../store/schema.js';
+import { SerialPasses } from '../serial-passes.js';
 import { composeMail, composeMissedCallMail } from './mail-message.js';
 import { smtpTransport, type SmtpTransportInfo } from './smtp-transport.js';
 
@@ -51,10 +52,11 @@ export function nextAttempt(m: Pick<VoiceMessage, 'receivedAt'>, attempts: numbe
 export class DeliveryQueue {
   readonly #d: DeliveryDeps;
   readonly #log: Logger;
-  #running: Promise<void> | undefined;
-  #again = false;
+  readonly #passes = new SerialPasses(() => this.#run().catch((e: unknown) => {
+    this.#log.error({ err: e }, 'voice mail delivery pass failed; will try again on the next event or in an hour');
+    this.#arm(MAX_TIMER_MS);
+  }));
   #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
   /** Logged once per change, not on every kick. */
   #notConfiguredLogged = false;
 
@@ -65,30 +67,16 @@ export class DeliveryQueue {
 
   /** Runs a delivery pass now (or right after the one running). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#run().catch((e: unknown) => {
-      this.#log.error({ err: e }, 'voice mail delivery pass failed; will try again on the next event or in an hour');
-      this.#arm(MAX_TIMER_MS);
-    }).finally(() => {
-      this.#running = undefined;
-      if (this.#again && !this.#stopped) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    this.#passes.kick();
   }
 
   /** Resolves when no pass is running (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#passes.idle();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
+    this.#passes.stop();
     clearTimeout(this.#timer);
     await this.idle();
   }
@@ -111,7 +99,7 @@ export class DeliveryQueue {
       for (;;) {
         const due = await claimDeliveries(this.#d.db, this.#d.engine, this.#d.serverName, Date.now(), CLAIM_BATCH);
         for (const [i, m] of due.entries()) {
-          if (this.#stopped) return await releaseClaims(this.#d.db, this.#d.serverName, due.slice(i).map((d) => d.id));
+          if (this.#passes.stopped) return await releaseClaims(this.#d.db, this.#d.serverName, due.slice(i).map((d) => d.id));
           smtp ??= await smtpTransport({ db: this.#d.db, vault: this.#d.vault, serverName: this.#d.serverName, fqdn: settings.fqdn }, { ...settings.smtp, host });
           await this.#deliver(m, smtp, settings.fqdn, settings.smtp.from ?? `voicemail@${settings.fqdn}`);
         }
@@ -129,7 +117,7 @@ export class DeliveryQueue {
   }
 
   #arm(ms: number): void {
-    if (this.#stopped) return;
+    if (this.#passes.stopped) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.kick(), Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     this.#timer.unref();

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { missedCallNotificationsFor } from '../../org/mailbox-policies.js';
 import { beginMessage, completeMessage, messageByKey } from '../../org/voice-messages.js';
 import type { RecordingAudioStore } from '../../store/audio/audio-store.js';
+import { SerialPasses } from '../serial-passes.js';
 import type { Database } from '../../store/schema.js';
 import { isConnectionError } from '../../store/store-health.js';
 import { PendingMessages, type PendingMessage } from './pending-messages.js';
@@ -35,11 +36,9 @@ export class StoreRetry {
   readonly #d: StoreRetryDeps;
   readonly #pending: PendingMessages;
   readonly #log: Logger;
-  #running: Promise<void> | undefined;
-  #again = false;
+  readonly #passes = new SerialPasses(() => this.run().then(() => undefined));
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
   /** Entries the store refused (not an outage), by key: how many passes in a row. */
   readonly #refused = new Map<string, number>();
 
@@ -51,19 +50,8 @@ export class StoreRetry {
 
   /** Runs a pass now (or right after the one running). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#running = this.run().then(() => undefined).finally(() => {
-      this.#running = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    if (!this.#passes.stopped) clearTimeout(this.#timer);
+    this.#passes.kick();
   }
 
   /** One pass; resolves with how many entries still wait. Never rejects. */
@@ -124,11 +112,11 @@ export class StoreRetry {
 
   /** Resolves when no pass is running (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#passes.idle();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
+    this.#passes.stop();
     clearTimeout(this.#timer);
     await this.idle();
   }
@@ -153,7 +141,7 @@ export class StoreRetry {
   }
 
   #arm(ms: number): void {
-    if (this.#stopped) return;
+    if (this.#passes.stopped) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.kick(), ms);
     this.#timer.unref();

@@ -12,25 +12,10 @@ import { parseMessage } from '../../../src/sip/message/parse.js';
 import { buildResponse } from '../../../src/sip/message/build.js';
 import type { SipRequest } from '../../../src/sip/message/types.js';
 import { ServerInviteState, ServerInviteTransaction } from '../../../src/sip/transaction/server-invite.js';
-import { TimerWheel } from '../../../src/sip/transaction/timer-wheel.js';
 import { DEFAULT_TIMERS } from '../../../src/sip/transaction/timers.js';
+import { wheelClock } from '../../support/wheel-clock.js';
 
-/** A wheel on a clock the test moves, 10 ms a tick. */
-function clock() {
-  let now = 0;
-  const wheel = new TimerWheel({ now: () => now, resolutionMs: 10 });
-  return {
-    wheel,
-    advance(ms: number) {
-      const end = now + ms;
-      while (now < end) {
-        now = Math.min(end, now + 10);
-        wheel.tick();
-      }
-      wheel.stop();
-    },
-  };
-}
+const clock = wheelClock;
 
 const request = (method: string, toTag = ''): SipRequest => parseMessage(Buffer.from([
   `${method} sip:1000@127.0.0.1 SIP/2.0`, 'Via: SIP/2.0/TLS 127.0.0.1:5070;branch=z9hG4bKwheel1', 'From: <sip:gw@127.0.0.1>;tag=f1',

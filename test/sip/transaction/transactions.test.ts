@@ -11,8 +11,8 @@ import { ClientNonInviteState, ClientNonInviteTransaction } from '../../../src/s
 import { ServerInviteState, ServerInviteTransaction } from '../../../src/sip/transaction/server-invite.js';
 import { ServerNonInviteState, ServerNonInviteTransaction } from '../../../src/sip/transaction/server-non-invite.js';
 import { StateMachine } from '../../../src/sip/transaction/state-machine.js';
-import { TimerWheel } from '../../../src/sip/transaction/timer-wheel.js';
 import { DEFAULT_TIMERS } from '../../../src/sip/transaction/timers.js';
+import { wheelClock } from '../../support/wheel-clock.js';
 import { TransactionLayer } from '../../../src/sip/transaction/transaction-layer.js';
 import type { InboundMessage } from '../../../src/sip/transport/types.js';
 import { IllegalTransition } from '../../../src/sip/transaction/types.js';
@@ -21,23 +21,7 @@ const T1 = DEFAULT_TIMERS.T1;
 const T2 = DEFAULT_TIMERS.T2;
 const T4 = DEFAULT_TIMERS.T4;
 
-/** A wheel on a clock the test moves; `advance` fires what falls due, 10 ms at a time. */
-function clock() {
-  let now = 0;
-  const wheel = new TimerWheel({ now: () => now, resolutionMs: 10 });
-  return {
-    wheel,
-    advance(ms: number) {
-      const end = now + ms;
-      while (now < end) {
-        now = Math.min(end, now + 10);
-        wheel.tick();
-      }
-      wheel.stop();
-    },
-    now: () => now,
-  };
-}
+const clock = wheelClock;
 
 function env(reliable: boolean) {
   const c = clock();
