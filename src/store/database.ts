@@ -38,22 +38,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
-    try {
-      await migrateToLatest(store.db, store.engine, store.schema, options.migrateTo);
-    } catch (e) {
-      // Seen twice in a full test run (never alone): PostgreSQL said the schema just created did
-      // not exist when the migrations began. Not understood yet; the schema is made again and the
-      // migrations, which are idempotent, run once more before the error is reported.
-      if (store.engine !== 'postgres' || !store.schema || !/schema "[^"]+" does not exist/.test(String((e as Error).message))) throw e;
-      await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${store.schema}`).execute(store.db);
-      await migrateToLatest(store.db, store.engine, store.schema, options.migrateTo);
-    }
+    await migrateWithRetry(store, options.migrateTo);
   } catch (e) {
     await store.close();
     if (e instanceof OpenUmError) throw e;
     throw new OpenUmError('STORE_UNAVAILABLE', `cannot prepare the store at ${store.location}: ${(e as Error).message}`, { cause: e });
   }
   return store;
+}
+
+/**
+ * Kysely's migrator asks whether its tables exist with an introspection query that reads every
+ * schema of the database and calls has_schema_privilege() on each name: when another schema is
+ * dropped while that query runs (another node's test schema, say), PostgreSQL answers `schema "…"
+ * does not exist` about that other schema (seen in its log: the statement is the introspection
+ * query). Nothing is wrong with ours, and the migrations are idempotent: try again, a few times.
+ */
+async function migrateWithRetry(store: Store & { schema?: string }, migrateTo: string | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateToLatest(store.db, store.engine, store.schema, migrateTo);
+    } catch (e) {
+      const raced = store.engine === 'postgres' && /schema "[^"]+" does not exist/.test(String((e as Error).message));
+      if (!raced || attempt >= 3) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 function openSqlite(dataDir: string): Store & { schema?: string } {
