@@ -6,6 +6,7 @@ export class SerialPasses {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
 
   /** `pass` must not reject: it handles (logs, re-arms) its own failures. */
   constructor(pass: () => Promise<void>) {
@@ -16,9 +17,18 @@ export class SerialPasses {
     return this.#stopped;
   }
 
+  /** Runs a pass in `ms` (a retry, a due time), replacing one set before; a kick meanwhile cancels it. */
+  later(ms: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.kick(), Math.max(0, ms));
+    this.#timer.unref();
+  }
+
   /** Runs a pass now, or right after the one running. */
   kick(): void {
     if (this.#stopped) return;
+    clearTimeout(this.#timer);
     if (this.#running) {
       this.#again = true;
       return;
@@ -37,8 +47,10 @@ export class SerialPasses {
     while (this.#running) await this.#running;
   }
 
-  /** No pass starts after this; the one running finishes (await idle()). */
-  stop(): void {
+  /** No pass starts after this; resolves when the one running has finished. */
+  async stop(): Promise<void> {
     this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.idle();
   }
 }

@@ -56,7 +56,6 @@ export class DeliveryQueue {
     this.#log.error({ err: e }, 'voice mail delivery pass failed; will try again on the next event or in an hour');
     this.#arm(MAX_TIMER_MS);
   }));
-  #timer: NodeJS.Timeout | undefined;
   /** Logged once per change, not on every kick. */
   #notConfiguredLogged = false;
 
@@ -76,13 +75,10 @@ export class DeliveryQueue {
   }
 
   async stop(): Promise<void> {
-    this.#passes.stop();
-    clearTimeout(this.#timer);
-    await this.idle();
+    await this.#passes.stop();
   }
 
   async #run(): Promise<void> {
-    clearTimeout(this.#timer);
     const settings = await getServer(this.#d.db, this.#d.serverName);
     const host = settings.smtp.host;
     if (host === null) {
@@ -117,10 +113,7 @@ export class DeliveryQueue {
   }
 
   #arm(ms: number): void {
-    if (this.#passes.stopped) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.kick(), Math.min(MAX_TIMER_MS, Math.max(0, ms)));
-    this.#timer.unref();
+    this.#passes.later(Math.min(MAX_TIMER_MS, ms));
   }
 
   async #deliver(m: VoiceMessage, smtp: SmtpTransportInfo, fqdn: string, from: string): Promise<void> {

@@ -38,7 +38,6 @@ export class StoreRetry {
   readonly #log: Logger;
   readonly #passes = new SerialPasses(() => this.run().then(() => undefined));
   #failures = 0;
-  #timer: NodeJS.Timeout | undefined;
   /** Entries the store refused (not an outage), by key: how many passes in a row. */
   readonly #refused = new Map<string, number>();
 
@@ -50,7 +49,6 @@ export class StoreRetry {
 
   /** Runs a pass now (or right after the one running). */
   kick(): void {
-    if (!this.#passes.stopped) clearTimeout(this.#timer);
     this.#passes.kick();
   }
 
@@ -116,9 +114,7 @@ export class StoreRetry {
   }
 
   async stop(): Promise<void> {
-    this.#passes.stop();
-    clearTimeout(this.#timer);
-    await this.idle();
+    await this.#passes.stop();
   }
 
   /** Writes and completes one message's row; true when this pass completed it (false: done before). */
@@ -141,9 +137,6 @@ export class StoreRetry {
   }
 
   #arm(ms: number): void {
-    if (this.#passes.stopped) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.kick(), ms);
-    this.#timer.unref();
+    this.#passes.later(ms);
   }
 }
