@@ -99,7 +99,9 @@ export async function startKamailioSbc(o: SbcOptions): Promise<KamailioProcess> 
   const cfg = renderTemplate(fixture('kamailio', 'sbc.cfg.in'), join(o.workDir, 'sbc.cfg'), {
     FOLLOW_DEFINE: o.followRedirects ? '#!define FOLLOW_REDIRECTS' : '# (3xx replies are relayed to the caller)',
     DEBUG: o.debug ?? 2,
-    CHILDREN: o.children ?? 2,
+    // one worker each: Kamailio 5.6 with OpenSSL 3 corrupts memory when two processes do TLS at once
+    // (bench/kamailio-tls-processes.mjs)
+    CHILDREN: o.children ?? 1,
     UDP_PORT: o.udpPort,
     TLS_PORT: tlsPort,
     TARGET_HOST: o.target.host,
