@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
@@ -75,7 +76,7 @@ async function measure(name, kind, children, port) {
   };
   await Promise.all(Array.from({ length: PARALLEL }, lane));
   k.kill('SIGTERM');
-  await new Promise((r) => { k.once('exit', r); setTimeout(r, 5000); });
+  await Promise.race([new Promise((r) => k.once('exit', r)), sleep(5000)]);
   writeFileSync(logFile, Buffer.concat(out));
   const text = readFileSync(logFile, 'utf8');
   return {
