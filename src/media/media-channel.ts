@@ -186,6 +186,9 @@ export class MediaChannel {
 
   #tick(lateness: number): void {
     const p = this.#playback;
+    // No prompt playing: nothing is sent, but the stream's clock runs on (RFC 3550 §5.1), so the
+    // next prompt's first packet (marker set, RFC 3551 §4.1) carries the time that passed.
+    if (!p) this.#session.idle(FRAME_SAMPLES);
     if (p) {
       const frame = p.frames[p.at++];
       if (frame) {

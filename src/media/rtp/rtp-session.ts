@@ -120,6 +120,14 @@ export class RtpSession {
     return true;
   }
 
+  /**
+   * A frame time passed with nothing sent (silence): the timestamp follows the sampling clock
+   * (RFC 3550 §5.1), so the next talkspurt starts where the elapsed samples put it.
+   */
+  idle(timestampStep: number): void {
+    if (!this.#closing) this.#sender.skip(timestampStep);
+  }
+
   /** Sends an RTCP report now (the timer does this every ~rtcpIntervalMs). */
   sendReport(): void {
     if (this.#closing) return;
