@@ -11,8 +11,8 @@
 // Reports swaps, calls attempted/failed, handshakes and the certificate each saw, RSS of the main
 // process, Call Router and workers at start, after 10 % of the swaps and at the end, and the time.
 // Exit 1 when a call failed, a listener kept presenting the old certificate, a request failed, or
-// RSS (the floor of the readings in a window) grew SWAPS_MAX_GROWTH % or more from the 10-20 %
-// window of the swaps to the last 10 %.
+// RSS (the floor of the readings in a window) grew SWAPS_MAX_GROWTH % or more both from the 10-20 %
+// window of the swaps and from the 50-60 % window to the last 10 % (no plateau).
 // Not a test: bounded by SWAPS and SWAPS_MAX_MINUTES; everything on SWAPS_ADDRESS (loopback);
 // every process it starts is stopped by its PID. See bench/README.md.
 import { spawnSync } from 'node:child_process';
@@ -258,6 +258,7 @@ async function main() {
   if (SNAPSHOTS) await heapSnapshots(mainPid, snapshotDir, 'end');
   // 10 % window: swaps 10-20 % of SWAPS; end window: the last 10 % (both while calls run).
   rss.tenth = series.window(SWAPS * 0.1, SWAPS * 0.2);
+  rss.half = series.window(SWAPS * 0.5, SWAPS * 0.6);
   rss.end = series.window(SWAPS * 0.9, SWAPS);
   for (const c of persistent.values()) c.close();
   await Promise.all(lanes.map((l) => l.stop()));
@@ -268,6 +269,10 @@ async function main() {
   const calls = lanes.reduce((s, l) => ({ attempted: s.attempted + l.totals.attempted, ok: s.ok + l.totals.ok, failed: s.failed + l.totals.failed, batches: s.batches + l.totals.batches }),
     { attempted: 0, ok: 0, failed: 0, batches: 0 });
   const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((k) => [k, growthPct(rss.tenth.floor[k], rss.end.floor[k])]));
+  // Plateau: native memory per SecureContext rises for the first few thousand contexts and then
+  // stays (measured in plain Node 20, docs/RELIABILITY.md); what still grows over the second half
+  // of a run is kept memory.
+  const lateGrowth = Object.fromEntries(['main', 'callRouter', 'workers'].map((k) => [k, growthPct(rss.half.floor[k], rss.end.floor[k])]));
   const sameProcs = JSON.stringify(rss.start.pids) === JSON.stringify(rss.idle.pids);
   lagMs.sort((a, b) => a - b);
   const pct = (q) => lagMs[Math.min(lagMs.length - 1, Math.floor(lagMs.length * q))] ?? NaN;
@@ -279,11 +284,14 @@ async function main() {
       `per port new/old: ${tlsPorts.map((p) => `${p} ${seen[p].new}/${seen[p].old}${seen[p].other ? ` (+${seen[p].other} other)` : ''}`).join(', ')}; time to see it on every port p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${lagMs.at(-1)} ms`],
     ['requests over the new connections answered', badStatus.length === 0, JSON.stringify(statuses)],
     ['connections opened before the swaps still answer', persistentOk.failed === 0, `${persistentOk.ok} OPTIONS answered 200, ${persistentOk.failed} not`],
-    [`RSS floor growth < ${MAX_GROWTH} % from the 10-20 % window of the swaps to the last 10 %`, Object.values(growth).every((g) => g < MAX_GROWTH) && sameProcs,
-      `main ${growth.main.toFixed(1)} %, call router ${growth.callRouter.toFixed(1)} %, workers ${growth.workers.toFixed(1)} %${sameProcs ? '' : ' (processes restarted!)'}`],
+    [`RSS floor per role grew < ${MAX_GROWTH} % from the 10-20 % window of the swaps to the last 10 %, or < ${MAX_GROWTH} % from the 50-60 % window (a plateau)`,
+      ['main', 'callRouter', 'workers'].every((k) => growth[k] < MAX_GROWTH || lateGrowth[k] < MAX_GROWTH) && sameProcs,
+      `from 10-20 %: main ${growth.main.toFixed(1)} %, call router ${growth.callRouter.toFixed(1)} %, workers ${growth.workers.toFixed(1)} %; `
+      + `from 50-60 %: main ${lateGrowth.main.toFixed(1)} %, call router ${lateGrowth.callRouter.toFixed(1)} %, workers ${lateGrowth.workers.toFixed(1)} %${sameProcs ? '' : ' (processes restarted!)'}`],
   ];
   log(`RSS at start (before the first swap): ${rssLine(rss.start)}`);
   log(`RSS 10-20 % window floor: ${mbLine(rss.tenth.floor)} (${rss.tenth.n} readings; peak ${mbLine(rss.tenth.peak)})`);
+  log(`RSS 50-60 % window floor: ${mbLine(rss.half.floor)} (${rss.half.n} readings; peak ${mbLine(rss.half.peak)})`);
   log(`RSS last 10 % floor:      ${mbLine(rss.end.floor)} (${rss.end.n} readings; peak ${mbLine(rss.end.peak)})`);
   log(`RSS idle (calls over):    ${rssLine(rss.idle)}`);
   for (const [what, ok, detail] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`);
@@ -291,7 +299,7 @@ async function main() {
   const minutes = (Date.now() - t0) / 60_000;
   log(`duration ${minutes.toFixed(1)} min`);
   writeFileSync(join(WORK, 'results.json'), JSON.stringify({ swaps, certs, calls, seen, statuses, persistentOk, lagMs: { p50: pct(0.5), p99: pct(0.99), max: lagMs.at(-1) },
-    rss, series: series.samples.map((x) => ({ swaps: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, problems, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes }, null, 2));
+    rss, series: series.samples.map((x) => ({ swaps: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, lateGrowthPct: lateGrowth, problems, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes }, null, 2));
   log(`details: ${join(WORK, 'results.json')}`);
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
 }
