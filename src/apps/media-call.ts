@@ -8,7 +8,7 @@
 // lost. collectDigit(s) take from that buffer first; an interruptible prompt stops at once when an
 // interrupting digit is already waiting and leaves it there for the collection that follows.
 import { isSilent } from '../media/audio/silence-detector.js';
-import type { MediaChannel } from '../media/media-channel.js';
+import type { MediaEndpoint } from '../media/media-host.js';
 import type { AudioSink, Call, CollectOptions, CollectResult, HangupCause, PlayResult, RecordOptions, RecordResult, TransferResult } from './call.js';
 
 const SAMPLES_PER_MS = 8;
@@ -17,7 +17,7 @@ const SAMPLES_PER_MS = 8;
 export const DEFAULT_MAX_BUFFERED_DIGITS = 32;
 
 /** What MediaCall uses of a MediaChannel (the unit tests give a fake). */
-export type CallMedia = Pick<MediaChannel, 'onDigit' | 'play' | 'stopPlayback' | 'startCapture' | 'stopCapture'>;
+export type CallMedia = Pick<MediaEndpoint, 'onDigit' | 'play' | 'stopPlayback' | 'startCapture' | 'stopCapture'>;
 
 /** Sends the REFER (RFC 3515) and follows its NOTIFY progress; given by the worker's dialog layer. */
 export type TransferFunction = (target: string) => Promise<TransferResult>;
@@ -235,9 +235,10 @@ export class MediaCall implements Call {
         this.#onEnd.delete(onEnd);
         // What the jitter buffer still holds arrived before the end: keep it, except past the
         // maximum length, which is a limit.
-        const rest = this.#media.stopCapture();
-        if (end !== 'max-duration') for (const f of rest) write(f);
-        void writing.then(() => {
+        void Promise.resolve(this.#media.stopCapture()).then((rest) => {
+          if (end !== 'max-duration') for (const f of rest) write(f);
+          return writing;
+        }).then(() => {
           const durationMs = samples / SAMPLES_PER_MS;
           resolve(failure !== undefined ? { end: 'failed', durationMs, error: failure } : { end, durationMs, ...(digit ? { digit } : {}) });
         });

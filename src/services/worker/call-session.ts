@@ -12,9 +12,8 @@ import type { HangupCause, TransferResult } from '../../apps/call.js';
 import { MediaCall } from '../../apps/media-call.js';
 import type { CallApplication } from '../../apps/registry.js';
 import type { PromptLibrary } from '../../media/audio/prompt-library.js';
-import type { MediaClock } from '../../media/media-clock.js';
-import { MediaChannel, type NegotiatedMedia } from '../../media/media-channel.js';
-import type { MediaPorts } from '../../media/port-allocator.js';
+import type { NegotiatedMedia } from '../../media/media-channel.js';
+import type { MediaHost, MediaLease } from '../../media/media-host.js';
 import type { SipRequest } from '../../sip/message/types.js';
 import type { Routed } from '../routing/classify.js';
 import type { Database } from '../../store/schema.js';
@@ -30,7 +29,8 @@ export interface CallSessionDeps {
   dataDir: string;
   serverName: string;
   worker: number;
-  clock: MediaClock;
+  /** Where the call's media runs (its own thread in a worker). */
+  media: MediaHost;
   prompts: PromptLibrary;
   /** Message operations and audio (the same service the CLI and the API use). */
   mailbox: MailboxService;
@@ -52,7 +52,7 @@ export interface CallSessionInput {
   /** The registered application for routed.callType (the worker refused the call without one). */
   application: CallApplication;
   media: NegotiatedMedia;
-  ports: MediaPorts;
+  ports: MediaLease;
   /** The transport the INVITE came over (a transfer target is reached the same way). */
   transport: 'udp' | 'tcp' | 'tls';
   /** Sends BYE. */
@@ -68,7 +68,7 @@ export class CallSession {
   #cause: HangupCause | undefined;
 
   constructor(deps: CallSessionDeps, input: CallSessionInput) {
-    const channel = new MediaChannel({ ports: input.ports, media: input.media, clock: deps.clock });
+    const channel = deps.media.open(input.ports, input.media);
     const call = new MediaCall(input.callId, channel, input.hangup, { transfer: input.transfer });
     this.#call = call;
     const { routed } = input;
@@ -105,8 +105,7 @@ export class CallSession {
         log.error({ err }, 'call application failed');
       }
       call.hangup(); // an application that returns has finished with the call
-      const stats = channel.stats();
-      await channel.close();
+      const stats = await channel.end();
       const { rtp } = stats;
       observeRtp(rtp);
       log.info({

@@ -3,7 +3,7 @@
 // through the store, and reports its call count to the main process.
 import { OpenUmError } from '../../errors.js';
 import { PromptLibrary } from '../../media/audio/prompt-library.js';
-import { MediaClock } from '../../media/media-clock.js';
+import { mediaHost } from './media-host-choice.js';
 import { getServer } from '../../org/server-settings.js';
 import { usesTls } from '../../org/startup-mode.js';
 import { ChangeWatcher } from '../change-watcher.js';
@@ -46,7 +46,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const routing = new RoutingCache(node.store.db);
   const verifier = new PeerVerifier(node.store.db, server);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
-  const clock = new MediaClock();
+  const media = mediaHost(log);
   const mailbox = openMailbox(node);
   const pins = openPinService(node, log);
   const prompts = new PromptLibrary();
@@ -71,10 +71,11 @@ async function main(e: WorkerEnv): Promise<void> {
       };
     },
     rtpPorts: () => settings.umService.rtpPorts,
+    media,
     routing: { view: routing, verifier, tokens },
     mediaAddress: (context) => mediaAddressFor(context.local.address, context.source.address),
     startCall: (input) => new CallSession({
-      db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, clock, prompts, log, mailbox, pins,
+      db: node.store.db, dataDir: e.dataDir, serverName: server, worker: e.index, media, prompts, log, mailbox, pins,
       minRecordingMs: () => settings.umService.minRecordingMs,
       onStored: (id, userId) => send({ type: 'voicemail', id, userId }),
       pending, onPending: () => send({ type: 'voicemail-pending' }),
@@ -94,7 +95,7 @@ async function main(e: WorkerEnv): Promise<void> {
     if (request.cancelRequested) return void await setPlayOnPhoneState(node.store.db, id, 'cancelled', { reason: 'cancelled before dialing' });
     if (request.state !== 'dialing') return;
     const call = new OutboundCall({
-      db: node.store.db, mailbox, worker: e.index, fqdn: () => settings.fqdn, client: outbound, clock,
+      db: node.store.db, mailbox, worker: e.index, fqdn: () => settings.fqdn, client: outbound, media,
       allocatePorts: (local) => worker.allocatePorts(local), adopt: (dialog, app, info) => worker.adopt(dialog, app, info), log,
     }, request);
     outcalls.set(id, call);
@@ -127,6 +128,7 @@ async function main(e: WorkerEnv): Promise<void> {
     disk.stop();
     await watcher.stop();
     await endpoint.close();
+    await media.stop();
     await node.close();
     process.exit(code);
   };

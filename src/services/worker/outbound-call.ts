@@ -7,9 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { MediaCall } from '../../apps/media-call.js';
 import { playOnPhone } from '../../apps/play-on-phone.js';
-import type { MediaClock } from '../../media/media-clock.js';
-import { MediaChannel } from '../../media/media-channel.js';
-import type { MediaPorts } from '../../media/port-allocator.js';
+import type { MediaHost, MediaLease } from '../../media/media-host.js';
 import { buildOffer, readAnswer } from '../../media/sdp-offer.js';
 import { playOnPhoneContext, setPlayOnPhoneState, type PlayOnPhoneCall, type PopState } from '../../org/play-on-phone.js';
 import type { Dialog } from '../../sip/dialog/dialog.js';
@@ -30,8 +28,8 @@ export interface OutboundCallDeps {
   worker: number;
   fqdn(): string;
   client: OutboundClient;
-  clock: MediaClock;
-  allocatePorts(local: string): Promise<MediaPorts>;
+  media: MediaHost;
+  allocatePorts(local: string): Promise<MediaLease>;
   /** Puts the dialog in the worker's dialog table and counts the call until `done`. */
   adopt(dialog: Dialog, app: { terminate(cause: 'caller' | 'app' | 'shutdown' | 'max-call'): void; done: Promise<void> }, info: OutboundCallInfo): void;
   log: Logger;
@@ -114,7 +112,7 @@ export class OutboundCall {
       release();
       return this.#state('failed', { sipStatus: 488, reason: `the SDP answer cannot be used: ${answer.reason}` });
     }
-    const channel = new MediaChannel({ ports, media: answer.media, clock: deps.clock });
+    const channel = deps.media.open(ports, answer.media);
     const call = new MediaCall(dialog.callId, channel, () => dialog.bye());
     this.#call = call;
     let finished!: () => void;
@@ -138,7 +136,7 @@ export class OutboundCall {
       this.#log.info({ outcome, codec: answer.media.codec, srtp: answer.secure }, 'Play on Phone call ended');
       await this.#state(this.#cancelled ? 'cancelled' : 'completed', { reason: outcome === 'hangup' ? 'the called party hung up' : outcome === 'deleted' ? 'played; deleted with key 3' : 'played' });
     } finally {
-      await channel.close();
+      await channel.end();
       finished();
     }
   }

@@ -5,7 +5,7 @@
 // the Call Router (or UM service) signed; a request without a valid token (sent here directly, or
 // tampered, or late) is classified here from scratch with the same rules (routing/).
 import type { Logger } from 'pino';
-import { PortAllocator, type MediaPorts } from '../../media/port-allocator.js';
+import type { MediaHost, MediaLease } from '../../media/media-host.js';
 import { answerOffer } from '../../media/sdp-answer.js';
 import type { Dialog } from '../../sip/dialog/dialog.js';
 import { DialogTable, tagOf } from '../../sip/dialog/dialog-table.js';
@@ -47,6 +47,8 @@ export interface WorkerDeps {
   policy(dialPlanId: number | undefined): WorkerCallPolicy;
   /** The configured RTP range (openum service set --rtp-ports), read for each new call. */
   rtpPorts(): { min: number; max: number };
+  /** Where calls' media runs: RTP ports are allocated there. */
+  media: MediaHost;
   /** The routing view, token key and peer verifier (routing/route-request.ts). */
   routing: RouteDeps;
   /** The address to offer for media, given the one the INVITE arrived on. */
@@ -79,7 +81,6 @@ const SERVED = new Set(['INVITE', 'BYE', 'INFO', 'UPDATE', 'NOTIFY']);
 export class Worker implements TransactionUser {
   readonly #deps: WorkerDeps;
   readonly #calls = new DialogTable<Call>();
-  #ports: { range: string; allocator: PortAllocator } | undefined;
   #accepting = true;
   readonly #setups: (() => Promise<void>)[] = [];
 
@@ -87,12 +88,9 @@ export class Worker implements TransactionUser {
     this.#deps = deps;
   }
 
-  /** The allocator for the current range; a changed range applies to new calls. */
-  #allocator(): PortAllocator {
-    const r = this.#deps.rtpPorts();
-    const key = `${r.min}-${r.max}`;
-    if (this.#ports?.range !== key) this.#ports = { range: key, allocator: new PortAllocator(r) };
-    return this.#ports.allocator;
+  /** RTP/RTCP ports from the current range (a changed range applies to new calls). */
+  #allocate(local: string): Promise<MediaLease> {
+    return this.#deps.media.allocate(local, this.#deps.rtpPorts());
   }
 
   get calls(): number {
@@ -100,8 +98,8 @@ export class Worker implements TransactionUser {
   }
 
   /** RTP/RTCP ports for a call this worker places (Play on Phone). */
-  allocatePorts(local: string): Promise<MediaPorts> {
-    return this.#allocator().allocate(local);
+  allocatePorts(local: string): Promise<MediaLease> {
+    return this.#allocate(local);
   }
 
   /**
@@ -214,7 +212,7 @@ export class Worker implements TransactionUser {
   async #setUp(request: SipRequest, tx: ServerInviteTransaction, context: RequestContext, { routed, application }: Admitted): Promise<void> {
     const plan = routed.dialPlan;
     const local = await this.#deps.mediaAddress(context);
-    const ports = await this.#allocator().allocate(local);
+    const ports = await this.#allocate(local);
     // A CANCEL may have answered the INVITE (487) while the ports were being found (§9.2).
     if (tx.state !== ServerInviteState.Proceeding) {
       ports.release();

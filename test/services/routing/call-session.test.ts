@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import type { CallContext } from '../../../src/apps/call-context.js';
 import { applicationFor, CALL_TYPE_DESCRIPTION } from '../../../src/apps/registry.js';
 import { PromptLibrary } from '../../../src/media/audio/prompt-library.js';
-import { MediaClock } from '../../../src/media/media-clock.js';
-import { PortAllocator } from '../../../src/media/port-allocator.js';
+import { LocalMediaHost } from '../../../src/media/local-media-host.js';
 import { createLogger } from '../../../src/services/log.js';
 import { CallSession } from '../../../src/services/worker/call-session.js';
 import { PendingMessages } from '../../../src/services/voicemail/pending-messages.js';
@@ -25,7 +24,8 @@ describe('application registry', () => {
 
 describe('call session', () => {
   it('runs the application with its context, passes the transfer function, then hangs up and closes the media', async () => {
-    const ports = await new PortAllocator({ min: 41000, max: 41099 }).allocate('127.0.101.5');
+    const media = new LocalMediaHost();
+    const ports = await media.allocate('127.0.101.5', { min: 41000, max: 41099 });
     let seen: CallContext | undefined;
     let transferred: unknown;
     let hangups = 0;
@@ -33,7 +33,7 @@ describe('call session', () => {
       headers: ['P-Asserted-Identity: "Reception" <sip:+390255599@127.0.101.10>, <tel:+390255599>'],
     });
     const session = new CallSession({
-      db: undefined as never, mailbox: undefined as never, pins: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, clock: new MediaClock(), prompts: new PromptLibrary(),
+      db: undefined as never, mailbox: undefined as never, pins: undefined as never, dataDir: '/nonexistent', serverName: 'um', worker: 1, media, prompts: new PromptLibrary(),
       minRecordingMs: () => 2000, onStored: () => undefined, pending: new PendingMessages(tmpdir()), onPending: () => undefined, log: createLogger('silent'),
     }, {
       callId: 'call-1', invite: request, ports, transport: 'udp',

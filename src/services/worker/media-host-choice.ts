@@ -1,0 +1,15 @@
+// The worker's call media runs on a thread of its own (media/thread/), so the 20 ms clock does
+// not wait behind SIP, the store or file writes. OPENUM_MEDIA_THREAD=0 keeps it on the worker's
+// event loop (to compare the two in bench:media, or where threads are not wanted).
+import type { Logger } from 'pino';
+import { LocalMediaHost } from '../../media/local-media-host.js';
+import type { MediaHost } from '../../media/media-host.js';
+import { ThreadMediaHost } from '../../media/thread/thread-media-host.js';
+
+export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): MediaHost {
+  if (env.OPENUM_MEDIA_THREAD === '0') {
+    log.info('call media on the worker event loop (OPENUM_MEDIA_THREAD=0)');
+    return new LocalMediaHost();
+  }
+  return new ThreadMediaHost();
+}
