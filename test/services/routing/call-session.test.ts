@@ -49,7 +49,7 @@ describe('call session', () => {
       },
     });
     await session.done;
-    assert.deepEqual(seen?.caller, { id: '+390255599', name: 'Reception' });
+    assert.deepEqual(seen?.caller, { id: '+390255599', name: 'Reception', uri: 'sip:+390255599@127.0.101.10' });
     assert.equal(seen?.called, '1000');
     assert.equal(seen?.callType, 'CallAnswering');
     assert.equal(seen?.user?.name, 'alice');
