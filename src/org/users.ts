@@ -208,6 +208,7 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
     await trx.deleteFrom('web_invites').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('web_sessions').where('kind', '=', 'user').where('account_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('mwi_jobs').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
   });
