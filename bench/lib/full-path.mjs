@@ -43,12 +43,16 @@ export function renderFullPath({ root, work, audioSeconds, users }) {
   return { scenario, injection };
 }
 
-/** SIPp arguments for `calls` full-path calls from `address` (its SIP port `sipPort`, media `mediaPort`) to the Call Router. */
-export function sippArgs({ address, routerPort, scenario, injection, calls, concurrency, rate, timeoutSec, statFile, errorFile, sipPort, mediaPort }) {
+/**
+ * SIPp arguments for `calls` full-path calls from `address` (its SIP port `sipPort`, media
+ * `mediaPort`) to the Call Router at `router` (default: the same address); statistics every
+ * `statEverySec` seconds.
+ */
+export function sippArgs({ address, router = address, routerPort, scenario, injection, calls, concurrency, rate, timeoutSec, statFile, errorFile, sipPort, mediaPort, statEverySec = 5 }) {
   // No -recv_timeout: SIPp 3.6.1 with it ended a run while the calls created last were still in
   // their greeting pause (cut off, no BYE). A call that hangs is ended by -timeout.
-  return [`${address}:${routerPort}`, '-sf', scenario, '-inf', injection, '-t', 'u1', '-i', address, '-p', String(sipPort),
+  return [`${router}:${routerPort}`, '-sf', scenario, '-inf', injection, '-t', 'u1', '-i', address, '-p', String(sipPort),
     '-mi', address, '-mp', String(mediaPort), '-l', String(concurrency), '-m', String(calls), '-r', String(rate), '-rp', '1000',
     '-timeout', `${timeoutSec}s`, '-timeout_error', '-nostdin', '-buff_size', '4194304',
-    '-trace_stat', '-stf', statFile, '-fd', '5', '-trace_err', '-error_file', errorFile];
+    '-trace_stat', '-stf', statFile, '-fd', String(statEverySec), '-trace_err', '-error_file', errorFile];
 }

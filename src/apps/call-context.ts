@@ -45,6 +45,8 @@ export interface CallerId {
   id: string;
   /** The display name; '' when none or anonymous. */
   name: string;
+  /** A sip:/sips: identity as `sip:user@host` in lower case (no port, no parameters), to match a user's SIP URI; absent for tel: and anonymous. */
+  uri?: string;
 }
 
 /**

@@ -21,9 +21,9 @@ const HELP = `openum — unified messaging server
   openum user new|set|get|list|remove     UM-enabled mailboxes: extension, SIP URI, e-mail
   openum user greeting NAME --file F|--clear  a user's own voice-mail greeting
   openum autoattendant new|set|get|list|remove|greeting|key|holiday  auto attendants (main numbers)
-  openum user pin set|reset|unlock NAME   a user's PIN for reaching the mailbox by phone
+  openum user pin set|reset|unlock|get NAME  a user's PIN for reaching the mailbox by phone
   openum policy new|set|get|list|remove   UM mailbox policies: PIN rules, logon limits
-  openum voicemail list|get|play|delete|read  voice messages and missed calls
+  openum voicemail list|get|play|delete|read|play-on-phone  voice messages and missed calls; Play on Phone
   openum smtp set|show|clear              the SMTP server voice mail is sent through
   openum token new|list|revoke            administrator tokens
   openum audit                            who changed what, and when

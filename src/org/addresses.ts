@@ -77,11 +77,15 @@ export function accessNumberKey(text: string): string | undefined {
   return phoneKey(text);
 }
 
-export function parseAccessNumber(text: string): string {
+export function parseAccessNumber(text: string, what: 'access number' | 'pilot number' = 'access number'): string {
   const key = accessNumberKey(text);
   if (key === undefined) {
+    const several = text.includes(',');
     throw new OpenUmError('BAD_SETTING',
-      `the access number "${text}" is neither a phone number nor a SIP URI; write it like +14255550100 or sip:um@contoso.com`);
+      `the ${what} "${text}" is neither a phone number nor a SIP URI; write it like +14255550100 or sip:um@contoso.com`, {
+        cli: several ? ', one number per option (repeat the option for several)' : undefined,
+        api: several ? ', one number per list item' : undefined,
+      });
   }
   return key;
 }

@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import type { Database } from '../store/schema.js';
+import { refuseUserExtensions } from './number-clashes.js';
 
 /** Refuses access numbers that are an auto attendant's pilot number. */
 export async function refuseAutoAttendantPilots(trx: Kysely<Database>, numbers: string[]): Promise<void> {
@@ -32,6 +33,7 @@ export async function claimPilotNumbers(trx: Transaction<Database>, aa: { id: nu
       throw new OpenUmError('OBJECT_EXISTS',
         `the number ${access.number} is an access number of the dial plan "${access.name}" (subscriber access); an auto attendant needs a pilot number of its own: choose another`);
     }
+    await refuseUserExtensions(trx, aa.dialPlanId, numbers, 'pilot number');
     const other = await trx.selectFrom('auto_attendant_numbers')
       .innerJoin('auto_attendants', 'auto_attendants.id', 'auto_attendant_numbers.auto_attendant_id')
       .where('auto_attendant_numbers.dial_plan_id', '=', aa.dialPlanId)

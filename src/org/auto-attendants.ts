@@ -67,7 +67,7 @@ export function parseNameLookup(value: string): NameLookup {
 
 function apply(base: Settings, i: AutoAttendantInput): Settings {
   const s = { ...base };
-  if (i.numbers !== undefined) s.numbers = [...new Set(i.numbers.map(parseAccessNumber))];
+  if (i.numbers !== undefined) s.numbers = [...new Set(i.numbers.map((n) => parseAccessNumber(n, 'pilot number')))];
   if (i.enabled !== undefined) s.enabled = parseBool(i.enabled, 'enabled');
   if (i.timeZone !== undefined) s.timeZone = parseTimeZone(i.timeZone);
   if (i.businessHours !== undefined) s.hours = parseBusinessHours(i.businessHours);

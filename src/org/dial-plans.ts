@@ -11,6 +11,7 @@ import {
   AUDIO_CODECS, LANGUAGES, toDialPlan, URI_TYPES, VOIP_SECURITY, isSecured, type DialPlan,
 } from './organisation-types.js';
 import { createDefaultPolicy } from './mailbox-policies.js';
+import { refuseUserExtensions } from './number-clashes.js';
 import { parseOutdialRules } from './outdial-rules.js';
 import { ipGatewaysOfPlan, refuseIpGatewayForSecuredPlan } from './secured-gateway-rule.js';
 import { nameList, parseChoice, parseIntIn, parseName } from './values.js';
@@ -60,7 +61,7 @@ function apply(base: Settings, i: DialPlanInput): Settings {
     }
     s.countryCode = c === '' ? null : c;
   }
-  if (i.accessNumbers !== undefined) s.accessNumbers = [...new Set(i.accessNumbers.map(parseAccessNumber))];
+  if (i.accessNumbers !== undefined) s.accessNumbers = [...new Set(i.accessNumbers.map((n) => parseAccessNumber(n)))];
   if (i.defaultLanguage !== undefined) s.defaultLanguage = parseChoice(i.defaultLanguage, LANGUAGES, 'the default language');
   if (i.maxCallMinutes !== undefined) s.maxCallMinutes = parseIntIn(i.maxCallMinutes, 'the maximum call duration (minutes)', 1, 120);
   if (i.maxRecordingMinutes !== undefined) s.maxRecordingMinutes = parseIntIn(i.maxRecordingMinutes, 'the maximum recording duration (minutes)', 1, 100);
@@ -116,6 +117,7 @@ async function refuseTakenName(trx: Kysely<Database>, name: string, selfId?: num
 /** Replaces the plan's rows in the access-number index, refusing numbers another plan has. */
 async function claimAccessNumbers(trx: Transaction<Database>, planId: number, numbers: string[]): Promise<void> {
   await refuseAutoAttendantPilots(trx, numbers);
+  await refuseUserExtensions(trx, planId, numbers, 'access number');
   if (numbers.length > 0) {
     const taken = await trx.selectFrom('dial_plan_access_numbers')
       .innerJoin('dial_plans', 'dial_plans.id', 'dial_plan_access_numbers.dial_plan_id')

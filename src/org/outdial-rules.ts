@@ -9,13 +9,14 @@ const PATTERN = /^\+?[0-9X]{1,32}$/;
 
 /** "1XXX, 9XXXXXXXXX" (or an array of such) → the validated list; '' or [] → [] (the default). */
 export function parseOutdialRules(value: string | string[]): string[] {
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean);
-  for (const p of items) {
-    if (!PATTERN.test(p)) {
+  const typed = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const p of typed) {
+    if (!PATTERN.test(p.toUpperCase())) {
+      // Quoted as typed: "foo", not "FOO".
       throw new OpenUmError('BAD_SETTING', `"${p}" is not an outdialing rule: write digits with X for any digit, like 1XXX or 9XXXXXXXXX (an optional leading +)`);
     }
   }
-  return [...new Set(items)];
+  return [...new Set(typed.map((p) => p.toUpperCase()))];
 }
 
 /** A number as dialled: digits, with an optional leading '+'; spaces, dashes, dots and brackets are dropped. */

@@ -8,6 +8,7 @@ import { mutate, type Actor } from '../store/mutation.js';
 import type { Database } from '../store/schema.js';
 import { parseEmail, parseExtension, parseSipUri } from './addresses.js';
 import { resolveUserPolicy } from './mailbox-policies.js';
+import { refusePilotExtension } from './number-clashes.js';
 import { dialPlanByName, userByName, userQuery } from './organisation-queries.js';
 import { LANGUAGES, toDialPlan, toUser, type DialPlan, type Language, type UmUser } from './organisation-types.js';
 import { parseBool, parseBoolOrInherit, parseChoice, parseName } from './values.js';
@@ -145,6 +146,7 @@ export async function createUser(db: Kysely<Database>, actor: Actor, name: strin
   const now = new Date().toISOString();
   await mutate(db, actor, { action: 'user.create', target: userName }, async (trx) => {
     await refuseTaken(trx, { name: userName, extension, dialPlan: plan, sipUri, email });
+    await refusePilotExtension(trx, plan, extension);
     await trx.insertInto('users').values({
       name: userName, display_name: displayName, extension, sip_uri: sipUri, email, dial_plan_id: plan.id,
       um_enabled: umEnabled ? 1 : 0, policy_id: policyId, ...settings, created_at: now, updated_at: now,
@@ -178,6 +180,7 @@ export async function setUser(db: Kysely<Database>, actor: Actor, name: string, 
   };
   await mutate(db, actor, { action: 'user.set', target: current.name }, async (trx) => {
     await refuseTaken(trx, { name: newName, extension, dialPlan: plan, sipUri, email }, current.id);
+    if (extension !== current.extension || plan.id !== current.dialPlanId) await refusePilotExtension(trx, plan, extension);
     await trx.updateTable('users').set({ ...values, updated_at: new Date().toISOString() }).where('id', '=', current.id).execute();
     return { result: undefined, details: { before: current, after: { ...values, dialPlan: plan.name } } };
   });
@@ -205,6 +208,7 @@ export async function removeUser(db: Kysely<Database>, actor: Actor, name: strin
     await trx.deleteFrom('web_invites').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('web_sessions').where('kind', '=', 'user').where('account_id', '=', user.id).execute();
     await trx.deleteFrom('mwi_state').where('user_id', '=', user.id).execute();
+    await trx.deleteFrom('mwi_jobs').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('users').where('id', '=', user.id).execute();
     return { result: messages.map((m) => m.audio_path), details: { removed: user, voiceMessages: messages.length } };
   });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import { mutate, type Actor } from '../store/mutation.js';
+import { unclaimed } from '../store/job-claims.js';
 import { bumpRevision } from '../store/revision.js';
 import type { Database, VoiceMessagesTable } from '../store/schema.js';
 
@@ -174,7 +175,7 @@ export async function retryPendingNow(db: Db, serverName?: string): Promise<numb
   const now = new Date().toISOString();
   let q = db.updateTable('voice_messages').set({ next_attempt_at: now })
     .where('state', 'in', ['stored', 'missed']).where('delivery', '=', 'pending').where('next_attempt_at', '>', now)
-    .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]));
+    .where(unclaimed(now));
   if (serverName !== undefined) q = q.where('server_name', '=', serverName);
   return Number((await q.executeTakeFirst()).numUpdatedRows);
 }

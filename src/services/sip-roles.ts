@@ -88,7 +88,8 @@ export class SipRoles implements LiveStatus {
       },
     });
     this.playOnPhone = new PlayOnPhoneDispatcher({ db: node.store.db, serverName: server, supervisor: this.supervisor, log });
-    options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
+    // MWI NOTIFYs go out on the UM service's stack: a Call Router-only node leaves them to the UM nodes.
+    if (runsUm(this.nodeRoles)) options.voicemail?.attachSip({ layer: this.#umSip.layer, transport: this.#umSip.transport, verifier: this.verifier });
 
     const dataDir = node.dataDir;
     const databaseUrl = process.env.OPENUM_DATABASE_URL || undefined;

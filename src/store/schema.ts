@@ -5,13 +5,13 @@
 import type { MetaTable, ServersTable, NodesTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
 import type { CertificatesTable, ServiceAssignmentsTable, TrustedRootsTable, CrlsTable } from './pki-tables.js';
 import type { DialPlansTable, DialPlanAccessNumbersTable, IpGatewaysTable, HuntGroupsTable, UsersTable, MailboxPoliciesTable, UserPinsTable, AutoAttendantsTable, AutoAttendantNumbersTable, AutoAttendantHolidaysTable, AutoAttendantKeysTable, AutoAttendantAudioTable } from './org-tables.js';
-import type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
+import type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, MwiJobsTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
 import type { UserWebAccountsTable, WebInvitesTable, AdminAccountsTable, WebSessionsTable } from './web-tables.js';
 
 export type { MetaTable, ServersTable, NodesTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
 export type { CertificatesTable, ServiceAssignmentsTable, TrustedRootsTable, CrlsTable } from './pki-tables.js';
 export type { DialPlansTable, DialPlanAccessNumbersTable, IpGatewaysTable, HuntGroupsTable, UsersTable, MailboxPoliciesTable, UserPinsTable, AutoAttendantsTable, AutoAttendantNumbersTable, AutoAttendantHolidaysTable, AutoAttendantKeysTable, AutoAttendantAudioTable } from './org-tables.js';
-export type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
+export type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, MwiJobsTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
 export type { UserWebAccountsTable, WebInvitesTable, AdminAccountsTable, WebSessionsTable } from './web-tables.js';
 
 export interface Database {
@@ -32,6 +32,7 @@ export interface Database {
   users: UsersTable;
   voice_messages: VoiceMessagesTable;
   mwi_state: MwiStateTable;
+  mwi_jobs: MwiJobsTable;
   auto_attendants: AutoAttendantsTable;
   auto_attendant_numbers: AutoAttendantNumbersTable;
   auto_attendant_holidays: AutoAttendantHolidaysTable;

@@ -60,6 +60,24 @@ export interface MwiStateTable {
   notified_at: string;
 }
 
+/** A user's lamp to tell: the MWI job any UM node may claim (migrations/0011-mwi-jobs.ts). */
+export interface MwiJobsTable {
+  user_id: Int;
+  /** The counts wanted: the latest, overwritten by each change. */
+  unread: Int;
+  read: Int;
+  revision: Int;
+  /** Failed attempts in a row: the back-off. */
+  attempts: Int;
+  next_attempt_at: string;
+  targets: string | null;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** A Play on Phone call: queued by the API or CLI, carried by a worker (0006-play-on-phone). */
 export interface PlayOnPhoneCallsTable {
   id: Id;

@@ -1,8 +1,8 @@
 // Auto attendants in the store on both engines (SQLite always, PostgreSQL when it answers): the
-// defaults, pilot numbers unique against access numbers and the plan's other auto attendants,
-// time zone and business hours refusals that change nothing, key mappings (targets in the same
-// dial plan), holidays with their greetings, audit entries, removal rules and the exports the
-// routing module and the application read.
+// defaults, pilot numbers unique against access numbers, the plan's other auto attendants and its
+// users' extensions, time zone and business hours refusals that change nothing, key mappings
+// (targets in the same dial plan), holidays with their greetings, audit entries, removal rules and
+// the exports the routing module and the application read.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
@@ -14,7 +14,7 @@ import {
   removeAutoAttendant, setAutoAttendant,
 } from '../../src/org/auto-attendants.js';
 import { createDialPlan, removeDialPlan, setDialPlan } from '../../src/org/dial-plans.js';
-import { createUser, removeUser } from '../../src/org/users.js';
+import { createUser, removeUser, setUser } from '../../src/org/users.js';
 import { readAudit } from '../../src/store/audit.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { readRevision } from '../../src/store/revision.js';
@@ -120,6 +120,28 @@ for (const engine of engines) {
       ]);
       assert.equal(routes[1]?.dialPlanId, (await getAutoAttendant(db, 'Main')).dialPlanId);
       assert.deepEqual((await listAutoAttendants(db, { dialPlan: 'fabrikam' })).map((a) => a.name), ['FabMain']);
+    });
+
+    it('a number leads to one place: no pilot or access number is a user\'s extension in the plan, and no extension one of them', async () => {
+      await refused(() => createAutoAttendant(db, actor, 'Desk', { dialPlan: 'Contoso', numbers: ['1001'] }), 'OBJECT_EXISTS',
+        /^the pilot number 1001 is the extension of the user "alice" in the dial plan "Contoso"; .*reach the auto attendant, never alice/);
+      await refused(() => setDialPlan(db, actor, 'Contoso', { accessNumbers: ['+14255550100', '1001'] }), 'OBJECT_EXISTS',
+        /^the access number 1001 is the extension of the user "alice" .*reach subscriber access/);
+      await createAutoAttendant(db, actor, 'Desk', { dialPlan: 'Contoso', numbers: ['2000'] });
+      await setDialPlan(db, actor, 'Contoso', { accessNumbers: ['+14255550100', '3000'] });
+      try {
+        await refused(() => createUser(db, actor, 'carol', { extension: '2000', dialPlan: 'Contoso', email: 'carol@contoso.com' }), 'OBJECT_EXISTS',
+          /^the extension 2000 is a pilot number of the auto attendant "Desk" in the dial plan "Contoso"/);
+        await refused(() => setUser(db, actor, 'alice', { extension: '3000' }), 'OBJECT_EXISTS',
+          /^the extension 3000 is an access number of the dial plan "Contoso" \(subscriber access\)/);
+        // The same digits in another dial plan are another number; other changes to a user are not held up.
+        await createUser(db, actor, 'dora', { extension: '200', dialPlan: 'Fabrikam', email: 'dora@fabrikam.com' });
+        assert.equal((await setUser(db, actor, 'alice', { displayName: 'Alice Smith' })).extension, '1001');
+      } finally {
+        await removeUser(db, actor, 'dora').catch(() => undefined);
+        await removeAutoAttendant(db, actor, 'Desk');
+        await setDialPlan(db, actor, 'Contoso', { accessNumbers: ['+14255550100'] });
+      }
     });
 
     it('maps keys to targets in the same dial plan only', async () => {

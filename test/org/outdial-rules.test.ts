@@ -13,6 +13,7 @@ describe('outdialing rules', () => {
     assert.deepEqual(parseOutdialRules(''), []);
     assert.deepEqual(parseOutdialRules(['+39XXXXXXXXXX']), ['+39XXXXXXXXXX']);
     assert.throws(() => parseOutdialRules('9*'), (e: unknown) => e instanceof OpenUmError && e.code === 'BAD_SETTING' && /X for any digit/.test(e.message));
+    assert.throws(() => parseOutdialRules('9XXX, foo'), (e: unknown) => e instanceof OpenUmError && /^"foo" is not an outdialing rule/.test(e.message), 'quoted as typed');
   });
 
   it('allows the plan\'s own extensions by default and the patterns when set', () => {

@@ -1,12 +1,14 @@
 // MWI must not break what runs (issue 10): a gateway set to the server's own SIP address and port
 // gets no NOTIFY from the server itself (it answered 405 and was retried forever), and unrelated
-// configuration changes do not cut a NOTIFY's back-off short (37 attempts in 8 minutes).
+// configuration changes do not cut a NOTIFY's back-off short (37 attempts in 8 minutes). The
+// back-off is kept in the store (org/mwi-jobs.ts): a node started again keeps it too.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { findUser } from '../../src/org/users.js';
+import { mwiJobs } from '../../src/org/mwi-jobs.js';
 import { notifiedCounts } from '../../src/org/voice-messages.js';
 import { openNode, type OpenNode } from '../../src/services/node.js';
 import { PeerVerifier } from '../../src/services/sip/peer-verifier.js';
@@ -99,5 +101,22 @@ describe('MWI back-off and the server itself as a gateway', () => {
     await waitFor('an attempt to the corrected gateway', () => failed() === 3, 1000);
     assert.ok(Date.now() - changedAt < RETRY_MS, 'not held back by the back-off');
     assert.equal(routerConnections, 0);
+  });
+
+  it('a node started again keeps the back-off of the NOTIFY it could not send', async () => {
+    const failed = () => count('MWI: NOTIFY not accepted', 'FAR');
+    await waitFor('a failed attempt recorded', async () => (await mwiJobs(node.store.db)).find((j) => j.userId === aliceId && j.claimedBy === null && j.attempts > 0));
+    await vm.stop();
+    const before = failed();
+    const [job] = await mwiJobs(node.store.db);
+    assert.ok(job && Date.parse(job.nextAttemptAt) > Date.now(), `the job waits: ${JSON.stringify(job)}`);
+    const log = pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s) as { msg: string }); } });
+    vm = new VoicemailService(node, log, { mwiRetryMs: [RETRY_MS, RETRY_MS] });
+    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db, node.serverName ?? '') });
+    await vm.start();
+    await vm.idle();
+    assert.equal(failed(), before, 'no attempt at start: the back-off holds');
+    await waitFor('the retry when the back-off ends', () => failed() === before + 1, RETRY_MS + 5000);
+    assert.ok(Date.now() >= Date.parse(job.nextAttemptAt), 'not before the stored retry time');
   });
 });

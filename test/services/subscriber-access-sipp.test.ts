@@ -2,12 +2,14 @@
 // extension, so she is recognised by caller ID, and sends her PIN and menu keys as RFC 4733
 // events from a pcap (test/support/dtmf-pcap.ts). Keys are typed ahead: the application keeps a
 // key pressed during a prompt, so the order of the keys decides, not the length of the prompts.
-// What SIPp heard is captured with tshark and searched for the stored message's audio.
+// What SIPp heard is captured with tshark and searched for the stored message's audio and for
+// the spoken counts of new and saved messages.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readPcmWav } from '../../src/media/audio/prompt-library.js';
+import { PromptLibrary, readPcmWav } from '../../src/media/audio/prompt-library.js';
+import { sayCount } from '../../src/apps/speech/numbers.js';
 import { bestCorrelation, envelope, readWav } from '../support/audio-compare.js';
 import { keyPresses, writeDtmfPcap, type KeyPress } from '../support/dtmf-pcap.js';
 import { sippAvailable } from '../support/peers/sipp.js';
@@ -29,7 +31,7 @@ if (skip && process.env.CI === 'true') throw new Error(`CI: subscriber-access-si
 /** Keys one after another from `atMs`, 250 ms apart. */
 const press = (keys: string, atMs: number): KeyPress[] => keyPresses({ keys, startMs: atMs });
 
-describe('subscriber access: SIPp logs on with a PIN and works the mailbox by keypad', { skip, timeout: 300_000 }, () => {
+describe('subscriber access: SIPp logs on with a PIN and works the mailbox by keypad', { skip, timeout: 420_000 }, () => {
   let site: UmSite;
   let speechWav: string;
   let calls = 0;
@@ -96,6 +98,27 @@ describe('subscriber access: SIPp logs on with a PIN and works the mailbox by ke
     const after = (await userMessages(site.data, 'alice')).find((m) => m.id === id);
     assert.equal(after?.read, true, 'played to its end, the message is read');
     console.log(`subscriber access: message found in the received audio at ${(best.lagMs / 1000).toFixed(2)} s, correlation ${best.correlation.toFixed(3)}`);
+  });
+
+  it('says the new and saved counts after the PIN: what SIPp heard holds the counts, not other ones', async () => {
+    const mine = (await userMessages(site.data, 'alice')).filter((m) => m.state === 'stored');
+    const fresh = mine.filter((m) => !m.read).length;
+    const saved = mine.length - fresh;
+    const callMs = 14_000;
+    // Only the PIN: the counts and the main menu are then said without interruption.
+    const r = await callPilot('counts', press(`${PIN}#`, 1500), callMs);
+    assert.ok(r.outcome?.user !== undefined, `logged on: ${JSON.stringify(r.outcome)}`);
+    const prompts = new PromptLibrary();
+    const counts = async (n: number, m: number) => {
+      const pcm = await prompts.sequence([...sayCount(n, 'new-message', 'en-US'), ...sayCount(m, 'saved-message', 'en-US')], 'en-US');
+      return envelope({ sampleRate: 8000, channels: 1, samples: Float32Array.from(pcm, (v) => v / 32768), durationSec: pcm.length / 8000 });
+    };
+    const heard = envelope(readWav(r.heardWav));
+    const said = bestCorrelation(await counts(fresh, saved), heard, callMs);
+    const other = bestCorrelation(await counts(fresh + 3, saved + 2), heard, callMs);
+    assert.ok(said.correlation >= 0.8, `${fresh} new, ${saved} saved in what was heard: correlation ${said.correlation.toFixed(3)} at ${said.lagMs} ms`);
+    assert.ok(said.correlation > other.correlation, `other counts fit worse (${other.correlation.toFixed(3)})`);
+    console.log(`subscriber access: counts ${fresh} new, ${saved} saved heard at ${(said.lagMs / 1000).toFixed(2)} s, correlation ${said.correlation.toFixed(3)} (other counts ${other.correlation.toFixed(3)})`);
   });
 
   it('deletes a message and undeletes it before hanging up: it stays', async () => {

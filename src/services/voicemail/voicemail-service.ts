@@ -53,7 +53,7 @@ export class VoicemailService implements VoicemailEvents {
     const db = node.store.db;
     this.#mailbox = openMailbox(node);
     this.delivery = new DeliveryQueue({ db, vault: node.vault, audio: this.#mailbox.messageAudio, serverName: this.#server, engine: node.store.engine, log, retryMs: options.deliveryRetryMs });
-    this.mwi = new MwiNotifier({ db, serverName: this.#server, log, retryMs: options.mwiRetryMs });
+    this.mwi = new MwiNotifier({ db, engine: node.store.engine, serverName: this.#server, log, retryMs: options.mwiRetryMs });
     this.storeRetry = new StoreRetry({
       db, audio: this.#mailbox.messageAudio, dataDir: node.dataDir, log: this.#log,
       onStored: (userIds) => {
@@ -124,11 +124,12 @@ export class VoicemailService implements VoicemailEvents {
     await this.mwi.reconcile();
   }
 
-  /** Resolves when recovery, delivery and the NOTIFYs started so far have settled (tests). */
+  /** Resolves when recovery, delivery and the NOTIFY passes started so far have settled (tests). */
   async idle(): Promise<void> {
     await this.storeRetry.idle();
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
     await this.delivery.idle();
+    await this.mwi.idle();
   }
 
   async stop(): Promise<void> {

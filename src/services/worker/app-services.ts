@@ -12,7 +12,7 @@ import { findUserById } from '../../org/users.js';
 import type { Database } from '../../store/schema.js';
 import type { CallSessionDeps, CallSessionInput } from './call-session.js';
 import { autoAttendantServices, gatewayTransferTarget, loadAutoAttendantConfig, testClock } from './auto-attendant-services.js';
-import { subscriberAccessPorts } from './subscriber-access-services.js';
+import { senderCallback, subscriberAccessPorts } from './subscriber-access-services.js';
 import { VoicemailBox } from './voicemail-box.js';
 
 /** Call answering: the mailbox of `user` (the call's user, or one an auto attendant hands over to), and their own greeting. */
@@ -72,7 +72,8 @@ export function autoAttendantAppServices(deps: CallSessionDeps, input: CallSessi
 
 /**
  * Subscriber access: the dial plan's directory, PINs, the mailbox, greetings and speech. "Call
- * the sender" transfers to the caller's number at the gateway the call came from.
+ * the sender" transfers to the caller's number at the gateway the call came from, when that gateway
+ * takes outgoing calls and the dial plan's outdialing rules allow the number.
  */
 export function subscriberAccessAppServices(deps: CallSessionDeps, input: CallSessionInput, log: Logger): AppServices['subscriberAccess'] {
   const { routed } = input;
@@ -80,12 +81,6 @@ export function subscriberAccessAppServices(deps: CallSessionDeps, input: CallSe
   return subscriberAccessPorts({
     mailbox: deps.mailbox, pins: deps.pins, prompts: deps.prompts, dialPlan: routed.dialPlan, log,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    callbackTarget: (number) => {
-      try {
-        return target(number);
-      } catch {
-        return undefined;
-      }
-    },
+    callbackTarget: senderCallback(routed.gateway, routed.dialPlan, target),
   });
 }

@@ -18,7 +18,9 @@ export function callerOf(invite: SipRequest): CallerId {
       const na = parseNameAddr(header === 'From' ? value : value.split(/,(?=\s*(?:"|<|sips?:|tel:))/)[0] ?? value, header);
       const uri = parseUri(na.uri, `${header} URI`);
       const anonymous = /^anonymous$/i.test(uri.user ?? '') || /anonymous\.invalid$/i.test(uri.host);
-      return { id: anonymous ? '' : uri.user ?? (uri.scheme === 'tel' ? uri.host : na.uri), name: anonymous ? '' : (na.displayName ?? '').slice(0, 100) };
+      if (anonymous) return { id: '', name: '' };
+      const sip = uri.scheme !== 'tel' && uri.user ? { uri: `sip:${uri.user}@${uri.host}`.toLowerCase() } : {};
+      return { id: uri.user ?? (uri.scheme === 'tel' ? uri.host : na.uri), name: (na.displayName ?? '').slice(0, 100), ...sip };
     } catch {
       // A malformed P-Asserted-Identity: fall back to From.
     }

@@ -9,7 +9,8 @@ import { sayWhen } from '../../apps/speech/dates.js';
 import type { MessageSummary, PinChange, Subscriber, SubscriberAccessPorts } from '../../apps/subscriber-access/index.js';
 import { wavHeader } from '../../media/audio/wav-header.js';
 import type { PromptLibrary } from '../../media/audio/prompt-library.js';
-import type { DialPlan, UmUser } from '../../org/organisation-types.js';
+import type { DialPlan, IpGateway, UmUser } from '../../org/organisation-types.js';
+import { checkOutdial } from '../../org/outdial-rules.js';
 import { findUserById, listUsers } from '../../org/users.js';
 import type { MailboxService } from '../mailbox/mailbox-service.js';
 import type { PinService } from '../mailbox/pin-service.js';
@@ -46,14 +47,7 @@ export function subscriberAccessPorts(w: SubscriberAccessWiring): SubscriberAcce
     prompts: w.prompts,
     directory: {
       async byCallerId(caller: CallerId) {
-        if (caller.id === '') return undefined;
-        const digits = caller.id.replace(/^\+/, '');
-        const all = await users();
-        const found = all.find((u) => u.extension === digits)
-          ?? (w.dialPlan.extensionLength && /^\d+$/.test(digits) && digits.length > w.dialPlan.extensionLength
-            ? all.find((u) => u.extension === digits.slice(-Number(w.dialPlan.extensionLength)))
-            : undefined)
-          ?? all.find((u) => u.sipUri !== null && u.sipUri.toLowerCase().startsWith(`sip:${caller.id.toLowerCase()}@`));
+        const found = userByCallerId(await users(), caller, w.dialPlan.extensionLength);
         return found ? member(found) : undefined;
       },
       async byExtension(extension: string) {
@@ -125,6 +119,39 @@ export function subscriberAccessPorts(w: SubscriberAccessWiring): SubscriberAcce
       digits: (d) => sayDigits(d),
       dateTime: (when, lang) => sayWhen(when, w.timeZone, lang),
     },
+  };
+}
+
+/**
+ * The user a caller ID names: the extension, a longer number ending in it (E.164 or with a prefix),
+ * or the whole SIP URI (user and host: sip:alice@fabrikam.com is not sip:alice@contoso.com).
+ */
+export function userByCallerId<U extends { extension: string; sipUri: string | null }>(users: readonly U[], caller: CallerId, extensionLength: number | null): U | undefined {
+  if (caller.id === '') return undefined;
+  const digits = caller.id.replace(/^\+/, '');
+  return users.find((u) => u.extension === digits)
+    ?? (extensionLength && /^\d+$/.test(digits) && digits.length > extensionLength
+      ? users.find((u) => u.extension === digits.slice(-extensionLength))
+      : undefined)
+    ?? (caller.uri ? users.find((u) => u.sipUri !== null && u.sipUri.toLowerCase() === caller.uri) : undefined);
+}
+
+/**
+ * "Call the sender": the transfer target for a message's caller number, only when the gateway may
+ * place calls for OpenUM (`--outcalls on`) and the dial plan's outdialing rules allow the number,
+ * the rules Play on Phone follows; otherwise undefined, and the caller hears it is not available.
+ */
+export function senderCallback(gateway: Pick<IpGateway, 'outcallsAllowed'>, plan: Pick<DialPlan, 'name' | 'extensionLength' | 'outdialAllowed'>,
+  target: (number: string) => string): (number: string) => string | undefined {
+  return (number) => {
+    if (!gateway.outcallsAllowed) return undefined;
+    const allowed = checkOutdial(plan, number);
+    if (!allowed.ok) return undefined;
+    try {
+      return target(allowed.number);
+    } catch {
+      return undefined;
+    }
   };
 }
 

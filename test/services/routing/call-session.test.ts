@@ -16,8 +16,8 @@ import { PendingMessages } from '../../../src/services/voicemail/pending-message
 import { alice, gateway, huntGroup, invite, plan } from './fake-view.js';
 
 describe('application registry', () => {
-  it('has call answering; subscriber access and the auto attendant wait for their applications', () => {
-    assert.equal(typeof applicationFor('CallAnswering'), 'function');
+  it('has an application for every call type: call answering, subscriber access, the auto attendant', () => {
+    for (const type of ['CallAnswering', 'SubscriberAccess', 'AutoAttendant'] as const) assert.equal(typeof applicationFor(type), 'function', type);
     assert.equal(CALL_TYPE_DESCRIPTION.SubscriberAccess, 'subscriber access');
   });
 });
@@ -49,7 +49,7 @@ describe('call session', () => {
       },
     });
     await session.done;
-    assert.deepEqual(seen?.caller, { id: '+390255599', name: 'Reception' });
+    assert.deepEqual(seen?.caller, { id: '+390255599', name: 'Reception', uri: 'sip:+390255599@127.0.101.10' });
     assert.equal(seen?.called, '1000');
     assert.equal(seen?.callType, 'CallAnswering');
     assert.equal(seen?.user?.name, 'alice');
