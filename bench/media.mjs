@@ -94,6 +94,7 @@ function prepare() {
   let xml = readFileSync(TEMPLATE, 'utf8').replace(/[ \t]*<!-- ending dtmf -->[\s\S]*?<!-- \/ending dtmf -->\n?/, '');
   // each call diverted to the user in the injection file (one line per call, sequential)
   xml = xml.replace('Max-Forwards: 70[extra_headers]', 'Max-Forwards: 70\n      Diversion: <sip:[field0]@[remote_ip]>;reason=no-answer');
+  xml = xml.split('[ruri_params]').join(''); // straight to the worker: no redirect token
   for (const [k, v] of Object.entries({ AUDIO_PCAP: looped, GREETING_MS: 0, AUDIO_MS: SECONDS * 1000, BYE_WAIT_MS: 0 })) xml = xml.split(`@${k}@`).join(String(v));
   const scenario = join(WORK, 'uac-voicemail-bench.xml');
   writeFileSync(scenario, xml);
