@@ -42,6 +42,7 @@ const JITTER_LIMIT_MS = 5;
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const TEMPLATE = join(ROOT, 'test', 'fixtures', 'sipp', 'uac-voicemail.xml');
 const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const CPUS = readdirSync('/sys/devices/system/cpu').filter((c) => /^cpu\d+$/.test(c)).length || 1;
 const WORK = mkdtempSync(join(tmpdir(), 'openum-bench-media-'));
 const log = (...a) => console.log(...a);
 
@@ -160,9 +161,17 @@ async function step(n, scenario, server, workers) {
   const cap = startCapture(join(dir, 'greetings.pcap'), n);
   const capturing = await captureReady(cap);
   const ticks0 = workerTicks(workers);
+  const machine0 = machineTicks();
   const rss0 = rssKb(workers);
   let rssPeak = rss0;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssKb(workers)); }, 1000);
+  // The load generator's CPU: SIPp and tshark exit at the end of the step, so their last reading counts.
+  const generator = new Map();
+  const sample = () => {
+    rssPeak = Math.max(rssPeak, rssKb(workers));
+    for (const r of procTable()) if (generatorPids.has(r.pid)) generator.set(r.pid, r.ticks);
+  };
+  const generatorPids = new Set([cap.child.pid]);
+  const sampler = setInterval(sample, 500);
   const halves = [Math.ceil(n / 2), Math.floor(n / 2)].filter((c) => c > 0);
   const rate = Math.max(10, Math.ceil(n / 3)); // all calls up within ~3 s
   const runs = halves.map((calls, i) => {
@@ -175,6 +184,7 @@ async function step(n, scenario, server, workers) {
       '-nostdin', '-buff_size', '4194304', '-trace_stat', '-stf', join(dir, `stat-${i}.csv`), '-fd', '1',
       '-trace_err', '-error_file', join(dir, `errors-${i}.log`)];
     const p = start(`sipp-${n}-${i}`, 'sipp', args, dir, { cwd: dir });
+    generatorPids.add(p.child.pid);
     const hard = timer(() => kill(p.child.pid, 'SIGKILL'), (timeoutSec + 15) * 1000);
     return p.exited.then((code) => { clearTimeout(hard); const i2 = procs.started.indexOf(p); if (i2 >= 0) procs.started.splice(i2, 1); return { code, stat: statRow(join(dir, `stat-${i}.csv`)) }; });
   });
@@ -182,6 +192,13 @@ async function step(n, scenario, server, workers) {
   const wall = (Date.now() - t0) / 1000;
   clearInterval(sampler);
   const cpu = ((workerTicks(workers) - ticks0) / HZ / wall) * 100;
+  const machine = machineTicks();
+  const machinePct = ((machine.busy - machine0.busy) / Math.max(1, machine.all - machine0.all)) * 100 * CPUS;
+  const tsharkTicks = generator.get(cap.child.pid) ?? 0;
+  const sippTicks = [...generator].filter(([pid]) => pid !== cap.child.pid).map(([, t]) => t);
+  const sippPct = (sippTicks.reduce((a, b) => a + b, 0) / HZ / wall) * 100;
+  const sippMaxPct = (Math.max(0, ...sippTicks) / HZ / wall) * 100;
+  const tsharkPct = (tsharkTicks / HZ / wall) * 100;
   await stopProc(cap);
   const ok = results.reduce((s, r) => s + Number(r.stat['SuccessfulCall(C)'] ?? 0), 0);
   const failed = n - ok;
@@ -191,13 +208,33 @@ async function step(n, scenario, server, workers) {
   const lost = ended.reduce((s, c) => s + Number(c.rtp.lost ?? 0), 0);
   const expected = ended.reduce((s, c) => s + Number(c.rtp.expected ?? 0), 0);
   const sendP99 = ended.map((c) => Number(c.sendJitterP99Ms)).filter(Number.isFinite).sort((a, b) => a - b);
+  const loopDelays = ended.map((c) => Number(c.mediaLoopDelayP99Ms)).filter(Number.isFinite);
   const jitter = capturing ? jitterP99(join(dir, 'greetings.pcap')) : { p99: NaN, streams: 0, samples: 0 };
   return {
     n, ok, failed, wall, ended: ended.length, lossPct: expected ? (100 * Math.max(0, lost)) / expected : NaN, lost, expected,
     jitterP99Ms: jitter.p99, jitterStreams: jitter.streams, jitterSamples: jitter.samples,
     serverSendP99Ms: sendP99.length ? sendP99[Math.floor(sendP99.length * 0.99)] ?? sendP99[sendP99.length - 1] : NaN,
     cpuPct: cpu, rssPerCallKb: (rssPeak - rss0) / n, rssPeakMb: rssPeak / 1024, sippCodes: results.map((r) => r.code),
+    mediaLoopDelayP99Ms: loopDelays.length ? Math.max(...loopDelays) : NaN,
+    cpuPerCallPct: cpu / Math.max(1, n), sippPct, sippMaxPct, tsharkPct, machinePct,
   };
+}
+
+// Busy and total clock ticks of the whole machine (/proc/stat), for "which limit was hit".
+function machineTicks() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const all = f.reduce((a, b) => a + b, 0);
+  return { busy: all - idle, all };
+}
+
+/** Which limit a step met: the machine, the load generator (one SIPp is one thread), the server, or none. */
+function limitOf(r) {
+  const full = r.machinePct >= 0.9 * CPUS * 100;
+  if (!clean(r) && full) return `machine full (${r.machinePct.toFixed(0)} %: workers ${r.cpuPct.toFixed(0)}, SIPp ${r.sippPct.toFixed(0)}, tshark ${r.tsharkPct.toFixed(0)})`;
+  if (!clean(r) && r.sippMaxPct >= 90) return `load generator (a SIPp at ${r.sippMaxPct.toFixed(0)} % of a core)`;
+  if (!clean(r)) return `server (${r.cpuPct.toFixed(0)} % of ${CPUS * 100} % used; media loop delay p99 ${Number.isNaN(r.mediaLoopDelayP99Ms) ? 'n/a' : r.mediaLoopDelayP99Ms.toFixed(1)} ms)`;
+  return 'none';
 }
 
 const clean = (r) => r.failed === 0 && r.lossPct < LOSS_LIMIT * 100 && r.jitterP99Ms < JITTER_LIMIT_MS;
@@ -215,14 +252,16 @@ async function main() {
   const server = await startOpenUm(STEPS[STEPS.length - 1]);
   const workers = workerPids(server.proc.child.pid);
   log(`openum PID ${server.proc.child.pid}, UM workers ${workers.join(', ')} on ${ADDRESS}:${WORKER_PORTS.join('/')}, RTP ${RTP.min}-${RTP.max}\n`);
-  log('    N  established  failed  loss %   jitter p99 ms (streams)  server send p99 ms  worker CPU %  RSS/call KB  wall s');
+  log('    N  established  failed  loss %   jitter p99 ms (streams)  server send p99 ms  worker CPU %  RSS/call KB  wall s  media loop p99 ms  SIPp CPU %  machine %');
   const rows = [];
   for (const n of STEPS) {
     const r = await step(n, scenario, server, workers);
     rows.push(r);
     log(`${String(n).padStart(5)}  ${String(r.ok).padStart(11)}  ${String(r.failed).padStart(6)}  ${Number.isNaN(r.lossPct) ? '   n/a' : r.lossPct.toFixed(3).padStart(6)}` +
       `   ${Number.isNaN(r.jitterP99Ms) ? '  n/a' : r.jitterP99Ms.toFixed(2).padStart(6)} (${r.jitterStreams})`.padEnd(26) +
-      `  ${Number.isNaN(r.serverSendP99Ms) ? 'n/a' : r.serverSendP99Ms.toFixed(2)}`.padStart(19) + `  ${r.cpuPct.toFixed(0).padStart(11)}  ${r.rssPerCallKb.toFixed(0).padStart(11)}  ${r.wall.toFixed(1).padStart(6)}`);
+      `  ${Number.isNaN(r.serverSendP99Ms) ? 'n/a' : r.serverSendP99Ms.toFixed(2)}`.padStart(19) + `  ${r.cpuPct.toFixed(0).padStart(11)}  ${r.rssPerCallKb.toFixed(0).padStart(11)}  ${r.wall.toFixed(1).padStart(6)}` +
+      `  ${(Number.isNaN(r.mediaLoopDelayP99Ms) ? 'n/a' : r.mediaLoopDelayP99Ms.toFixed(1)).padStart(17)}  ${r.sippPct.toFixed(0).padStart(10)}  ${r.machinePct.toFixed(0).padStart(9)}`);
+    log(`       limit: ${limitOf(r)}; CPU per call ${r.cpuPerCallPct.toFixed(3)} % of a core -> ${(100 / Math.max(1e-9, r.cpuPerCallPct)).toFixed(0)} calls per core at this cost`);
     if (r.failed > 0 || (STOP_ON === 'any' && !clean(r))) {
       log(`  -> step ${n} not clean (${[r.failed ? `${r.failed} failed calls` : '', r.lossPct >= LOSS_LIMIT * 100 ? 'loss' : '', !(r.jitterP99Ms < JITTER_LIMIT_MS) ? 'jitter' : ''].filter(Boolean).join(', ')}): ladder stops`);
       break;
@@ -232,6 +271,13 @@ async function main() {
   await stopAll();
   const best = rows.filter(clean).pop();
   log(`\nlargest N with loss < ${LOSS_LIMIT * 100} % and receiver jitter p99 < ${JITTER_LIMIT_MS} ms: ${best ? best.n : 'none'}`);
+  // Published Asterisk sizing: about 100 G.711 calls per GHz of total CPU (issue 12).
+  const mhz = readFileSync('/proc/cpuinfo', 'utf8').match(/^cpu MHz\s*:\s*([\d.]+)/m)?.[1];
+  if (mhz) {
+    const asterisk = Math.round((100 * Number(mhz) * CPUS) / 1000);
+    log(`Asterisk's published sizing on this machine (100 calls per GHz x ${CPUS} x ${(Number(mhz) / 1000).toFixed(2)} GHz): ~${asterisk} calls; ` +
+      `ratio of the largest clean N: ${best ? (best.n / asterisk).toFixed(2) : 'n/a'}`);
+  }
   writeFileSync(join(WORK, 'results.json'), JSON.stringify({ seconds: SECONDS, steps: STEPS, rows }, null, 2));
   log(`details: ${join(WORK, 'results.json')}`);
 }

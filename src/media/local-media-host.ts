@@ -4,6 +4,7 @@ import { MediaChannel, type MediaChannelStats, type NegotiatedMedia } from './me
 import { MediaClock } from './media-clock.js';
 import type { MediaEndpoint, MediaHost, MediaLease, RtpRange } from './media-host.js';
 import { PortAllocator, type MediaPorts } from './port-allocator.js';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 interface LocalLease extends MediaLease {
   readonly ports: MediaPorts;
@@ -14,6 +15,9 @@ export class LocalMediaHost implements MediaHost {
   readonly clock: MediaClock;
   #allocator: { key: string; allocator: PortAllocator } | undefined;
   readonly #open = new Set<MediaChannel>();
+  // How late this event loop runs its callbacks while calls are up (the clock's ticks among them);
+  // started afresh when the host has no call, so each busy period is measured on its own.
+  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
 
   constructor(clock = new MediaClock()) {
     this.clock = clock;
@@ -40,6 +44,10 @@ export class LocalMediaHost implements MediaHost {
     if (local.opened) throw new Error('this port pair already carries a call');
     local.opened = true;
     const channel = new MediaChannel({ ports: local.ports, media, clock: this.clock, ...(rtcpIntervalMs !== undefined ? { rtcpIntervalMs } : {}) });
+    if (this.#open.size === 0) {
+      this.#loopDelay.reset();
+      this.#loopDelay.enable();
+    }
     this.#open.add(channel);
     return {
       channel,
@@ -50,9 +58,10 @@ export class LocalMediaHost implements MediaHost {
       startCapture: (h) => channel.startCapture(h),
       stopCapture: () => channel.stopCapture(),
       end: async (reason?: string): Promise<MediaChannelStats> => {
-        const stats = channel.stats();
+        const stats = { ...channel.stats(), loopDelayP99Ms: Math.round(this.#loopDelay.percentile(99) / 1e4) / 100 };
         await channel.close(reason);
         this.#open.delete(channel);
+        if (this.#open.size === 0) this.#loopDelay.disable();
         return stats;
       },
     };

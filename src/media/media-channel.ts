@@ -39,6 +39,8 @@ export interface MediaChannelStats {
   /** Packets of prompts sent, and how late their ticks ran (p50/p99/max, ms). */
   played: number;
   sendLatenessMs: { p50: number; p99: number; max: number };
+  /** p99 of the media event loop's delay while calls were up (from the host that ran the call; ms). */
+  loopDelayP99Ms?: number;
 }
 
 /** One call per frame time: the frame (null while the buffer fills or nothing came) and its length in ms. */

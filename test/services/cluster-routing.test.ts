@@ -15,6 +15,7 @@ import { renderVoicemailScenario, sippPcapsMissing, voicemailPcaps } from '../su
 import { audioToolsMissing } from '../support/test-audio.js';
 import { greetingSeconds } from '../support/voicemail-server.js';
 import { smtpSink, type SmtpSink } from '../support/voicemail.js';
+import { api } from '../support/api.js';
 import { cli, cliJson, startServer, type RunningServer } from '../support/openum.js';
 import { freshSchema, postgresBaseUrl, type PgTarget } from '../support/postgres.js';
 import { tempDir } from '../support/run.js';
@@ -58,6 +59,7 @@ describe('several nodes on one PostgreSQL store', { skip, timeout: 300_000 }, ()
   const nodes = () => cliJson<NodeRow[]>(['node', 'list'], { data: data.a, env });
   let sink: SmtpSink;
   let leftThroughB: { id: number; durationMs: number } | undefined;
+  let tokenC = '';
 
   /** SIPp from the gateway's address: one INVITE diverted from alice to `port` of `host` with Call-ID `callId`; the 302's Contact. */
   const hop = async (host: string, port: number, ruri: string, callId: string) => (await runSipp({
@@ -70,7 +72,7 @@ describe('several nodes on one PostgreSQL store', { skip, timeout: 300_000 }, ()
     env = { OPENUM_DATABASE_URL: target.url, OPENUM_MASTER_KEY: randomBytes(32).toString('base64') };
     await must(['init', '--name', 'node-a', '--fqdn', 'a.contoso.test'], data.a);
     await must(['init', '--name', 'node-b', '--fqdn', 'b.contoso.test'], data.b);
-    await must(['init', '--name', 'node-c', '--fqdn', 'c.contoso.test'], data.c);
+    tokenC = /administrator token[^:]*: (oum_\S+)/.exec(await must(['init', '--name', 'node-c', '--fqdn', 'c.contoso.test'], data.c))?.[1] ?? '';
     // One organisation for all: made once, through any node.
     await must(['dialplan', 'new', 'DP', '--extension-length', '4', '--access-number', '4000'], data.a);
     await must(['gateway', 'new', 'GW', '--address', GATEWAY, '--dial-plan', 'DP'], data.a);
@@ -154,6 +156,11 @@ describe('several nodes on one PostgreSQL store', { skip, timeout: 300_000 }, ()
     const played = await cli(['voicemail', 'play', String(leftThroughB.id), '--out', wav], { data: data.c, env });
     assert.equal(played.code, 0, played.stderr);
     assert.ok(existsSync(wav) && readFileSync(wav).length >= 44 + 8 * leftThroughB.durationMs, 'the WAV holds the whole message');
+    // ... and through C's admin API (the web), the same bytes.
+    const web = await api(running.c!.port, 'GET', `/api/voicemail/${leftThroughB.id}/audio`, { token: tokenC });
+    assert.equal(web.status, 200, web.body.slice(0, 300));
+    assert.match(String(web.headers['content-type']), /^audio\/wav/);
+    assert.equal(Number(web.headers['content-length']), readFileSync(wav).length, 'the web gives the WAV the CLI wrote');
     await must(['smtp', 'set', '--host', sink.address, '--port', String(sink.port), '--security', 'none'], data.c);
     await waitFor('the message mailed by C', () => sink.received.length > 0 || undefined, 45_000);
     await sleep(3000);

@@ -116,7 +116,7 @@ export class CallSession {
           droppedAuth: rtp.droppedAuth, droppedSeqJump: rtp.droppedSeqJump, rtcpIn: rtp.rtcpIn, rtcpOut: rtp.rtcpOut,
         },
         srtpStats: stats.srtp, jitterBuffer: stats.jitter, dtmf: stats.dtmf,
-        played: stats.played, sendJitterP99Ms: stats.sendLatenessMs.p99, sendJitterMaxMs: stats.sendLatenessMs.max,
+        played: stats.played, sendJitterP99Ms: stats.sendLatenessMs.p99, sendJitterMaxMs: stats.sendLatenessMs.max, mediaLoopDelayP99Ms: stats.loopDelayP99Ms,
       }, 'call ended');
     })();
   }
