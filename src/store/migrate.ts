@@ -13,6 +13,7 @@ import { webAccounts } from './migrations/0007-web-accounts.js';
 import { sipAddresses } from './migrations/0008-sip-addresses.js';
 import { nodes } from './migrations/0009-nodes.js';
 import { deliveryClaims } from './migrations/0010-delivery-claims.js';
+import { clusterOperations } from './migrations/0012-cluster-operations.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -27,6 +28,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0008-sip-addresses': sipAddresses(),
     '0009-nodes': nodes(),
     '0010-delivery-claims': deliveryClaims(),
+    '0012-cluster-operations': clusterOperations(engine),
   };
 }
 

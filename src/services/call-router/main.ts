@@ -35,7 +35,7 @@ async function main(e: RouterEnv): Promise<void> {
   const server = requireServer(node);
   const tls = new StoreTlsProvider(node, 'UMCallRouter', log);
   const routing = new RoutingCache(node.store.db);
-  const verifier = new PeerVerifier(node.store.db, server);
+  const verifier = new PeerVerifier(node.store.db);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   // node:cluster hands new connections to the processes in turn (round-robin), so each process
   // takes its share of the per-source cap and the node as a whole admits about the cap.
