@@ -67,8 +67,10 @@ async function main(e: RouterEnv): Promise<void> {
     const cr = settings.callRouter;
     await endpoint.apply(listenSpecs(cr.startupMode, { tcp: cr.sipTcpPort, tls: cr.sipTlsPort }, e.addresses, { udp: cr.sipUdp }));
   };
-  await apply();
+  // The node list is read before the listeners open: a process replacing another (openum service
+  // restart callrouter) shares its sockets and answers from its first datagram on.
   await picker.start();
+  await apply();
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(apply);
   watcher.onChange(() => picker.refresh());
