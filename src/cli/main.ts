@@ -12,6 +12,7 @@ const HELP = `openum — unified messaging server
   openum trust add|list|remove|crl …      trusted roots and CRLs for peer certificates
   openum server get|set                   server identity (FQDN), SIP listen addresses
   openum service get|set                  UM service: startup mode, max calls
+  openum service restart um|callrouter [--node N]  restart a node's role without losing a call
   openum callrouter get|set               Call Router: startup mode, SIP ports
   openum admin get|set                    admin API address and port
   openum dialplan new|set|get|list|remove UM dial plans: extensions, access numbers, VoIP security

@@ -4,9 +4,11 @@
 import type { Kysely } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import type { Database } from '../store/schema.js';
+import type { RestartRole, RestartState } from './role-restarts.js';
 
 export const NODE_ROLES = ['all', 'callrouter', 'um'] as const;
 export type NodeRoles = (typeof NODE_ROLES)[number];
+/** What a node's heartbeat says; a role restart in progress shows in NodeView.restart. */
 export const NODE_STATES = ['running', 'draining', 'stopped'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
 
@@ -32,11 +34,25 @@ export interface NodeBeat {
 
 export type NodeHealth = 'live' | 'stale' | 'stopped';
 
+/** A role restart the node was asked for and has not finished (org/role-restarts.ts). */
+export interface NodeRestart {
+  id: number;
+  role: RestartRole;
+  state: RestartState;
+  requestedAt: string;
+}
+
 export interface NodeView extends NodeBeat {
   heartbeatAt: string;
   /** Milliseconds since its last heartbeat, by this node's clock. */
   heartbeatAgeMs: number;
   health: NodeHealth;
+  restart: NodeRestart | null;
+}
+
+/** Whether Call Routers may send the node's UM service calls: not while it drains for a restart. */
+export function umTakesCalls(n: Pick<NodeView, 'restart'>): boolean {
+  return n.restart?.role !== 'um';
 }
 
 export function parseNodeRoles(text: string, field: string): NodeRoles {
@@ -75,7 +91,12 @@ export function nodeHealth(state: NodeState, ageMs: number): NodeHealth {
 }
 
 export async function listNodes(db: Kysely<Database>, nowMs: number): Promise<NodeView[]> {
-  const rows = await db.selectFrom('nodes').selectAll().orderBy('name').execute();
+  const [rows, restarts] = await Promise.all([
+    db.selectFrom('nodes').selectAll().orderBy('name').execute(),
+    db.selectFrom('role_restarts').select(['id', 'node', 'role', 'state', 'requested_at'])
+      .where('state', 'in', ['requested', 'draining', 'restarting']).orderBy('id').execute(),
+  ]);
+  const restartOf = new Map(restarts.map((x) => [x.node, { id: Number(x.id), role: x.role as RestartRole, state: x.state as RestartState, requestedAt: x.requested_at }]));
   return rows.map((r) => {
     const heartbeat = Number(r.heartbeat_ms);
     const state = (NODE_STATES as readonly string[]).includes(r.state) ? r.state as NodeState : 'stopped';
@@ -85,6 +106,7 @@ export async function listNodes(db: Kysely<Database>, nowMs: number): Promise<No
       name: r.name, roles, sipHost: r.sip_host, umTcp: Number(r.um_tcp) === 1, umTls: Number(r.um_tls) === 1,
       calls: Number(r.calls), maxCalls: Number(r.max_calls), version: r.version, pid: Number(r.pid), state,
       startedAt: r.started_at, heartbeatAt: new Date(heartbeat).toISOString(), heartbeatAgeMs: age, health: nodeHealth(state, age),
+      restart: restartOf.get(r.name) ?? null,
     };
   });
 }

@@ -120,6 +120,12 @@ export async function listServerNames(db: Kysely<Database>): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** Every server (node) sharing the store, by name. */
+export async function listServers(db: Kysely<Database>): Promise<ServerSettings[]> {
+  const rows = await db.selectFrom('servers').selectAll().orderBy('name').execute();
+  return rows.map(toSettings);
+}
+
 /** Creates the server row with the defaults of a new install (startup mode TCP, ports 5060/5061). */
 export async function createServer(db: Kysely<Database>, actor: Actor, init: { name: string; fqdn: string }): Promise<ServerSettings> {
   const now = new Date().toISOString();

@@ -1,4 +1,6 @@
 // Rows of the certificates and service_assignments tables, as records the pki/ operations use.
+// Certificates belong to the store: every node sharing it sees and may use each one (migration
+// 0012). Service assignments are per node (server), as Enable-ExchangeCertificate -Server.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { OpenUmError } from '../errors.js';
 import type { CertificatesTable, Database } from '../store/schema.js';
@@ -17,6 +19,8 @@ export interface CertificateRecord {
   exportable: boolean;
   friendlyName: string;
   origin: CertificateOrigin;
+  /** The node it was made or imported on. */
+  addedBy: string;
   createdAt: string;
 }
 
@@ -33,6 +37,7 @@ function toRecord(row: Selectable<CertificatesTable>): CertificateRecord {
     exportable: Number(row.exportable) === 1,
     friendlyName: row.friendly_name,
     origin: row.origin as CertificateOrigin,
+    addedBy: row.server_name,
     createdAt: row.created_at,
   };
 }
@@ -46,33 +51,34 @@ export function normaliseThumbprint(text: string): string {
   return t;
 }
 
-export async function listRecords(db: Db, server: string): Promise<CertificateRecord[]> {
-  const rows = await db.selectFrom('certificates').selectAll().where('server_name', '=', server).orderBy('id').execute();
+/** Every certificate and request in the store. */
+export async function listRecords(db: Db): Promise<CertificateRecord[]> {
+  const rows = await db.selectFrom('certificates').selectAll().orderBy('id').execute();
   return rows.map(toRecord);
 }
 
-export async function findRecord(db: Db, server: string, thumbprint: string): Promise<CertificateRecord | undefined> {
-  const row = await db.selectFrom('certificates').selectAll()
-    .where('server_name', '=', server).where('thumbprint', '=', thumbprint).executeTakeFirst();
+export async function findRecord(db: Db, thumbprint: string): Promise<CertificateRecord | undefined> {
+  const row = await db.selectFrom('certificates').selectAll().where('thumbprint', '=', thumbprint).executeTakeFirst();
   return row ? toRecord(row) : undefined;
 }
 
-export async function getRecord(db: Db, server: string, thumbprintText: string): Promise<CertificateRecord> {
+export async function getRecord(db: Db, thumbprintText: string): Promise<CertificateRecord> {
   const thumbprint = normaliseThumbprint(thumbprintText);
-  const rec = await findRecord(db, server, thumbprint);
+  const rec = await findRecord(db, thumbprint);
   if (!rec) {
-    throw new OpenUmError('CERTIFICATE_NOT_FOUND', `no certificate or request with thumbprint ${thumbprint} on this server`, { cli: "'openum certificate list' shows them", api: 'GET /api/certificates lists them' });
+    throw new OpenUmError('CERTIFICATE_NOT_FOUND', `no certificate or request with thumbprint ${thumbprint} in the store`, { cli: "'openum certificate list' shows them", api: 'GET /api/certificates lists them' });
   }
   return rec;
 }
 
+/** Adds a certificate or request to the store; `server` is the node it is made or imported on. */
 export async function insertRecord(
   trx: Transaction<Database>,
   server: string,
-  rec: Omit<CertificateRecord, 'id' | 'createdAt'>,
+  rec: Omit<CertificateRecord, 'id' | 'createdAt' | 'addedBy'>,
 ): Promise<void> {
   const now = new Date().toISOString();
-  if (await findRecord(trx, server, rec.thumbprint)) {
+  if (await findRecord(trx, rec.thumbprint)) {
     throw new OpenUmError('CERTIFICATE_EXISTS', `the certificate ${rec.thumbprint} is already in the store`);
   }
   await trx.insertInto('certificates').values({
@@ -113,6 +119,18 @@ export async function deleteRecord(trx: Transaction<Database>, id: number): Prom
 export async function readAssignments(db: Db, server: string): Promise<Map<Service, string>> {
   const rows = await db.selectFrom('service_assignments').select(['service', 'thumbprint']).where('server_name', '=', server).execute();
   return new Map(rows.map((r) => [r.service as Service, r.thumbprint]));
+}
+
+/** Every node's explicit assignments: node (server) name → service → thumbprint. */
+export async function readAllAssignments(db: Db): Promise<Map<string, Map<Service, string>>> {
+  const rows = await db.selectFrom('service_assignments').select(['server_name', 'service', 'thumbprint']).execute();
+  const out = new Map<string, Map<Service, string>>();
+  for (const r of rows) {
+    const m = out.get(r.server_name) ?? new Map<Service, string>();
+    m.set(r.service as Service, r.thumbprint);
+    out.set(r.server_name, m);
+  }
+  return out;
 }
 
 export async function assignService(trx: Transaction<Database>, server: string, service: Service, thumbprint: string): Promise<void> {

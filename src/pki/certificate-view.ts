@@ -1,15 +1,26 @@
 // What `openum certificate list|get` and GET /api/certificates show (Get-ExchangeCertificate):
-// identity, names, dates, key, assigned services, and a status computed now.
+// identity, names, dates, key, assigned services, and a status computed now. Every certificate in
+// the store is listed (nodes sharing a store share its certificates); `services` and `defaultFor`
+// are this node's, `nodes` says which nodes use it for what.
 import type { Kysely } from 'kysely';
-import type { ServerSettings } from '../org/server-settings.js';
+import { listServers, type ServerSettings } from '../org/server-settings.js';
 import { usesTls } from '../org/startup-mode.js';
 import type { Database } from '../store/schema.js';
-import { listRecords, readAssignments, type CertificateRecord } from './certificate-repository.js';
+import { listRecords, readAllAssignments, type CertificateRecord } from './certificate-repository.js';
 import { describeCertificate, describeRequest } from './describe.js';
 import { SERVICES, type Service } from './services.js';
 import { computeStatus } from './status.js';
 import type { TrustMaterial } from './trust-store.js';
 import type { CertificateStatus } from './types.js';
+
+/** What one node uses a certificate for. */
+export interface NodeUse {
+  node: string;
+  services: Service[];
+  defaultFor: Service[];
+}
+
+export type Effective = Map<Service, { thumbprint: string; byDefault: boolean }>;
 
 export interface CertificateView {
   thumbprint: string;
@@ -33,7 +44,10 @@ export interface CertificateView {
   serialNumber: string | null;
   kind: 'certificate' | 'request';
   origin: string;
+  /** This node's install certificate (made at its first start). */
   installCertificate: boolean;
+  /** Every node sharing the store that uses it, with its services there (this node included). */
+  nodes: NodeUse[];
 }
 
 /**
@@ -41,8 +55,8 @@ export interface CertificateView {
  * UM / UMCallRouter when their startup mode needs TLS and nothing is assigned (seeds: the
  * self-signed certificate made at install is the one used until another is enabled).
  */
-export function effectiveServices(server: ServerSettings, assignments: Map<Service, string>): Map<Service, { thumbprint: string; byDefault: boolean }> {
-  const out = new Map<Service, { thumbprint: string; byDefault: boolean }>();
+export function effectiveServices(server: ServerSettings, assignments: Map<Service, string>): Effective {
+  const out: Effective = new Map();
   for (const s of SERVICES) {
     const t = assignments.get(s);
     if (t) {
@@ -57,19 +71,35 @@ export function effectiveServices(server: ServerSettings, assignments: Map<Servi
   return out;
 }
 
+/** What `effective` (one node's services) uses the certificate `thumbprint` for. */
+export function useOf(effective: Effective, thumbprint: string): { services: Service[]; defaultFor: Service[] } {
+  const mine = [...effective].filter(([, v]) => v.thumbprint === thumbprint);
+  return { services: mine.filter(([, v]) => !v.byDefault).map(([s]) => s), defaultFor: mine.filter(([, v]) => v.byDefault).map(([s]) => s) };
+}
+
+/** Every node's effective services, by node name. */
+export async function effectiveByNode(db: Kysely<Database>): Promise<Map<string, Effective>> {
+  const [servers, assignments] = await Promise.all([listServers(db), readAllAssignments(db)]);
+  return new Map(servers.map((s) => [s.name, effectiveServices(s, assignments.get(s.name) ?? new Map())]));
+}
+
+/** The nodes that use `thumbprint`, with what for. */
+export function nodesUsing(byNode: Map<string, Effective>, thumbprint: string): NodeUse[] {
+  return [...byNode].map(([node, e]) => ({ node, ...useOf(e, thumbprint) })).filter((u) => u.services.length + u.defaultFor.length > 0);
+}
+
 export function viewOf(
   rec: CertificateRecord,
   server: ServerSettings,
-  effective: Map<Service, { thumbprint: string; byDefault: boolean }>,
+  byNode: Map<string, Effective>,
   trust: TrustMaterial,
   now: Date,
 ): CertificateView {
-  const mine = [...effective].filter(([, v]) => v.thumbprint === rec.thumbprint);
   const common = {
     thumbprint: rec.thumbprint,
     friendlyName: rec.friendlyName,
-    services: mine.filter(([, v]) => !v.byDefault).map(([s]) => s),
-    defaultFor: mine.filter(([, v]) => v.byDefault).map(([s]) => s),
+    ...useOf(byNode.get(server.name) ?? new Map(), rec.thumbprint),
+    nodes: nodesUsing(byNode, rec.thumbprint),
     hasPrivateKey: rec.sealedKey !== null,
     privateKeyExportable: rec.exportable && rec.sealedKey !== null,
     kind: rec.kind,
@@ -103,7 +133,6 @@ export async function buildViews(
   trust: TrustMaterial,
   now: Date,
 ): Promise<CertificateView[]> {
-  const [records, assignments] = await Promise.all([listRecords(db, server.name), readAssignments(db, server.name)]);
-  const effective = effectiveServices(server, assignments);
-  return records.map((r) => viewOf(r, server, effective, trust, now));
+  const [records, byNode] = await Promise.all([listRecords(db), effectiveByNode(db)]);
+  return records.map((r) => viewOf(r, server, byNode, trust, now));
 }

@@ -20,12 +20,12 @@ export interface PkiContext {
 
 export async function listCertificates(ctx: PkiContext): Promise<CertificateView[]> {
   const server = await getServer(ctx.db, ctx.server);
-  const trust = await loadTrustMaterial(ctx.db, ctx.server);
+  const trust = await loadTrustMaterial(ctx.db);
   return buildViews(ctx.db, server, trust, ctx.now?.() ?? new Date());
 }
 
 export async function getCertificate(ctx: PkiContext, thumbprint: string): Promise<CertificateView> {
-  const rec = await getRecord(ctx.db, ctx.server, thumbprint);
+  const rec = await getRecord(ctx.db, thumbprint);
   const views = await listCertificates(ctx);
   const view = views.find((v) => v.thumbprint === rec.thumbprint);
   if (!view) throw new Error(`certificate ${rec.thumbprint} vanished while reading`);

@@ -24,7 +24,7 @@ export interface ExportResult {
 }
 
 export async function exportCertificate(ctx: PkiContext, thumbprint: string, options: ExportOptions = {}): Promise<ExportResult> {
-  const rec = await getRecord(ctx.db, ctx.server, thumbprint);
+  const rec = await getRecord(ctx.db, thumbprint);
   if (rec.kind === 'request') {
     if (options.password !== undefined) {
       throw new OpenUmError('NOT_A_REQUEST',

@@ -1,6 +1,7 @@
 // `openum certificate import FILE` (Import-ExchangeCertificate): PEM, DER, PKCS#7 or PKCS#12.
-// A certificate issued for one of this server's pending requests completes that request: it
-// takes the request's sealed key and becomes a certificate with its own thumbprint.
+// A certificate issued for a pending request (made on any node sharing the store) completes that
+// request: it takes the request's sealed key and becomes a certificate with its own thumbprint.
+// What is imported once is in the store for every node.
 import { OpenUmError } from '../errors.js';
 import { mutate } from '../store/mutation.js';
 import { completeRequest, insertRecord, listRecords } from './certificate-repository.js';
@@ -33,7 +34,7 @@ export async function importCertificate(ctx: PkiContext, data: Buffer, options: 
   const info = describeCertificate(leaf);
   const friendlyName = checkFriendlyName(options.friendlyName ?? bundle.friendlyName ?? (info.commonName || info.thumbprint));
 
-  const requests = (await listRecords(ctx.db, ctx.server)).filter((r) => r.kind === 'request')
+  const requests = (await listRecords(ctx.db)).filter((r) => r.kind === 'request')
     .map((r) => ({ thumbprint: r.thumbprint, id: r.id, info: describeRequest(r.der) }));
   const pending = requests.find((r) => r.info.publicKeySpki.equals(info.publicKeySpki));
   if (!pending && !bundle.privateKey) refuseOtherKey(info, requests);

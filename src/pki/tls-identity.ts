@@ -1,6 +1,7 @@
 // The certificate and key a TLS listener presents for a service (IIS for the admin API, UM and
-// UMCallRouter for SIP), as PEM for tls.createSecureContext. Listeners ask again whenever the
-// store's revision moves and swap their context when the thumbprint changed.
+// UMCallRouter for SIP), as PEM for tls.createSecureContext: the certificate this node's
+// assignment names, wherever in the store it was added. Listeners ask again whenever the store's
+// revision moves and swap their context when the thumbprint changed.
 import type { Kysely } from 'kysely';
 import { getServer } from '../org/server-settings.js';
 import type { Database } from '../store/schema.js';
@@ -22,7 +23,7 @@ export async function tlsIdentity(db: Kysely<Database>, vault: KeyVault, serverN
   const server = await getServer(db, serverName);
   const assigned = effectiveServices(server, await readAssignments(db, serverName)).get(service);
   if (!assigned) return undefined;
-  const rec = await findRecord(db, serverName, assigned.thumbprint);
+  const rec = await findRecord(db, assigned.thumbprint);
   if (!rec || rec.kind !== 'certificate' || !rec.sealedKey) return undefined;
   return {
     service,

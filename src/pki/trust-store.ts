@@ -173,25 +173,25 @@ export function systemRootCertificates(): Buffer[] {
 }
 
 export interface TrustMaterial {
-  /** Roots for the status of this server's own certificates: trust list, public roots, own self-signed ones. */
+  /** Roots for the status of the store's own certificates: trust list, public roots, self-signed ones made by any node. */
   roots: Buffer[];
   /** The administrator's trust list only: what peer (gateway) certificates must chain to. */
   peerRoots: Buffer[];
   crls: Buffer[];
 }
 
-export async function loadTrustMaterial(db: Kysely<Database>, server: string): Promise<TrustMaterial> {
+export async function loadTrustMaterial(db: Kysely<Database>): Promise<TrustMaterial> {
   const [roots, crls, own] = await Promise.all([
     db.selectFrom('trusted_roots').select('der').execute(),
     db.selectFrom('crls').select('der').execute(),
     db.selectFrom('certificates').select('der')
-      .where('server_name', '=', server).where('origin', '=', 'self-signed').where('kind', '=', 'certificate').execute(),
+      .where('origin', '=', 'self-signed').where('kind', '=', 'certificate').execute(),
   ]);
   const peerRoots = roots.map((r) => Buffer.from(r.der));
   return {
     peerRoots,
-    // A self-signed certificate this server made is trusted by it, as Exchange puts its own
-    // self-signed certificate in the machine's trusted root store.
+    // A self-signed certificate made in this store is trusted by its nodes, as Exchange puts its
+    // own self-signed certificate in the machine's trusted root store (nodes share certificates).
     roots: [...peerRoots, ...own.map((r) => Buffer.from(r.der)), ...systemRootCertificates()],
     crls: crls.map((r) => Buffer.from(r.der)),
   };

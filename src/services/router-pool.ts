@@ -17,6 +17,8 @@ export class RouterPool {
   readonly #log: Logger;
   readonly #envs: RouterEnv[];
   readonly #workers = new Map<number, ClusterWorker>();
+  /** Processes replaced by rollingRestart: their exit is expected, not a crash to restart. */
+  readonly #retiring = new WeakSet<ClusterWorker>();
   #stopping = false;
   /** Per Call Router process (by index): the delay before starting it again after a crash. */
   readonly #backoff = new Map<number, RestartBackoff>();
@@ -61,6 +63,38 @@ export class RouterPool {
     })));
   }
 
+  /**
+   * Replaces every Call Router process, one at a time: a new one starts and shares the SIP
+   * sockets, then the old one stops (SIGTERM: it closes its connections after answering what it
+   * has read; gateways open a new connection for their next request, RFC 3261 §18.1.1). The node
+   * holds the listening sockets throughout, so the ports keep answering and no call is refused.
+   * An old process still running after `timeoutMs` is killed. Resolves with the count replaced;
+   * throws, keeping the old process, when a new one does not start.
+   */
+  async rollingRestart(timeoutMs: number): Promise<number> {
+    let replaced = 0;
+    for (const e of this.#envs) {
+      const old = this.#workers.get(e.index);
+      await this.#spawn(e);
+      const fresh = this.#workers.get(e.index);
+      if (!fresh || fresh.isDead()) {
+        if (fresh) this.#retiring.add(fresh);
+        if (old) this.#workers.set(e.index, old);
+        throw new Error(`a new Call Router process (${e.index + 1}) did not start; the old one keeps running`);
+      }
+      if (old && !old.isDead()) {
+        this.#retiring.add(old);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => old.process.kill('SIGKILL'), Math.max(1000, timeoutMs));
+          old.once('exit', () => { clearTimeout(timer); resolve(); });
+          old.process.kill('SIGTERM');
+        });
+      }
+      replaced++;
+    }
+    return replaced;
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.all([...this.#workers.values()].map((w) => new Promise<void>((resolve) => {
@@ -94,11 +128,11 @@ export class RouterPool {
       });
       w.on('exit', (code, signal) => {
         if (!ready) { ready = true; resolve(); }
-        if (this.#stopping) return;
+        if (this.#stopping || this.#retiring.has(w)) return;
         countRestart('call-router');
         const delay = backoff.nextDelay();
         this.#log.error({ router: e.index, code, signal, restartIn: delay }, 'Call Router process exited: restarting it');
-        setTimeout(() => { if (!this.#stopping) void this.#spawn(e); }, delay).unref();
+        setTimeout(() => { if (!this.#stopping && !this.#retiring.has(w)) void this.#spawn(e); }, delay).unref();
       });
     });
   }

@@ -24,6 +24,7 @@ import { StoreTlsProvider } from './sip/tls-provider.js';
 import { PlayOnPhoneDispatcher } from './play-on-phone-dispatcher.js';
 import { RouterPool } from './router-pool.js';
 import { Supervisor } from './supervisor.js';
+import { waitUntil } from './wait-until.js';
 import { UmService } from './um-service/um-service.js';
 import type { VoicemailEvents } from './voicemail/voicemail-service.js';
 
@@ -38,6 +39,17 @@ export interface SipRolesOptions {
   /** Which roles run here (default all). */
   roles?: NodeRoles;
 }
+
+/** How a UM service restart went (restartUm). */
+export interface UmRestartResult {
+  /** Calls in progress (and in set-up) when the service stopped taking new ones. */
+  callsAtStart: number;
+  /** Of those, calls still going at the timeout, ended so the workers could restart. */
+  callsEnded: number;
+  workers: number;
+}
+
+export type UmRestartProgress = { state: 'draining'; calls: number } | { state: 'restarting'; callsEnded: number };
 
 /** What this node's UM service takes now, for the node list (node-heartbeat.ts). */
 export interface UmCapacity {
@@ -61,6 +73,8 @@ export class SipRoles implements LiveStatus {
   readonly #umRefusals = new RefusalLog('umService');
   #maxCalls = 100;
   #umTakes = { tcp: false, tls: false };
+  /** Set while the UM service drains for a restart (restartUm). */
+  #umDraining = false;
   readonly nodeRoles: NodeRoles;
   /** The store's routing key replaces this one in start(), before any listener opens. */
   readonly #routingDeps: RouteDeps;
@@ -71,7 +85,7 @@ export class SipRoles implements LiveStatus {
     this.nodeRoles = options.roles ?? 'all';
     const server = requireServer(node);
     this.routing = new RoutingCache(node.store.db);
-    this.verifier = new PeerVerifier(node.store.db, server);
+    this.verifier = new PeerVerifier(node.store.db);
     this.#routingDeps = { view: this.routing, verifier: this.verifier, tokens: new RoutingTokens(randomBytes(32)) };
     this.#umTls = new StoreTlsProvider(node, 'UM', log);
     this.#umSip = new SipEndpoint('um-service', { tls: this.#umTls, log });
@@ -104,6 +118,7 @@ export class SipRoles implements LiveStatus {
       log: log.child({ role: 'um-service' }),
       refusals: this.#umRefusals,
       store: node.store.health,
+      draining: () => this.#umDraining,
     });
     this.#umSip.setUser(this.umService);
   }
@@ -133,8 +148,36 @@ export class SipRoles implements LiveStatus {
   umCapacity(): UmCapacity {
     const slots = this.supervisor.slots();
     const calls = slots.reduce((n, w) => n + w.calls, 0) + this.umService.settingUp();
-    const alive = slots.some((w) => w.alive && !w.draining);
+    const alive = slots.some((w) => w.alive && !w.draining) && !this.#umDraining;
     return { tcp: this.#umTakes.tcp && alive, tls: this.#umTakes.tls && alive, calls, maxCalls: this.#maxCalls };
+  }
+
+  /**
+   * `openum service restart um`: the UM service takes no new call (503; the Call Routers of every
+   * node stopped sending calls here when the restart was asked), waits for the calls in progress
+   * to end — at most `timeoutMs`, then ends those left (BYE, recordings kept) — restarts its
+   * workers and opens its SIP listeners afresh. `progress` hears each step.
+   */
+  async restartUm(timeoutMs: number, progress: (p: UmRestartProgress) => void): Promise<UmRestartResult> {
+    const deadline = Date.now() + timeoutMs;
+    this.#umDraining = true;
+    try {
+      const callsAtStart = this.umCapacity().calls;
+      progress({ state: 'draining', calls: callsAtStart });
+      // A call redirected to a worker a moment ago is still on its way there: let it arrive.
+      await waitUntil(() => this.umService.settingUp() === 0, Math.min(deadline, Date.now() + 5000));
+      const r = await this.supervisor.restartAll(Math.max(0, deadline - Date.now()), (callsEnded) => progress({ state: 'restarting', callsEnded }));
+      await this.#umSip.apply([]);
+      await this.reload();
+      return { callsAtStart, callsEnded: r.callsEnded, workers: r.workers };
+    } finally {
+      this.#umDraining = false;
+    }
+  }
+
+  /** `openum service restart callrouter`: every Call Router process replaced, one at a time (RouterPool.rollingRestart). */
+  restartCallRouter(timeoutMs: number): Promise<number> {
+    return this.routers.rollingRestart(timeoutMs);
   }
 
   async calls(): Promise<CallsReport> {

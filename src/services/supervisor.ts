@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { countRestart, type MetricsJson } from './ops/process-metrics.js';
 import { RestartBackoff } from './restart-backoff.js';
+import { waitUntil } from './wait-until.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
 import type { WorkerSlot } from './um-service/um-service.js';
 import type { LiveCall } from './worker/live-call.js';
@@ -34,6 +35,17 @@ interface Managed {
   backoff: RestartBackoff;
   /** Status questions waiting for this worker's answer, by id. */
   asked: Map<number, (s: WorkerStatus) => void>;
+  /** Processes started, and exited, for this slot so far (restartAll tells the old from the new). */
+  spawned: number;
+  exited: number;
+}
+
+/** What restartAll did. */
+export interface RestartAllResult {
+  /** Workers restarted. */
+  workers: number;
+  /** Calls still in progress at the timeout, ended with BYE (recordings kept) so their worker could restart. */
+  callsEnded: number;
 }
 
 /** One worker's answer to a status question (ipc.ts 'status'). */
@@ -62,6 +74,8 @@ export class Supervisor {
       restarts: 0,
       backoff: new RestartBackoff(),
       asked: new Map(),
+      spawned: 0,
+      exited: 0,
       slot: { index: env.index, ports: env.ports, listening: { tcp: false, tls: false }, calls: 0, alive: false, draining: false },
     }));
   }
@@ -128,6 +142,33 @@ export class Supervisor {
     return true;
   }
 
+  /**
+   * Restarts every running worker once its calls have ended (each as recycle does, all at once;
+   * the caller sends them no new call meanwhile). Calls still in progress after `timeoutMs` are
+   * ended (BYE, recordings kept) so that their worker can restart. `onDrained` is told when every
+   * old process has gone; the promise resolves once each worker has started again (or failed to).
+   */
+  async restartAll(timeoutMs: number, onDrained?: (callsEnded: number) => void): Promise<RestartAllResult> {
+    const old = this.#workers.filter((w) => w.child && w.slot.alive).map((w) => ({ w, spawned: w.spawned, exited: w.exited }));
+    for (const { w } of old) this.recycle(w.slot.index);
+    const gone = () => old.every((o) => o.w.exited > o.exited);
+    let callsEnded = 0;
+    if (!(await waitUntil(gone, Date.now() + timeoutMs))) {
+      for (const o of old.filter((x) => x.w.exited === x.exited)) {
+        callsEnded += o.w.slot.calls;
+        this.#log.warn({ worker: o.w.slot.index + 1, calls: o.w.slot.calls }, 'restart: calls still in progress at the timeout are ended');
+        if (o.w.child?.connected) o.w.child.send({ type: 'stop' } satisfies ToWorker);
+        else o.w.child?.kill('SIGTERM');
+      }
+      // A worker ends its calls within about 2 s (worker/main.ts hangUpAndExit); one that hangs is killed.
+      if (!(await waitUntil(gone, Date.now() + 10_000))) for (const o of old.filter((x) => x.w.exited === x.exited)) o.w.child?.kill('SIGKILL');
+      await waitUntil(gone, Date.now() + 5_000);
+    }
+    onDrained?.(callsEnded);
+    await waitUntil(() => old.every((o) => o.w.spawned > o.spawned && o.w.slot.alive), Date.now() + 30_000);
+    return { workers: old.length, callsEnded };
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.all(this.#workers.map((w) => new Promise<void>((resolve) => {
@@ -147,6 +188,7 @@ export class Supervisor {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       w.child = child;
+      w.spawned++;
       w.backoff.started();
       let ready = false;
       child.on('message', (m: FromWorker) => {
@@ -172,6 +214,7 @@ export class Supervisor {
         }
       });
       child.on('exit', (code, signal) => {
+        w.exited++;
         w.slot.alive = false;
         w.slot.calls = 0;
         const wasDraining = w.slot.draining;

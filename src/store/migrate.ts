@@ -14,6 +14,7 @@ import { sipAddresses } from './migrations/0008-sip-addresses.js';
 import { nodes } from './migrations/0009-nodes.js';
 import { deliveryClaims } from './migrations/0010-delivery-claims.js';
 import { mwiJobs } from './migrations/0011-mwi-jobs.js';
+import { clusterOperations } from './migrations/0012-cluster-operations.js';
 import type { Database } from './schema.js';
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -29,6 +30,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     '0009-nodes': nodes(),
     '0010-delivery-claims': deliveryClaims(),
     '0011-mwi-jobs': mwiJobs(),
+    '0012-cluster-operations': clusterOperations(engine),
   };
 }
 

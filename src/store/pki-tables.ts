@@ -4,8 +4,9 @@ import type { Int, Id } from './column-types.js';
 
 export interface CertificatesTable {
   id: Id;
+  /** The node the certificate was made or imported on; every node sharing the store may use it (migration 0012). */
   server_name: string;
-  /** SHA-1 of the certificate DER (or of the request DER while pending), upper-case hex. */
+  /** SHA-1 of the certificate DER (or of the request DER while pending), upper-case hex; unique in the store. */
   thumbprint: string;
   /** 'certificate' | 'request' */
   kind: string;

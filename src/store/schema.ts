@@ -2,13 +2,13 @@
 // SQLite and PostgreSQL store the same way: text for timestamps (ISO 8601, UTC), integer 0/1 for
 // booleans, blob/bytea for DER and encrypted key material (a Buffer on both drivers). The tables
 // are in one file per area; this one names them for kysely and re-exports them.
-import type { MetaTable, ServersTable, NodesTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
+import type { MetaTable, ServersTable, NodesTable, RoleRestartsTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
 import type { CertificatesTable, ServiceAssignmentsTable, TrustedRootsTable, CrlsTable } from './pki-tables.js';
 import type { DialPlansTable, DialPlanAccessNumbersTable, IpGatewaysTable, HuntGroupsTable, UsersTable, MailboxPoliciesTable, UserPinsTable, AutoAttendantsTable, AutoAttendantNumbersTable, AutoAttendantHolidaysTable, AutoAttendantKeysTable, AutoAttendantAudioTable } from './org-tables.js';
 import type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, MwiJobsTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
 import type { UserWebAccountsTable, WebInvitesTable, AdminAccountsTable, WebSessionsTable } from './web-tables.js';
 
-export type { MetaTable, ServersTable, NodesTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
+export type { MetaTable, ServersTable, NodesTable, RoleRestartsTable, AdminTokensTable, AuditLogTable, RevisionTable } from './server-tables.js';
 export type { CertificatesTable, ServiceAssignmentsTable, TrustedRootsTable, CrlsTable } from './pki-tables.js';
 export type { DialPlansTable, DialPlanAccessNumbersTable, IpGatewaysTable, HuntGroupsTable, UsersTable, MailboxPoliciesTable, UserPinsTable, AutoAttendantsTable, AutoAttendantNumbersTable, AutoAttendantHolidaysTable, AutoAttendantKeysTable, AutoAttendantAudioTable } from './org-tables.js';
 export type { VoiceMessagesTable, AudioObjectsTable, MwiStateTable, MwiJobsTable, PlayOnPhoneCallsTable } from './voicemail-tables.js';
@@ -18,6 +18,7 @@ export interface Database {
   meta: MetaTable;
   servers: ServersTable;
   nodes: NodesTable;
+  role_restarts: RoleRestartsTable;
   certificates: CertificatesTable;
   service_assignments: ServiceAssignmentsTable;
   trusted_roots: TrustedRootsTable;

@@ -53,10 +53,28 @@ export interface NodesTable {
   max_calls: Int;
   version: string;
   pid: Int;
-  /** running | draining | stopped */
+  /** running | stopped (a role restart in progress is in role_restarts) */
   state: string;
   started_at: string;
   heartbeat_ms: Int;
+}
+
+/** A role restart asked of one node (migration 0012; org/role-restarts.ts). */
+export interface RoleRestartsTable {
+  id: Id;
+  node: string;
+  /** um | callrouter */
+  role: string;
+  /** requested | draining | restarting | done | failed */
+  state: string;
+  timeout_ms: Int;
+  requested_by: string;
+  requested_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  calls_at_start: Int | null;
+  calls_ended: Int | null;
+  outcome: string | null;
 }
 
 export interface AdminTokensTable {

@@ -59,7 +59,7 @@ describe('MWI back-off and the server itself as a gateway', () => {
     sip = new SipEndpoint('um-service-test', { log });
     await sip.apply([{ protocol: 'tcp', address: UM, port: 5062 }]);
     vm = new VoicemailService(node, log, { mwiRetryMs: [RETRY_MS, RETRY_MS] });
-    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db, node.serverName ?? '') });
+    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db) });
     await vm.start();
   });
   after(async () => {

@@ -44,7 +44,7 @@ describe('outbound client: TLS to a gateway by FQDN', () => {
     pki = await makeGatewayPki(join(tmp.path, 'pki'), { serverFqdn: 'um.contoso.test', gatewayFqdn: 'gw.contoso.test' });
     assert.equal((await cli(['trust', 'add', pki.ca.cert], { data })).code, 0);
     node = await openNode({ dataDir: data, actor: { name: 'test' } });
-    const verifier = new PeerVerifier(node.store.db, node.serverName ?? '');
+    const verifier = new PeerVerifier(node.store.db);
     await verifier.reload();
     transport = new TransportLayer();
     client = new OutboundClient({ layer: new TransactionLayer(transport), transport, verifier });

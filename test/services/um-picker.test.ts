@@ -1,11 +1,13 @@
 // The Call Router's choice of UM service among the nodes sharing a store (SQLite here: the same
 // queries run on PostgreSQL in cluster-routing.test.ts): least loaded first, a burst spread by the
 // calls sent since the last read, stale and stopped nodes left out, a full node skipped only by its
-// own report, and this node judged by its own settings.
+// own report, a UM service asked to restart left out (this node too), and this node judged by its
+// own settings.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { writeHeartbeat, type NodeBeat } from '../../src/org/nodes.js';
+import { requestRoleRestart, updateRoleRestart } from '../../src/org/role-restarts.js';
 import { UmPicker } from '../../src/services/call-router/um-picker.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { tempDir } from '../support/run.js';
@@ -51,5 +53,25 @@ describe('UM picker', () => {
     assert.deepEqual(self.pick(true, 'tls', '0.0.0.0'), { host: '127.0.0.1', port: 5063, transport: 'tls' }, 'this node, with no row yet');
     const selfOff = await picker(true, false);
     assert.equal(selfOff.pick(true, 'tls', '0.0.0.0'), undefined, 'this node does not take TLS now, and no other node does');
+  });
+
+  it('leaves out a UM service asked to restart, from the request on, and takes it back once done', async () => {
+    await store.db.deleteFrom('nodes').execute();
+    const now = Date.now();
+    await writeHeartbeat(store.db, beat('self', '127.0.0.2', { roles: 'all' }), now);
+    await writeHeartbeat(store.db, beat('b', '127.0.0.3'), now);
+    await writeHeartbeat(store.db, beat('c', '127.0.0.4'), now);
+    const actor = { name: 'test' };
+    const drainB = await requestRoleRestart(store.db, actor, { node: 'b', role: 'um', timeoutMs: 1000 });
+    const routerOfSelf = await requestRoleRestart(store.db, actor, { node: 'self', role: 'callrouter', timeoutMs: 1000 });
+    const p = await picker(true);
+    const hosts = new Set(Array.from({ length: 20 }, () => p.pick(false, 'udp', '127.0.0.2')?.host));
+    assert.deepEqual([...hosts].sort(), ['127.0.0.2', '127.0.0.4'], 'b drains; a Call Router restart leaves the UM service beside it alone');
+    await updateRoleRestart(store.db, routerOfSelf.id, { state: 'done' });
+    await requestRoleRestart(store.db, actor, { node: 'self', role: 'um', timeoutMs: 1000 });
+    await updateRoleRestart(store.db, drainB.id, { state: 'done' });
+    await p.refresh();
+    const after = new Set(Array.from({ length: 20 }, () => p.pick(false, 'udp', '127.0.0.2')?.host));
+    assert.deepEqual([...after].sort(), ['127.0.0.3', '127.0.0.4'], 'this node drains; b is back');
   });
 });

@@ -53,7 +53,7 @@ describe('MWI NOTIFY to a SIPp gateway over TCP', { skip: sippAvailable() ? fals
     const log = silentLog();
     sip = new SipEndpoint('um-service-test', { log });
     vm = new VoicemailService(node, log, { mwiRetryMs: [300, 600] });
-    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db, node.serverName ?? '') });
+    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db) });
     await vm.start();
   });
   after(async () => {

@@ -33,8 +33,13 @@ const HELP = `openum certificate — certificates for IIS (admin API), SMTP, IMA
         a pending request exports the request
   list [--json]                  every certificate and request, with its computed status
   get THUMBPRINT [--json]        one certificate in full
-  enable THUMBPRINT --services UM,UMCallRouter,IIS,SMTP,IMAP,POP [--force]
-        assign services (they are added, never removed; a service moves from its old certificate)
+  enable THUMBPRINT --services UM,UMCallRouter,IIS,SMTP,IMAP,POP [--node NAME]... [--force]
+        assign services (they are added, never removed; a service moves from its old certificate);
+        on every node sharing the store (UM where a UM service runs, UMCallRouter where a Call
+        Router runs), or only on the nodes named with --node; UM and UMCallRouter need the
+        certificate to name each node's FQDN (CN or subject alternative name)
+Nodes sharing a store share its certificates: what is made or imported once is listed and usable
+on every node, and running nodes take an enabled certificate for new connections at once.
   remove THUMBPRINT              refused while a service uses it
 Every command takes --data DIR (default ./data, or OPENUM_DATA).`;
 
@@ -118,6 +123,12 @@ const commands: CommandTable = {
     await withNode(p, async (node) => {
       const views = await listCertificates(pkiContext(node));
       if (flag(p, 'json')) return printJson(views);
+      // Several nodes: what each node uses a certificate for; one node: its services, as before.
+      const here = node.serverName;
+      if (views.some((v) => v.nodes.some((n) => n.node !== here))) {
+        return printTable(['THUMBPRINT', 'STATUS', 'SERVICES BY NODE', 'SUBJECT'],
+          views.map((v) => [v.thumbprint, v.status, nodesText(v) || '-', v.subject]));
+      }
       printTable(['THUMBPRINT', 'STATUS', 'SERVICES', 'SUBJECT'],
         views.map((v) => [v.thumbprint, v.status, servicesText(v) || '-', v.subject]));
     });
@@ -130,22 +141,24 @@ const commands: CommandTable = {
   },
 
   async enable(argv) {
-    const p = parse('certificate enable', argv, { services: { type: 'string', multiple: true }, force: { type: 'boolean' } },
-      { min: 1, max: 1, usage: 'THUMBPRINT --services UM,UMCallRouter,IIS,SMTP,IMAP,POP [--force]' });
+    const p = parse('certificate enable', argv, { services: { type: 'string', multiple: true }, node: { type: 'string', multiple: true }, force: { type: 'boolean' } },
+      { min: 1, max: 1, usage: 'THUMBPRINT --services UM,UMCallRouter,IIS,SMTP,IMAP,POP [--node NAME]... [--force]' });
     if (p.values.help) return void console.log(HELP);
     const services = parseServices(list(p, 'services'));
+    const named = list(p, 'node');
+    const nodes = named.length > 0 ? named : undefined;
     await withNode(p, async (node) => {
       const ctx = pkiContext(node);
       const thumbprint = p.positionals[0] ?? '';
       let view: CertificateView;
       try {
-        view = await enableCertificate(ctx, thumbprint, services, { confirmSmtpReplace: flag(p, 'force') });
+        view = await enableCertificate(ctx, thumbprint, services, { confirmSmtpReplace: flag(p, 'force'), nodes });
       } catch (e) {
         if (!(e instanceof OpenUmError && e.code === 'CONFIRMATION_REQUIRED' && process.stdin.isTTY && process.stderr.isTTY)) throw e;
         if (!(await confirm(`${e.message.split(';')[0]}. Replace the SMTP certificate? [y/N] `))) {
           throw new OpenUmError('CONFIRMATION_REQUIRED', 'not confirmed: nothing changed');
         }
-        view = await enableCertificate(ctx, thumbprint, services, { confirmSmtpReplace: true });
+        view = await enableCertificate(ctx, thumbprint, services, { confirmSmtpReplace: true, nodes });
       }
       show(view, flag(p, 'json'));
     });
@@ -169,15 +182,21 @@ const commands: CommandTable = {
 
 export const certificateCommand = (argv: string[]) => runSubcommand('certificate', commands, argv, HELP);
 
-function servicesText(v: CertificateView): string {
+function servicesText(v: { services: string[]; defaultFor: string[] }): string {
   return [...v.services, ...v.defaultFor.map((s) => `${s} (default)`)].join(', ');
+}
+
+function nodesText(v: CertificateView): string {
+  return v.nodes.map((n) => `${n.node}: ${servicesText(n)}`).join('; ');
 }
 
 function show(v: CertificateView, json: boolean): void {
   if (json) return printJson(v);
+  const others = v.nodes.length > 1 || v.nodes.some((n) => n.services.join() !== v.services.join() || n.defaultFor.join() !== v.defaultFor.join());
   printFields([
     ['Thumbprint', v.thumbprint], ['FriendlyName', v.friendlyName], ['Subject', v.subject], ['Issuer', v.issuer],
-    ['CertificateDomains', v.domains], ['Services', servicesText(v) || 'None'], ['Status', v.status], ['StatusReason', v.statusReason],
+    ['CertificateDomains', v.domains], ['Services', servicesText(v) || 'None'], ...(others ? [['Nodes', nodesText(v)] as [string, string]] : []),
+    ['Status', v.status], ['StatusReason', v.statusReason],
     ['NotBefore', v.notBefore], ['NotAfter', v.notAfter], ['IsSelfSigned', v.selfSigned], ['HasPrivateKey', v.hasPrivateKey],
     ['PrivateKeyExportable', v.privateKeyExportable], ['KeySize', `${v.keySize} (${v.keyAlgorithm})`], ['SerialNumber', v.serialNumber],
   ]);

@@ -17,8 +17,10 @@ const HELP: Record<Section, string> = {
   all; used by 'openum start' when it gets no --sip-address; takes effect at the next start)
   get [--json]
   set [--fqdn NAME] [--sip-address ADDR[,ADDR]]`,
-  service: `openum service get|set — the UM service (SIP 5062 TCP / 5063 TLS, not changeable)
+  service: `openum service get|set|restart — the UM service (SIP 5062 TCP / 5063 TLS, not changeable)
   (--min-recording-seconds: recordings shorter than this, 0-60, default 2, are missed calls)
+  restart um|callrouter [--node NAME] [--timeout SECONDS] [--no-wait]
+        restart a role of a running node without losing a call (openum service restart --help)
   get [--json]
   set [--startup-mode TCP|TLS|Dual] [--max-calls N] [--rtp-ports MIN-MAX] [--min-recording-seconds N]`,
   callrouter: `openum callrouter get|set — the Call Router (SIP 5060 TCP / 5061 TLS by default)
@@ -88,5 +90,7 @@ function group(section: Section): CommandTable {
 }
 
 export const settingsCommand = (section: Section) => (argv: string[]) => runSubcommand(section,
-  section === 'admin' ? { ...group(section), account: async (rest) => (await import('./admin-account.js')).adminAccountCommand(rest) } : group(section),
+  section === 'admin' ? { ...group(section), account: async (rest) => (await import('./admin-account.js')).adminAccountCommand(rest) }
+    : section === 'service' ? { ...group(section), restart: async (rest) => (await import('./service-restart.js')).serviceRestartCommand(rest) }
+      : group(section),
   argv, HELP[section]);

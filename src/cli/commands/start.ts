@@ -11,6 +11,7 @@ import { getServer } from '../../org/server-settings.js';
 import { parseNodeRoles } from '../../org/nodes.js';
 import { parseSipAddresses } from '../../org/sip-addresses.js';
 import { NodeHeartbeat } from '../../services/node-heartbeat.js';
+import { RoleRestarter } from '../../services/role-restarter.js';
 import { openUmVersion } from '../../services/ops/version.js';
 import { NodeOperations, setNodeOperations } from '../../services/ops/node-operations.js';
 import { liveNodeStatus } from '../../services/ops/live-node-status.js';
@@ -123,9 +124,14 @@ export async function startCommand(argv: string[]): Promise<void> {
     const um = roles.umCapacity();
     return { roles: roles.nodeRoles, sipHost, umTcp: um.tcp, umTls: um.tls, calls: um.calls, maxCalls: um.maxCalls, state: 'running' };
   }, log);
+  // Role restarts asked through the store (openum service restart um|callrouter --node N).
+  const restarter = roles && heartbeat && new RoleRestarter({ node, name: requireServer(node), roles, log, beat: () => heartbeat.beat() });
+  await restarter?.start();
+  if (restarter) watcher.onChange(() => restarter.check());
   await roles?.start(() => heartbeat?.start() ?? Promise.resolve());
   await voicemail.start();
   await watcher.start();
+  await restarter?.check();
   await control.start();
   const certificates = new CertificateWatch({ node, log });
   certificates.start();
@@ -141,6 +147,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     log.info({ signal }, 'stopping');
     try {
       certificates.stop();
+      await restarter?.stop();
       await heartbeat?.stop();
       await watcher.stop();
       await control.close();

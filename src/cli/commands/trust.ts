@@ -4,7 +4,6 @@ import { listRecords, normaliseThumbprint } from '../../pki/certificate-reposito
 import { knownCas } from '../../pki/known-cas.js';
 import { describeDependents, rootInUseCheck } from '../../pki/trust-dependents.js';
 import { addCrl, addTrustedRoots, listCrls, listTrustedRoots, removeCrl, removeTrustedRoot } from '../../pki/trust-store.js';
-import { requireServer } from '../../services/node.js';
 import { flag, parse, readInputFile } from '../args.js';
 import { printJson, printTable } from '../output.js';
 import { withNode } from '../session.js';
@@ -25,7 +24,7 @@ const crlCommands: CommandTable = {
     if (p.values.help) return void console.log(HELP);
     const data = readInputFile(p.positionals[0] ?? '');
     await withNode(p, async (node) => {
-      const cas = await knownCas(node.store.db, await listRecords(node.store.db, requireServer(node)));
+      const cas = await knownCas(node.store.db, await listRecords(node.store.db));
       const v = await addCrl(node.store.db, node.actor, data, cas);
       if (flag(p, 'json')) return printJson(v);
       console.log(`CRL ${v.fingerprint} from ${v.issuer}: ${v.revokedCount} revoked, next update ${v.nextUpdate ?? 'not given'}`);
@@ -74,7 +73,7 @@ const commands: CommandTable = {
     const p = parse('trust remove', argv, { force: { type: 'boolean' } }, { min: 1, max: 1, usage: 'THUMBPRINT [--force]' });
     if (p.values.help) return void console.log(HELP);
     await withNode(p, async (node) => {
-      const check = rootInUseCheck(node.store.db, requireServer(node), {
+      const check = rootInUseCheck(node.store.db, {
         force: flag(p, 'force'),
         onForced: (deps) => console.error(`warning: ${describeDependents(deps)} no longer chain${deps.length > 1 ? '' : 's'} to a trusted root: their TLS connections will be refused`),
       });

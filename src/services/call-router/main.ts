@@ -35,7 +35,7 @@ async function main(e: RouterEnv): Promise<void> {
   const server = requireServer(node);
   const tls = new StoreTlsProvider(node, 'UMCallRouter', log);
   const routing = new RoutingCache(node.store.db);
-  const verifier = new PeerVerifier(node.store.db, server);
+  const verifier = new PeerVerifier(node.store.db);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   // node:cluster hands new connections to the processes in turn (round-robin), so each process
   // takes its share of the per-source cap and the node as a whole admits about the cap.
@@ -67,8 +67,10 @@ async function main(e: RouterEnv): Promise<void> {
     const cr = settings.callRouter;
     await endpoint.apply(listenSpecs(cr.startupMode, { tcp: cr.sipTcpPort, tls: cr.sipTlsPort }, e.addresses, { udp: cr.sipUdp }));
   };
-  await apply();
+  // The node list is read before the listeners open: a process replacing another (openum service
+  // restart callrouter) shares its sockets and answers from its first datagram on.
   await picker.start();
+  await apply();
   const watcher = new ChangeWatcher(node.store.db, log);
   watcher.onChange(apply);
   watcher.onChange(() => picker.refresh());

@@ -6,7 +6,7 @@
 // process holds (they follow store changes at once), and by its row only for liveness.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { listNodes, NODE_STALE_MS, runsUm, type NodeView } from '../../org/nodes.js';
+import { listNodes, NODE_STALE_MS, runsUm, umTakesCalls, type NodeView } from '../../org/nodes.js';
 import { UM_SERVICE_PORTS } from '../../org/ports.js';
 import type { Database } from '../../store/schema.js';
 import type { NextHop } from '../routing/redirect-contact.js';
@@ -59,9 +59,18 @@ export class UmPicker {
     if (this.#timer) clearInterval(this.#timer);
   }
 
+  /** Reads started, and the newest applied: a slow read finishing after a newer one is dropped. */
+  #reads = 0;
+  #applied = 0;
+
   async refresh(): Promise<void> {
+    const read = ++this.#reads;
     try {
-      this.#nodes = await listNodes(this.#db, Date.now());
+      const nodes = await listNodes(this.#db, Date.now());
+      // The periodic read and one for a store change (a restart asked) can overlap.
+      if (read < this.#applied) return;
+      this.#applied = read;
+      this.#nodes = nodes;
       this.#sent.clear();
       if (this.#failing) this.#log.info('node list read again');
       this.#failing = false;
@@ -81,11 +90,12 @@ export class UmPicker {
     // This node is judged by its own settings, and its row only for a stop: a main process slow to
     // write its heartbeat still answers the calls sent beside it (one that hung would not, and the
     // caller's retry finds no better node here anyway), and before its first heartbeat it has none.
-    if (this.#selfRunsUm && selfRow?.state !== 'stopped') {
+    // A UM service draining for a restart (openum service restart um) gets no new call, here or elsewhere.
+    if (this.#selfRunsUm && selfRow?.state !== 'stopped' && (!selfRow || umTakesCalls(selfRow))) {
       out.push({ name: this.#self, host: undefined, tcp: this.#local.takes(false), tls: this.#local.takes(true), calls: selfRow?.calls ?? 0, maxCalls: selfRow?.maxCalls ?? Number.MAX_SAFE_INTEGER });
     }
     for (const n of rows) {
-      if (n.name === this.#self || n.health !== 'live' || n.state !== 'running' || !runsUm(n.roles)) continue;
+      if (n.name === this.#self || n.health !== 'live' || n.state !== 'running' || !runsUm(n.roles) || !umTakesCalls(n)) continue;
       out.push({ name: n.name, host: n.sipHost, tcp: n.umTcp, tls: n.umTls, calls: n.calls, maxCalls: n.maxCalls });
     }
     return out;

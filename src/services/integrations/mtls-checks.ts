@@ -28,7 +28,7 @@ function startupCheck(role: 'Call Router' | 'UM service', mode: string, tlsPort:
 }
 
 async function certificateChecks(db: Kysely<Database>, server: ServerSettings): Promise<CheckResult[]> {
-  const trust = await loadTrustMaterial(db, server.name);
+  const trust = await loadTrustMaterial(db);
   const views = await buildViews(db, server, trust, new Date());
   const effective = effectiveServices(server, await readAssignments(db, server.name));
   return (['UMCallRouter', 'UM'] as const).map((service) => {

@@ -29,7 +29,7 @@ export async function assignedCertificates(node: OpenNode, now = Date.now()): Pr
   const seen = new Map<string, { subject: string; notAfter: Date } | null>();
   for (const [service, { thumbprint, byDefault }] of services) {
     if (!seen.has(thumbprint)) {
-      const rec = await findRecord(node.store.db, name, thumbprint);
+      const rec = await findRecord(node.store.db, thumbprint);
       let info: { subject: string; notAfter: Date } | null = null;
       if (rec?.kind === 'certificate') {
         const d = describeCertificate(rec.der);

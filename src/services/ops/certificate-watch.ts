@@ -85,7 +85,7 @@ export class CertificateWatch {
     const name = node.serverName;
     if (!name) return;
     const server = await findServer(node.store.db, name);
-    const old = server?.installCertificate ? await findRecord(node.store.db, name, server.installCertificate) : undefined;
+    const old = server?.installCertificate ? await findRecord(node.store.db, server.installCertificate) : undefined;
     if (!old || old.origin !== 'self-signed' || old.kind !== 'certificate') return;
     const info = describeCertificate(old.der);
     const daysLeft = (info.notAfter.getTime() - now) / 86_400_000;
@@ -99,7 +99,8 @@ export class CertificateWatch {
       keySize: info.keySize,
       friendlyName: old.friendlyName.includes('(renewed)') ? old.friendlyName : `${old.friendlyName.slice(0, 52)} (renewed)`,
     });
-    if (services.length > 0) await enableCertificate(ctx, view.thumbprint, services, { confirmSmtpReplace: true });
+    // This node's services only: the install certificate names this node alone.
+    if (services.length > 0) await enableCertificate(ctx, view.thumbprint, services, { confirmSmtpReplace: true, nodes: [name] });
     await setInstallCertificate(node.store.db, node.actor, name, view.thumbprint);
     this.#log.warn({ old: old.thumbprint, new: view.thumbprint, notAfter: view.notAfter, services, daysLeft: Math.floor(daysLeft) },
       'install certificate renewed: the new self-signed certificate serves its services; the old one is kept until it expires');

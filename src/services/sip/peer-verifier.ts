@@ -22,16 +22,14 @@ export interface PeerIdentity {
 export class PeerVerifier {
   #trust: TrustMaterial | undefined;
   readonly #db: Kysely<Database>;
-  readonly #server: string;
   readonly #cache = new Map<string, { identity: PeerIdentity; until: number }>();
 
-  constructor(db: Kysely<Database>, server: string) {
+  constructor(db: Kysely<Database>) {
     this.#db = db;
-    this.#server = server;
   }
 
   async reload(): Promise<void> {
-    this.#trust = await loadTrustMaterial(this.#db, this.#server);
+    this.#trust = await loadTrustMaterial(this.#db);
     this.#cache.clear();
   }
 

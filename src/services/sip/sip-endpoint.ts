@@ -9,6 +9,12 @@ import type { Endpoint, TlsProvider } from '../../sip/transport/types.js';
 import { watchTlsFailures } from '../ops/process-metrics.js';
 import { specKey, type ListenSpec } from './listeners.js';
 
+export interface ApplyResult {
+  opened: Endpoint[];
+  closed: Endpoint[];
+  failed: { spec: ListenSpec; error: string }[];
+}
+
 export class SipEndpoint {
   readonly transport: TransportLayer;
   readonly layer: TransactionLayer;
@@ -36,8 +42,19 @@ export class SipEndpoint {
     return [...this.#open.values()];
   }
 
-  /** Opens and closes listeners to match `wanted`; a listener that fails is logged and reported. */
-  async apply(wanted: ListenSpec[]): Promise<{ opened: Endpoint[]; closed: Endpoint[]; failed: { spec: ListenSpec; error: string }[] }> {
+  /**
+   * Opens and closes listeners to match `wanted`; a listener that fails is logged and reported.
+   * Calls run one after the other (a reload on a store change may meet a role restart's).
+   */
+  apply(wanted: ListenSpec[]): Promise<ApplyResult> {
+    const run = this.#applying.then(() => this.#apply(wanted));
+    this.#applying = run.catch(() => undefined);
+    return run;
+  }
+
+  #applying: Promise<unknown> = Promise.resolve();
+
+  async #apply(wanted: ListenSpec[]): Promise<ApplyResult> {
     const wantedKeys = new Set(wanted.map(specKey));
     const closed: Endpoint[] = [];
     for (const [key, ep] of this.#open) {

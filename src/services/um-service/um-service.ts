@@ -36,6 +36,8 @@ export interface UmServiceDeps {
   refusals?: RefusalLog;
   /** The store's health: new calls get 503 while it is unreachable. */
   store?: StoreHealthView;
+  /** True while the service drains for a restart (openum service restart um): new calls get 503. */
+  draining?: () => boolean;
 }
 
 const SERVED = new Set(['INVITE']);
@@ -58,6 +60,12 @@ export class UmService implements TransactionUser {
     if (outage) {
       this.counters.refused++;
       return refuse(outage);
+    }
+    if (this.#deps.draining?.()) {
+      // Call Routers stop sending calls here as soon as the restart is asked; one already on its
+      // way is refused, and the gateway's retry through a Call Router finds another UM service.
+      this.counters.busy++;
+      return refuse(SipRefusal.unavailable('this UM service is restarting', 'recycling'));
     }
     const { decision, how, tokenProblem } = routeRequest(request, context, this.#deps.routing);
     const callId = getHeader(request, 'Call-ID') ?? '';

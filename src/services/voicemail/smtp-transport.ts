@@ -34,7 +34,7 @@ export interface SmtpTransportInfo {
 
 export async function smtpTransport(ctx: SmtpContext, smtp: SmtpSettings & { host: string }): Promise<SmtpTransportInfo> {
   const [trust, identity] = await Promise.all([
-    loadTrustMaterial(ctx.db, ctx.serverName),
+    loadTrustMaterial(ctx.db),
     tlsIdentity(ctx.db, ctx.vault, ctx.serverName, 'SMTP'),
   ]);
   const ca = [...trust.peerRoots, ...systemRootCertificates()].map((der) => toPem('CERTIFICATE', der));

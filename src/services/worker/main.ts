@@ -44,7 +44,7 @@ async function main(e: WorkerEnv): Promise<void> {
   const server = requireServer(node);
   const tls = new StoreTlsProvider(node, 'UM', log);
   const routing = new RoutingCache(node.store.db);
-  const verifier = new PeerVerifier(node.store.db, server);
+  const verifier = new PeerVerifier(node.store.db);
   const tokens = new RoutingTokens(await loadRoutingKey(node.store.db));
   const media = mediaHost(log);
   const mailbox = openMailbox(node);

@@ -30,7 +30,10 @@ const importBody = z.object({
   exportable: z.boolean().optional(),
 }).strict();
 const exportBody = z.object({ password: z.string().optional(), der: z.boolean().optional(), chain: z.boolean().optional() }).strict();
-const enableBody = z.object({ services: z.union([z.string(), z.array(z.string())]), force: z.boolean().optional() }).strict();
+const enableBody = z.object({
+  services: z.union([z.string(), z.array(z.string())]), force: z.boolean().optional(),
+  nodes: z.array(z.string().min(1).max(200)).min(1).optional().describe('Only these nodes (default: every node sharing the store; UM to those running a UM service, UMCallRouter to those running a Call Router)'),
+}).strict();
 const params = z.object({ thumbprint: z.string() });
 
 // What the routes answer, field by field (`same` fails to compile if CertificateView changes).
@@ -41,7 +44,8 @@ const certificateView = z.object({
   status: z.enum(['Valid', 'PendingRequest', 'DateInvalid', 'Untrusted', 'Revoked', 'Invalid']), statusReason: z.string(),
   notBefore: z.string().nullable(), notAfter: z.string().nullable(), selfSigned: z.boolean(), hasPrivateKey: z.boolean(),
   privateKeyExportable: z.boolean(), keyAlgorithm: z.string(), keySize: z.number().int(), serialNumber: z.string().nullable(),
-  kind: z.enum(['certificate', 'request']), origin: z.string(), installCertificate: z.boolean(),
+  kind: z.enum(['certificate', 'request']), origin: z.string(), installCertificate: z.boolean().describe("This node's install certificate"),
+  nodes: z.array(z.object({ node: z.string(), services, defaultFor: services })).describe('Every node sharing the store that uses it, and for what'),
 }).meta({ id: 'Certificate' });
 const created = certificateView.extend({ request: z.string().optional().describe('The CSR in PEM, for a request') });
 const imported = z.object({
@@ -55,7 +59,7 @@ export function registerCertificateRoutes(app: AdminApp, node: OpenNode): void {
   const ctx = (req: FastifyRequest): PkiContext => ({ db: node.store.db, vault: node.vault, server: requireServer(node), actor: req.actor });
   const tags = ['Certificates'];
 
-  app.get('/api/certificates', { schema: { tags, summary: 'List the certificates and requests of this server', response: { 200: z.array(certificateView), ...errors() } } },
+  app.get('/api/certificates', { schema: { tags, summary: 'List the certificates and requests of the store (shared by every node)', response: { 200: z.array(certificateView), ...errors() } } },
     async (req) => listCertificates(ctx(req)));
   app.get('/api/certificates/:thumbprint', { schema: { tags, summary: 'One certificate or request', params, response: { 200: certificateView, ...errors(404) } } },
     async (req) => getCertificate(ctx(req), req.params.thumbprint));
@@ -83,8 +87,8 @@ export function registerCertificateRoutes(app: AdminApp, node: OpenNode): void {
     return reply.header('content-type', type).header('cache-control', 'no-store').send(result.data);
   });
   app.post('/api/certificates/:thumbprint/enable', {
-    schema: { tags, summary: 'Assign the certificate to services (IIS, SMTP, IMAP, POP, UM, UMCallRouter)', params, body: enableBody, response: { 200: certificateView, ...errors(404, 409) } },
-  }, async (req) => enableCertificate(ctx(req), req.params.thumbprint, parseServices(req.body.services), { confirmSmtpReplace: req.body.force === true }));
+    schema: { tags, summary: 'Assign the certificate to services (IIS, SMTP, IMAP, POP, UM, UMCallRouter) on every node, or on the nodes named', params, body: enableBody, response: { 200: certificateView, ...errors(404, 409) } },
+  }, async (req) => enableCertificate(ctx(req), req.params.thumbprint, parseServices(req.body.services), { confirmSmtpReplace: req.body.force === true, nodes: req.body.nodes }));
   app.delete('/api/certificates/:thumbprint', { schema: { tags, summary: 'Remove a certificate or request not assigned to services', params, response: { 204: noContent, ...errors(404, 409) } } },
     async (req, reply) => {
       await removeCertificate(ctx(req), req.params.thumbprint);

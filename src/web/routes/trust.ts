@@ -7,7 +7,7 @@ import {
 } from '../../pki/trust-store.js';
 import { knownCas } from '../../pki/known-cas.js';
 import { rootInUseCheck } from '../../pki/trust-dependents.js';
-import { requireServer, type OpenNode } from '../../services/node.js';
+import type { OpenNode } from '../../services/node.js';
 import { errors, noContent, type Same } from '../route-schema.js';
 
 const fileBody = z.object({ data: z.string().min(1, 'the file content (base64) is required') }).strict();
@@ -31,14 +31,14 @@ export function registerTrustRoutes(app: AdminApp, node: OpenNode): void {
   app.delete('/api/trust/:id', {
     schema: { tags, summary: 'Remove a trusted root (409 while a serving certificate chains to it, unless force=true)', params, querystring: forceQuery, response: { 204: noContent, ...errors(404, 409) } },
   }, async (req, reply) => {
-      await removeTrustedRoot(db, req.actor, normaliseThumbprint(req.params.id), rootInUseCheck(db, requireServer(node), { force: req.query.force === 'true' }));
+      await removeTrustedRoot(db, req.actor, normaliseThumbprint(req.params.id), rootInUseCheck(db, { force: req.query.force === 'true' }));
       return reply.code(204).send();
     });
   app.get('/api/trust/crls', { schema: { tags, summary: 'List the CRLs', response: { 200: z.array(crlView), ...errors() } } }, async () => listCrls(db));
   app.post('/api/trust/crls', { schema: { tags, summary: 'Add a CRL (base64), verified by a known CA', body: fileBody, response: { 201: crlView, ...errors() } } },
     async (req, reply) => {
       const data = Buffer.from(req.body.data, 'base64');
-      const cas = await knownCas(db, await listRecords(db, requireServer(node)));
+      const cas = await knownCas(db, await listRecords(db));
       return reply.code(201).send(await addCrl(db, req.actor, data, cas));
     });
   app.delete('/api/trust/crls/:id', { schema: { tags, summary: 'Remove a CRL', params, response: { 204: noContent, ...errors(404) } } },

@@ -64,8 +64,10 @@ export async function startKamailio(cfg: string, workDir: string, ports: { proto
 }
 
 export interface SbcOptions {
-  /** UDP port on 127.0.0.1 that SIPp sends to */
+  /** UDP port on `listen` that SIPp sends to */
   udpPort: number;
+  /** the loopback address the SBC listens on (default 127.0.0.1) */
+  listen?: string;
   /** the SBC's own TLS listener (Kamailio needs one to send over TLS); default udpPort + 1 */
   tlsPort?: number;
   /** the UM server: INVITEs go to sip:<user>@host:tlsPort;transport=tls */
@@ -104,6 +106,7 @@ export async function startKamailioSbc(o: SbcOptions): Promise<KamailioProcess> 
     CHILDREN: o.children ?? 1,
     UDP_PORT: o.udpPort,
     TLS_PORT: tlsPort,
+    LISTEN: o.listen ?? '127.0.0.1',
     TARGET_HOST: o.target.host,
     TARGET_TLS_PORT: o.target.tlsPort,
     MAX_REDIRECTS: o.maxRedirects ?? 4,
