@@ -13,6 +13,7 @@ import { createServer } from '../../src/org/server-settings.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { storeEngines, type PgTarget } from '../support/postgres.js';
 import { tempDir } from '../support/run.js';
+import { refused } from '../support/refused.js';
 
 const engines = await storeEngines();
 const actor = { name: 'cli:test' };
@@ -21,14 +22,6 @@ function refusedSync(f: () => unknown, code: ErrorCode, message: RegExp): void {
   assert.throws(f, (e: unknown) => e instanceof OpenUmError && e.code === code && message.test(e.message));
 }
 
-async function refused(p: Promise<unknown>, code: ErrorCode, message: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof OpenUmError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 it('parses roles and timeouts, naming what is allowed', () => {
   assert.equal(parseRestartRole(' UM '), 'um');

@@ -11,7 +11,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { OpenUmError, type ErrorCode } from '../../src/errors.js';
 import { writeHeartbeat, type NodeRoles } from '../../src/org/nodes.js';
 import { createServer, setCallRouter, setUmService } from '../../src/org/server-settings.js';
 import { listRecords, readAssignments } from '../../src/pki/certificate-repository.js';
@@ -27,18 +26,11 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { makeCa } from '../support/ca.js';
 import { storeEngines, type PgTarget } from '../support/postgres.js';
 import { tempDir } from '../support/run.js';
+import { refused } from '../support/refused.js';
 
 const engines = await storeEngines();
 const actor = { name: 'test' };
 
-async function refused(p: Promise<unknown>, code: ErrorCode, message: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof OpenUmError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 for (const engine of engines) {
   describe(`certificates shared by the nodes of one store (${engine.name})`, { skip: engine.skip, timeout: 120_000 }, () => {

@@ -112,7 +112,7 @@ describe('MWI back-off and the server itself as a gateway', () => {
     assert.ok(job && Date.parse(job.nextAttemptAt) > Date.now(), `the job waits: ${JSON.stringify(job)}`);
     const log = pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s) as { msg: string }); } });
     vm = new VoicemailService(node, log, { mwiRetryMs: [RETRY_MS, RETRY_MS] });
-    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db, node.serverName ?? '') });
+    vm.attachSip({ layer: sip.layer, transport: sip.transport, verifier: new PeerVerifier(node.store.db) });
     await vm.start();
     await vm.idle();
     assert.equal(failed(), before, 'no attempt at start: the back-off holds');
