@@ -7,6 +7,7 @@ import { ROUTER_ENV, type RouterEnv } from './call-router/router-env.js';
 import { countRestart, type MetricsJson } from './ops/process-metrics.js';
 import type { RefusalEntry } from './routing/refusal-log.js';
 import { RestartBackoff } from './restart-backoff.js';
+import { childExecArgv } from './child-v8-flags.js';
 
 /** A Call Router process that does not answer in this time is left out of the refusals. */
 const STATUS_TIMEOUT_MS = 1000;
@@ -35,7 +36,7 @@ export class RouterPool {
   }
 
   async start(): Promise<void> {
-    cluster.setupPrimary({ exec: ROUTER_MAIN, args: [], silent: false });
+    cluster.setupPrimary({ exec: ROUTER_MAIN, args: [], silent: false, execArgv: childExecArgv() });
     await Promise.all(this.#envs.map((e) => this.#spawn(e)));
   }
 

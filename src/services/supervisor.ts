@@ -11,6 +11,7 @@ import type { RefusalEntry } from './routing/refusal-log.js';
 import type { WorkerSlot } from './um-service/um-service.js';
 import type { LiveCall } from './worker/live-call.js';
 import { WORKER_ENV, type FromWorker, type ToWorker, type WorkerEnv } from './worker/ipc.js';
+import { childExecArgv } from './child-v8-flags.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('./worker/main.js', import.meta.url));
 
@@ -184,6 +185,7 @@ export class Supervisor {
   #spawn(w: Managed): Promise<void> {
     return new Promise((resolve) => {
       const child = fork(WORKER_MAIN, [], {
+        execArgv: childExecArgv(),
         env: { ...process.env, [WORKER_ENV]: JSON.stringify(w.env) },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
