@@ -27,7 +27,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
 import { openumGenerator, sippGenerator } from './lib/media-generators.mjs';
-import { callEnded, machineTicks, rssKb, startOpenUm, WORKER_PORTS, workerPids, workerTicks } from './lib/media-server.mjs';
+import { gatewayPki } from './lib/gateway-pki.mjs';
+import { callEnded, machineTicks, rssKb, startOpenUm, WORKER_PORTS, WORKER_TLS_PORTS, workerPids, workerTicks } from './lib/media-server.mjs';
 import { Processes, ticks } from './lib/processes.mjs';
 import { alawFromPcap, buildRtpgen } from './lib/rtpgen.mjs';
 import { int } from './lib/settings.mjs';
@@ -53,23 +54,31 @@ const GEN_MEDIA_BASE = 20000;        // the openum generator's RTP ports: 20000 
 const SAMPLE_STREAMS = 40;           // greeting streams tshark captures per step (at most)
 const LOSS_LIMIT = 0.001;            // 0.1 %
 const JITTER_LIMIT_MS = 5;
+const GATEWAY_FQDN = 'gw.bench.test'; // BENCH_SRTP=1: the gateway's certificate name
 const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const CPUS = readdirSync('/sys/devices/system/cpu').filter((c) => /^cpu\d+$/.test(c)).length || 1;
 const WORK = mkdtempSync(join(tmpdir(), 'openum-bench-media-'));
 const log = (...a) => console.log(...a);
 const procs = new Processes(WORK, log, { stopGraceMs: 8000 });
 
-/** The generator asked for (BENCH_GEN), or SIPp when rtpgen does not build (said so). */
+/**
+ * The generator asked for (BENCH_GEN), or SIPp when rtpgen does not build (said so). BENCH_SRTP=1:
+ * the Secured ladder (TLS to the workers' 5066/5068, SRTP), openum generator with libsrtp2 only.
+ */
 function chooseGenerator() {
   const want = env.BENCH_GEN || 'openum';
   if (want !== 'openum' && want !== 'sipp') throw new Error(`BENCH_GEN: openum or sipp, got "${want}"`);
-  if (env.BENCH_SRTP === '1') throw new Error('BENCH_SRTP=1: the Secured (SRTP, SDES over TLS) ladder is not built yet in the openum generator');
+  const srtp = env.BENCH_SRTP === '1';
+  if (srtp && want === 'sipp') throw new Error('BENCH_SRTP=1 needs BENCH_GEN=openum (the SIPp scenario is UDP and plain RTP)');
   const common = { root: ROOT, work: WORK, procs, address: GEN_ADDRESS, server: ADDRESS, workerPorts: WORKER_PORTS, seconds: SECONDS };
   if (want === 'openum') {
     const built = buildRtpgen(WORK);
+    if (srtp && !built.srtp) throw new Error(`BENCH_SRTP=1: rtpgen was not built with SRTP (${built.error ?? 'no libsrtp2: pkg-config --exists libsrtp2 failed; Debian: libsrtp2-dev'})`);
     if (built.path) {
-      log(`generator: openum (Node signalling + rtpgen built with ${built.compiler})`);
-      return openumGenerator({ ...common, bin: built.path, audio: alawFromPcap(SIPP_G711A, join(WORK, 'g711a.alaw')), sample: SAMPLE_STREAMS });
+      log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + rtpgen built with ${built.compiler}${built.srtp ? ', libsrtp2' : ''}${srtp ? ', SRTP' : ''})`);
+      const tls = srtp ? gatewayPki(join(WORK, 'pki'), GATEWAY_FQDN) : undefined;
+      return openumGenerator({ ...common, bin: built.path, audio: alawFromPcap(SIPP_G711A, join(WORK, 'g711a.alaw')), sample: SAMPLE_STREAMS,
+        ...(srtp ? { workerPorts: WORKER_TLS_PORTS, tls, srtp: true } : {}) });
     }
     log(`generator: SIPp, because rtpgen did not build (${built.error})`);
   } else log('generator: SIPp');
@@ -78,7 +87,7 @@ function chooseGenerator() {
 
 /** tshark on the greeting streams: a share of the server's random RTP ports (SIPp), or the openum generator's first sample calls. */
 function capture(gen, n, dir) {
-  if (gen.name === 'openum' && env.BENCH_TSHARK !== '1') return undefined;
+  if (gen.name !== 'sipp' && env.BENCH_TSHARK !== '1') return undefined;
   let filter;
   if (gen.name === 'sipp') {
     const top = RTP.min + Math.max(2, Math.floor((RTP.max - RTP.min) * Math.min(1, SAMPLE_STREAMS / n)));
@@ -160,7 +169,8 @@ function printRow(r, gen) {
   log(`       generator CPU %: ${genParts(r)}${r.tshark ? `; tshark ${r.tsharkPct.toFixed(0)}` : ''}`);
   if (r.rx) {
     log(`       rtpgen received ${r.rx.rxPackets} packets on ${r.n} calls (sent ${r.rx.txPackets}), lost ${r.rx.lost} of ${r.rx.expected}; jitter p50 ${f(r.rx.p50Ms)} ` +
-      `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}`);
+      `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}` +
+      `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}`);
   }
   if (r.tshark) {
     log(`       tshark jitter p99 ${f(r.tshark.p99)} ms on ${r.tshark.streams} streams (${r.tshark.samples} samples)` +
@@ -180,9 +190,11 @@ async function main() {
   log(`OpenUM media benchmark: N simultaneous voice-mail calls of ${SECONDS} s (g711a.pcap, 20 ms, looped), steps ${STEPS.join(', ')}; ${CPUS} CPUs`);
   log(`work dir (logs, stats, captures): ${WORK}`);
   const gen = chooseGenerator();
-  const server = await startOpenUm({ root: ROOT, work: WORK, procs, users: STEPS[STEPS.length - 1], address: ADDRESS, gatewayAddress: GEN_ADDRESS, rtp: RTP });
+  const server = await startOpenUm({ root: ROOT, work: WORK, procs, users: STEPS[STEPS.length - 1], address: ADDRESS, gatewayAddress: GEN_ADDRESS, rtp: RTP,
+    ...(gen.tls ? { secured: { ca: gen.tls.ca, gatewayFqdn: GATEWAY_FQDN } } : {}) });
   const workers = workerPids(server.proc.child.pid);
-  log(`openum PID ${server.proc.child.pid}, UM workers ${workers.join(', ')} on ${ADDRESS}:${WORKER_PORTS.join('/')}, RTP ${RTP.min}-${RTP.max}; generator on ${GEN_ADDRESS}\n`);
+  log(`openum PID ${server.proc.child.pid}, UM workers ${workers.join(', ')} on ${ADDRESS}:${(gen.tls ? WORKER_TLS_PORTS : WORKER_PORTS).join('/')}` +
+    `${gen.tls ? ' (TLS)' : ''}, RTP ${RTP.min}-${RTP.max}; generator on ${GEN_ADDRESS}\n`);
   log(`    N  established  failed  loss %   jitter p99 ms (streams)  server send p99 ms  worker CPU %  RSS/call KB  wall s  media loop p99 ms  generator CPU %  machine %`);
   const rows = [];
   for (const n of STEPS) {

@@ -3,17 +3,18 @@
 // is measured apart from the benchmark's: N calls (bench/lib/sip-uac.mjs, one UDP socket per
 // worker) whose media is bench/lib/rtpgen.c (started here, its child). Argument: one JSON object
 //   { bin, audio, address, worker, ports: [w0, w1], sipPorts: [p0, p1], mediaBase, n, seconds, rate,
-//     sample, firstExtension }
+//     sample, firstExtension, tls?: { cert, key } (PEM files: TLS to ports instead of UDP), srtp? }
 // Calls 0..ceil(n/2)-1 go to ports[0], the rest to ports[1] (as the two SIPp processes did); call i
 // diverts to extension firstExtension + i, its RTP on mediaBase + 2i (RTCP + 1); calls 0..sample-1
 // are also rtpgen's "sample" streams. Prints one JSON line at the end: calls established / failed
 // (with the reasons), rtpgen's report (jitter, loss, its CPU) and this process's CPU. Bounded: every
 // call ends by its timers, and the whole step is cut at seconds + n/rate + 90 s.
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Rtpgen } from './rtpgen.mjs';
-import { UdpUac } from './sip-uac.mjs';
+import { SipUac, tlsTransport, udpTransport } from './sip-uac.mjs';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -31,9 +32,13 @@ async function main() {
   const gen = new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log });
   await gen.ready;
   await gen.reset();
-  uacs = cfg.ports.map((port, i) => new UdpUac({ address: cfg.address, port: cfg.sipPorts[i], worker: { ip: cfg.worker, port }, log,
-    media: { open: (id, p) => gen.open(id, p, id < cfg.sample), start: (...a) => gen.start(...a), close: (id) => gen.close(id) } }));
-  await Promise.all(uacs.map((u) => u.bind()));
+  const media = { open: (id, p) => gen.open(id, p, id < cfg.sample), start: (...a) => gen.start(...a), close: (id) => gen.close(id) };
+  const tls = cfg.tls && { cert: readFileSync(cfg.tls.cert), key: readFileSync(cfg.tls.key) };
+  uacs = await Promise.all(cfg.ports.map(async (port, i) => {
+    const worker = { ip: cfg.worker, port };
+    const transport = tls ? await tlsTransport(cfg.address, worker, tls, log) : await udpTransport(cfg.address, cfg.sipPorts[i], worker, log);
+    return new SipUac({ transport, worker, media, srtp: Boolean(cfg.srtp) });
+  }));
   const half = Math.ceil(cfg.n / 2);
   const t0 = Date.now();
   const calls = [];

@@ -10,12 +10,15 @@ import { pathToFileURL } from 'node:url';
 import { cmdline, listening, procTable } from './processes.mjs';
 
 export const WORKER_PORTS = [5065, 5067];
+export const WORKER_TLS_PORTS = [5066, 5068];
 
 /**
  * OpenUM on `address` with dial plan DP, a gateway at `gatewayAddress` (where the calls come from)
- * and `users` users u0… (extensions 5000…). Returns { proc, data }.
+ * and `users` users u0… (extensions 5000…). Returns { proc, data }. With `secured` ({ ca, gatewayFqdn }):
+ * DP is Secured (TLS and SRTP, RFC 4568 SDES), the gateway is known by its certificate's name, the
+ * CA is trusted, a self-signed certificate for um.bench.test is enabled for UM, startup mode Dual.
  */
-export async function startOpenUm({ root, work, procs, users, address, gatewayAddress, rtp }) {
+export async function startOpenUm({ root, work, procs, users, address, gatewayAddress, rtp, secured }) {
   const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(CLI)) throw new Error('dist/ missing: run npm run build first');
   const data = join(work, 'data');
@@ -27,9 +30,14 @@ export async function startOpenUm({ root, work, procs, users, address, gatewayAd
   };
   for (const port of [5060, 5062, ...WORKER_PORTS]) if (listening('udp', port, address)) throw new Error(`udp ${address}:${port} already in use`);
   cli(['init', '--fqdn', 'um.bench.test']);
-  cli(['dialplan', 'new', 'DP', '--extension-length', '4', '--access-number', '4000']);
-  cli(['gateway', 'new', 'GW', '--address', gatewayAddress, '--dial-plan', 'DP']);
-  cli(['service', 'set', '--max-calls', String(Math.max(100, users)), '--rtp-ports', `${rtp.min}-${rtp.max}`]);
+  cli(['dialplan', 'new', 'DP', '--extension-length', '4', '--access-number', '4000', ...(secured ? ['--security', 'Secured'] : [])]);
+  cli(['gateway', 'new', 'GW', '--address', secured ? secured.gatewayFqdn : gatewayAddress, '--dial-plan', 'DP']);
+  cli(['service', 'set', '--max-calls', String(Math.max(100, users)), '--rtp-ports', `${rtp.min}-${rtp.max}`, ...(secured ? ['--startup-mode', 'Dual'] : [])]);
+  if (secured) {
+    cli(['trust', 'add', secured.ca]);
+    const cert = JSON.parse(cli(['certificate', 'new', '--subject', 'CN=um.bench.test', '--domain', 'um.bench.test', '--friendly-name', 'bench', '--json'])).thumbprint;
+    cli(['certificate', 'enable', cert, '--services', 'UM']);
+  }
   const imp = (p) => import(pathToFileURL(join(root, 'dist', 'src', p)).href);
   const { openNode } = await imp('services/node.js');
   const { createUser } = await imp('org/users.js');
@@ -39,7 +47,8 @@ export async function startOpenUm({ root, work, procs, users, address, gatewayAd
   } finally { await node.close(); }
   const p = procs.start('openum', process.execPath, [CLI, 'start', '--data', data, '--admin-address', '127.0.0.1', '--admin-port', '0', '--sip-address', address], data, { env: env2 });
   const until = Date.now() + 30_000;
-  while (!WORKER_PORTS.every((port) => listening('udp', port, address))) {
+  const up = () => WORKER_PORTS.every((port) => listening('udp', port, address)) && (!secured || WORKER_TLS_PORTS.every((port) => listening('tcp', port, address)));
+  while (!up()) {
     if (p.child.exitCode !== null) throw new Error(`openum exited: ${readFileSync(join(work, 'openum.log'), 'utf8').slice(-1500)}`);
     if (Date.now() > until) throw new Error('openum workers not listening after 30 s');
     await sleep(200);

@@ -3,12 +3,13 @@
  * the same sockets, measuring each stream at the receiver, so that neither SIPp (one thread per
  * call) nor tshark is needed. Built at bench time by bench/lib/rtpgen.mjs (cc -O2, into a temp dir).
  *
- * Usage: rtpgen ADDRESS AUDIO.alaw MAX_SECONDS
+ * Usage: rtpgen ADDRESS AUDIO.alaw MAX_SECONDS      (built with -DHAVE_SRTP and -lsrtp2: SRTP too)
  *   ADDRESS      IPv4 address every socket binds to (the generator's loopback address)
  *   AUDIO.alaw   raw A-law, 8 kHz, looped: each packet carries the next 160 bytes
  *   MAX_SECONDS  the program exits after this long whatever happens (bounded); also on stdin EOF
  *
- * Control protocol: one line per command on stdin, one line per answer on stdout (flushed).
+ * Control protocol: one line per command on stdin, one line per answer on stdout (flushed); the first
+ * line out is "ready srtp=1|0" (whether SRTP is built in).
  *   open ID PORT SAMPLE      bind PORT (RTP) and PORT+1 (RTCP, drained) on ADDRESS for call ID
  *                            (0..MAX_CALLS-1) and start receiving; SAMPLE 1 adds the stream to the
  *                            "sample" measure too (the streams tshark also captures, for comparison)
@@ -16,13 +17,18 @@
  *   start ID IP PORT SSRC    send to IP:PORT from the next tick on: PT 8, seq from a random start,
  *                            timestamp +160 a tick, SSRC as given, marker on the first packet
  *                            (RFC 3550 §5.1) -> no answer ("err ID reason" if ID is not open)
+ *   start ID IP PORT SSRC TXKEY RXKEY   the same over SRTP (RFC 3711), AES_CM_128_HMAC_SHA1_80:
+ *                            TXKEY our master key||salt (the offer's a=crypto inline: value, 40
+ *                            base64 digits), RXKEY the server's (its answer's); what arrives is
+ *                            authenticated and decrypted before it is measured, failures counted
+ *                            -> "err ID ..." when the keys are bad or SRTP is not built in
  *   close ID                 stop sending, close both sockets
  *                            -> "closed ID tx=N rx=N expected=N lost=N" (RTP of that call;
                             "... not_open=1" with zeros when ID was not open)
  *   reset                    zero the measures below (the start of a step) -> "ok reset"
  *   report                   -> "report streams=N tx=N rx=N expected=N lost=N samples=N p50_us=N
  *                               p99_us=N max_us=N sample_streams=N sample_samples=N sample_p99_us=N
- *                               ticks=N late_ticks=N skipped_ticks=N cpu_ms=N"
+ *                               ticks=N late_ticks=N skipped_ticks=N srtp_fail=N cpu_ms=N"
  *                            (counts since the last reset; expected/lost over the calls closed)
  *   quit                     exit
  * Receiver jitter, as bench/media.mjs measured it with tshark: per RTP stream (a call's socket) and
@@ -48,6 +54,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_SRTP
+#include <srtp2/srtp.h>
+#endif
 
 #define MAX_CALLS 4000
 #define PTIME_NS 20000000LL
@@ -69,12 +78,15 @@ typedef struct {
   uint32_t rx_ssrc, base_seq, max_ext, cycles;
   uint16_t max_seq;
   long long rx, expected_prev_ssrcs, rx_prev_ssrcs, last_ns;
+#ifdef HAVE_SRTP
+  srtp_t tx_srtp, rx_srtp; /* NULL: plain RTP */
+#endif
 } call_t;
 
 static call_t calls[MAX_CALLS];
 static uint32_t hist[BUCKETS], hist_sample[BUCKETS];
 static long long n_samples, n_sample_samples, tx_total, rx_total, closed_expected, closed_lost;
-static long long ticks, late_ticks, skipped_ticks;
+static long long ticks, late_ticks, skipped_ticks, srtp_fail;
 static unsigned char *audio;
 static size_t audio_len;
 static struct in_addr bind_addr;
@@ -183,14 +195,18 @@ static void drain(int id, int rtcp) {
         }
       }
       if (!t) { struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts); t = ts.tv_sec * 1000000000LL + ts.tv_nsec; }
-      on_rtp(c, bufs[i], m[i].msg_len, t);
+      int len = (int)m[i].msg_len;
+#ifdef HAVE_SRTP
+      if (c->rx_srtp && srtp_unprotect(c->rx_srtp, bufs[i], &len) != srtp_err_status_ok) { srtp_fail++; continue; }
+#endif
+      on_rtp(c, bufs[i], len, t);
     }
     if (n < BATCH) return;
   }
 }
 
 static void send_tick(long long k) {
-  unsigned char pkt[12 + FRAME];
+  unsigned char pkt[12 + FRAME + 16]; /* room for the SRTP authentication tag */
   size_t off = (size_t)((k * FRAME) % (long long)audio_len);
   for (int id = 0; id < MAX_CALLS; id++) {
     call_t *c = &calls[id];
@@ -203,7 +219,11 @@ static void send_tick(long long k) {
     pkt[8] = (unsigned char)(c->ssrc >> 24); pkt[9] = (unsigned char)(c->ssrc >> 16);
     pkt[10] = (unsigned char)(c->ssrc >> 8); pkt[11] = (unsigned char)c->ssrc;
     for (size_t i = 0; i < FRAME; i++) pkt[12 + i] = audio[(off + i) % audio_len];
-    if (sendto(c->rtp, pkt, sizeof pkt, 0, (struct sockaddr *)&c->to, sizeof c->to) == (ssize_t)sizeof pkt) {
+    int len = 12 + FRAME;
+#ifdef HAVE_SRTP
+    if (c->tx_srtp && srtp_protect(c->tx_srtp, pkt, &len) != srtp_err_status_ok) { srtp_fail++; len = 0; }
+#endif
+    if (len && sendto(c->rtp, pkt, (size_t)len, 0, (struct sockaddr *)&c->to, sizeof c->to) == (ssize_t)len) {
       c->tx++; tx_total++;
     }
     c->seq++;
@@ -219,6 +239,45 @@ static long long percentile(const uint32_t *h, long long n, double q) {
   return (long long)(BUCKETS - 1) * BUCKET_US;
 }
 
+/* base64 (RFC 4648 §4) of exactly 30 bytes: 40 digits, no padding (RFC 4568 §6.1's inline key) */
+__attribute__((unused)) static int unbase64_30(const char *in, unsigned char out[30]) {
+  static const char *A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (strlen(in) != 40) return -1;
+  for (int i = 0, o = 0; i < 40; i += 4) {
+    uint32_t v = 0;
+    for (int j = 0; j < 4; j++) {
+      const char *p = strchr(A, in[i + j]);
+      if (!p || !*p) return -1;
+      v = v << 6 | (uint32_t)(p - A);
+    }
+    out[o++] = (unsigned char)(v >> 16); out[o++] = (unsigned char)(v >> 8); out[o++] = (unsigned char)v;
+  }
+  return 0;
+}
+
+/* An SRTP session each way, AES_CM_128_HMAC_SHA1_80 for SRTP and SRTCP (RFC 4568 §6.2.1) */
+static const char *srtp_setup(call_t *c, const char *txkey, const char *rxkey) {
+#ifdef HAVE_SRTP
+  unsigned char tx[30], rx[30];
+  if (unbase64_30(txkey, tx) || unbase64_30(rxkey, rx)) return "bad SRTP key (40 base64 digits each)";
+  srtp_policy_t p;
+  memset(&p, 0, sizeof p);
+  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
+  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtcp);
+  p.window_size = 128;
+  p.ssrc.type = ssrc_any_outbound;
+  p.key = tx;
+  if (srtp_create(&c->tx_srtp, &p) != srtp_err_status_ok) return "srtp_create (outbound) failed";
+  p.ssrc.type = ssrc_any_inbound;
+  p.key = rx;
+  if (srtp_create(&c->rx_srtp, &p) != srtp_err_status_ok) return "srtp_create (inbound) failed";
+  return NULL;
+#else
+  (void)c; (void)txkey; (void)rxkey;
+  return "SRTP not built in (no libsrtp2 when rtpgen was compiled)";
+#endif
+}
+
 static void close_call(int id) {
   call_t *c = &calls[id];
   long long e;
@@ -230,6 +289,10 @@ static void close_call(int id) {
   say("closed %d tx=%lld rx=%lld expected=%lld lost=%lld", id, c->tx, rx, e, lost);
   close(c->rtp);
   close(c->rtcp);
+#ifdef HAVE_SRTP
+  if (c->tx_srtp) srtp_dealloc(c->tx_srtp);
+  if (c->rx_srtp) srtp_dealloc(c->rx_srtp);
+#endif
   memset(c, 0, sizeof *c);
 }
 
@@ -240,15 +303,15 @@ static void report(void) {
   getrusage(RUSAGE_SELF, &ru);
   long long cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
   say("report streams=%d tx=%lld rx=%lld expected=%lld lost=%lld samples=%lld p50_us=%lld p99_us=%lld max_us=%lld "
-      "sample_streams=%d sample_samples=%lld sample_p99_us=%lld ticks=%lld late_ticks=%lld skipped_ticks=%lld cpu_ms=%lld",
+      "sample_streams=%d sample_samples=%lld sample_p99_us=%lld ticks=%lld late_ticks=%lld skipped_ticks=%lld srtp_fail=%lld cpu_ms=%lld",
       streams, tx_total, rx_total, closed_expected, closed_lost, n_samples, percentile(hist, n_samples, 0.5),
       percentile(hist, n_samples, 0.99), percentile(hist, n_samples, 1.0), sample_streams, n_sample_samples,
-      percentile(hist_sample, n_sample_samples, 0.99), ticks, late_ticks, skipped_ticks, cpu_ms);
+      percentile(hist_sample, n_sample_samples, 0.99), ticks, late_ticks, skipped_ticks, srtp_fail, cpu_ms);
 }
 
 static int command(char *line) {
   int id = -1, port = 0, sample = 0;
-  char ip[64];
+  char ip[64], txkey[64] = "", rxkey[64] = "";
   unsigned long ssrc = 0;
   if (sscanf(line, "open %d %d %d", &id, &port, &sample) == 3) {
     if (id < 0 || id >= MAX_CALLS || calls[id].open || port < 1024 || port > 65534) { say("err %d bad open", id); return 0; }
@@ -259,13 +322,17 @@ static int command(char *line) {
     if (c->rtcp < 0) { say("err %d bind %d: %s", id, port + 1, strerror(errno)); close(c->rtp); return 0; }
     c->open = 1; c->sample = sample ? 1 : 0;
     say("ok %d", id);
-  } else if (sscanf(line, "start %d %63s %d %lu", &id, ip, &port, &ssrc) == 4) {
+  } else if (sscanf(line, "start %d %63s %d %lu %63s %63s", &id, ip, &port, &ssrc, txkey, rxkey) >= 4) {
     if (id < 0 || id >= MAX_CALLS || !calls[id].open) { say("err %d not open", id); return 0; }
     call_t *c = &calls[id];
     c->to.sin_family = AF_INET;
     c->to.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, ip, &c->to.sin_addr) != 1) { say("err %d bad address", id); return 0; }
     c->ssrc = (uint32_t)ssrc;
+    if (txkey[0]) {
+      const char *e = srtp_setup(c, txkey, rxkey);
+      if (e) { say("err %d %s", id, e); return 0; }
+    }
     c->seq = (uint16_t)random();
     c->ts = (uint32_t)random();
     c->sending = 1;
@@ -325,12 +392,19 @@ int main(int argc, char **argv) {
   struct rlimit rl = { 2 * MAX_CALLS + 64, 2 * MAX_CALLS + 64 };
   setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the soft limit up to the hard one */
   srandom((unsigned)(now_ns() ^ getpid()));
+#ifdef HAVE_SRTP
+  if (srtp_init() != srtp_err_status_ok) { fprintf(stderr, "rtpgen: srtp_init failed\n"); return 2; }
+#endif
   ep = epoll_create1(EPOLL_CLOEXEC);
   struct epoll_event ev = { .events = EPOLLIN, .data.u64 = STDIN_TAG };
   epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev);
   long long t0 = now_ns(), next = t0 + PTIME_NS, k = 0;
   struct epoll_event evs[256];
-  say("ready");
+#ifdef HAVE_SRTP
+  say("ready srtp=1");
+#else
+  say("ready srtp=0");
+#endif
   for (;;) {
     long long now = now_ns();
     if (now - t0 > max_ns) { fprintf(stderr, "rtpgen: MAX_SECONDS reached\n"); break; }

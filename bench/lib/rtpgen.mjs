@@ -10,14 +10,23 @@ import { rtpPackets } from '../../test/fixtures/sipp/rtp-pcap.mjs';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'rtpgen.c');
 
-/** Compiles rtpgen.c into dir: { path } or { error }. */
+/**
+ * Compiles rtpgen.c into dir: { path, compiler, srtp } or { error }. With libsrtp2 (pkg-config) it
+ * is built with SRTP; if that build fails, without.
+ */
 export function buildRtpgen(dir) {
   const out = join(dir, 'rtpgen');
+  const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'libsrtp2'], { encoding: 'utf8', timeout: 10_000 });
+  const srtpFlags = pc.status === 0 ? ['-DHAVE_SRTP', ...pc.stdout.trim().split(/\s+/).filter(Boolean)] : undefined;
   for (const cc of [process.env.CC, 'cc', 'gcc'].filter(Boolean)) {
-    const r = spawnSync(cc, ['-O2', '-Wall', '-o', out, SOURCE], { encoding: 'utf8', timeout: 60_000 });
+    const build = (extra) => spawnSync(cc, ['-O2', '-Wall', '-o', out, SOURCE, ...extra], { encoding: 'utf8', timeout: 60_000 });
+    let r = srtpFlags ? build(srtpFlags) : undefined;
+    if (r?.error) continue;
+    if (r?.status === 0) return { path: out, compiler: cc, srtp: true };
+    r = build([]);
     if (r.error) continue;
     if (r.status !== 0) return { error: `${cc} failed: ${(r.stderr || '').trim().slice(-500)}` };
-    return { path: out, compiler: cc };
+    return { path: out, compiler: cc, srtp: false };
   }
   return { error: 'no C compiler (cc, gcc)' };
 }
@@ -59,7 +68,7 @@ export class Rtpgen {
     else if (word === 'closed') key = `closed ${id}`;
     const w = this.waiting.get(key)?.shift();
     if (!w) return;
-    const fields = Object.fromEntries(rest.concat(word === 'report' ? [id] : []).map((kv) => kv.split('=')).filter((kv) => kv.length === 2).map(([k, v]) => [k, Number(v)]));
+    const fields = Object.fromEntries(rest.concat(word === 'report' || word === 'ready' ? [id] : []).map((kv) => kv.split('=')).filter((kv) => kv.length === 2).map(([k, v]) => [k, Number(v)]));
     if (word === 'err') w.reject(new Error(rest.join(' ')));
     else w.resolve(fields);
   }
@@ -67,7 +76,8 @@ export class Rtpgen {
   #write(line) { this.child.stdin.write(`${line}\n`); }
 
   open(id, port, sample = false) { const p = this.#expect(`call ${id}`); this.#write(`open ${id} ${port} ${sample ? 1 : 0}`); return p; }
-  start(id, ip, port, ssrc) { this.#write(`start ${id} ${ip} ${port} ${ssrc >>> 0}`); }
+  /** keys: { tx, rx } base64 SRTP master keys (SDES inline values), or undefined for plain RTP. */
+  start(id, ip, port, ssrc, keys) { this.#write(`start ${id} ${ip} ${port} ${ssrc >>> 0}${keys ? ` ${keys.tx} ${keys.rx}` : ''}`); }
   close(id) { const p = this.#expect(`closed ${id}`); this.#write(`close ${id}`); return p; }
   reset() { const p = this.#expect('call reset'); this.#write('reset'); return p; }
   report() { const p = this.#expect('report'); this.#write('report'); return p; }
