@@ -113,9 +113,9 @@ async function step(n, gen, workers) {
     rssPeak = Math.max(rssPeak, rssKb(workers));
     if (cap) tsharkTicks = Math.max(tsharkTicks, ticks(cap.proc.child.pid)); // tshark runs under `timeout`: a child's ticks
   }, 500);
-  const g = await gen.run(n, dir);
+  let g;
+  try { g = await gen.run(n, dir); } finally { clearInterval(sampler); }
   const wall = (Date.now() - t0) / 1000;
-  clearInterval(sampler);
   const cpu = ((workerTicks(workers) - ticks0) / HZ / wall) * 100;
   const machine = machineTicks();
   const machinePct = ((machine.busy - machine0.busy) / Math.max(1, machine.all - machine0.all)) * 100 * CPUS;
@@ -182,14 +182,14 @@ function printRow(r, gen) {
 }
 
 async function main() {
-  for (const [bin, arg] of [['sipp', '-v'], ['tshark', '--version']]) {
-    const r = spawnSync(bin, [arg], { encoding: 'utf8', timeout: 10_000 });
-    if (r.error) throw new Error(`${bin} is not installed (Debian: apt-get install sip-tester tshark)`);
-  }
   if (!existsSync(SIPP_G711A)) throw new Error(`${SIPP_G711A} missing (package sip-tester)`);
   log(`OpenUM media benchmark: N simultaneous voice-mail calls of ${SECONDS} s (g711a.pcap, 20 ms, looped), steps ${STEPS.join(', ')}; ${CPUS} CPUs`);
   log(`work dir (logs, stats, captures): ${WORK}`);
   const gen = chooseGenerator();
+  for (const [bin, arg] of [...(gen.name === 'sipp' ? [['sipp', '-v']] : []), ...(gen.name === 'sipp' || env.BENCH_TSHARK === '1' ? [['tshark', '--version']] : [])]) {
+    const r = spawnSync(bin, [arg], { encoding: 'utf8', timeout: 10_000 });
+    if (r.error) throw new Error(`${bin} is not installed (Debian: apt-get install ${bin === 'sipp' ? 'sip-tester' : 'tshark'})`);
+  }
   const server = await startOpenUm({ root: ROOT, work: WORK, procs, users: STEPS[STEPS.length - 1], address: ADDRESS, gatewayAddress: GEN_ADDRESS, rtp: RTP,
     ...(gen.tls ? { secured: { ca: gen.tls.ca, gatewayFqdn: GATEWAY_FQDN } } : {}) });
   const workers = workerPids(server.proc.child.pid);

@@ -20,16 +20,18 @@ const cfg = JSON.parse(process.argv[2] ?? '{}');
 const log = (s) => process.stderr.write(`${s}\n`);
 const limitSec = cfg.seconds + Math.ceil(cfg.n / cfg.rate) + 90;
 let uacs = [];
+let gen;
 timer(() => {
   const states = {};
   for (const u of uacs) for (const c of u.calls.values()) states[c.state] = (states[c.state] ?? 0) + 1;
-  log(`gen-step: time limit reached; calls still known by state: ${JSON.stringify(states)}`);
+  log(`gen-step: time limit reached; calls still known by state: ${JSON.stringify(states)}; rtpgen ` +
+    `${gen?.child.exitCode ?? gen?.child.signalCode ?? 'running'}, answers awaited: ${[...(gen?.waiting ?? new Map())].filter(([, l]) => l.length).map(([k, l]) => `${k} x${l.length}`).join(', ') || 'none'}`);
   process.exit(3);
 }, limitSec * 1000).unref();
 
 async function main() {
   const cpu0 = process.cpuUsage();
-  const gen = new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log });
+  gen = new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log });
   await gen.ready;
   await gen.reset();
   const media = { open: (id, p) => gen.open(id, p, id < cfg.sample), start: (...a) => gen.start(...a), close: (id) => gen.close(id) };

@@ -418,9 +418,11 @@ int main(int argc, char **argv) {
       }
       send_tick(k++);
       next += PTIME_NS;
-      continue;
+      now = now_ns();
     }
-    int wait_ms = (int)((next - now) / 1000000) - 1; /* wake a little early, then sleep to the tick */
+    /* Always poll between two ticks, even when late: a generator short of CPU must still read its
+     * commands and drain its sockets (sending tick after tick would starve both). */
+    int wait_ms = next > now ? (int)((next - now) / 1000000) - 1 : 0; /* wake a little early, then sleep to the tick */
     int n = epoll_wait(ep, evs, 256, wait_ms > 0 ? wait_ms : 0);
     int done = 0;
     for (int i = 0; i < n; i++) {

@@ -58,6 +58,7 @@ export class Rtpgen {
   }
 
   #expect(key) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error(`rtpgen exited (${this.child.exitCode ?? this.child.signalCode})`));
     return new Promise((resolve, reject) => { (this.waiting.get(key) ?? this.waiting.set(key, []).get(key)).push({ resolve, reject }); });
   }
 
