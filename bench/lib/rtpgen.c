@@ -174,6 +174,10 @@ static void drain(int id, int rtcp) {
   struct mmsghdr m[BATCH];
   struct iovec iov[BATCH];
   call_t *c = &calls[id];
+  /* An event of this epoll_wait batch for a call closed earlier in the same batch: its fields are
+   * zero, and fd 0 is stdin, a socket when Node spawned us (libuv's socketpair): reading it here
+   * would eat commands. */
+  if (!c->open) return;
   int s = rtcp ? c->rtcp : c->rtp;
   for (;;) {
     memset(m, 0, sizeof m);
