@@ -210,6 +210,13 @@ export class SipUac {
       c.hangup = this.#later(c, c.seconds * 1000, () => this.#bye(c));
     } else if (c.state === 'confirmed' || c.state === 'bye-sent') {
       this.#sendAck(c); // a retransmitted 2xx: our ACK was lost (§13.2.2.4)
+    } else if (c.state === 'done' && !c.established && !c.lateBye) {
+      // a 2xx after Timer B gave the call up: ACK it and end the session at once (§13.2.2.4)
+      c.lateBye = true;
+      c.toHeader = first(m, 'to');
+      c.remoteTarget = uriOf(first(m, 'contact')) || `sip:${c.user}@${this.worker.ip}:${this.worker.port}${this.uriParams}`;
+      this.#sendAck(c);
+      this.#send(this.#inDialog(c, 'BYE', 2, `z9hG4bK${token()}`));
     }
   }
 
@@ -254,8 +261,8 @@ export class SipUac {
     c.state = 'done';
     for (const t of c.timers) clearTimeout(t);
     c.timers.clear();
-    // Keep the Call-ID a few seconds for retransmitted 2xx/BYE, then forget it.
-    timer(() => this.calls.delete(c.callId), 5000).unref();
+    // Keep the Call-ID for 64*T1 for retransmitted or late 2xx and BYE, then forget it.
+    timer(() => this.calls.delete(c.callId), 64 * T1).unref();
     const failed = Boolean(failure || c.byeReason);
     this.media.close(c.id).then((rtp) => rtp, () => undefined).then((rtp) => c.resolve({
       established: Boolean(c.established), failed, reason: failure ?? c.byeReason, endedBy, codes: c.codes, rtp,
