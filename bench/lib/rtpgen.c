@@ -1,7 +1,8 @@
 /* rtpgen: the media side of bench/media.mjs's load generator (issue 12). One thread sends a 20 ms
  * PCMA packet per call per tick, paced on an absolute clock, and receives what the server sends on
  * the same sockets, measuring each stream at the receiver, so that neither SIPp (one thread per
- * call) nor tshark is needed. Built at bench time by bench/lib/rtpgen.mjs (cc -O2, into a temp dir).
+ * call) nor tshark is needed. Built at bench time by bench/lib/rtpgen.mjs (cc -O2, into a temp dir);
+ * rtpgen-measure.h (receive-side measures) and rtpgen-srtp.h (SDES keys, libsrtp2) are parts of it.
  *
  * Usage: rtpgen ADDRESS AUDIO.alaw MAX_SECONDS      (built with -DHAVE_SRTP and -lsrtp2: SRTP too)
  *   ADDRESS      IPv4 address every socket binds to (the generator's loopback address)
@@ -108,6 +109,10 @@ static void say(const char *fmt, ...) {
   fflush(stdout);
 }
 
+/* Two parts of this one translation unit, in files of their own for size */
+#include "rtpgen-measure.h"
+#include "rtpgen-srtp.h"
+
 static uint64_t tag_of(int id, int rtcp) { return ((uint64_t)rtcp << 32) | (uint32_t)id; }
 
 static int bind_udp(int port, uint64_t tag) {
@@ -123,50 +128,6 @@ static int bind_udp(int port, uint64_t tag) {
   return s;
 }
 
-
-static void stream_expected(const call_t *c, long long *expected) {
-  *expected = c->have_rx ? (long long)(c->max_ext - c->base_seq + 1) : 0;
-}
-
-static void on_rtp(call_t *c, const unsigned char *p, ssize_t len, long long t_ns) {
-  if (len < 12 || (p[0] >> 6) != 2) return;
-  uint16_t seq = (uint16_t)(p[2] << 8 | p[3]);
-  uint32_t ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
-  if (c->have_rx && ssrc != c->rx_ssrc) { /* a new stream: keep the old one's counts aside */
-    long long e;
-    stream_expected(c, &e);
-    c->expected_prev_ssrcs += e;
-    c->rx_prev_ssrcs += c->rx;
-    c->rx = 0;
-    c->have_rx = 0;
-  }
-  if (!c->have_rx) {
-    c->have_rx = 1; c->rx_ssrc = ssrc; c->base_seq = seq; c->max_seq = seq; c->cycles = 0;
-    c->max_ext = seq;
-  } else {
-    uint16_t delta = (uint16_t)(seq - c->max_seq);
-    if (delta < 3000) { /* in order, maybe with a gap (RFC 3550 §A.1 MAX_DROPOUT) */
-      if (seq < c->max_seq) c->cycles += 65536;
-      c->max_seq = seq;
-      c->max_ext = c->cycles + seq;
-    }
-  }
-  c->rx++;
-  rx_total++;
-  if (c->last_ns) {
-    long long d = t_ns - c->last_ns;
-    if (d >= 0 && d <= PAUSE_NS) {
-      long long dev = d - PTIME_NS;
-      if (dev < 0) dev = -dev;
-      long long b = dev / 1000 / BUCKET_US;
-      if (b >= BUCKETS) b = BUCKETS - 1;
-      hist[b]++;
-      n_samples++;
-      if (c->sample) { hist_sample[b]++; n_sample_samples++; }
-    }
-  }
-  c->last_ns = t_ns;
-}
 
 static void drain(int id, int rtcp) {
   static unsigned char bufs[BATCH][1500];
@@ -235,52 +196,7 @@ static void send_tick(long long k) {
   }
 }
 
-static long long percentile(const uint32_t *h, long long n, double q) {
-  if (!n) return -1;
-  long long want = (long long)(q * (double)n) + 1, acc = 0; /* index floor(n q), as bench/lib/tshark-jitter.mjs */
-  if (want > n) want = n;
-  for (int b = 0; b < BUCKETS; b++) { acc += h[b]; if (acc >= want) return (long long)b * BUCKET_US; }
-  return (long long)(BUCKETS - 1) * BUCKET_US;
-}
 
-/* base64 (RFC 4648 §4) of exactly 30 bytes: 40 digits, no padding (RFC 4568 §6.1's inline key) */
-__attribute__((unused)) static int unbase64_30(const char *in, unsigned char out[30]) {
-  static const char *A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (strlen(in) != 40) return -1;
-  for (int i = 0, o = 0; i < 40; i += 4) {
-    uint32_t v = 0;
-    for (int j = 0; j < 4; j++) {
-      const char *p = strchr(A, in[i + j]);
-      if (!p || !*p) return -1;
-      v = v << 6 | (uint32_t)(p - A);
-    }
-    out[o++] = (unsigned char)(v >> 16); out[o++] = (unsigned char)(v >> 8); out[o++] = (unsigned char)v;
-  }
-  return 0;
-}
-
-/* An SRTP session each way, AES_CM_128_HMAC_SHA1_80 for SRTP and SRTCP (RFC 4568 §6.2.1) */
-static const char *srtp_setup(call_t *c, const char *txkey, const char *rxkey) {
-#ifdef HAVE_SRTP
-  unsigned char tx[30], rx[30];
-  if (unbase64_30(txkey, tx) || unbase64_30(rxkey, rx)) return "bad SRTP key (40 base64 digits each)";
-  srtp_policy_t p;
-  memset(&p, 0, sizeof p);
-  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtp);
-  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p.rtcp);
-  p.window_size = 128;
-  p.ssrc.type = ssrc_any_outbound;
-  p.key = tx;
-  if (srtp_create(&c->tx_srtp, &p) != srtp_err_status_ok) return "srtp_create (outbound) failed";
-  p.ssrc.type = ssrc_any_inbound;
-  p.key = rx;
-  if (srtp_create(&c->rx_srtp, &p) != srtp_err_status_ok) return "srtp_create (inbound) failed";
-  return NULL;
-#else
-  (void)c; (void)txkey; (void)rxkey;
-  return "SRTP not built in (no libsrtp2 when rtpgen was compiled)";
-#endif
-}
 
 static void close_call(int id) {
   call_t *c = &calls[id];
