@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// One step of bench/media.mjs with its own load generator, in a process of its own so that its CPU
+// is measured apart from the benchmark's: N calls (bench/lib/sip-uac.mjs, one UDP socket per
+// worker) whose media is bench/lib/rtpgen.c (started here, its child). Argument: one JSON object
+//   { bin, audio, address, worker, ports: [w0, w1], sipPorts: [p0, p1], mediaBase, n, seconds, rate,
+//     sample, firstExtension, tls?: { cert, key } (PEM files: TLS to ports instead of UDP), srtp? }
+// Calls 0..ceil(n/2)-1 go to ports[0], the rest to ports[1] (as the two SIPp processes did); call i
+// diverts to extension firstExtension + i, its RTP on mediaBase + 2i (RTCP + 1); calls 0..sample-1
+// are also rtpgen's "sample" streams. Prints one JSON line at the end: calls established / failed
+// (with the reasons), rtpgen's report (jitter, loss, its CPU) and this process's CPU. Bounded: every
+// call ends by its timers, and the whole step is cut at seconds + n/rate + 90 s.
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { setTimeout as timer } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Rtpgen } from './rtpgen.mjs';
+import { SipUac, tlsTransport, udpTransport } from './sip-uac.mjs';
+
+const cfg = JSON.parse(process.argv[2] ?? '{}');
+const log = (s) => process.stderr.write(`${s}\n`);
+const limitSec = cfg.seconds + Math.ceil(cfg.n / cfg.rate) + 90;
+let uacs = [];
+let gen;
+timer(() => {
+  const states = {};
+  for (const u of uacs) for (const c of u.calls.values()) states[c.state] = (states[c.state] ?? 0) + 1;
+  log(`gen-step: time limit reached; calls still known by state: ${JSON.stringify(states)}; rtpgen ` +
+    `${gen?.child.exitCode ?? gen?.child.signalCode ?? 'running'}, answers awaited: ${[...(gen?.waiting ?? new Map())].filter(([, l]) => l.length).map(([k, l]) => `${k} x${l.length}`).join(', ') || 'none'}`);
+  process.exit(3);
+}, limitSec * 1000).unref();
+
+async function main() {
+  const cpu0 = process.cpuUsage();
+  gen = new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log });
+  await gen.ready;
+  await gen.reset();
+  const media = { open: (id, p) => gen.open(id, p, id < cfg.sample), start: (...a) => gen.start(...a), close: (id) => gen.close(id) };
+  const tls = cfg.tls && { cert: readFileSync(cfg.tls.cert), key: readFileSync(cfg.tls.key) };
+  uacs = await Promise.all(cfg.ports.map(async (port, i) => {
+    const worker = { ip: cfg.worker, port };
+    const transport = tls ? await tlsTransport(cfg.address, worker, tls, log) : await udpTransport(cfg.address, cfg.sipPorts[i], worker, log);
+    return new SipUac({ transport, worker, media, srtp: Boolean(cfg.srtp) });
+  }));
+  const half = Math.ceil(cfg.n / 2);
+  const t0 = Date.now();
+  const calls = [];
+  for (let i = 0; i < cfg.n; i++) {
+    const due = t0 + (i * 1000) / cfg.rate;
+    if (due > Date.now()) await sleep(due - Date.now());
+    const uac = uacs[i < half ? 0 : 1];
+    calls.push(uac.call({ id: i, user: String(cfg.firstExtension + i), mediaPort: cfg.mediaBase + 2 * i, seconds: cfg.seconds }));
+  }
+  const results = await Promise.all(calls);
+  const report = await gen.report();
+  await gen.quit();
+  uacs.forEach((u) => u.close());
+  const cpu = process.cpuUsage(cpu0);
+  const reasons = {};
+  const answers = {}; // "INVITE 200" -> count (retransmissions included), to compare with SIPp's message counts
+  for (const r of results) {
+    if (r.failed) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+    for (const c of r.codes) answers[c] = (answers[c] ?? 0) + 1;
+  }
+  const out = {
+    established: results.filter((r) => r.established).length,
+    ok: results.filter((r) => r.established && !r.failed).length,
+    failed: results.filter((r) => r.failed).length,
+    endedByServer: results.filter((r) => r.endedBy === 'server').length,
+    reasons, answers, report, nodeCpuMs: (cpu.user + cpu.system) / 1000, wallMs: Date.now() - t0,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((e) => { log(`gen-step failed: ${e?.stack ?? e}`); process.exitCode = 1; });
