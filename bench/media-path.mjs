@@ -10,7 +10,8 @@
 // Settings (environment): MP_CALLS (K, default 100), MP_SECONDS (T, default 10), MP_WARMUP
 // (seconds, default 2), MP_CODEC (PCMA|PCMU, default PCMA), MP_PROMPT (distinct|shared: one prompt
 // per call, like per-extension greetings, or one for all; default distinct), MP_RECORD (1|0),
-// MP_DIST (a dist/ directory to load instead of ./dist), MP_MODE (clock|burst). `burst` replaces the
+// MP_DIST (a dist/ directory to load instead of ./dist), MP_WORKER and MP_CALLER (the two loopback
+// addresses, default 127.0.66.1 and 127.0.66.2), MP_MODE (clock|burst). `burst` replaces the
 // 20 ms clock with MP_ROUNDS rounds (default 500) of one tick for every channel, each round followed
 // by one event-loop turn that takes the datagrams in: the same work per packet without the idle
 // time, less noisy on a shared machine.
@@ -41,8 +42,9 @@ const SHARED = env.MP_PROMPT === 'shared';
 const RECORD = env.MP_RECORD !== '0';
 const BURST = env.MP_MODE === 'burst';
 const ROUNDS = int(env.MP_ROUNDS, 500, 10, 5000);
-const WORKER = '127.0.66.1';
-const CALLER = '127.0.66.2';
+// MP_WORKER / MP_CALLER: the two loopback addresses (another pair when 127.0.66.x is taken).
+const WORKER = env.MP_WORKER ?? '127.0.66.1';
+const CALLER = env.MP_CALLER ?? '127.0.66.2';
 
 // A prompt longer than the run, so playback never ends: a tone with a little noise (not silence,
 // which some encoders take a shortcut on).

@@ -10,7 +10,7 @@ import { Listeners, type Unsubscribe } from './listeners.js';
 import { trackPacket, type ReceiveStats } from './receive-stats.js';
 import { RtcpCompound, isRtcp } from './rtcp-packet.js';
 import { RtcpState } from './rtcp-reporter.js';
-import { RtpPacket, peekRtp } from './rtp-packet.js';
+import { RTP_HEADER_SIZE, RtpPacket, isPlausibleRtp } from './rtp-packet.js';
 import { RtpSender, type RtpSendOptions } from './rtp-sender.js';
 import { SourceLatch, rtcpDestination, type TransportAddress } from './source-latch.js';
 import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
@@ -70,7 +70,14 @@ export class RtpSession {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
 
     const { rtp, rtcp } = options.ports;
-    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtpDatagram(msg, rinfo)));
+    // No closure per datagram on the RTP path (the #guard of RTCP makes one; RTCP is rare).
+    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+      try {
+        this.#onRtpDatagram(msg, rinfo);
+      } catch {
+        this.#counts.droppedInvalid++; // a bug in our own code: drop the datagram, keep the session
+      }
+    });
     rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtcpDatagram(msg, rinfo, this.#rtcpLatch)));
     rtp.on('error', () => void this.#counts.socketErrors++);
     rtcp.on('error', () => void this.#counts.socketErrors++);
@@ -106,10 +113,14 @@ export class RtpSession {
       this.#counts.notSent++;
       return false;
     }
-    const packet = this.#sender.next(payload, opts, this.#now());
+    // The packet is written straight into one buffer (fixed header, then the payload): no packet
+    // object, no second copy. From the pool, not zeroed: every octet is written.
+    const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payload.length);
+    this.#sender.writeNextHeader(packet, 0, payload.length, opts, this.#now());
+    packet.set(payload, RTP_HEADER_SIZE);
     let wire: Buffer;
     try {
-      wire = this.#transform.protect(packet.serialize());
+      wire = this.#transform.protect(packet);
     } catch {
       this.#counts.sendErrors++;
       return false;
@@ -201,7 +212,7 @@ export class RtpSession {
       this.#counts.droppedWrongSource++;
       return;
     }
-    if (!peekRtp(msg)) {
+    if (!isPlausibleRtp(msg)) {
       this.#counts.droppedInvalid++;
       return;
     }
