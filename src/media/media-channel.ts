@@ -11,6 +11,7 @@ import { FRAME_SAMPLES } from './audio/prompt-library.js';
 import { DtmfReceiver, type DtmfReceiverStats } from './dtmf/dtmf-receiver.js';
 import type { MediaClock } from './media-clock.js';
 import { Listeners, type Unsubscribe } from './rtp/listeners.js';
+import type { DatagramOut } from './rtp/datagram-out.js';
 import type { RtpPacket } from './rtp/rtp-packet.js';
 import type { RtpSendOptions } from './rtp/rtp-sender.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
@@ -31,6 +32,8 @@ export interface MediaChannelOptions {
   media: NegotiatedMedia;
   clock: MediaClock;
   rtcpIntervalMs?: number;
+  /** How RTP packets leave (the media thread's batched native sender); default dgram's send(). */
+  out?: DatagramOut;
 }
 
 export interface MediaChannelStats {
@@ -105,6 +108,7 @@ export class MediaChannel {
       remote: media.remote,
       ...(transform ? { transform } : {}),
       ...(options.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: options.rtcpIntervalMs } : {}),
+      ...(options.out ? { out: options.out } : {}),
     });
     this.localPort = this.#session.localPort;
     this.#session.onPacket((p) => this.#receive(p));

@@ -15,6 +15,7 @@ import { RtpSender, type RtpSendOptions } from './rtp-sender.js';
 import { SourceLatch, rtcpDestination, type TransportAddress } from './source-latch.js';
 import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
 import type { RtpTransform } from './transform.js';
+import type { DatagramOut } from './datagram-out.js';
 
 export type { RtpSessionOptions, RtpSessionStats, RtpSocketPair } from './rtp-session-options.js';
 
@@ -28,6 +29,7 @@ export class RtpSession {
   readonly #ports: RtpSocketPair;
   readonly #rtcpMux: boolean;
   readonly #transform: RtpTransform;
+  readonly #out: DatagramOut | undefined;
   readonly #maxPacketSize: number;
   readonly #rtcpIntervalMs: number;
   readonly #now: () => number;
@@ -54,6 +56,7 @@ export class RtpSession {
     this.cname = options.cname;
     this.#rtcpMux = options.rtcpMux;
     this.#transform = options.transform;
+    this.#out = options.out;
     this.#maxPacketSize = options.maxPacketSize;
     this.#rtcpIntervalMs = options.rtcpIntervalMs;
     this.#now = options.now;
@@ -127,6 +130,7 @@ export class RtpSession {
     }
     this.#counts.packetsOut++;
     this.#counts.bytesOut += payload.length;
+    if (this.#out?.send(this.#ports.rtp, wire, to, this.#countSendError)) return true;
     this.#sendTo(this.#ports.rtp, wire, to);
     return true;
   }
@@ -181,6 +185,7 @@ export class RtpSession {
     if (this.#released) return;
     this.#released = true;
     try {
+      this.#out?.flush(); // packets still batched leave before their socket closes (datagram-out.ts)
       this.#ports.release();
     } catch {
       this.#counts.socketErrors++;
@@ -287,6 +292,8 @@ export class RtpSession {
     this.#counts.rtcpOut++;
     return this.#sendTo(this.#rtcpMux ? this.#ports.rtp : this.#ports.rtcp, wire, to, done);
   }
+
+  readonly #countSendError = (): void => void this.#counts.sendErrors++;
 
   // One callback for every RTP packet (not a closure per packet); dgram reports send errors only
   // to a callback, never as an 'error' event, so there must be one for sendErrors to count them.
