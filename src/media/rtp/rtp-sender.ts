@@ -2,7 +2,7 @@
 // sequence numbers wrapping at 2^16 and timestamps at 2^32, and the counts an SR reports (§6.4.1).
 import { randomBytes } from 'node:crypto';
 import { RTP_HEADER_SIZE, RtpPacket } from './rtp-packet.js';
-import { checkUint } from './errors.js';
+import { MediaPacketError, checkUint } from './errors.js';
 
 export interface RtpSendOptions {
   payloadType: number;
@@ -80,7 +80,7 @@ export class RtpSender {
   writeNextHeader(out: Uint8Array, offset: number, payloadLength: number, opts: RtpSendOptions, nowMs: number): void {
     checkUint('payloadType', opts.payloadType, 0x7f);
     checkUint('timestampStep', opts.timestampStep, 0xffffffff);
-    if (out.length < offset + RTP_HEADER_SIZE) throw new RangeError(`no room for an RTP header at ${offset} of ${out.length}`);
+    if (out.length < offset + RTP_HEADER_SIZE) throw new MediaPacketError('invalid field', `no room for an RTP header at ${offset} of ${out.length} octets`);
     const seq = this.#seq;
     const ts = this.#ts;
     const ssrc = this.ssrc;
