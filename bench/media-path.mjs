@@ -10,7 +10,10 @@
 // Settings (environment): MP_CALLS (K, default 100), MP_SECONDS (T, default 10), MP_WARMUP
 // (seconds, default 2), MP_CODEC (PCMA|PCMU, default PCMA), MP_PROMPT (distinct|shared: one prompt
 // per call, like per-extension greetings, or one for all; default distinct), MP_RECORD (1|0),
-// MP_DIST (a dist/ directory to load instead of ./dist), MP_MODE (clock|burst). `burst` replaces the
+// MP_DIST (a dist/ directory to load instead of ./dist), MP_WORKER and MP_CALLER (the two loopback
+// addresses, default 127.0.66.1 and 127.0.66.2), MP_NATIVE (1: RTP leaves through the native/udp
+// addon in one call per tick, as on the media thread, when it is built and the build has it;
+// default 0: dgram's send()), MP_MODE (clock|burst). `burst` replaces the
 // 20 ms clock with MP_ROUNDS rounds (default 500) of one tick for every channel, each round followed
 // by one event-loop turn that takes the datagrams in: the same work per packet without the idle
 // time, less noisy on a shared machine.
@@ -30,6 +33,19 @@ const { MediaChannel } = await load('media-channel.js');
 const { MediaClock } = await load('media-clock.js');
 const { PortAllocator } = await load('port-allocator.js');
 const { WavRecorder } = await load('audio/wav-recorder.js');
+// MP_NATIVE=1: the media thread's batched native sender (a build without it, or without the addon
+// built, runs the dgram path and says so in the output).
+const nativeOut = async () => {
+  if (process.env.MP_NATIVE !== '1') return { out: undefined, why: 'MP_NATIVE is not 1' };
+  try {
+    const { loadUdpAddon } = await load('native/udp.js');
+    const { BatchedUdpOut } = await load('native/udp-batch-out.js');
+    const { addon, why } = loadUdpAddon();
+    return { out: addon ? new BatchedUdpOut(addon) : undefined, why };
+  } catch {
+    return { out: undefined, why: 'this build has no native sender' };
+  }
+};
 
 const env = process.env;
 const CALLS = int(env.MP_CALLS, 100, 1, 500);
@@ -41,8 +57,9 @@ const SHARED = env.MP_PROMPT === 'shared';
 const RECORD = env.MP_RECORD !== '0';
 const BURST = env.MP_MODE === 'burst';
 const ROUNDS = int(env.MP_ROUNDS, 500, 10, 5000);
-const WORKER = '127.0.66.1';
-const CALLER = '127.0.66.2';
+// MP_WORKER / MP_CALLER: the two loopback addresses (another pair when 127.0.66.x is taken).
+const WORKER = env.MP_WORKER ?? '127.0.66.1';
+const CALLER = env.MP_CALLER ?? '127.0.66.2';
 
 // A prompt longer than the run, so playback never ends: a tone with a little noise (not silence,
 // which some encoders take a shortcut on).
@@ -67,12 +84,14 @@ const callerPorts = new PortAllocator({ min: 30000, max: 39999 });
 const dir = mkdtempSync(join(tmpdir(), 'openum-media-path-'));
 const pairs = [];
 const media = (remote, port) => ({ codec: CODEC, payloadType: PT, remote: { address: remote, port } });
+const native = await nativeOut();
+const out = native.out;
 try {
   for (let i = 0; i < CALLS; i++) {
     const w = await workerPorts.allocate(WORKER);
     const c = await callerPorts.allocate(CALLER);
-    const worker = new MediaChannel({ ports: w, media: media(CALLER, c.port), clock });
-    const caller = new MediaChannel({ ports: c, media: media(WORKER, w.port), clock });
+    const worker = new MediaChannel({ ports: w, media: media(CALLER, c.port), clock, ...(out ? { out } : {}) });
+    const caller = new MediaChannel({ ports: c, media: media(WORKER, w.port), clock, ...(out ? { out } : {}) });
     const recorder = RECORD ? await WavRecorder.create(join(dir, `${i}.wav`)) : undefined;
     let writing = Promise.resolve();
     worker.startCapture((frame) => {
@@ -88,6 +107,7 @@ try {
   const skipped0 = clock.skipped;
   const s0 = sent();
   const r0 = received();
+  const batches0 = out?.batches ?? 0;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   if (BURST) {
@@ -106,7 +126,7 @@ try {
   const lateness = pairs.map((p) => p.worker.stats().sendLatenessMs.p99).sort((a, b) => a - b);
   const usedUs = cpu.user + cpu.system;
   console.log(JSON.stringify({
-    mode: BURST ? 'burst' : 'clock', calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
+    mode: BURST ? 'burst' : 'clock', native: out ? `batched, ${out.batches - batches0} native calls` : `dgram (${native.why})`, calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
     packetsSent: packets, packetsReceived: got, pps: Math.round(packets / wallS),
     cpuPercent: Math.round((usedUs / 1e4 / wallS) * 10) / 10,
     usPerPacket: Math.round((usedUs / packets) * 100) / 100,

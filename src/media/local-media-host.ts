@@ -4,6 +4,7 @@ import { MediaChannel, type MediaChannelStats, type NegotiatedMedia } from './me
 import { MediaClock } from './media-clock.js';
 import type { MediaEndpoint, MediaHost, MediaLease, RtpRange } from './media-host.js';
 import { PortAllocator, type MediaPorts } from './port-allocator.js';
+import type { DatagramOut } from './rtp/datagram-out.js';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 interface LocalLease extends MediaLease {
@@ -13,14 +14,17 @@ interface LocalLease extends MediaLease {
 
 export class LocalMediaHost implements MediaHost {
   readonly clock: MediaClock;
+  readonly #out: DatagramOut | undefined;
   #allocator: { key: string; allocator: PortAllocator } | undefined;
   readonly #open = new Set<MediaChannel>();
   // How late this event loop runs its callbacks while calls are up (the clock's ticks among them);
   // started afresh when the host has no call, so each busy period is measured on its own.
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
 
-  constructor(clock = new MediaClock()) {
+  /** `out`: how the calls' RTP packets leave (the media thread's batched native sender); default dgram. */
+  constructor(clock = new MediaClock(), out?: DatagramOut) {
     this.clock = clock;
+    this.#out = out;
   }
 
   get calls(): number {
@@ -43,7 +47,7 @@ export class LocalMediaHost implements MediaHost {
     const local = lease as LocalLease;
     if (local.opened) throw new Error('this port pair already carries a call');
     local.opened = true;
-    const channel = new MediaChannel({ ports: local.ports, media, clock: this.clock, ...(rtcpIntervalMs !== undefined ? { rtcpIntervalMs } : {}) });
+    const channel = new MediaChannel({ ports: local.ports, media, clock: this.clock, ...(rtcpIntervalMs !== undefined ? { rtcpIntervalMs } : {}), ...(this.#out ? { out: this.#out } : {}) });
     if (this.#open.size === 0) {
       this.#loopDelay.reset();
       this.#loopDelay.enable();

@@ -4,13 +4,16 @@
 // when the SDP negotiated it (RFC 3711/4568), G.711 (RFC 3551 §4.5.14). It knows nothing of SIP.
 // Ownership (../shared/STYLE.md, "Resources"): the channel owns the session, which owns the
 // sockets; close() ends all of them and frees the ports.
-import { decode, decodeInto, encodeInto, type G711Codec } from './audio/g711.js';
+import { encodedFrames } from './audio/encoded-prompt.js';
+import { decode, decodeInto, type G711Codec } from './audio/g711.js';
 import { JitterBuffer, type FrameKind, type JitterStats } from './audio/jitter-buffer.js';
-import { FRAME_SAMPLES, frames } from './audio/prompt-library.js';
+import { FRAME_SAMPLES } from './audio/prompt-library.js';
 import { DtmfReceiver, type DtmfReceiverStats } from './dtmf/dtmf-receiver.js';
 import type { MediaClock } from './media-clock.js';
 import { Listeners, type Unsubscribe } from './rtp/listeners.js';
+import type { DatagramOut } from './rtp/datagram-out.js';
 import type { RtpPacket } from './rtp/rtp-packet.js';
+import type { RtpSendOptions } from './rtp/rtp-sender.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
 import type { RtpTransform } from './rtp/transform.js';
 import { SrtpTransform, type SrtpStats } from './srtp/srtp-session.js';
@@ -29,6 +32,8 @@ export interface MediaChannelOptions {
   media: NegotiatedMedia;
   clock: MediaClock;
   rtcpIntervalMs?: number;
+  /** How RTP packets leave (the media thread's batched native sender); default dgram's send(). */
+  out?: DatagramOut;
 }
 
 export interface MediaChannelStats {
@@ -58,7 +63,8 @@ interface Capture {
 }
 
 interface Playback {
-  frames: Int16Array[];
+  /** The prompt's payloads, encoded once (encoded-prompt.ts): a tick sends the next one as it is. */
+  frames: readonly Buffer[];
   at: number;
   resolve: (completed: boolean) => void;
 }
@@ -81,9 +87,10 @@ export class MediaChannel {
   #lastJitter: JitterBuffer | undefined;
   #played = 0;
   readonly #lateness: number[] = [];
-  // Each frame is encoded here: RtpSession.send() copies the payload into the packet it builds
-  // and keeps no reference, so one buffer serves every packet of the call.
-  readonly #payload = Buffer.alloc(FRAME_SAMPLES);
+  // The send options of a talkspurt's first packet (marker set, RFC 3551 §4.1) and of the others:
+  // made once, not an object per packet.
+  readonly #firstOpts: RtpSendOptions;
+  readonly #nextOpts: RtpSendOptions;
   // Likewise each received payload is decoded here: JitterBuffer.push() copies what it keeps.
   readonly #decoded = new Int16Array(MAX_PACKET_SAMPLES);
   #closed = false;
@@ -92,6 +99,8 @@ export class MediaChannel {
     const { media } = options;
     this.#media = media;
     this.codec = media.codec;
+    this.#firstOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: true };
+    this.#nextOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: false };
     this.#srtp = media.srtp ? new SrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
     const transform: RtpTransform | undefined = this.#srtp;
     this.#session = new RtpSession({
@@ -99,6 +108,7 @@ export class MediaChannel {
       remote: media.remote,
       ...(transform ? { transform } : {}),
       ...(options.rtcpIntervalMs !== undefined ? { rtcpIntervalMs: options.rtcpIntervalMs } : {}),
+      ...(options.out ? { out: options.out } : {}),
     });
     this.localPort = this.#session.localPort;
     this.#session.onPacket((p) => this.#receive(p));
@@ -119,7 +129,7 @@ export class MediaChannel {
     this.stopPlayback();
     if (this.#closed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      this.#playback = { frames: frames(samples, FRAME_SAMPLES), at: 0, resolve };
+      this.#playback = { frames: encodedFrames(samples, this.codec), at: 0, resolve };
       this.#talkspurt = true;
     });
   }
@@ -194,7 +204,7 @@ export class MediaChannel {
     if (p) {
       const frame = p.frames[p.at++];
       if (frame) {
-        this.#session.send(encodeInto(frame, this.codec, this.#payload), { payloadType: this.#media.payloadType, timestampStep: FRAME_SAMPLES, marker: this.#talkspurt });
+        this.#session.send(frame, this.#talkspurt ? this.#firstOpts : this.#nextOpts);
         this.#talkspurt = false;
         this.#played++;
         if (this.#lateness.length < MAX_LATENESS_SAMPLES) this.#lateness.push(lateness);

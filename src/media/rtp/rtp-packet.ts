@@ -188,6 +188,11 @@ export class RtpPacket {
   }
 }
 
+/** peekRtp(buf) !== undefined, without building the fields: 12+ octets and version 2. */
+export function isPlausibleRtp(buf: Uint8Array): boolean {
+  return buf.length >= RTP_HEADER_SIZE && buf[0]! >> 6 === 2;
+}
+
 /**
  * Fast path for demultiplexing and SRTP: the fixed-header fields of a plausible RTP packet, or
  * undefined when the buffer is shorter than 12 octets or not version 2. It does not validate the

@@ -1,8 +1,8 @@
 // Outgoing stream state (RFC 3550 §5.1): random initial SSRC, sequence number and timestamp,
 // sequence numbers wrapping at 2^16 and timestamps at 2^32, and the counts an SR reports (§6.4.1).
 import { randomBytes } from 'node:crypto';
-import { RtpPacket } from './rtp-packet.js';
-import { checkUint } from './errors.js';
+import { RTP_HEADER_SIZE, RtpPacket } from './rtp-packet.js';
+import { MediaPacketError, checkUint } from './errors.js';
 
 export interface RtpSendOptions {
   payloadType: number;
@@ -31,7 +31,9 @@ export class RtpSender {
   #ts: number;
   #packetCount = 0;
   #octetCount = 0;
-  #last: { ts: number; atMs: number } | undefined;
+  // The last packet's timestamp and when it went (for SRs); two fields, not an object a packet.
+  #lastTs = 0;
+  #lastAtMs = Number.NaN;
   /** Set by every packet; cleared by the RTCP reporter once per report interval. */
   sentSinceReport = false;
 
@@ -66,13 +68,45 @@ export class RtpSender {
       ssrc: this.ssrc,
       payload,
     });
-    this.#last = { ts: this.#ts, atMs: nowMs };
-    this.#seq = (this.#seq + 1) & 0xffff;
-    this.#ts = (this.#ts + opts.timestampStep) % TS_MOD;
-    this.#packetCount++;
-    this.#octetCount += payload.length;
-    this.sentSinceReport = true;
+    this.#advance(payload.length, opts.timestampStep, nowMs);
     return packet;
+  }
+
+  /**
+   * next() without a packet object: writes the 12-octet fixed header (RFC 3550 §5.1; no CSRC, no
+   * extension, no padding) of the next packet into `out` at `offset`, for a payload of
+   * `payloadLength` octets the caller puts right after it, and advances as next() does.
+   */
+  writeNextHeader(out: Uint8Array, offset: number, payloadLength: number, opts: RtpSendOptions, nowMs: number): void {
+    checkUint('payloadType', opts.payloadType, 0x7f);
+    checkUint('timestampStep', opts.timestampStep, 0xffffffff);
+    if (out.length < offset + RTP_HEADER_SIZE) throw new MediaPacketError('invalid field', `no room for an RTP header at ${offset} of ${out.length} octets`);
+    const seq = this.#seq;
+    const ts = this.#ts;
+    const ssrc = this.ssrc;
+    out[offset] = 0x80;
+    out[offset + 1] = (opts.marker ? 0x80 : 0) | opts.payloadType;
+    out[offset + 2] = seq >>> 8;
+    out[offset + 3] = seq & 0xff;
+    out[offset + 4] = ts >>> 24;
+    out[offset + 5] = (ts >>> 16) & 0xff;
+    out[offset + 6] = (ts >>> 8) & 0xff;
+    out[offset + 7] = ts & 0xff;
+    out[offset + 8] = ssrc >>> 24;
+    out[offset + 9] = (ssrc >>> 16) & 0xff;
+    out[offset + 10] = (ssrc >>> 8) & 0xff;
+    out[offset + 11] = ssrc & 0xff;
+    this.#advance(payloadLength, opts.timestampStep, nowMs);
+  }
+
+  #advance(payloadLength: number, timestampStep: number, nowMs: number): void {
+    this.#lastTs = this.#ts;
+    this.#lastAtMs = nowMs;
+    this.#seq = (this.#seq + 1) & 0xffff;
+    this.#ts = (this.#ts + timestampStep) % TS_MOD;
+    this.#packetCount++;
+    this.#octetCount += payloadLength;
+    this.sentSinceReport = true;
   }
 
   /** Advance the clock without sending (nothing to send to yet): no sequence number is used up. */
@@ -83,8 +117,8 @@ export class RtpSender {
 
   /** The RTP timestamp matching `nowMs`, for an SR (§6.4.1: same instant as the NTP timestamp). */
   rtpTimestampAt(nowMs: number): number {
-    if (!this.#last) return this.#ts;
-    const elapsed = Math.round(((nowMs - this.#last.atMs) * this.clockRate) / 1000);
-    return (((this.#last.ts + elapsed) % TS_MOD) + TS_MOD) % TS_MOD;
+    if (Number.isNaN(this.#lastAtMs)) return this.#ts;
+    const elapsed = Math.round(((nowMs - this.#lastAtMs) * this.clockRate) / 1000);
+    return (((this.#lastTs + elapsed) % TS_MOD) + TS_MOD) % TS_MOD;
   }
 }

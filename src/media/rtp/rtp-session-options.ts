@@ -3,6 +3,7 @@ import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { PeerReport, PeerSenderInfo } from './rtcp-reporter.js';
+import type { DatagramOut } from './datagram-out.js';
 import type { RtpSenderInit } from './rtp-sender.js';
 import type { LatchedAddress } from './source-latch.js';
 import { PLAIN_RTP, type RtpTransform } from './transform.js';
@@ -36,6 +37,8 @@ export interface RtpSessionOptions {
   now?: () => number;
   /** Wall-clock milliseconds since 1970 for NTP timestamps. Default Date.now. */
   wallClock?: () => number;
+  /** Another way out for RTP packets (datagram-out.ts; the batched native sender); default dgram's send(). */
+  out?: DatagramOut;
 }
 
 export interface RtpSessionStats {
@@ -82,7 +85,7 @@ export function zeroCounters(): Record<SessionCounter, number> {
 }
 
 /** The defaults, in one place (../shared/STYLE.md, "Config"). */
-export function withDefaults(o: RtpSessionOptions): Required<Omit<RtpSessionOptions, 'initial'>> & Pick<RtpSessionOptions, 'initial'> {
+export function withDefaults(o: RtpSessionOptions): Required<Omit<RtpSessionOptions, 'initial' | 'out'>> & Pick<RtpSessionOptions, 'initial' | 'out'> {
   return {
     ports: o.ports,
     remote: o.remote,
@@ -93,6 +96,7 @@ export function withDefaults(o: RtpSessionOptions): Required<Omit<RtpSessionOpti
     transform: o.transform ?? PLAIN_RTP,
     maxPacketSize: o.maxPacketSize ?? 1500,
     initial: o.initial,
+    out: o.out,
     now: o.now ?? (() => performance.now()),
     wallClock: o.wallClock ?? Date.now,
   };

@@ -10,11 +10,12 @@ import { Listeners, type Unsubscribe } from './listeners.js';
 import { trackPacket, type ReceiveStats } from './receive-stats.js';
 import { RtcpCompound, isRtcp } from './rtcp-packet.js';
 import { RtcpState } from './rtcp-reporter.js';
-import { RtpPacket, peekRtp } from './rtp-packet.js';
+import { RTP_HEADER_SIZE, RtpPacket, isPlausibleRtp } from './rtp-packet.js';
 import { RtpSender, type RtpSendOptions } from './rtp-sender.js';
 import { SourceLatch, rtcpDestination, type TransportAddress } from './source-latch.js';
 import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
 import type { RtpTransform } from './transform.js';
+import type { DatagramOut } from './datagram-out.js';
 
 export type { RtpSessionOptions, RtpSessionStats, RtpSocketPair } from './rtp-session-options.js';
 
@@ -28,6 +29,7 @@ export class RtpSession {
   readonly #ports: RtpSocketPair;
   readonly #rtcpMux: boolean;
   readonly #transform: RtpTransform;
+  readonly #out: DatagramOut | undefined;
   readonly #maxPacketSize: number;
   readonly #rtcpIntervalMs: number;
   readonly #now: () => number;
@@ -54,6 +56,7 @@ export class RtpSession {
     this.cname = options.cname;
     this.#rtcpMux = options.rtcpMux;
     this.#transform = options.transform;
+    this.#out = options.out;
     this.#maxPacketSize = options.maxPacketSize;
     this.#rtcpIntervalMs = options.rtcpIntervalMs;
     this.#now = options.now;
@@ -70,7 +73,14 @@ export class RtpSession {
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
 
     const { rtp, rtcp } = options.ports;
-    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtpDatagram(msg, rinfo)));
+    // No closure per datagram on the RTP path (the #guard of RTCP makes one; RTCP is rare).
+    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+      try {
+        this.#onRtpDatagram(msg, rinfo);
+      } catch {
+        this.#counts.droppedInvalid++; // a bug in our own code: drop the datagram, keep the session
+      }
+    });
     rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtcpDatagram(msg, rinfo, this.#rtcpLatch)));
     rtp.on('error', () => void this.#counts.socketErrors++);
     rtcp.on('error', () => void this.#counts.socketErrors++);
@@ -106,16 +116,21 @@ export class RtpSession {
       this.#counts.notSent++;
       return false;
     }
-    const packet = this.#sender.next(payload, opts, this.#now());
+    // The packet is written straight into one buffer (fixed header, then the payload): no packet
+    // object, no second copy. From the pool, not zeroed: every octet is written.
+    const packet = Buffer.allocUnsafe(RTP_HEADER_SIZE + payload.length);
+    this.#sender.writeNextHeader(packet, 0, payload.length, opts, this.#now());
+    packet.set(payload, RTP_HEADER_SIZE);
     let wire: Buffer;
     try {
-      wire = this.#transform.protect(packet.serialize());
+      wire = this.#transform.protect(packet);
     } catch {
       this.#counts.sendErrors++;
       return false;
     }
     this.#counts.packetsOut++;
     this.#counts.bytesOut += payload.length;
+    if (this.#out?.send(this.#ports.rtp, wire, to, this.#countSendError)) return true;
     this.#sendTo(this.#ports.rtp, wire, to);
     return true;
   }
@@ -170,6 +185,7 @@ export class RtpSession {
     if (this.#released) return;
     this.#released = true;
     try {
+      this.#out?.flush(); // packets still batched leave before their socket closes (datagram-out.ts)
       this.#ports.release();
     } catch {
       this.#counts.socketErrors++;
@@ -201,7 +217,7 @@ export class RtpSession {
       this.#counts.droppedWrongSource++;
       return;
     }
-    if (!peekRtp(msg)) {
+    if (!isPlausibleRtp(msg)) {
       this.#counts.droppedInvalid++;
       return;
     }
@@ -276,6 +292,8 @@ export class RtpSession {
     this.#counts.rtcpOut++;
     return this.#sendTo(this.#rtcpMux ? this.#ports.rtp : this.#ports.rtcp, wire, to, done);
   }
+
+  readonly #countSendError = (): void => void this.#counts.sendErrors++;
 
   // One callback for every RTP packet (not a closure per packet); dgram reports send errors only
   // to a callback, never as an 'error' event, so there must be one for sendErrors to count them.

@@ -6,11 +6,16 @@ import { Buffer } from 'node:buffer';
 import type { NegotiatedMedia } from '../media-channel.js';
 import type { MediaEndpoint, MediaLease } from '../media-host.js';
 import { LocalMediaHost } from '../local-media-host.js';
+import { BatchedUdpOut } from '../native/udp-batch-out.js';
+import { loadUdpAddon } from '../native/udp.js';
 import { FRAME_FIELDS, KINDS, type FromThread, type ToThread } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-thread.js runs as a worker thread');
-const host = new LocalMediaHost();
+// RTP packets leave through the native/udp addon in one call per tick when it is built (and
+// OPENUM_NATIVE is not 0), else through dgram (../native/udp-batch-out.ts).
+const udp = loadUdpAddon().addon;
+const host = new LocalMediaHost(undefined, udp ? new BatchedUdpOut(udp) : undefined);
 const leases = new Map<number, MediaLease>();
 const endpoints = new Map<number, MediaEndpoint>();
 let nextId = 1;

@@ -1,0 +1,119 @@
+// RTP packets of every call on a media thread sent in one native call per clock tick (issue 12).
+// Each session's send() copies its packet into one arena and describes it (fd, offset, length,
+// port, IPv4); a microtask queued by the first packet of a turn hands the whole batch to the
+// native/udp addon once the clock's synchronous run is over. So a tick costs one crossing into C
+// and one sendto() (or sendmmsg() for several packets of one socket) per packet, instead of
+// dgram's per-send JavaScript, SendWrap and callback tick.
+// What it does not take (the session then sends with dgram): IPv6 destinations, a socket without
+// a descriptor, a packet larger than the arena. A packet the kernel refuses (EAGAIN when a socket
+// buffer is full) is dropped and counted by the session: late media is worth nothing.
+import type { Socket } from 'node:dgram';
+import { isIPv4 } from 'node:net';
+import type { DatagramOut } from '../rtp/datagram-out.js';
+import type { TransportAddress } from '../rtp/source-latch.js';
+import { UDP_BATCH_FIELDS as FIELDS, type UdpAddon } from './udp.js';
+
+const ARENA_BYTES = 256 * 1024;
+const MAX_PACKETS = 2048;
+
+/** IPv4 dotted quad → host-order uint32 (as int32 for the Int32Array). isIPv4() checked it first. */
+function ipv4(address: string): number {
+  let n = 0;
+  for (const part of address.split('.')) n = n * 256 + Number(part);
+  return n | 0;
+}
+
+/** The descriptor under a bound dgram socket (Linux), read from its handle; -1 when there is none. */
+function fdOf(socket: Socket): number {
+  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const handle = state ? (socket as unknown as Record<symbol, { handle?: { fd?: unknown } | null }>)[state]?.handle : undefined;
+  const fd = handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : -1;
+}
+
+export class BatchedUdpOut implements DatagramOut {
+  readonly #addon: UdpAddon;
+  readonly #arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+  readonly #desc = new Int32Array(MAX_PACKETS * FIELDS);
+  readonly #results = new Int32Array(MAX_PACKETS);
+  readonly #failed: (() => void)[] = [];
+  readonly #fds = new WeakMap<Socket, number>();
+  #count = 0;
+  #used = 0;
+  #scheduled = false;
+  // The last destination address converted (a call sends to the same one every time).
+  #lastAddress = '';
+  #lastIp = 0;
+  readonly #flushTask = (): void => {
+    this.#scheduled = false;
+    this.flush();
+  };
+  /** Native calls made and packets they carried (for benchmarks). */
+  batches = 0;
+  packets = 0;
+
+  constructor(addon: UdpAddon) {
+    this.#addon = addon;
+  }
+
+  send(socket: Socket, wire: Buffer, to: TransportAddress, failed: () => void): boolean {
+    if (wire.length > ARENA_BYTES) return false;
+    if (to.address !== this.#lastAddress) {
+      if (!isIPv4(to.address)) return false;
+      this.#lastAddress = to.address;
+      this.#lastIp = ipv4(to.address);
+    }
+    let fd = this.#fds.get(socket);
+    if (fd === undefined) {
+      fd = fdOf(socket);
+      if (fd >= 0) this.#fds.set(socket, fd);
+    }
+    if (fd < 0) return false;
+    if (this.#count === MAX_PACKETS || this.#used + wire.length > ARENA_BYTES) this.flush();
+    const at = this.#count * FIELDS;
+    const d = this.#desc;
+    d[at] = fd;
+    d[at + 1] = this.#used;
+    d[at + 2] = wire.length;
+    d[at + 3] = to.port;
+    d[at + 4] = this.#lastIp;
+    this.#arena.set(wire, this.#used);
+    this.#failed[this.#count] = failed;
+    this.#count++;
+    this.#used += wire.length;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushTask);
+    }
+    return true;
+  }
+
+  flush(): void {
+    const count = this.#count;
+    if (count === 0) return;
+    this.#count = 0;
+    this.#used = 0;
+    let failures: number;
+    try {
+      failures = this.#addon.sendBatch(this.#arena, this.#desc, count, this.#results);
+    } catch {
+      failures = -1; // a described range was refused: nothing of the batch went out
+    }
+    this.batches++;
+    this.packets += count;
+    if (failures !== 0) {
+      for (let i = 0; i < count; i++) if (failures < 0 || this.#results[i] !== 0) this.#report(i);
+    }
+    this.#failed.fill(noop, 0, count); // drop the sessions' callbacks until the next batch
+  }
+
+  #report(i: number): void {
+    try {
+      this.#failed[i]?.();
+    } catch {
+      // a session's counter cannot throw; if it did, the other packets are still reported
+    }
+  }
+}
+
+function noop(): void {}
