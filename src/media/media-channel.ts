@@ -13,7 +13,8 @@ import { Listeners, type Unsubscribe } from './rtp/listeners.js';
 import type { RtpPacket } from './rtp/rtp-packet.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
 import type { RtpTransform } from './rtp/transform.js';
-import { SrtpTransform, type SrtpStats } from './srtp/srtp-session.js';
+import { createSrtpTransform, type SrtpStream } from './srtp/create-transform.js';
+import type { SrtpStats } from './srtp/srtp-session.js';
 import type { SrtpSuite } from './srtp/suites.js';
 
 export interface NegotiatedMedia {
@@ -70,7 +71,7 @@ export class MediaChannel {
   readonly localPort: number;
   readonly codec: G711Codec;
   readonly #session: RtpSession;
-  readonly #srtp: SrtpTransform | undefined;
+  readonly #srtp: SrtpStream | undefined;
   readonly #media: NegotiatedMedia;
   readonly #dtmf = new DtmfReceiver();
   readonly #digits = new Listeners<[string]>(() => undefined);
@@ -92,7 +93,8 @@ export class MediaChannel {
     const { media } = options;
     this.#media = media;
     this.codec = media.codec;
-    this.#srtp = media.srtp ? new SrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
+    // libsrtp2 when its addon is built, else node:crypto (create-transform.ts, bench/README.md).
+    this.#srtp = media.srtp ? createSrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
     const transform: RtpTransform | undefined = this.#srtp;
     this.#session = new RtpSession({
       ports: options.ports,
@@ -169,6 +171,9 @@ export class MediaChannel {
       this.#dtmf.flush();
       this.#digits.clear();
       this.#session.close(reason);
+      // The BYE is protected on the way out: free the SRTP sessions only once it has gone.
+      const srtp = this.#srtp;
+      if (srtp) void this.#session.closed.then(() => srtp.close());
     }
     return this.#session.closed;
   }
