@@ -18,6 +18,9 @@
 //  - A repeated SEQ is protected again (policy.allow_repeat_tx = 1, as JavaScript); a SEQ more
 //    than a window behind the highest sent is refused (libsrtp replay_old → BAD_INDEX), which
 //    JavaScript would send. Our RTP sender only counts upwards, so neither happens.
+//  - SRTCP index (§3.4: "set to zero before the first SRTCP packet is sent"): JavaScript sends 0
+//    first; libsrtp increments before sending, so its first index is 1. The index is carried in
+//    the packet, so the two interoperate.
 //  - Key lifetime (§9.2): libsrtp's key_limit gives key_expired → KEY_EXHAUSTED.
 import { SrtpError } from './errors.js';
 import { NATIVE_STATUS, type SrtpAddon, type SrtpAddonContext } from './native-binding.js';
