@@ -19,6 +19,11 @@
 // Bounded: SRTP_ROUNDS (default 7, 1..50) rounds of SRTP_PAIRS (default 20000, 1000..500000)
 // per case, and no new round starts after SRTP_MAX_SECONDS (default 120, 5..600). No sockets.
 // SRTP_CASES=js,native,... picks cases; SRTP_SUITE=AES_CM_128_HMAC_SHA1_80|_32.
+// SRTP_LIVE=K (default 1, 1..1000): the js and native cases keep K sender/receiver pairs alive and
+// take them in turn, packet by packet, as a media thread with 2K secured calls does (a server holds
+// one transform per call; each pair here is two). libsrtp2's cost grows with K (bench/README.md).
+// The auto case makes its pairs with createSrtpTransform() (libsrtp2 up to NATIVE_MAX_LIVE
+// sessions, then node:crypto); it runs only beside js, as native's sessions would count against it.
 import { Buffer } from 'node:buffer';
 import { createHash, createHmac, hash as oneShot, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -33,12 +38,14 @@ const { SrtpTransform } = await load('srtp/srtp-session.js');
 const { NativeSrtpTransform } = await load('srtp/native-transform.js');
 const { srtpAddon, SRTP_ADDON } = await load('srtp/native-binding.js');
 const { nativeStatus } = await load('native/load.js');
+const { createSrtpTransform } = await load('srtp/create-transform.js');
 const { AesCmCipher, deriveSessionKeys, packetIv } = await load('srtp/kdf.js');
 
 const ROUNDS = int(process.env.SRTP_ROUNDS, 7, 1, 50);
 const PAIRS = int(process.env.SRTP_PAIRS, 20000, 1000, 500000);
 const MAX_SECONDS = int(process.env.SRTP_MAX_SECONDS, 120, 5, 600);
 const SUITE = process.env.SRTP_SUITE ?? 'AES_CM_128_HMAC_SHA1_80';
+const LIVE = int(process.env.SRTP_LIVE, 1, 1, 1000);
 const KEY_A = randomBytes(30);
 const KEY_B = randomBytes(30);
 
@@ -68,6 +75,24 @@ function rtpPairs(sender, receiver) {
       packet.writeUInt16BE(seq++ & 0xffff, 2);
       packet.writeUInt32BE((seq * 160) >>> 0, 4);
       if (receiver(sender(packet)) === undefined) throw new Error('unprotect failed');
+    }
+  };
+}
+
+/** The same over LIVE pairs made by make(options), one packet each in turn. */
+function livePairs(make) {
+  const live = Array.from({ length: LIVE }, (_, k) => {
+    const [ka, kb] = k === 0 ? [KEY_A, KEY_B] : [randomBytes(30), randomBytes(30)];
+    const a = make({ suite: SUITE, localKey: ka, remoteKey: kb });
+    const b = make({ suite: SUITE, localKey: kb, remoteKey: ka });
+    return { a, b, packet: rtpPacket(0x5eed0001 + k), seq: 0 };
+  });
+  return (n) => {
+    for (let i = 0; i < n; i++) {
+      const s = live[i % LIVE];
+      s.packet.writeUInt16BE(s.seq++ & 0xffff, 2);
+      s.packet.writeUInt32BE((s.seq * 160) >>> 0, 4);
+      if (s.b.unprotect(s.a.protect(s.packet)) === undefined) throw new Error('unprotect failed');
     }
   };
 }
@@ -106,42 +131,53 @@ function aesCase() {
   return (n) => { for (let i = 0; i < n; i++) cipher.xor(packetIv(keys.salt, 0x5eed0001, i), payload, out, 12); };
 }
 
-const cases = {};
+// Each case is made only if it runs: libsrtp sessions made and not run would still count (auto).
 const options = (local, remote) => ({ suite: SUITE, localKey: local, remoteKey: remote });
-const jsA = new SrtpTransform(options(KEY_A, KEY_B));
-const jsB = new SrtpTransform(options(KEY_B, KEY_A));
-cases.js = rtpPairs((p) => jsA.protect(p), (p) => jsB.unprotect(p));
 const addon = srtpAddon();
-if (addon) {
-  const nA = new NativeSrtpTransform(addon, options(KEY_A, KEY_B));
-  const nB = new NativeSrtpTransform(addon, options(KEY_B, KEY_A));
-  cases.native = rtpPairs((p) => nA.protect(p), (p) => nB.unprotect(p));
-  const bits = SUITE.endsWith('_32') ? 32 : 80;
-  const out = new addon.Context(bits, KEY_A, true, 64, 16);
-  const inn = new addon.Context(bits, KEY_A, false, 64, 16);
-  const tag = bits === 32 ? 4 : 10;
-  const seal = (p) => { const o = Buffer.allocUnsafe(p.length + tag); return out.protect(p, o) < 0 ? undefined : o; };
-  const open = (p) => { const o = Buffer.allocUnsafe(p.length - tag); return inn.unprotect(p, o) < 0 ? undefined : o; };
-  cases.addon = rtpPairs(seal, open);
-  const copy = (p) => { const o = Buffer.allocUnsafe(p.length); addon.echo(p, o); return o; };
-  cases.echo = rtpPairs(copy, copy);
-}
-const jsRtcpA = new SrtpTransform(options(KEY_A, KEY_B));
-const jsRtcpB = new SrtpTransform(options(KEY_B, KEY_A));
-cases['js-rtcp'] = rtcpPairs((p) => jsRtcpA.protectRtcp(p), (p) => jsRtcpB.unprotectRtcp(p));
-if (addon) {
-  const nA = new NativeSrtpTransform(addon, options(KEY_A, KEY_B));
-  const nB = new NativeSrtpTransform(addon, options(KEY_B, KEY_A));
-  cases['native-rtcp'] = rtcpPairs((p) => nA.protectRtcp(p), (p) => nB.unprotectRtcp(p));
-}
-Object.assign(cases, hmacCases());
-cases['aes-cm'] = aesCase();
+const bits = SUITE.endsWith('_32') ? 32 : 80;
+const makers = {
+  js: () => livePairs((o) => new SrtpTransform(o)),
+  ...(addon && {
+    native: () => livePairs((o) => new NativeSrtpTransform(addon, o)),
+    addon: () => {
+      const out = new addon.Context(bits, KEY_A, true, 64, 16);
+      const inn = new addon.Context(bits, KEY_A, false, 64, 16);
+      const tag = bits === 32 ? 4 : 10;
+      const seal = (p) => { const o = Buffer.allocUnsafe(p.length + tag); return out.protect(p, o) < 0 ? undefined : o; };
+      const open = (p) => { const o = Buffer.allocUnsafe(p.length - tag); return inn.unprotect(p, o) < 0 ? undefined : o; };
+      return rtpPairs(seal, open);
+    },
+    echo: () => {
+      const copy = (p) => { const o = Buffer.allocUnsafe(p.length); addon.echo(p, o); return o; };
+      return rtpPairs(copy, copy);
+    },
+  }),
+  'js-rtcp': () => {
+    const a = new SrtpTransform(options(KEY_A, KEY_B));
+    const b = new SrtpTransform(options(KEY_B, KEY_A));
+    return rtcpPairs((p) => a.protectRtcp(p), (p) => b.unprotectRtcp(p));
+  },
+  ...(addon && {
+    'native-rtcp': () => {
+      const a = new NativeSrtpTransform(addon, options(KEY_A, KEY_B));
+      const b = new NativeSrtpTransform(addon, options(KEY_B, KEY_A));
+      return rtcpPairs((p) => a.protectRtcp(p), (p) => b.unprotectRtcp(p));
+    },
+  }),
+  ...Object.fromEntries(Object.entries(hmacCases()).map(([k, f]) => [k, () => f])),
+  'aes-cm': aesCase,
+  ...(addon && { auto: () => livePairs((o) => createSrtpTransform(o)) }),
+};
 
 const wanted = process.env.SRTP_CASES?.split(',').map((s) => s.trim()).filter(Boolean);
-const names = Object.keys(cases).filter((n) => !wanted || wanted.includes(n));
-if (wanted) for (const w of wanted) if (!cases[w]) throw new Error(`unknown or unavailable case "${w}" (have: ${Object.keys(cases).join(', ')})`);
+if (wanted) for (const w of wanted) if (!makers[w]) throw new Error(`unknown or unavailable case "${w}" (have: ${Object.keys(makers).join(', ')})`);
+if (wanted?.includes('auto') && wanted.some((w) => w !== 'auto' && w !== 'js')) {
+  throw new Error("SRTP_CASES: auto runs alone or with js (other cases' libsrtp sessions would count against it)");
+}
+const names = Object.keys(makers).filter((n) => (wanted ? wanted.includes(n) : n !== 'auto'));
+const cases = Object.fromEntries(names.map((n) => [n, makers[n]()]));
 
-console.log(`# SRTP bench: ${SUITE}, ${ROUNDS} rounds x ${PAIRS} per case, interleaved; node ${process.version}`);
+console.log(`# SRTP bench: ${SUITE}, ${ROUNDS} rounds x ${PAIRS} per case, interleaved; js/native over ${LIVE} live pair(s); node ${process.version}`);
 console.log(`# libsrtp2 addon: ${nativeStatus(SRTP_ADDON.dir, SRTP_ADDON.target)}${addon ? ` (${addon.version()})` : ' - native cases left out'}`);
 console.log(`# load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (rates are per CPU second of this process)`);
 

@@ -9,6 +9,7 @@
 // and typed errors of the JavaScript transform (srtp-session.ts).
 #include <node_api.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <srtp2/srtp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +41,11 @@ typedef struct {
 typedef struct {
   uint8_t scratch[MAX_DATAGRAM + SRTP_MAX_TRAILER_LEN + 16];
 } instance_t;
+
+// libsrtp sessions alive in the process, every thread together. Debian's libsrtp2 runs on NSS,
+// whose per-packet cost grows with the number of live sessions (bench/README.md), so
+// create-transform.ts stops choosing libsrtp past a bound.
+static atomic_int live_sessions = 0;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t init_status = srtp_err_status_fail;
@@ -92,7 +98,10 @@ static tracked_t *remember(context_t *c, uint32_t ssrc) {
 }
 
 static void release(context_t *c) {
-  if (c->session) srtp_dealloc(c->session);
+  if (c->session) {
+    srtp_dealloc(c->session);
+    atomic_fetch_sub(&live_sessions, 1);
+  }
   c->session = NULL;
 }
 
@@ -149,6 +158,7 @@ static napi_value context_new(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "OPENUM_SRTP_CREATE", "srtp_create() failed");
     return NULL;
   }
+  atomic_fetch_add(&live_sessions, 1);
   c->tracked = tracked;
   c->max_ssrcs = max_ssrcs;
   if (napi_wrap(env, self, c, finalize, NULL, NULL) != napi_ok) {
@@ -248,6 +258,8 @@ static napi_value version(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value live(napi_env env, napi_callback_info info) { return number(env, atomic_load(&live_sessions)); }
+
 static void free_instance(napi_env env, void *data, void *hint) { free(data); }
 
 NAPI_MODULE_INIT() {
@@ -269,6 +281,8 @@ NAPI_MODULE_INIT() {
   CALL(env, napi_set_named_property(env, exports, "Context", cls));
   CALL(env, napi_create_function(env, "echo", NAPI_AUTO_LENGTH, echo, NULL, &fn));
   CALL(env, napi_set_named_property(env, exports, "echo", fn));
+  CALL(env, napi_create_function(env, "live", NAPI_AUTO_LENGTH, live, NULL, &fn));
+  CALL(env, napi_set_named_property(env, exports, "live", fn));
   CALL(env, napi_create_function(env, "version", NAPI_AUTO_LENGTH, version, NULL, &fn));
   CALL(env, napi_set_named_property(env, exports, "version", fn));
   return exports;

@@ -1,9 +1,14 @@
 // The one place that picks the SRTP implementation for a call's media (media-channel.ts, in the
-// media thread): libsrtp2 through native/srtp when the addon is built and loads and the options
-// are ones it takes, else the JavaScript transform on node:crypto. Both keep the same counters,
-// typed errors and replay/ROC behaviour (native-transform.ts lists where they differ and why);
-// bench/README.md, "SRTP: node:crypto vs libsrtp2", has the figures behind the preference.
-// OPENUM_NATIVE=0 forces JavaScript (src/media/native/load.ts).
+// media thread): libsrtp2 through native/srtp when the addon is built and loads, the options are
+// ones it takes, and the process holds fewer than NATIVE_MAX_LIVE libsrtp sessions; else the
+// JavaScript transform on node:crypto. Both keep the same counters, typed errors and replay/ROC
+// behaviour (native-transform.ts lists where they differ and why), and each call's transform is
+// independent, so calls on either can run side by side. OPENUM_NATIVE=0 forces JavaScript.
+//
+// Why a bound (bench/README.md, "SRTP: node:crypto vs libsrtp2"): Debian's libsrtp2 runs on NSS,
+// and NSS's cost per packet grows with the number of live sessions in the process. libsrtp2 uses
+// 2.3x less CPU than node:crypto with one call, 1.3x less with 250 calls in the process, and 0.86x
+// (more CPU) with 500. Past the bound, new calls go to JavaScript and the libsrtp calls stay cheap.
 import { srtpAddon } from './native-binding.js';
 import { NATIVE_MAX_WINDOW, NativeSrtpTransform } from './native-transform.js';
 import { SrtpTransform, type PacketTransform, type SrtpStats, type SrtpTransformOptions } from './srtp-session.js';
@@ -24,9 +29,14 @@ export function nativeSrtpAvailable(): boolean {
   return srtpAddon() !== undefined;
 }
 
-export function createSrtpTransform(options: SrtpTransformOptions): SrtpStream {
+/** libsrtp sessions (two per call) past which new calls use node:crypto: 256 calls a process. */
+export const NATIVE_MAX_LIVE = 512;
+
+export function createSrtpTransform(options: SrtpTransformOptions, maxLive: number = NATIVE_MAX_LIVE): SrtpStream {
   const addon = srtpAddon();
   // Both suites of suites.ts are libsrtp policies (srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80/_32).
-  if (addon && (options.replayWindow ?? 0) <= NATIVE_MAX_WINDOW) return new NativeSrtpTransform(addon, options);
+  if (addon && (options.replayWindow ?? 0) <= NATIVE_MAX_WINDOW && addon.live() + 2 <= maxLive) {
+    return new NativeSrtpTransform(addon, options);
+  }
   return new SrtpTransform(options);
 }

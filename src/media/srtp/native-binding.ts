@@ -18,6 +18,8 @@ export interface SrtpAddon {
   /** Copies packet into out and returns the length: the N-API crossing alone (bench/srtp.mjs). */
   echo(packet: Buffer, out: Buffer): number;
   version(): string;
+  /** libsrtp sessions alive in the process (all threads): two per NativeSrtpTransform. */
+  live(): number;
 }
 
 /** -1..-999: minus libsrtp's srtp_err_status_t (srtp2/srtp.h); below: the addon's own. */

@@ -19,6 +19,20 @@ describe('createSrtpTransform', () => {
     b.close();
   });
 
+  it('past maxLive libsrtp sessions in the process, new calls get node:crypto; closing frees room', { skip: !nativeSrtpAvailable() && 'addon not loaded' }, () => {
+    const first = createSrtpTransform(options, 4);
+    const second = createSrtpTransform(options, 4);
+    assert.equal(first.implementation, 'libsrtp2');
+    // Other tests' transforms may still be alive (closed only at garbage collection): count from here.
+    const third = createSrtpTransform(options, 4);
+    assert.equal(third.implementation, 'node:crypto', 'two transforms hold four sessions');
+    first.close();
+    if (second.implementation === 'libsrtp2') {
+      assert.equal(createSrtpTransform(options, 4).implementation, 'libsrtp2', 'closing one made room');
+    }
+    second.close();
+  });
+
   it('keeps node:crypto for a replay window libsrtp does not take (2^15)', () => {
     assert.equal(createSrtpTransform({ ...options, replayWindow: 32768 }).implementation, 'node:crypto');
   });
