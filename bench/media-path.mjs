@@ -33,8 +33,8 @@ const { MediaChannel } = await load('media-channel.js');
 const { MediaClock } = await load('media-clock.js');
 const { PortAllocator } = await load('port-allocator.js');
 const { WavRecorder } = await load('audio/wav-recorder.js');
-const { nativeSrtpAvailable } = await load('srtp/create-transform.js');
-const srtpImplementation = nativeSrtpAvailable() ? 'libsrtp2' : 'node:crypto';
+const { nativeSrtpAvailable, NATIVE_MAX_LIVE } = await load('srtp/create-transform.js');
+const srtpImplementation = nativeSrtpAvailable() ? `libsrtp2 up to ${NATIVE_MAX_LIVE} sessions, then node:crypto` : 'node:crypto';
 
 const env = process.env;
 const CALLS = int(env.MP_CALLS, 100, 1, 500);

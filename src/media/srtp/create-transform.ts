@@ -6,9 +6,11 @@
 // independent, so calls on either can run side by side. OPENUM_NATIVE=0 forces JavaScript.
 //
 // Why a bound (bench/README.md, "SRTP: node:crypto vs libsrtp2"): Debian's libsrtp2 runs on NSS,
-// and NSS's cost per packet grows with the number of live sessions in the process. libsrtp2 uses
-// 2.3x less CPU than node:crypto with one call, 1.3x less with 250 calls in the process, and 0.86x
-// (more CPU) with 500. Past the bound, new calls go to JavaScript and the libsrtp calls stay cheap.
+// and its time per packet grows with the number of libsrtp sessions alive in the process (its
+// instruction count does not). In the micro-benchmark libsrtp2 needs 2.1x less CPU than
+// node:crypto with 2 calls and 0.86x with 500; through the whole media path
+// (bench/media-path.mjs MP_SRTP=1) it saves ~half of SRTP's cost with 10 calls, ~20 % with 40, and
+// loses with 100. Past the bound, new calls go to JavaScript and the libsrtp calls stay cheap.
 import { srtpAddon } from './native-binding.js';
 import { NATIVE_MAX_WINDOW, NativeSrtpTransform } from './native-transform.js';
 import { SrtpTransform, type PacketTransform, type SrtpStats, type SrtpTransformOptions } from './srtp-session.js';
@@ -29,8 +31,8 @@ export function nativeSrtpAvailable(): boolean {
   return srtpAddon() !== undefined;
 }
 
-/** libsrtp sessions (two per call) past which new calls use node:crypto: 256 calls a process. */
-export const NATIVE_MAX_LIVE = 512;
+/** libsrtp sessions (two per call) past which new calls use node:crypto: 64 calls a process. */
+export const NATIVE_MAX_LIVE = 128;
 
 export function createSrtpTransform(options: SrtpTransformOptions, maxLive: number = NATIVE_MAX_LIVE): SrtpStream {
   const addon = srtpAddon();
