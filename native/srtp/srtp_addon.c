@@ -7,6 +7,7 @@
 // length, or a negative number: -status for a libsrtp srtp_err_status_t, or one of ours below.
 // The TypeScript side checks RTP/RTCP bounds before calling and maps the numbers to the counters
 // and typed errors of the JavaScript transform (srtp-session.ts).
+#include <dlfcn.h>
 #include <node_api.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -49,7 +50,24 @@ static atomic_int live_sessions = 0;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t init_status = srtp_err_status_fail;
-static void init_library(void) { init_status = srtp_init(); }
+
+// Debian's libsrtp2 is built on NSS and initializes it on first use with NSS_INIT_OPTIMIZESPACE,
+// which gives NSS's softoken small, fixed session and object hash tables: every packet then walks
+// chains that grow with the live sessions (perf: bench/README.md). Initializing NSS first, the
+// same way but without that flag, gives it the large tables; libsrtp's own NSS_InitContext() then
+// only takes a reference. Looked up at run time, so neither NSS headers nor an NSS-backed
+// libsrtp are needed to build: with libsrtp on OpenSSL the symbol is absent and this does nothing.
+typedef void *(*nss_init_context_fn)(const char *, const char *, const char *, const char *, void *, unsigned int);
+static void init_nss_for_speed(void) {
+  nss_init_context_fn init = (nss_init_context_fn)dlsym(RTLD_DEFAULT, "NSS_InitContext");
+  // NSS_INIT_READONLY | NOCERTDB | NOMODDB | FORCEOPEN | NOROOTINIT (nss.h); never shut down.
+  if (init) (void)init("", "", "", "", NULL, 0x1 | 0x2 | 0x4 | 0x8 | 0x10);
+}
+
+static void init_library(void) {
+  if (!getenv("OPENUM_SRTP_NSS_DEFAULT")) init_nss_for_speed();
+  init_status = srtp_init();
+}
 
 #define CALL(env, expr)                                          \
   do {                                                           \

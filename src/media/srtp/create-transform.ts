@@ -6,11 +6,13 @@
 // independent, so calls on either can run side by side. OPENUM_NATIVE=0 forces JavaScript.
 //
 // Why a bound (bench/README.md, "SRTP: node:crypto vs libsrtp2"): Debian's libsrtp2 runs on NSS,
-// and its time per packet grows with the number of libsrtp sessions alive in the process (its
-// instruction count does not). In the micro-benchmark libsrtp2 needs 2.1x less CPU than
-// node:crypto with 2 calls and 0.86x with 500; through the whole media path
-// (bench/media-path.mjs MP_SRTP=1) it saves ~half of SRTP's cost with 10 calls, ~20 % with 40, and
-// loses with 100. Past the bound, new calls go to JavaScript and the libsrtp calls stay cheap.
+// whose time per packet grows with the libsrtp sessions alive in the process. The addon now
+// initializes NSS with large hash tables (native/srtp/srtp_addon.c), which took one pair with 500
+// others alive from 44-76 us to 8.7 us, but the growth is not gone: in the micro-benchmark
+// libsrtp2 needs 2.1x less CPU than node:crypto with 2 calls' worth of sessions and 1.3x less with
+// 1,000. Through the whole media path (bench/media-path.mjs MP_SRTP=1) it saved ~45 % of SRTP's
+// cost with 40 calls and was level with node:crypto at 100 and 250. Past the bound, new calls go
+// to node:crypto.
 import { srtpAddon } from './native-binding.js';
 import { NATIVE_MAX_WINDOW, NativeSrtpTransform } from './native-transform.js';
 import { SrtpTransform, type PacketTransform, type SrtpStats, type SrtpTransformOptions } from './srtp-session.js';
@@ -31,8 +33,8 @@ export function nativeSrtpAvailable(): boolean {
   return srtpAddon() !== undefined;
 }
 
-/** libsrtp sessions (two per call) past which new calls use node:crypto: 64 calls a process. */
-export const NATIVE_MAX_LIVE = 128;
+/** libsrtp sessions (two per call) past which new calls use node:crypto: 512 calls a process. */
+export const NATIVE_MAX_LIVE = 1024;
 
 export function createSrtpTransform(options: SrtpTransformOptions, maxLive: number = NATIVE_MAX_LIVE): SrtpStream {
   const addon = srtpAddon();
