@@ -16,7 +16,10 @@
 // default 0: dgram's send()), MP_MODE (clock|burst). `burst` replaces the
 // 20 ms clock with MP_ROUNDS rounds (default 500) of one tick for every channel, each round followed
 // by one event-loop turn that takes the datagrams in: the same work per packet without the idle
-// time, less noisy on a shared machine.
+// time, less noisy on a shared machine. MP_SRTP=1 secures every call (AES_CM_128_HMAC_SHA1_80,
+// fresh keys a call) through createSrtpTransform(): libsrtp2 when native/srtp is built, node:crypto
+// under OPENUM_NATIVE=0, for A/B runs.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -46,6 +49,8 @@ const nativeOut = async () => {
     return { out: undefined, why: 'this build has no native sender' };
   }
 };
+const { nativeSrtpAvailable, NATIVE_MAX_LIVE } = await load('srtp/create-transform.js');
+const srtpImplementation = nativeSrtpAvailable() ? `libsrtp2 up to ${NATIVE_MAX_LIVE} sessions, then node:crypto` : 'node:crypto';
 
 const env = process.env;
 const CALLS = int(env.MP_CALLS, 100, 1, 500);
@@ -57,9 +62,14 @@ const SHARED = env.MP_PROMPT === 'shared';
 const RECORD = env.MP_RECORD !== '0';
 const BURST = env.MP_MODE === 'burst';
 const ROUNDS = int(env.MP_ROUNDS, 500, 10, 5000);
-// MP_WORKER / MP_CALLER: the two loopback addresses (another pair when 127.0.66.x is taken).
-const WORKER = env.MP_WORKER ?? '127.0.66.1';
-const CALLER = env.MP_CALLER ?? '127.0.66.2';
+const SRTP = env.MP_SRTP === '1';
+const loopback = (v, fallback) => {
+  if (v === undefined || v === '') return fallback;
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v)) throw new Error(`expected a 127.x.y.z address, got "${v}"`);
+  return v;
+};
+const WORKER = loopback(env.MP_WORKER, '127.0.66.1');
+const CALLER = loopback(env.MP_CALLER, '127.0.66.2');
 
 // A prompt longer than the run, so playback never ends: a tone with a little noise (not silence,
 // which some encoders take a shortcut on).
@@ -83,15 +93,17 @@ const workerPorts = new PortAllocator({ min: 30000, max: 39999 });
 const callerPorts = new PortAllocator({ min: 30000, max: 39999 });
 const dir = mkdtempSync(join(tmpdir(), 'openum-media-path-'));
 const pairs = [];
-const media = (remote, port) => ({ codec: CODEC, payloadType: PT, remote: { address: remote, port } });
+const media = (remote, port, srtp) => ({ codec: CODEC, payloadType: PT, remote: { address: remote, port }, ...(srtp ? { srtp } : {}) });
+const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const native = await nativeOut();
 const out = native.out;
 try {
   for (let i = 0; i < CALLS; i++) {
     const w = await workerPorts.allocate(WORKER);
     const c = await callerPorts.allocate(CALLER);
-    const worker = new MediaChannel({ ports: w, media: media(CALLER, c.port), clock, ...(out ? { out } : {}) });
-    const caller = new MediaChannel({ ports: c, media: media(WORKER, w.port), clock, ...(out ? { out } : {}) });
+    const [kw, kc] = [randomBytes(30), randomBytes(30)];
+    const worker = new MediaChannel({ ports: w, media: media(CALLER, c.port, SRTP && { suite: SUITE, localKey: kw, remoteKey: kc }), clock, ...(out ? { out } : {}) });
+    const caller = new MediaChannel({ ports: c, media: media(WORKER, w.port, SRTP && { suite: SUITE, localKey: kc, remoteKey: kw }), clock, ...(out ? { out } : {}) });
     const recorder = RECORD ? await WavRecorder.create(join(dir, `${i}.wav`)) : undefined;
     let writing = Promise.resolve();
     worker.startCapture((frame) => {
@@ -126,7 +138,7 @@ try {
   const lateness = pairs.map((p) => p.worker.stats().sendLatenessMs.p99).sort((a, b) => a - b);
   const usedUs = cpu.user + cpu.system;
   console.log(JSON.stringify({
-    mode: BURST ? 'burst' : 'clock', native: out ? `batched, ${out.batches - batches0} native calls` : `dgram (${native.why})`, calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
+    mode: BURST ? 'burst' : 'clock', native: out ? `batched, ${out.batches - batches0} native calls` : `dgram (${native.why})`, srtp: SRTP ? `${SUITE} on ${srtpImplementation}` : 'none', calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
     packetsSent: packets, packetsReceived: got, pps: Math.round(packets / wallS),
     cpuPercent: Math.round((usedUs / 1e4 / wallS) * 10) / 10,
     usPerPacket: Math.round((usedUs / packets) * 100) / 100,

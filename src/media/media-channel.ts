@@ -16,7 +16,8 @@ import type { RtpPacket } from './rtp/rtp-packet.js';
 import type { RtpSendOptions } from './rtp/rtp-sender.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
 import type { RtpTransform } from './rtp/transform.js';
-import { SrtpTransform, type SrtpStats } from './srtp/srtp-session.js';
+import { createSrtpTransform, type SrtpStream } from './srtp/create-transform.js';
+import type { SrtpStats } from './srtp/srtp-session.js';
 import type { SrtpSuite } from './srtp/suites.js';
 
 export interface NegotiatedMedia {
@@ -76,7 +77,7 @@ export class MediaChannel {
   readonly localPort: number;
   readonly codec: G711Codec;
   readonly #session: RtpSession;
-  readonly #srtp: SrtpTransform | undefined;
+  readonly #srtp: SrtpStream | undefined;
   readonly #media: NegotiatedMedia;
   readonly #dtmf = new DtmfReceiver();
   readonly #digits = new Listeners<[string]>(() => undefined);
@@ -101,7 +102,8 @@ export class MediaChannel {
     this.codec = media.codec;
     this.#firstOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: true };
     this.#nextOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: false };
-    this.#srtp = media.srtp ? new SrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
+    // libsrtp2 when its addon is built, else node:crypto (create-transform.ts, bench/README.md).
+    this.#srtp = media.srtp ? createSrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
     const transform: RtpTransform | undefined = this.#srtp;
     this.#session = new RtpSession({
       ports: options.ports,
@@ -179,6 +181,9 @@ export class MediaChannel {
       this.#dtmf.flush();
       this.#digits.clear();
       this.#session.close(reason);
+      // The BYE is protected on the way out: free the SRTP sessions only once it has gone.
+      const srtp = this.#srtp;
+      if (srtp) void this.#session.closed.then(() => srtp.close());
     }
     return this.#session.closed;
   }

@@ -16,25 +16,26 @@ export interface NativeLoad {
 
 const loaded = new Map<string, NativeLoad>();
 
-/** native/<name>/build/Release/<name>.node above this module (from src/ or dist/src/), if built. */
-function addonPath(name: string): string | undefined {
+/** native/<name>/build/Release/<target>.node above this module (from src/ or dist/src/), if built. */
+function addonPath(name: string, target: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'native', name, 'build', 'Release', `${name}.node`);
+    const candidate = join(dir, 'native', name, 'build', 'Release', `${target}.node`);
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
   return undefined;
 }
 
-/** Loads (once per thread) the addon `name`; never throws. */
-export function loadNative(name: string): NativeLoad {
-  let result = loaded.get(name);
+/** Loads (once per thread) the addon native/<name> (its module file <target>.node); never throws. */
+export function loadNative(name: string, target = name): NativeLoad {
+  const key = `${name}/${target}`;
+  let result = loaded.get(key);
   if (result) return result;
   if (process.env.OPENUM_NATIVE === '0') {
     result = { addon: undefined, why: 'OPENUM_NATIVE=0' };
   } else {
-    const path = addonPath(name);
+    const path = addonPath(name, target);
     if (!path) {
       result = { addon: undefined, why: `native/${name} is not built (node scripts/build-native.mjs)` };
     } else {
@@ -45,6 +46,11 @@ export function loadNative(name: string): NativeLoad {
       }
     }
   }
-  loaded.set(name, result);
+  loaded.set(key, result);
   return result;
+}
+
+/** Why the addon is or is not in use, once loadNative() ran: 'loaded', 'OPENUM_NATIVE=0', not built, did not load. */
+export function nativeStatus(name: string, target = name): string {
+  return loaded.get(`${name}/${target}`)?.why ?? 'not tried';
 }

@@ -9,7 +9,8 @@ export type SrtpErrorCode =
   | 'BAD_TAG' // a=crypto tag outside 1*9DIGIT (RFC 4568 §9.1)
   | 'NOT_RTP' // protect()/protectRtcp() got a packet that is not RTP/RTCP version 2
   | 'BAD_INDEX' // protect() got a sequence number from before the first packet sent (index < 0)
-  | 'KEY_EXHAUSTED'; // the packet index would repeat: 2^48 SRTP / 2^31 SRTCP packets (RFC 3711 §9.2)
+  | 'KEY_EXHAUSTED' // the packet index would repeat: 2^48 SRTP / 2^31 SRTCP packets (RFC 3711 §9.2)
+  | 'NATIVE_FAILURE'; // libsrtp2 (native/srtp) refused to protect for a reason of its own, status in the message
 
 export class SrtpError extends CodedError<SrtpErrorCode> {
   constructor(code: SrtpErrorCode, message: string) {

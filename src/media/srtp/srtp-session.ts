@@ -99,6 +99,7 @@ function remember<V>(map: Map<number, V>, key: number, value: V, max: number): v
 
 export class SrtpTransform implements PacketTransform {
   readonly suite: SrtpSuite;
+  readonly implementation = 'node:crypto';
   private readonly tagLength: number;
   private readonly rtcpTagLength: number;
   private readonly local: DirectionKeys;
@@ -132,6 +133,9 @@ export class SrtpTransform implements PacketTransform {
   stats(): SrtpStats {
     return { ...this.counters };
   }
+
+  /** Nothing to free (node:crypto objects go with the garbage); here for the SrtpStream interface. */
+  close(): void {}
 
   /** RTP → SRTP (RFC 3711 §3.1): encrypt the payload, append the tag. */
   protect(packet: Buffer): Buffer {

@@ -7,10 +7,11 @@ import { rtpTarget } from './rtp.js';
 import { sdpTarget } from './sdp.js';
 import { sipFramer } from './sip-framer.js';
 import { sipParse } from './sip-parse.js';
+import { srtpNativeTarget } from './srtp-native.js';
 import { srtpTarget } from './srtp.js';
 
 export const TARGETS: ReadonlyArray<FuzzTarget<never>> = [
-  sipParse, sipFramer, sdpTarget, rtpTarget, rtcpTarget, srtpTarget, dtmfTarget, adminApiTarget,
+  sipParse, sipFramer, sdpTarget, rtpTarget, rtcpTarget, srtpTarget, srtpNativeTarget, dtmfTarget, adminApiTarget,
 ] as unknown as ReadonlyArray<FuzzTarget<never>>;
 
 export function targetNamed(name: string): FuzzTarget<unknown> {

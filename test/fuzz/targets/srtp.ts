@@ -33,11 +33,11 @@ interface Inner {
   unprotectSrtcp(b: Buffer): Buffer | undefined;
 }
 
-const SUITES: SrtpSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
-const K1 = Buffer.alloc(30, 0x11);
-const K2 = Buffer.alloc(30, 0x22);
+export const SUITES: SrtpSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
+export const K1 = Buffer.alloc(30, 0x11);
+export const K2 = Buffer.alloc(30, 0x22);
 
-function alter(p: Buffer, item: SrtpItem): Buffer {
+export function alter(p: Buffer, item: SrtpItem): Buffer {
   let out = Buffer.from(p);
   for (const [pos, x] of item.flips) if (x !== 0 && out.length > 0) out[pos % out.length]! ^= x;
   if (item.cut !== undefined) out = out.subarray(0, item.cut % (out.length + 1));
@@ -58,13 +58,18 @@ const item: fc.Arbitrary<SrtpItem> = fc.oneof(
   }),
 );
 
+export const srtpInput: fc.Arbitrary<SrtpInput> = fc.record({
+  suite: fc.constantFrom(0 as const, 1 as const),
+  items: fc.array(item, { minLength: 1, maxLength: 6 }),
+});
+
 export const srtpTarget: FuzzTarget<SrtpInput> = {
   name: 'srtp',
   describe: 'SrtpTransform unprotect/unprotectRtcp on random, genuine, altered and replayed packets (both suites)',
   weight: 10,
   hangMs: 1000,
   ext: 'json',
-  arbitrary: () => fc.record({ suite: fc.constantFrom(0 as const, 1 as const), items: fc.array(item, { minLength: 1, maxLength: 6 }) }),
+  arbitrary: () => srtpInput,
   run: ({ suite, items }) => {
     const sender = new SrtpTransform({ suite: SUITES[suite]!, localKey: K1, remoteKey: K2 });
     const receiver = new SrtpTransform({ suite: SUITES[suite]!, localKey: K2, remoteKey: K1 });

@@ -1,5 +1,10 @@
 // Shared fixtures for the SRTP tests: RTP/RTCP packet builders and fixed keys.
 import { randomBytes } from 'node:crypto';
+import { nativeStatus } from '../../../src/media/native/load-native.js';
+import type { SrtpImplementation, SrtpStream } from '../../../src/media/srtp/create-transform.js';
+import { SRTP_ADDON, srtpAddon } from '../../../src/media/srtp/native-binding.js';
+import { NativeSrtpTransform } from '../../../src/media/srtp/native-transform.js';
+import { SrtpTransform, type SrtpTransformOptions } from '../../../src/media/srtp/srtp-session.js';
 
 export const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -50,3 +55,28 @@ export function rtcp(ssrc = 0x11223344, extra = 0): Buffer {
   b.writeUInt32BE(ssrc, 4);
   return b;
 }
+
+/**
+ * The SRTP implementations every behaviour test runs against (create-transform.ts picks one per
+ * call): node:crypto always, libsrtp2 when native/srtp is built and loads (skipped, with the
+ * reason, when it is not, or under OPENUM_NATIVE=0).
+ */
+export interface Implementation {
+  name: SrtpImplementation;
+  skip: string | false;
+  make(options: SrtpTransformOptions): SrtpStream;
+}
+
+const addon = srtpAddon();
+
+export const IMPLEMENTATIONS: readonly Implementation[] = [
+  { name: 'node:crypto', skip: false, make: (o) => new SrtpTransform(o) },
+  {
+    name: 'libsrtp2',
+    skip: addon ? false : `libsrtp2 addon ${nativeStatus(SRTP_ADDON.dir, SRTP_ADDON.target)} (node scripts/build-native.mjs)`,
+    make: (o) => {
+      if (!addon) throw new Error('libsrtp2 addon not loaded');
+      return new NativeSrtpTransform(addon, o);
+    },
+  },
+];

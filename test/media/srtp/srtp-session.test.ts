@@ -1,27 +1,34 @@
 // SrtpTransform: round trips for both suites, authentication, the replay window of RFC 3711
-// §3.3.2, ROC estimation across the sequence-number wrap (§3.3.1), SRTCP (§3.4), bounds, fuzz.
+// §3.3.2, ROC estimation across the sequence-number wrap (§3.3.1), SRTCP (§3.4), bounds, fuzz;
+// run against every implementation (node:crypto and libsrtp2, helpers.ts IMPLEMENTATIONS).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { SrtpTransform, type SrtpStats } from '../../../src/media/srtp/srtp-session.js';
+import type { SrtpStream } from '../../../src/media/srtp/create-transform.js';
+import type { SrtpStats } from '../../../src/media/srtp/srtp-session.js';
 import type { SrtpSuite } from '../../../src/media/srtp/suites.js';
 import type { RtpTransform } from '../../../src/media/rtp/transform.js';
-import { KEY_A, KEY_B, rtcp, rtp } from './helpers.js';
+import { IMPLEMENTATIONS, KEY_A, KEY_B, rtcp, rtp, type Implementation } from './helpers.js';
 
 /** Two ends of a call: "a" sends with KEY_A and receives KEY_B, "b" the other way round. */
-function pair(suite: SrtpSuite = 'AES_CM_128_HMAC_SHA1_80') {
+function pairOf(impl: Implementation, suite: SrtpSuite = 'AES_CM_128_HMAC_SHA1_80') {
   return {
-    a: new SrtpTransform({ suite, localKey: KEY_A, remoteKey: KEY_B }),
-    b: new SrtpTransform({ suite, localKey: KEY_B, remoteKey: KEY_A }),
+    a: impl.make({ suite, localKey: KEY_A, remoteKey: KEY_B }),
+    b: impl.make({ suite, localKey: KEY_B, remoteKey: KEY_A }),
   };
 }
 
-// Compile-time contract: SrtpTransform is the RTP session's transform hook (src/media/rtp/transform.ts).
-export const asHook = (t: SrtpTransform): RtpTransform => t;
+// Compile-time contract: either implementation is the RTP session's transform hook (src/media/rtp/transform.ts).
+export const asHook = (t: SrtpStream): RtpTransform => t;
 
 const only = (s: SrtpStats, expected: Partial<SrtpStats>) => {
   for (const [k, v] of Object.entries(s)) assert.equal(v, expected[k as keyof SrtpStats] ?? 0, `stats.${k}`);
 };
+
+for (const impl of IMPLEMENTATIONS) describe(impl.name, { skip: impl.skip }, () => behaviours(impl));
+
+function behaviours(impl: Implementation): void {
+const pair = (suite?: SrtpSuite) => pairOf(impl, suite);
 
 for (const [suite, tag] of [['AES_CM_128_HMAC_SHA1_80', 10], ['AES_CM_128_HMAC_SHA1_32', 4]] as const) {
   describe(`${suite}: round trip`, () => {
@@ -51,9 +58,13 @@ for (const [suite, tag] of [['AES_CM_128_HMAC_SHA1_80', 10], ['AES_CM_128_HMAC_S
       const { a, b } = pair(suite);
       const plain = rtcp();
       const sealed = a.protectRtcp(plain);
+      // RFC 3711 §3.4: the index is "set to zero before the first SRTCP packet is sent" and
+      // incremented after each; libsrtp increments before it sends (srtp_rdb_increment), so its
+      // first index is 1. The index travels in the packet, so both interoperate.
+      const first = impl.name === 'libsrtp2' ? 1 : 0;
       assert.equal(sealed.length, plain.length + 4 + 10);
-      assert.equal(sealed.readUInt32BE(plain.length), 0x80000000, 'E=1, index 0');
-      assert.equal(a.protectRtcp(plain).readUInt32BE(plain.length), 0x80000001, 'index 1');
+      assert.equal(sealed.readUInt32BE(plain.length), (0x80000000 | first) >>> 0, `E=1, index ${first}`);
+      assert.equal(a.protectRtcp(plain).readUInt32BE(plain.length), (0x80000000 | (first + 1)) >>> 0, 'the next index');
       assert.deepEqual(b.unprotectRtcp(sealed), plain);
     });
   });
@@ -121,11 +132,13 @@ describe('replay window (RFC 3711 §3.3.2)', () => {
 
   it('a forged packet does not move the window', () => {
     const { a, b } = pair();
-    assert.ok(b.unprotect(a.protect(rtp(1))));
-    const forged = a.protect(rtp(5000));
+    // Sent in order (libsrtp refuses to protect a SEQ more than a window behind the highest sent).
+    const [one, two, forged] = [1, 2, 5000].map((seq) => a.protect(rtp(seq)));
+    assert.ok(one && two && forged);
+    assert.ok(b.unprotect(one));
     forged[forged.length - 1] = (forged[forged.length - 1] ?? 0) ^ 1;
     assert.equal(b.unprotect(forged), undefined);
-    assert.ok(b.unprotect(a.protect(rtp(2))), 'seq 2 is still new: the window did not jump to 5000');
+    assert.ok(b.unprotect(two), 'seq 2 is still new: the window did not jump to 5000');
   });
 
   it('keeps one window per SSRC', () => {
@@ -135,12 +148,14 @@ describe('replay window (RFC 3711 §3.3.2)', () => {
     assert.ok(b.unprotect(a.protect(rtp(999, { ssrc: 1 }))));
   });
 
+  // The SRTCP window is 64 in JavaScript and libsrtp's fixed 128 (native-transform.ts): 49 behind
+  // is inside both, 189 behind outside both.
   it('SRTCP: replays and indices older than the window are dropped', () => {
     const { a, b } = pair();
-    const sealed = Array.from({ length: 100 }, () => a.protectRtcp(rtcp()));
-    assert.ok(b.unprotectRtcp(sealed[99] ?? Buffer.alloc(0)));
-    assert.equal(b.unprotectRtcp(sealed[99] ?? Buffer.alloc(0)), undefined, 'replay');
-    assert.ok(b.unprotectRtcp(sealed[50] ?? Buffer.alloc(0)), 'inside the window');
+    const sealed = Array.from({ length: 200 }, () => a.protectRtcp(rtcp()));
+    assert.ok(b.unprotectRtcp(sealed[199] ?? Buffer.alloc(0)));
+    assert.equal(b.unprotectRtcp(sealed[199] ?? Buffer.alloc(0)), undefined, 'replay');
+    assert.ok(b.unprotectRtcp(sealed[150] ?? Buffer.alloc(0)), 'inside the window');
     assert.equal(b.unprotectRtcp(sealed[10] ?? Buffer.alloc(0)), undefined, 'too old');
     const s = b.stats();
     assert.equal(s.rtcpUnprotected, 2);
@@ -248,8 +263,9 @@ describe('bounds: never throws on hostile input', () => {
   });
 
   it('rejects bad options at construction', () => {
-    assert.throws(() => new SrtpTransform({ suite: 'AES_CM_128_HMAC_SHA1_80', localKey: Buffer.alloc(16), remoteKey: KEY_B }), { code: 'BAD_KEY' });
-    assert.throws(() => new SrtpTransform({ suite: 'F8_128_HMAC_SHA1_80' as SrtpSuite, localKey: KEY_A, remoteKey: KEY_B }), { code: 'UNSUPPORTED_SUITE' });
-    assert.throws(() => new SrtpTransform({ suite: 'AES_CM_128_HMAC_SHA1_80', localKey: KEY_A, remoteKey: KEY_B, replayWindow: 32 }), RangeError);
+    assert.throws(() => impl.make({ suite: 'AES_CM_128_HMAC_SHA1_80', localKey: Buffer.alloc(16), remoteKey: KEY_B }), { code: 'BAD_KEY' });
+    assert.throws(() => impl.make({ suite: 'F8_128_HMAC_SHA1_80' as SrtpSuite, localKey: KEY_A, remoteKey: KEY_B }), { code: 'UNSUPPORTED_SUITE' });
+    assert.throws(() => impl.make({ suite: 'AES_CM_128_HMAC_SHA1_80', localKey: KEY_A, remoteKey: KEY_B, replayWindow: 32 }), RangeError);
   });
 });
+}
