@@ -45,10 +45,15 @@ export async function prepareSite({ root, data, address, fqdn, users, settings =
   return { token, cli };
 }
 
-/** `openum start` on `address` (SIP and the admin API, port 0); resolves when the workers listen. */
+/**
+ * `openum start` on `address` (SIP and the admin API, port 0); resolves when the workers listen.
+ * BENCH_NODE_ARGS: node flags for the server (split on spaces), which the processes it forks inherit,
+ * e.g. `--trace-gc --trace-gc-ignore-scavenger` (flags NODE_OPTIONS does not take).
+ */
 export async function startSite(procs, { root, data, address, logName = 'openum', env = {}, cwd }) {
   const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
-  const p = procs.start(logName, process.execPath, [CLI, 'start', '--data', data, '--admin-address', address, '--admin-port', '0', '--sip-address', address],
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const p = procs.start(logName, process.execPath, [...nodeArgs, CLI, 'start', '--data', data, '--admin-address', address, '--admin-port', '0', '--sip-address', address],
     data, { env: { ...process.env, OPENUM_LOG_LEVEL: 'info', OPENUM_LOG_FORMAT: 'json', ...env }, ...(cwd ? { cwd } : {}) });
   const logFile = join(procs.work, `${logName}.log`);
   const until = Date.now() + 90_000;
@@ -91,7 +96,7 @@ export function rssByRole(mainPid, field = 'VmRSS') {
  * The private memory per role, MB: RssAnon, the resident anonymous pages (V8's heap, malloc, buffers),
  * without RssFile, the pages of the node binary and its libraries a process has touched. Those are
  * shared with every node process, clean and reclaimable, and their count only rises as more of the
- * binary's code gets used (the Call Router's ~40 MB at start became ~50 MB in a soak); a leak is
+ * binary's code gets used (~34 MB in a bare node, ~50 MB in a Call Router process after a soak); a leak is
  * private memory.
  */
 export const privateByRole = (mainPid) => rssByRole(mainPid, 'RssAnon');
