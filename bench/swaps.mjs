@@ -26,6 +26,7 @@ import { clearTimeout, setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { renderFullPath, sippArgs } from './lib/full-path.mjs';
+import { gatewayPki } from './lib/gateway-pki.mjs';
 import { growthPct, mbLine, prepareSite, privateByRole, roles, rssByRole, rssLine, RssSeries, SIP_PORTS, startSite } from './lib/openum-site.mjs';
 import { kill, listening, Processes } from './lib/processes.mjs';
 import { int } from './lib/settings.mjs';
@@ -94,21 +95,6 @@ function lane(i, files, deadline) {
   return { totals, stop: () => { stopping = true; return done; } };
 }
 
-/** A throw-away CA (trusted by OpenUM) and the TLS gateway's client certificate, by openssl. */
-function gatewayPki() {
-  const d = join(WORK, 'pki');
-  mkdirSync(d);
-  const o = (a) => {
-    const r = spawnSync('openssl', a, { encoding: 'utf8', timeout: 60_000, cwd: d });
-    if (r.status !== 0) throw new Error(`openssl ${a[0]}: ${(r.stderr || String(r.error)).trim().slice(-400)}`);
-  };
-  o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=OpenUM swaps CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  writeFileSync(join(d, 'gw.ext'), `subjectAltName=DNS:${GW_FQDN}\nextendedKeyUsage=clientAuth,serverAuth\nbasicConstraints=CA:FALSE\n`);
-  o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'gw.key', '-out', 'gw.csr', '-subj', `/CN=${GW_FQDN}`]);
-  o(['x509', '-req', '-in', 'gw.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256', '-extfile', 'gw.ext', '-out', 'gw.crt']);
-  return { ca: join(d, 'ca.crt'), cert: readFileSync(join(d, 'gw.crt')), key: readFileSync(join(d, 'gw.key')) };
-}
 
 /** SIGUSR2 to every process (started with --heapsnapshot-signal), one at a time; waits for each file. */
 async function heapSnapshots(mainPid, dir, label) {
@@ -151,7 +137,8 @@ async function main() {
       ['service', 'set', '--startup-mode', 'Dual', '--max-calls', '200', '--rtp-ports', '50000-59999'],
     ],
   });
-  const gw = gatewayPki();
+  const pki = gatewayPki(join(WORK, 'pki'), GW_FQDN);
+  const gw = { ca: pki.ca, cert: readFileSync(pki.cert), key: readFileSync(pki.key) };
   cli(['trust', 'add', gw.ca]);
   cli(['dialplan', 'new', 'SEC', '--extension-length', '4', '--security', 'SIPSecured']);
   cli(['gateway', 'new', 'GWTLS', '--address', GW_FQDN, '--dial-plan', 'SEC']);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
+import { createBenchUsers } from './openum-site.mjs';
 import { cmdline, listening, procTable } from './processes.mjs';
 
 export const WORKER_PORTS = [5065, 5067];
@@ -38,13 +38,7 @@ export async function startOpenUm({ root, work, procs, users, address, gatewayAd
     const cert = JSON.parse(cli(['certificate', 'new', '--subject', 'CN=um.bench.test', '--domain', 'um.bench.test', '--friendly-name', 'bench', '--json'])).thumbprint;
     cli(['certificate', 'enable', cert, '--services', 'UM']);
   }
-  const imp = (p) => import(pathToFileURL(join(root, 'dist', 'src', p)).href);
-  const { openNode } = await imp('services/node.js');
-  const { createUser } = await imp('org/users.js');
-  const node = await openNode({ dataDir: data, actor: { name: 'bench' } });
-  try {
-    for (let i = 0; i < users; i++) await createUser(node.store.db, node.actor, `u${i}`, { extension: String(5000 + i), dialPlan: 'DP', email: `u${i}@bench.test` });
-  } finally { await node.close(); }
+  await createBenchUsers(root, data, users);
   const p = procs.start('openum', process.execPath, [CLI, 'start', '--data', data, '--admin-address', '127.0.0.1', '--admin-port', '0', '--sip-address', address], data, { env: env2 });
   const until = Date.now() + 30_000;
   const up = () => WORKER_PORTS.every((port) => listening('udp', port, address)) && (!secured || WORKER_TLS_PORTS.every((port) => listening('tcp', port, address)));

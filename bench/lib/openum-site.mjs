@@ -35,6 +35,12 @@ export async function prepareSite({ root, data, address, fqdn, users, settings =
   cli(['dialplan', 'new', 'DP', '--extension-length', '4']);
   cli(['gateway', 'new', 'GW', '--address', address, '--dial-plan', 'DP']);
   for (const args of settings) cli(args);
+  await createBenchUsers(root, data, users);
+  return { token, cli };
+}
+
+/** Users u0… with extensions 5000… in dial plan DP, through the store (one CLI process per user would take minutes). */
+export async function createBenchUsers(root, data, users) {
   const imp = (p) => import(pathToFileURL(join(root, 'dist', 'src', p)).href);
   const { openNode } = await imp('services/node.js');
   const { createUser } = await imp('org/users.js');
@@ -42,7 +48,6 @@ export async function prepareSite({ root, data, address, fqdn, users, settings =
   try {
     for (let i = 0; i < users; i++) await createUser(node.store.db, node.actor, `u${i}`, { extension: String(5000 + i), dialPlan: 'DP', email: `u${i}@bench.test` });
   } finally { await node.close(); }
-  return { token, cli };
 }
 
 /**
