@@ -42,11 +42,17 @@ const STEPS = (env.BENCH_STEPS ?? '50,100,200,400,700,1000').split(',').map((s) 
 if (!STEPS.length || STEPS[STEPS.length - 1] < MAX_CALLS && !env.BENCH_STEPS) STEPS.push(MAX_CALLS);
 // 'any' (default): the ladder stops at the first step that is not clean; 'failed': only when calls fail
 const STOP_ON = env.BENCH_STOP_ON === 'failed' ? 'failed' : 'any';
+/** A wrong setting: one line naming it and what it takes, exit 2, before anything starts. */
+const refuse = (message) => {
+  console.error(`bench:media: ${message}`);
+  process.exit(2);
+};
 const loopback = (name, fallback) => {
   const a = env[name] || fallback;
-  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a)) throw new Error(`${name}: a loopback IPv4 address (127.x.y.z), got "${a}"`);
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a)) refuse(`${name} must be a loopback IPv4 address (127.x.y.z), got "${a}"`);
   return a;
 };
+if (!['', 'openum', 'sipp'].includes(env.BENCH_GEN ?? '')) refuse(`BENCH_GEN must be openum or sipp, got "${env.BENCH_GEN}"`);
 const ADDRESS = loopback('BENCH_ADDRESS', '127.0.55.50');
 const GEN_ADDRESS = loopback('BENCH_GEN_ADDRESS', ADDRESS); // the gateway's address: where calls come from
 const RTP = { min: 40000, max: 49999 };
