@@ -4,7 +4,11 @@
 // delivered by SMTP to a receiving server in this process. At the end it checks: every call
 // succeeded, every call left exactly one stored message, every message was delivered and arrived
 // exactly once (by its X-OpenUM-Message-Key header), and each role's private memory (RssAnon: main,
-// Call Router, UM workers) grew less than SOAK_MAX_GROWTH % from the warm-up window to the end. Exit 1 when a check
+// Call Router, UM workers) grew less than SOAK_MAX_GROWTH % from the middle of the run (the window
+// from SOAK_JUDGE_FROM_PERCENT, 50, of the calls) to the end, as `npm run swaps` and `npm run
+// router-memory` judge: a process's memory rises while it warms up (JIT code, V8 sizing its heap,
+// malloc arenas) and then holds; a leak keeps rising in the second half. The growth from the
+// warm-up window (SOAK_WARMUP_PERCENT, 10) is printed beside it. Exit 1 when a check
 // fails. Not a test: bounded by SOAK_CALLS and SOAK_MAX_MINUTES; everything on one loopback address
 // (SOAK_ADDRESS); every process it starts is stopped by its PID. See bench/README.md.
 import { spawnSync } from 'node:child_process';
@@ -33,6 +37,7 @@ const USERS = int(env.SOAK_USERS, 200, 1, 5000);
 const MAX_MINUTES = int(env.SOAK_MAX_MINUTES, 75, 1, 600);
 const MAX_GROWTH = int(env.SOAK_MAX_GROWTH, 5, 1, 100);
 const WARMUP_SHARE = int(env.SOAK_WARMUP_PERCENT, 10, 1, 90) / 100;
+const JUDGE_SHARE = int(env.SOAK_JUDGE_FROM_PERCENT, 50, 1, 80) / 100;
 const ADDRESS = env.SOAK_ADDRESS ?? '127.0.135.10';
 if (!/^127\.\d+\.\d+\.\d+$/.test(ADDRESS)) throw new Error(`SOAK_ADDRESS must be a loopback address (127.x.y.z), got ${ADDRESS}`);
 const FQDN = 'um.soak.test';
@@ -128,11 +133,16 @@ async function main() {
   await sleep(10_000); // idle: nothing in flight when the last sample is read
   rss.idle = rssByRole(mainPid);
   facts = storeFacts(data);
-  // Warm-up window: from WARMUP_SHARE of the calls to 10 % more; end window: the last 10 % (calls running).
-  rss.warm = series.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1));
-  rss.end = series.window(CALLS * 0.9, CALLS);
-  const heap = { warm: heapSeries.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1)), end: heapSeries.window(CALLS * 0.9, CALLS) };
-  const priv = { warm: privateSeries.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1)), end: privateSeries.window(CALLS * 0.9, CALLS) };
+  // Windows: warm-up from WARMUP_SHARE of the calls, the judged one from JUDGE_SHARE, each 10 % of
+  // the calls long; end: the last 10 % (calls running).
+  const windows = (s) => ({
+    warm: s.window(CALLS * WARMUP_SHARE, CALLS * (WARMUP_SHARE + 0.1)),
+    mid: s.window(CALLS * JUDGE_SHARE, CALLS * (JUDGE_SHARE + 0.1)),
+    end: s.window(CALLS * 0.9, CALLS),
+  });
+  Object.assign(rss, windows(series));
+  const heap = windows(heapSeries);
+  const priv = windows(privateSeries);
   await procs.stopAll();
   await sink.close();
 
@@ -140,9 +150,12 @@ async function main() {
   const twice = [...received.values()].filter((n) => n > 1).length;
   const missing = facts.keys.filter((k) => !received.has(k)).length;
   const stranger = [...received.keys()].filter((k) => !facts.keys.includes(k)).length;
-  const growth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(rss.warm.floor[r], rss.end.floor[r])]));
-  const heapGrowth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(heap.warm.floor[r], heap.end.floor[r])]));
-  const privateGrowth = Object.fromEntries(['main', 'callRouter', 'workers'].map((r) => [r, growthPct(priv.warm.floor[r], priv.end.floor[r])]));
+  const ROLES = ['main', 'callRouter', 'workers'];
+  const growthFrom = (w, from) => Object.fromEntries(ROLES.map((r) => [r, growthPct(w[from].floor[r], w.end.floor[r])]));
+  const growth = growthFrom(rss, 'mid');
+  const heapGrowth = growthFrom(heap, 'mid');
+  const privateGrowth = growthFrom(priv, 'mid');
+  const warmGrowth = { private: growthFrom(priv, 'warm'), rss: growthFrom(rss, 'warm'), heap: growthFrom(heap, 'warm') };
   // A role passes when its private memory (RssAnon floor) grew under MAX_GROWTH %. RSS also counts
   // the pages of the node binary a process has touched so far (RssFile), shared and reclaimable,
   // which rise as more of its code gets used; RSS and V8's heap_total are reported beside it
@@ -156,22 +169,24 @@ async function main() {
     ['every message delivered', (facts.byDelivery.delivered ?? 0) === facts.total, `${JSON.stringify(facts.byDelivery)}, SMTP attempts ${facts.attempts}`],
     ['each mail received exactly once', missing === 0 && twice === 0 && stranger === 0 && sink.stats.withoutKey === 0,
       `mails ${sink.stats.mails} (${(sink.stats.bytes / 1048576).toFixed(0)} MB), distinct messages ${received.size}, missing ${missing}, more than once ${twice}, unknown ${stranger + sink.stats.withoutKey}`],
-    [`memory flat per role, warm-up window to end window: private memory (RssAnon) floor growth < ${MAX_GROWTH} %`,
-      ['main', 'callRouter', 'workers'].every(flat) && sameProcs,
-      ['main', 'callRouter', 'workers'].map((r) => `${r} private ${privateGrowth[r].toFixed(1)} % (${priv.warm.floor[r].toFixed(1)} -> ${priv.end.floor[r].toFixed(1)} MB), RSS ${growth[r].toFixed(1)} %, heap_total ${heapGrowth[r].toFixed(1)} %${flat(r) ? '' : ' NOT FLAT'}`).join('; ') +
+    [`memory flat per role, ${JUDGE_SHARE * 100}-${(JUDGE_SHARE + 0.1) * 100} % window to end window: private memory (RssAnon) floor growth < ${MAX_GROWTH} %`,
+      ROLES.every(flat) && sameProcs,
+      ROLES.map((r) => `${r} private ${privateGrowth[r].toFixed(1)} % (${priv.mid.floor[r].toFixed(1)} -> ${priv.end.floor[r].toFixed(1)} MB), RSS ${growth[r].toFixed(1)} %, heap_total ${heapGrowth[r].toFixed(1)} %${flat(r) ? '' : ' NOT FLAT'}`).join('; ') +
       (sameProcs ? '' : ' (processes restarted!)')],
   ];
   const minutes = (Date.now() - t0) / 60_000;
   log(`RSS at start:             ${rssLine(rss.start)}`);
   log(`RSS warm-up window floor: ${mbLine(rss.warm.floor)} (${rss.warm.n} readings; peak ${mbLine(rss.warm.peak)})`);
+  log(`RSS middle window floor:  ${mbLine(rss.mid.floor)} (${rss.mid.n} readings; peak ${mbLine(rss.mid.peak)})`);
   log(`RSS end window floor:     ${mbLine(rss.end.floor)} (${rss.end.n} readings; peak ${mbLine(rss.end.peak)})`);
-  log(`V8 heap_total floor:      warm-up ${mbLine(heap.warm.floor)}; end ${mbLine(heap.end.floor)}`);
-  log(`private (RssAnon) floor:  warm-up ${mbLine(priv.warm.floor)}; end ${mbLine(priv.end.floor)}`);
+  log(`V8 heap_total floor:      warm-up ${mbLine(heap.warm.floor)}; middle ${mbLine(heap.mid.floor)}; end ${mbLine(heap.end.floor)}`);
+  log(`private (RssAnon) floor:  warm-up ${mbLine(priv.warm.floor)}; middle ${mbLine(priv.mid.floor)}; end ${mbLine(priv.end.floor)}`);
+  log(`growth from the warm-up window to the end (not judged): ${ROLES.map((r) => `${r} private ${warmGrowth.private[r].toFixed(1)} %, RSS ${warmGrowth.rss[r].toFixed(1)} %, heap_total ${warmGrowth.heap[r].toFixed(1)} %`).join('; ')}`);
   log(`RSS idle after the run:   ${rssLine(rss.idle)}`);
   for (const [what, ok, detail] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`);
   log(`duration ${minutes.toFixed(1)} min`);
   const summary = { calls: CALLS, concurrency: CONCURRENCY, rate: RATE, audioSeconds: AUDIO_SECONDS, users: USERS, sipp: calls, store: { ...facts, keys: undefined },
-    mails: sink.stats, rss, heap, heapGrowthPct: heapGrowth, private: priv, privateGrowthPct: privateGrowth, privateSeries: privateSeries.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), series: series.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes };
+    mails: sink.stats, rss, heap, heapGrowthPct: heapGrowth, private: priv, privateGrowthPct: privateGrowth, warmGrowthPct: warmGrowth, privateSeries: privateSeries.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), series: series.samples.map((x) => ({ progress: x.progress, main: x.main, callRouter: x.callRouter, workers: x.workers })), growthPct: growth, checks: checks.map(([what, ok, detail]) => ({ what, ok, detail })), minutes };
   mkdirSync(WORK, { recursive: true });
   writeFileSync(join(WORK, 'results.json'), JSON.stringify(summary, null, 2));
   log(`details: ${join(WORK, 'results.json')}`);

@@ -36,7 +36,7 @@ export class RouterPool {
   }
 
   async start(): Promise<void> {
-    cluster.setupPrimary({ exec: ROUTER_MAIN, args: [], silent: false, execArgv: childExecArgv() });
+    cluster.setupPrimary({ exec: ROUTER_MAIN, args: [], silent: false, execArgv: childExecArgv('call-router') });
     await Promise.all(this.#envs.map((e) => this.#spawn(e)));
   }
 

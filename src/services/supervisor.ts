@@ -185,7 +185,7 @@ export class Supervisor {
   #spawn(w: Managed): Promise<void> {
     return new Promise((resolve) => {
       const child = fork(WORKER_MAIN, [], {
-        execArgv: childExecArgv(),
+        execArgv: childExecArgv('um-worker'),
         env: { ...process.env, [WORKER_ENV]: JSON.stringify(w.env) },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });

@@ -20,6 +20,7 @@ import { RoutingTokens } from '../routing/routing-token.js';
 import { CallRouter } from './call-router.js';
 import { UmPicker } from './um-picker.js';
 import { ROUTER_ENV, type RouterEnv } from './router-env.js';
+import { startMaintenanceGc } from '../ops/maintenance-gc.js';
 import { metricsJson, setProcessName } from '../ops/process-metrics.js';
 
 const env = JSON.parse(process.env[ROUTER_ENV] ?? 'null') as RouterEnv | null;
@@ -75,11 +76,14 @@ async function main(e: RouterEnv): Promise<void> {
   watcher.onChange(apply);
   watcher.onChange(() => picker.refresh());
   await watcher.start();
+  // Full collections V8 would otherwise put off for an hour at UM call rates (maintenance-gc.ts).
+  const maintenance = startMaintenanceGc({ everyMs: 30_000, garbageBytes: 2 * 2 ** 20, gc: globalThis.gc });
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    maintenance?.stop();
     await watcher.stop();
     picker.stop();
     await endpoint.close();
