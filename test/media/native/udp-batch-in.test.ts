@@ -9,6 +9,10 @@ import type { Socket } from 'node:dgram';
 import { after, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { MediaClock } from '../../../src/media/media-clock.js';
+import { PortAllocator } from '../../../src/media/port-allocator.js';
+import { BatchedUdpOut } from '../../../src/media/native/udp-batch-out.js';
+import { isPolled } from '../../../src/media/rtp/datagram-in.js';
+import { RtpSession } from '../../../src/media/rtp/rtp-session.js';
 import { intToIpv4, ipv4ToInt } from '../../../src/media/native/ipv4.js';
 import { BatchedUdpIn, RECV_SLOT } from '../../../src/media/native/udp-batch-in.js';
 import { loadUdpRecvAddon, UDP_RECV_FIELDS as F, type UdpRecvAddon } from '../../../src/media/native/udp.js';
@@ -217,5 +221,28 @@ describe('BatchedUdpIn', { skip }, () => {
       await closeRaw(p);
     }
     assert.equal(rx.sockets, 0);
+  });
+
+  it('IPv4 RTP gets the addon\'s socket; IPv6 RTP stays on node:dgram and still carries media', async () => {
+    const rx = new BatchedUdpIn(addon, new MediaClock());
+    const ports = new PortAllocator({ min: 43000, max: 43999 }, rx);
+    const v4 = await ports.allocate(SERVER);
+    const [a, b] = [await ports.allocate('::1'), await ports.allocate('::1')];
+    const out = new BatchedUdpOut(addon);
+    const sa = new RtpSession({ ports: a, remote: { address: '::1', port: b.port }, rtcpIntervalMs: 0, out });
+    const sb = new RtpSession({ ports: b, remote: { address: '::1', port: a.port }, rtcpIntervalMs: 0, out });
+    try {
+      assert.equal(isPolled(v4.rtp), true);
+      assert.equal(isPolled(a.rtp), false);
+      sa.send(Buffer.alloc(160, 1), { payloadType: 0, timestampStep: 160 });
+      sb.send(Buffer.alloc(160, 2), { payloadType: 0, timestampStep: 160 });
+      await waitFor(() => sa.stats().packetsIn === 1 && sb.stats().packetsIn === 1, 'a packet each way over ::1');
+      assert.equal(out.packets, 0, 'IPv6 is not sent natively either');
+    } finally {
+      sa.close();
+      sb.close();
+      v4.release();
+      await Promise.all([sa.closed, sb.closed]);
+    }
   });
 });
