@@ -13,7 +13,9 @@
 // MP_DIST (a dist/ directory to load instead of ./dist), MP_WORKER and MP_CALLER (the two loopback
 // addresses, default 127.0.66.1 and 127.0.66.2), MP_NATIVE (1: RTP leaves through the native/udp
 // addon in one call per tick, as on the media thread, when it is built and the build has it;
-// default 0: dgram's send()), MP_MODE (clock|burst). `burst` replaces the
+// default 0: dgram's send()), MP_NATIVE_RECV (1: the addon also owns the RTP sockets and
+// BatchedUdpIn reads them all once per tick, as on the media thread; default 0: dgram's 'message'
+// events), MP_MODE (clock|burst). `burst` replaces the
 // 20 ms clock with MP_ROUNDS rounds (default 500) of one tick for every channel, each round followed
 // by one event-loop turn that takes the datagrams in: the same work per packet without the idle
 // time, less noisy on a shared machine. MP_SRTP=1 secures every call (AES_CM_128_HMAC_SHA1_80,
@@ -47,6 +49,18 @@ const nativeOut = async () => {
     return { out: addon ? new BatchedUdpOut(addon) : undefined, why };
   } catch {
     return { out: undefined, why: 'this build has no native sender' };
+  }
+};
+// MP_NATIVE_RECV=1: the media thread's batched native receive (udp-batch-in.js), polled on `clock`.
+const nativeIn = async (clock) => {
+  if (process.env.MP_NATIVE_RECV !== '1') return { polled: undefined, why: 'MP_NATIVE_RECV is not 1' };
+  try {
+    const { loadUdpRecvAddon } = await load('native/udp.js');
+    const { BatchedUdpIn } = await load('native/udp-batch-in.js');
+    const { addon, why } = loadUdpRecvAddon({});
+    return { polled: addon ? new BatchedUdpIn(addon, clock) : undefined, why };
+  } catch {
+    return { polled: undefined, why: 'this build has no native receive' };
   }
 };
 const { nativeSrtpAvailable, NATIVE_MAX_LIVE } = await load('srtp/create-transform.js');
@@ -86,11 +100,21 @@ const promptSamples = (seed) => {
 const shared = SHARED ? promptSamples(0) : undefined;
 
 // burst mode: a clock the bench ticks itself (same subscribe() contract as MediaClock).
+const firstTicks = new Set();
 const ticks = new Set();
-const burstClock = { skipped: 0, subscribe: (fn) => (ticks.add(fn), () => ticks.delete(fn)) };
+const burstClock = {
+  skipped: 0,
+  subscribe: (fn, o) => {
+    const set = o?.first ? firstTicks : ticks;
+    set.add(fn);
+    return () => set.delete(fn);
+  },
+};
 const clock = BURST ? burstClock : new MediaClock();
-const workerPorts = new PortAllocator({ min: 30000, max: 39999 });
-const callerPorts = new PortAllocator({ min: 30000, max: 39999 });
+const receive = await nativeIn(clock);
+const polled = receive.polled;
+const workerPorts = new PortAllocator({ min: 30000, max: 39999 }, polled);
+const callerPorts = new PortAllocator({ min: 30000, max: 39999 }, polled);
 const dir = mkdtempSync(join(tmpdir(), 'openum-media-path-'));
 const pairs = [];
 const media = (remote, port, srtp) => ({ codec: CODEC, payloadType: PT, remote: { address: remote, port }, ...(srtp ? { srtp } : {}) });
@@ -120,14 +144,16 @@ try {
   const s0 = sent();
   const r0 = received();
   const batches0 = out?.batches ?? 0;
+  const reads0 = polled?.counts.reads ?? 0;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   if (BURST) {
     for (let r = 0; r < ROUNDS; r++) {
-      for (const fn of ticks) fn(0);
+      for (const fn of [...firstTicks, ...ticks]) fn(0);
       await turn();
     }
     await sleep(50); // the last datagrams
+    for (const fn of firstTicks) fn(0); // the native receive reads them on a tick
   } else {
     await sleep(SECONDS * 1000);
   }
@@ -138,7 +164,8 @@ try {
   const lateness = pairs.map((p) => p.worker.stats().sendLatenessMs.p99).sort((a, b) => a - b);
   const usedUs = cpu.user + cpu.system;
   console.log(JSON.stringify({
-    mode: BURST ? 'burst' : 'clock', native: out ? `batched, ${out.batches - batches0} native calls` : `dgram (${native.why})`, srtp: SRTP ? `${SUITE} on ${srtpImplementation}` : 'none', calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
+    mode: BURST ? 'burst' : 'clock', native: out ? `batched, ${out.batches - batches0} native calls` : `dgram (${native.why})`,
+    receive: polled ? `batched, ${polled.counts.reads - reads0} native reads` : `dgram (${receive.why})`, srtp: SRTP ? `${SUITE} on ${srtpImplementation}` : 'none', calls: CALLS, channels: 2 * CALLS, codec: CODEC, prompt: SHARED ? 'shared' : 'distinct', record: RECORD, seconds: Math.round(wallS * 100) / 100,
     packetsSent: packets, packetsReceived: got, pps: Math.round(packets / wallS),
     cpuPercent: Math.round((usedUs / 1e4 / wallS) * 10) / 10,
     usPerPacket: Math.round((usedUs / packets) * 100) / 100,

@@ -48,6 +48,10 @@ typedef struct {
 // create-transform.ts stops choosing libsrtp past a bound.
 static atomic_int live_sessions = 0;
 
+// Once per process, and the addon is linked -z nodelete (binding.gyp): Node unloads an addon when
+// the last thread that loaded it exits, and a fresh copy's statics would run srtp_init() again
+// over libsrtp's and NSS's live state, which fails (a media thread started after another ended
+// could then do no libsrtp; test/media/srtp/create-transform.test.ts).
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t init_status = srtp_err_status_fail;
 

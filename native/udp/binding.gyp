@@ -1,11 +1,13 @@
+# -z nodelete: never unloaded when a thread that loaded it exits (as native/srtp).
 {
   "targets": [
     {
       "target_name": "udp",
-      "sources": ["udp_batch.c"],
+      "sources": ["udp_addon.c", "udp_batch.c", "udp_sockets.c", "udp_recv.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"],
-      "conditions": [["OS!='linux'", {"sources!": ["udp_batch.c"], "sources": ["unsupported.c"]}]]
+      "ldflags": ["-Wl,-z,nodelete"],
+      "conditions": [["OS!='linux'", {"sources!": ["udp_addon.c", "udp_batch.c", "udp_sockets.c", "udp_recv.c"], "sources": ["unsupported.c"]}]]
     }
   ]
 }

@@ -8,33 +8,18 @@
  *   results[i] = 0 when packet i went out, else its errno (EAGAIN when the socket buffer is full:
  *   the packet is dropped, as late media would be). Returns how many failed.
  * Every offset, length and count is checked against the arrays before anything is read. The fds
- * are non-blocking (libuv made them so); MSG_DONTWAIT makes sure of it. */
+ * are non-blocking (openUdp4() or libuv made them so); MSG_DONTWAIT makes sure of it. An fd may be
+ * a node:dgram socket's (RTP received by dgram) or one openUdp4() opened (udp_sockets.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <node_api.h>
+#include "udp_common.h"
 
 #define FIELDS 5
 #define MAX_RUN 64
-
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_type_error(env, "ERR_OPENUM_UDP_BATCH", message);
-  return NULL;
-}
-
-static int int32_array(napi_env env, napi_value value, int32_t **data, size_t *length) {
-  bool is_typed = false;
-  napi_typedarray_type type;
-  void *raw = NULL;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, NULL, NULL) != napi_ok) return 0;
-  if (type != napi_int32_array) return 0;
-  *data = (int32_t *)raw;
-  return 1;
-}
 
 static void address_of(const int32_t *d, struct sockaddr_in *sa) {
   memset(sa, 0, sizeof *sa);
@@ -83,26 +68,26 @@ static uint32_t send_run(uint8_t *arena, const int32_t *desc, int32_t *results, 
   return failed;
 }
 
-static napi_value send_batch(napi_env env, napi_callback_info info) {
+napi_value udp_send_batch(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "sendBatch(arena, desc, count, results)");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return udp_fail(env, "sendBatch(arena, desc, count, results)");
   bool is_buffer = false;
   void *arena = NULL;
   size_t arena_len = 0;
-  if (napi_is_buffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) return fail(env, "arena must be a Buffer");
-  if (napi_get_buffer_info(env, argv[0], &arena, &arena_len) != napi_ok) return fail(env, "arena must be a Buffer");
+  if (napi_is_buffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) return udp_fail(env, "arena must be a Buffer");
+  if (napi_get_buffer_info(env, argv[0], &arena, &arena_len) != napi_ok) return udp_fail(env, "arena must be a Buffer");
   int32_t *desc = NULL, *results = NULL;
   size_t desc_len = 0, results_len = 0;
-  if (!int32_array(env, argv[1], &desc, &desc_len)) return fail(env, "desc must be an Int32Array");
-  if (!int32_array(env, argv[3], &results, &results_len)) return fail(env, "results must be an Int32Array");
+  if (!udp_int32_array(env, argv[1], &desc, &desc_len)) return udp_fail(env, "desc must be an Int32Array");
+  if (!udp_int32_array(env, argv[3], &results, &results_len)) return udp_fail(env, "results must be an Int32Array");
   uint32_t count = 0;
-  if (napi_get_value_uint32(env, argv[2], &count) != napi_ok) return fail(env, "count must be a number");
-  if ((size_t)count * FIELDS > desc_len || count > results_len) return fail(env, "count is larger than desc or results");
+  if (napi_get_value_uint32(env, argv[2], &count) != napi_ok) return udp_fail(env, "count must be a number");
+  if ((size_t)count * FIELDS > desc_len || count > results_len) return udp_fail(env, "count is larger than desc or results");
   for (uint32_t i = 0; i < count; i++) {
     const int32_t *d = desc + i * FIELDS;
     if (d[0] < 0 || d[1] < 0 || d[2] < 0 || d[3] <= 0 || d[3] > 65535 || (size_t)d[1] + (size_t)d[2] > arena_len) {
-      return fail(env, "a packet's fd, offset, length or port is out of range");
+      return udp_fail(env, "a packet's fd, offset, length or port is out of range");
     }
   }
   uint32_t failed = 0;
@@ -115,11 +100,4 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
   napi_value out;
   napi_create_uint32(env, failed, &out);
   return out;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value fn;
-  if (napi_create_function(env, "sendBatch", NAPI_AUTO_LENGTH, send_batch, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "sendBatch", fn) != napi_ok) return NULL;
-  return exports;
 }

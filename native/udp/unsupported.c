@@ -1,5 +1,6 @@
-/* Batched UDP sending is written for Linux (sendmmsg, a dgram socket's fd): elsewhere the module
- * loads with no functions, so src/media/native/udp.ts finds no sendBatch and the JS path is used. */
+/* Batched UDP sending and receiving are written for Linux (sendmmsg, recvmmsg, SO_TIMESTAMPNS):
+ * elsewhere the module loads with no functions, so src/media/native/udp.ts finds none and the JS
+ * path (node:dgram) is used. */
 #include <node_api.h>
 
 NAPI_MODULE_INIT() {

@@ -3,7 +3,7 @@
 import { MediaChannel, type MediaChannelStats, type NegotiatedMedia } from './media-channel.js';
 import { MediaClock } from './media-clock.js';
 import type { MediaEndpoint, MediaHost, MediaLease, RtpRange } from './media-host.js';
-import { PortAllocator, type MediaPorts } from './port-allocator.js';
+import { PortAllocator, type MediaPorts, type PolledSocketOpener } from './port-allocator.js';
 import type { DatagramOut } from './rtp/datagram-out.js';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
@@ -15,16 +15,21 @@ interface LocalLease extends MediaLease {
 export class LocalMediaHost implements MediaHost {
   readonly clock: MediaClock;
   readonly #out: DatagramOut | undefined;
+  readonly #polled: PolledSocketOpener | undefined;
   #allocator: { key: string; allocator: PortAllocator } | undefined;
   readonly #open = new Set<MediaChannel>();
   // How late this event loop runs its callbacks while calls are up (the clock's ticks among them);
   // started afresh when the host has no call, so each busy period is measured on its own.
   readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
 
-  /** `out`: how the calls' RTP packets leave (the media thread's batched native sender); default dgram. */
-  constructor(clock = new MediaClock(), out?: DatagramOut) {
+  /**
+   * `out`: how the calls' RTP packets leave (the media thread's batched native sender); `polled`:
+   * who opens the IPv4 RTP sockets (its batched native receiver, polled on `clock`). Default dgram.
+   */
+  constructor(clock = new MediaClock(), out?: DatagramOut, polled?: PolledSocketOpener) {
     this.clock = clock;
     this.#out = out;
+    this.#polled = polled;
   }
 
   get calls(): number {
@@ -34,7 +39,7 @@ export class LocalMediaHost implements MediaHost {
   /** A changed range applies to the next allocation; ports already out stay as they are. */
   async allocate(address: string, range: RtpRange): Promise<LocalLease> {
     const key = `${range.min}-${range.max}`;
-    if (this.#allocator?.key !== key) this.#allocator = { key, allocator: new PortAllocator(range) };
+    if (this.#allocator?.key !== key) this.#allocator = { key, allocator: new PortAllocator(range, this.#polled) };
     const ports = await this.#allocator.allocator.allocate(address);
     const lease: LocalLease = {
       ports, port: ports.port, opened: false,

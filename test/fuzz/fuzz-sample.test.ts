@@ -14,7 +14,7 @@ import type { FuzzTarget } from './target.js';
 const SEED = 20_261_206;
 // Inputs per target: about a second each on the shared 2-core test machine.
 const SAMPLE: Record<string, number> = {
-  'sip-parse': 2500, 'sip-framer': 1500, sdp: 2500, rtp: 4000, rtcp: 4000, srtp: 1500, 'srtp-native': 1500, dtmf: 4000, 'admin-api': 250,
+  'sip-parse': 2500, 'sip-framer': 1500, sdp: 2500, rtp: 4000, rtcp: 4000, srtp: 1500, 'srtp-native': 1500, 'udp-native': 800, dtmf: 4000, 'admin-api': 250,
 };
 const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'fuzz');
 

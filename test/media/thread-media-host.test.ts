@@ -1,8 +1,10 @@
 // Call media on its own thread (src/media/thread/), against a bare RTP phone on loopback: the
 // prompt arrives, the phone's audio is captured frame by frame with what the jitter buffer still
 // held at the stop, digits come through, end() gives the thread's statistics and frees the ports;
-// a thread that dies ends every call's media cleanly and the next call gets a new thread.
+// a thread that dies ends every call's media cleanly and the next call gets a new thread. All of it
+// twice: RTP received by the native batched path (when native/udp is built) and by node:dgram.
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { after, describe, it } from 'node:test';
 import type { FrameKind } from '../../src/media/audio/jitter-buffer.js';
 import { ThreadMediaHost } from '../../src/media/thread/thread-media-host.js';
@@ -10,12 +12,28 @@ import { generateCrypto } from '../../src/media/srtp/sdes.js';
 import { SrtpTransform } from '../../src/media/srtp/srtp-session.js';
 import { PCMU, Phone, TELEPHONE_EVENT, tone } from '../apps/phone.js';
 import { waitFor } from './rtp/helpers.js';
+import { loadUdpRecvAddon } from '../../src/media/native/udp.js';
 
 const HOST = '127.0.104.3';
+
+/** Whether a dgram socket can bind HOST:port now (the RTP socket is the addon's or dgram's). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => { s.close(); resolve(false); });
+    s.bind(port, HOST, () => s.close(() => resolve(true)));
+  });
+}
 const RANGE = { min: 36000, max: 36199 };
 
-describe('ThreadMediaHost', () => {
-  const host = new ThreadMediaHost();
+const native = loadUdpRecvAddon({});
+const RECEIVE = [
+  { name: 'RTP received natively', env: { ...process.env, OPENUM_NATIVE_RECV: '1' }, skip: native.addon ? false : `native/udp receive is not loaded (${native.why})` },
+  { name: 'RTP received by dgram', env: { ...process.env, OPENUM_NATIVE_RECV: '0' }, skip: false },
+] as const;
+
+for (const receive of RECEIVE) describe(`ThreadMediaHost, ${receive.name}`, { skip: receive.skip }, () => {
+  const host = new ThreadMediaHost({ env: receive.env });
   after(() => host.stop());
 
   async function call() {
@@ -110,14 +128,15 @@ describe('ThreadMediaHost', () => {
     again.release();
   });
 
-  it('when the thread dies, plays end false, end() still answers, and the next call gets a new thread', async () => {
-    const { phone, media } = await call();
+  it('when the thread dies, plays end false, end() still answers, its ports are freed, and the next call gets a new thread', async () => {
+    const { lease, phone, media } = await call();
     try {
       const playing = media.play(tone(5000));
       media.startCapture(() => undefined);
       const started = host.threadsStarted;
       await host.kill();
       assert.equal(await playing, false);
+      for (const port of [lease.port, lease.port + 1]) assert.equal(await bindable(port), true, `port ${port} freed with the thread`);
       assert.deepEqual(await media.stopCapture(), []);
       const stats = await media.end();
       assert.equal(stats.played, 0);

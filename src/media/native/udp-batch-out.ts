@@ -8,22 +8,20 @@
 // a descriptor, a packet larger than the arena. A packet the kernel refuses (EAGAIN when a socket
 // buffer is full) is dropped and counted by the session: late media is worth nothing.
 import type { Socket } from 'node:dgram';
-import { isIPv4 } from 'node:net';
+import { isPolled, type RtpSocket } from '../rtp/datagram-in.js';
 import type { DatagramOut } from '../rtp/datagram-out.js';
 import type { TransportAddress } from '../rtp/source-latch.js';
+import { ipv4ToInt } from './ipv4.js';
 import { UDP_BATCH_FIELDS as FIELDS, type UdpAddon } from './udp.js';
 
 const ARENA_BYTES = 256 * 1024;
 const MAX_PACKETS = 2048;
 
-/** IPv4 dotted quad → host-order uint32 (as int32 for the Int32Array). isIPv4() checked it first. */
-function ipv4(address: string): number {
-  let n = 0;
-  for (const part of address.split('.')) n = n * 256 + Number(part);
-  return n | 0;
-}
-
-/** The descriptor under a bound dgram socket (Linux), read from its handle; -1 when there is none. */
+/**
+ * The descriptor under a bound dgram socket (Linux), read from its handle; -1 when there is none.
+ * Only for RTP received by dgram (OPENUM_NATIVE_RECV=0, bench/media-path.mjs and udp-send.mjs):
+ * the media thread's IPv4 RTP sockets are the addon's own (udp-batch-in.ts), whose fd is public.
+ */
 function fdOf(socket: Socket): number {
   const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   const handle = state ? (socket as unknown as Record<symbol, { handle?: { fd?: unknown } | null }>)[state]?.handle : undefined;
@@ -56,17 +54,18 @@ export class BatchedUdpOut implements DatagramOut {
     this.#addon = addon;
   }
 
-  send(socket: Socket, wire: Buffer, to: TransportAddress, failed: () => void): boolean {
+  send(socket: RtpSocket, wire: Buffer, to: TransportAddress, failed: () => void): boolean {
     if (wire.length > ARENA_BYTES) return false;
     if (to.address !== this.#lastAddress) {
-      if (!isIPv4(to.address)) return false;
+      const ip = ipv4ToInt(to.address);
+      if (ip === undefined) return false;
       this.#lastAddress = to.address;
-      this.#lastIp = ipv4(to.address);
+      this.#lastIp = ip;
     }
-    let fd = this.#fds.get(socket);
+    let fd = isPolled(socket) ? socket.fd : this.#fds.get(socket);
     if (fd === undefined) {
-      fd = fdOf(socket);
-      if (fd >= 0) this.#fds.set(socket, fd);
+      fd = fdOf(socket as Socket);
+      if (fd >= 0) this.#fds.set(socket as Socket, fd);
     }
     if (fd < 0) return false;
     if (this.#count === MAX_PACKETS || this.#used + wire.length > ARENA_BYTES) this.flush();

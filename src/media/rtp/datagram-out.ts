@@ -6,10 +6,10 @@
 // If a datagram it took fails to go out later, it calls `failed` once (the session counts
 // sendErrors). Datagrams taken go out before flush() returns; the session calls flush() before it
 // closes its sockets, so nothing is sent on a closed (or reused) descriptor.
-import type { Socket } from 'node:dgram';
+import type { RtpSocket } from './datagram-in.js';
 import type { TransportAddress } from './source-latch.js';
 
 export interface DatagramOut {
-  send(socket: Socket, wire: Buffer, to: TransportAddress, failed: () => void): boolean;
+  send(socket: RtpSocket, wire: Buffer, to: TransportAddress, failed: () => void): boolean;
   flush(): void;
 }

@@ -4,13 +4,14 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { PeerReport, PeerSenderInfo } from './rtcp-reporter.js';
 import type { DatagramOut } from './datagram-out.js';
+import type { RtpSocket } from './datagram-in.js';
 import type { RtpSenderInit } from './rtp-sender.js';
 import type { LatchedAddress } from './source-latch.js';
 import { PLAIN_RTP, type RtpTransform } from './transform.js';
 
-/** Structurally the MediaPorts of src/media/port-allocator.ts. */
+/** Structurally the MediaPorts of src/media/port-allocator.ts. RTCP is always a dgram socket. */
 export interface RtpSocketPair {
-  rtp: Socket;
+  rtp: RtpSocket;
   rtcp: Socket;
   port: number;
   release(): void;
@@ -29,11 +30,17 @@ export interface RtpSessionOptions {
   /** RTCP on the RTP port (RFC 5761), when both offers carried a=rtcp-mux. */
   rtcpMux?: boolean;
   transform?: RtpTransform;
-  /** Larger datagrams are dropped unread. Default 1500. */
+  /**
+   * Larger datagrams are dropped unread. Default 1500. A polled socket's receiver cuts datagrams at
+   * its slot (2048 octets, native/udp-batch-in.ts): longer ones are dropped as oversized whatever this is.
+   */
   maxPacketSize?: number;
   /** Initial SSRC / sequence / timestamp; random by default (§5.1). */
   initial?: RtpSenderInit;
-  /** Monotonic milliseconds for arrival times (jitter, DLSR). Default performance.now. */
+  /**
+   * Monotonic milliseconds for arrival times (jitter, DLSR). Default performance.now, and then a
+   * polled RTP socket's datagrams carry the kernel's receive time in that timebase instead.
+   */
   now?: () => number;
   /** Wall-clock milliseconds since 1970 for NTP timestamps. Default Date.now. */
   wallClock?: () => number;

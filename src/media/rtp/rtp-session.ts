@@ -4,8 +4,10 @@
 // (ownership tree, ../shared/STYLE.md). Nothing on the receive path throws into the event loop:
 // bad datagrams are dropped and counted in stats().
 //
-// SRTP plugs in through `transform` (see transform.ts for the contract).
-import type { RemoteInfo, Socket } from 'node:dgram';
+// SRTP plugs in through `transform` (see transform.ts for the contract). The RTP socket is a
+// node:dgram socket ('message' events) or one the media thread's batched native receiver polls
+// (datagram-in.ts); every datagram takes the same path from #onRtpDatagram on.
+import type { RemoteInfo } from 'node:dgram';
 import { Listeners, type Unsubscribe } from './listeners.js';
 import { trackPacket, type ReceiveStats } from './receive-stats.js';
 import { RtcpCompound, isRtcp } from './rtcp-packet.js';
@@ -16,6 +18,7 @@ import { SourceLatch, rtcpDestination, type TransportAddress } from './source-la
 import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
 import type { RtpTransform } from './transform.js';
 import type { DatagramOut } from './datagram-out.js';
+import { isPolled, type DatagramSink, type RtpSocket } from './datagram-in.js';
 
 export type { RtpSessionOptions, RtpSessionStats, RtpSocketPair } from './rtp-session-options.js';
 
@@ -33,6 +36,8 @@ export class RtpSession {
   readonly #maxPacketSize: number;
   readonly #rtcpIntervalMs: number;
   readonly #now: () => number;
+  /** Arrival times from the kernel (polled sockets) are used only when `now` is performance.now(). */
+  readonly #kernelTimes: boolean;
   readonly #wall: () => number;
   readonly #sender: RtpSender;
   readonly #rtpLatch: SourceLatch;
@@ -60,6 +65,7 @@ export class RtpSession {
     this.#maxPacketSize = options.maxPacketSize;
     this.#rtcpIntervalMs = options.rtcpIntervalMs;
     this.#now = options.now;
+    this.#kernelTimes = opts.now === undefined;
     this.#wall = options.wallClock;
     this.#sender = new RtpSender(this.clockRate, options.initial);
     this.#rtcp = new RtcpState(this.#sender, this.cname, this.clockRate);
@@ -74,19 +80,21 @@ export class RtpSession {
 
     const { rtp, rtcp } = options.ports;
     // No closure per datagram on the RTP path (the #guard of RTCP makes one; RTCP is rare).
-    rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-      try {
-        this.#onRtpDatagram(msg, rinfo);
-      } catch {
-        this.#counts.droppedInvalid++; // a bug in our own code: drop the datagram, keep the session
-      }
-    });
-    rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtcpDatagram(msg, rinfo, this.#rtcpLatch)));
-    rtp.on('error', () => void this.#counts.socketErrors++);
+    if (isPolled(rtp)) {
+      rtp.attach(this.#sink);
+    } else {
+      rtp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#datagram(msg, rinfo, this.#now()));
+      rtp.on('error', () => void this.#counts.socketErrors++);
+    }
+    rtcp.on('message', (msg: Buffer, rinfo: RemoteInfo) => this.#guard(() => this.#onRtcpDatagram(msg, rinfo, this.#rtcpLatch, this.#now())));
     rtcp.on('error', () => void this.#counts.socketErrors++);
     this.#schedule(0.5); // §6.2: the first report after half an interval
   }
 
+  /**
+   * Each valid RTP packet received. Its payload may be a view into a receive arena that the next
+   * batch overwrites (datagram-in.ts): use it during the call, copy what you keep.
+   */
   onPacket(handler: (packet: RtpPacket) => void): Unsubscribe {
     return this.#packetListeners.add(handler);
   }
@@ -210,9 +218,29 @@ export class RtpSession {
     }
   }
 
-  #onRtpDatagram(msg: Buffer, from: RemoteInfo): void {
+  // The polled RTP socket's datagrams (the batched native receiver): msg a view into its arena,
+  // read synchronously; `from` possibly shared; the kernel's arrival time (datagram-in.ts).
+  readonly #sink: DatagramSink = {
+    datagram: (msg, from, arrivalMs) => this.#datagram(msg, from, this.#kernelTimes ? arrivalMs : this.#now()),
+    oversized: () => {
+      if (this.#closing) return;
+      this.#counts.droppedOversized++; // longer than the receive slot: cut, so not read at all
+      this.#counts.droppedInvalid++;
+    },
+    error: () => void this.#counts.socketErrors++,
+  };
+
+  #datagram(msg: Buffer, from: TransportAddress, arrivalMs: number): void {
+    try {
+      this.#onRtpDatagram(msg, from, arrivalMs);
+    } catch {
+      this.#counts.droppedInvalid++; // a bug in our own code: drop the datagram, keep the session
+    }
+  }
+
+  #onRtpDatagram(msg: Buffer, from: TransportAddress, arrivalMs: number): void {
     if (!this.#sizeOk(msg)) return;
-    if (this.#rtcpMux && isRtcp(msg)) return this.#onRtcpDatagram(msg, from, this.#rtpLatch);
+    if (this.#rtcpMux && isRtcp(msg)) return this.#onRtcpDatagram(msg, from, this.#rtpLatch, arrivalMs);
     if (!this.#rtpLatch.admits(from)) {
       this.#counts.droppedWrongSource++;
       return;
@@ -231,7 +259,7 @@ export class RtpSession {
       return;
     }
     this.#rtpLatch.latch(from);
-    const tracked = trackPacket(this.#source, packet, this.clockRate, this.#now());
+    const tracked = trackPacket(this.#source, packet, this.clockRate, arrivalMs);
     this.#source = tracked.source;
     if (!tracked.accepted) {
       this.#counts.droppedSeqJump++;
@@ -242,7 +270,7 @@ export class RtpSession {
     this.#packetListeners.emit(packet);
   }
 
-  #onRtcpDatagram(msg: Buffer, from: RemoteInfo, latch: SourceLatch): void {
+  #onRtcpDatagram(msg: Buffer, from: TransportAddress, latch: SourceLatch, arrivalMs: number): void {
     if (!this.#sizeOk(msg)) return;
     // RTCP must come from the latched RTCP source; before that, from the RTP source's address.
     const rtp = this.#rtpLatch.latched;
@@ -261,7 +289,7 @@ export class RtpSession {
     }
     latch.latch(from);
     this.#counts.rtcpIn++;
-    const got = this.#rtcp.absorb(compound, this.#now(), this.#wall());
+    const got = this.#rtcp.absorb(compound, arrivalMs, this.#wall());
     this.#rtcpListeners.emit(compound);
     if (got.bye) this.#byeListeners.emit(got.bye.reason);
   }
@@ -301,10 +329,11 @@ export class RtpSession {
     if (error) this.#counts.sendErrors++;
   };
 
-  #sendTo(socket: Socket, wire: Buffer, to: TransportAddress, done?: () => void): boolean {
+  #sendTo(socket: RtpSocket, wire: Buffer, to: TransportAddress, done?: () => void): boolean {
     try {
       const after = done ? (error: Error | null) => (this.#afterSend(error), done()) : this.#afterSend;
-      socket.send(wire, to.port, to.address, after);
+      if (isPolled(socket)) socket.send(wire, to, after);
+      else socket.send(wire, to.port, to.address, after);
       return true;
     } catch {
       this.#counts.sendErrors++; // socket already closed, bad address

@@ -12,7 +12,8 @@
 //   header (peekRtp: 12+ octets, version 2). Return the plain RTP packet (auth tag and MKI
 //   removed), or undefined when authentication or the replay check (§3.3.2) fails. The session
 //   parses the result with RtpPacket.deSerialize and hands listeners views into it, so do not
-//   reuse the returned buffer. undefined or a throw drops the packet and counts stats.droppedAuth:
+//   reuse the returned buffer. `packet` may be a view into the batched receiver's arena
+//   (datagram-in.ts), overwritten after the call: read it, never keep it. undefined or a throw drops the packet and counts stats.droppedAuth:
 //   never fail open.
 // - protectRtcp / unprotectRtcp: the same for whole compound RTCP packets (SR/RR + SDES [+ BYE]);
 //   on a multiplexed port (rtcp-mux) the session decides RTP vs RTCP with isRtcp() first.

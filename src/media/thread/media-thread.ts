@@ -6,16 +6,22 @@ import { Buffer } from 'node:buffer';
 import type { NegotiatedMedia } from '../media-channel.js';
 import type { MediaEndpoint, MediaLease } from '../media-host.js';
 import { LocalMediaHost } from '../local-media-host.js';
+import { MediaClock } from '../media-clock.js';
+import { BatchedUdpIn } from '../native/udp-batch-in.js';
 import { BatchedUdpOut } from '../native/udp-batch-out.js';
-import { loadUdpAddon } from '../native/udp.js';
+import { loadUdpAddon, loadUdpRecvAddon } from '../native/udp.js';
 import { FRAME_FIELDS, KINDS, type FromThread, type ToThread } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-thread.js runs as a worker thread');
 // RTP packets leave through the native/udp addon in one call per tick when it is built (and
-// OPENUM_NATIVE is not 0), else through dgram (../native/udp-batch-out.ts).
+// OPENUM_NATIVE is not 0), else through dgram (../native/udp-batch-out.ts). The addon also owns
+// the IPv4 RTP sockets and reads them all once per clock tick, unless OPENUM_NATIVE_RECV=0
+// (../native/udp-batch-in.ts).
 const udp = loadUdpAddon().addon;
-const host = new LocalMediaHost(undefined, udp ? new BatchedUdpOut(udp) : undefined);
+const recv = loadUdpRecvAddon().addon;
+const clock = new MediaClock();
+const host = new LocalMediaHost(clock, udp ? new BatchedUdpOut(udp) : undefined, recv ? new BatchedUdpIn(recv, clock) : undefined);
 const leases = new Map<number, MediaLease>();
 const endpoints = new Map<number, MediaEndpoint>();
 let nextId = 1;

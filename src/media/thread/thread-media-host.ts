@@ -18,12 +18,18 @@ interface Pending {
 export class MediaThreadError extends Error {}
 
 export class ThreadMediaHost implements MediaHost {
+  readonly #env: NodeJS.ProcessEnv | undefined;
   #worker: Worker | undefined;
   #nextReq = 1;
   readonly #pending = new Map<number, Pending>();
   readonly #endpoints = new Map<number, RemoteEndpoint>();
   /** Threads started, the first included (a thread that died is replaced at the next call). */
   threadsStarted = 0;
+
+  /** `env`: the thread's process.env (default: this one's), e.g. OPENUM_NATIVE_RECV=0 in a test. */
+  constructor(options: { env?: NodeJS.ProcessEnv } = {}) {
+    this.#env = options.env;
+  }
 
   get calls(): number {
     return this.#endpoints.size;
@@ -65,7 +71,7 @@ export class ThreadMediaHost implements MediaHost {
 
   #thread(): Worker {
     if (this.#worker) return this.#worker;
-    const w = new Worker(new URL('./media-thread.js', import.meta.url));
+    const w = new Worker(new URL('./media-thread.js', import.meta.url), this.#env ? { env: this.#env } : {});
     this.threadsStarted++;
     w.on('message', (m: FromThread) => this.#receive(m));
     const lost = (why: string) => {

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { LocalMediaHost } from '../../media/local-media-host.js';
 import type { MediaHost } from '../../media/media-host.js';
-import { loadUdpAddon } from '../../media/native/udp.js';
+import { loadUdpAddon, loadUdpRecvAddon } from '../../media/native/udp.js';
 import { ThreadMediaHost } from '../../media/thread/thread-media-host.js';
 
 export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): MediaHost {
@@ -12,8 +12,11 @@ export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): Me
     log.info('call media on the worker event loop (OPENUM_MEDIA_THREAD=0)');
     return new LocalMediaHost();
   }
-  // The thread loads native/udp itself (media-thread.ts); this only says which way RTP will leave.
+  // The thread loads native/udp itself (media-thread.ts); this only says which way RTP will go.
   const udp = loadUdpAddon();
-  log.info(udp.addon ? 'call media on a media thread, RTP sent in batches by native/udp' : `call media on a media thread, RTP sent by dgram (${udp.why})`);
+  const recv = loadUdpRecvAddon(env);
+  const sent = udp.addon ? 'sent in batches by native/udp' : `sent by dgram (${udp.why})`;
+  const received = recv.addon ? 'IPv4 RTP received in batches by native/udp' : `received by dgram (${recv.why})`;
+  log.info(`call media on a media thread, RTP ${sent}, ${received}`);
   return new ThreadMediaHost();
 }

@@ -9,9 +9,10 @@ import { sipFramer } from './sip-framer.js';
 import { sipParse } from './sip-parse.js';
 import { srtpNativeTarget } from './srtp-native.js';
 import { srtpTarget } from './srtp.js';
+import { udpNativeTarget } from './udp-native.js';
 
 export const TARGETS: ReadonlyArray<FuzzTarget<never>> = [
-  sipParse, sipFramer, sdpTarget, rtpTarget, rtcpTarget, srtpTarget, srtpNativeTarget, dtmfTarget, adminApiTarget,
+  sipParse, sipFramer, sdpTarget, rtpTarget, rtcpTarget, srtpTarget, srtpNativeTarget, udpNativeTarget, dtmfTarget, adminApiTarget,
 ] as unknown as ReadonlyArray<FuzzTarget<never>>;
 
 export function targetNamed(name: string): FuzzTarget<unknown> {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadNative } from '../../../src/media/native/load-native.js';
+import { loadUdpRecvAddon } from '../../../src/media/native/udp.js';
 import { SRTP_ADDON } from '../../../src/media/srtp/native-binding.js';
 
 const required = process.env.CI === 'true' && process.env.OPENUM_NATIVE !== '0';
@@ -13,5 +14,7 @@ test('in CI both native addons are built and load (native/udp, native/srtp)', { 
   const udp = loadNative('udp');
   const srtp = loadNative(SRTP_ADDON.dir, SRTP_ADDON.target);
   assert.ok(udp.addon, `native/udp: ${udp.why} (see native/udp/build.log)`);
+  const recv = loadUdpRecvAddon({});
+  assert.ok(recv.addon, `native/udp's batched receive: ${recv.why}`);
   assert.ok(srtp.addon, `native/srtp: ${srtp.why} (see native/srtp/build.log)`);
 });

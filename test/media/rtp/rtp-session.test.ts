@@ -7,11 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RtcpCompound, type RtcpPacket, type RtcpReceiverReport } from '../../../src/media/rtp/rtcp-packet.js';
 import type { RtpPacket } from '../../../src/media/rtp/rtp-packet.js';
 import type { RtpSession } from '../../../src/media/rtp/rtp-session.js';
-import { allocator, rtp, sendRaw, waitFor } from './helpers.js';
+import { rtp, sendRaw, waitFor } from './helpers.js';
+import { RTP_PATHS, type RtpPath } from './paths.js';
 import { Fixtures } from './session-fixtures.js';
-
-const fx = new Fixtures();
-afterEach(() => fx.cleanup());
 
 /**
  * Sends n packets in bursts of 25, waiting after each burst until `to` has them all (when given):
@@ -29,128 +27,135 @@ async function burst(s: RtpSession, n: number, to?: RtpSession, step = 160): Pro
   }
 }
 
-describe('RtpSession media exchange', () => {
-  it('two sessions exchange 500 packets each: 0 lost, sequence and timestamp wrap handled', async () => {
-    const [a, b] = await fx.pair(
-      { initial: { ssrc: 0xaaaa0001, sequence: 65_400, timestamp: 2 ** 32 - 1000 } },
-      { initial: { ssrc: 0xbbbb0002 } },
-    );
-    const atB: RtpPacket[] = [];
-    b.onPacket((p) => atB.push(p));
-    await Promise.all([burst(a, 500, b), burst(b, 500, a)]);
+function suite(path: RtpPath): void {
+  const fx = new Fixtures(path);
+  afterEach(() => fx.cleanup());
 
-    for (const [s, peer] of [[a, b], [b, a]] as const) {
-      const st = s.stats();
-      assert.equal(st.packetsOut, 500);
-      assert.equal(st.bytesIn, 500 * 160);
-      assert.equal(st.expected, 500);
-      assert.equal(st.lost, 0);
-      assert.equal(st.remoteSsrc, peer.ssrc);
-      assert.equal(st.droppedInvalid + st.droppedWrongSource + st.droppedSeqJump, 0);
-      assert.equal(st.latched?.via, 'sdp');
-    }
-    assert.deepEqual(atB.map((p) => p.sequenceNumber), Array.from({ length: 500 }, (_, i) => (65_400 + i) % 65_536));
-    assert.equal(atB[0]?.marker, true);
-    assert.equal(atB[499]?.timestamp, (2 ** 32 - 1000 + 499 * 160) % 2 ** 32);
-    assert.equal(b.stats().highestSequence, 65_400 + 499); // one cycle: 65536 + 363
+  describe('RtpSession media exchange', () => {
+    it('two sessions exchange 500 packets each: 0 lost, sequence and timestamp wrap handled', async () => {
+      const [a, b] = await fx.pair(
+        { initial: { ssrc: 0xaaaa0001, sequence: 65_400, timestamp: 2 ** 32 - 1000 } },
+        { initial: { ssrc: 0xbbbb0002 } },
+      );
+      const atB: RtpPacket[] = [];
+      b.onPacket((p) => atB.push(p));
+      await Promise.all([burst(a, 500, b), burst(b, 500, a)]);
 
-    // RTCP: A's SR reaches B; B's SR carries a report block on A with LSR/DLSR → A gets an RTT.
-    a.sendReport();
-    await waitFor(() => b.stats().peerSender !== undefined, 'SR from A');
-    assert.equal(b.stats().peerSender?.packetCount, 500);
-    assert.equal(b.stats().peerSender?.octetCount, 500 * 160);
-    b.sendReport();
-    await waitFor(() => a.stats().peer !== undefined, 'report from B');
-    const peer = a.stats().peer!;
-    assert.equal(peer.cumulativeLost, 0);
-    assert.equal(peer.fractionLost, 0);
-    assert.equal(peer.highestSequence, 65_899);
-    assert.ok(peer.rttMs !== undefined && peer.rttMs >= 0 && peer.rttMs < 1000, `rtt ${peer.rttMs}`);
+      for (const [s, peer] of [[a, b], [b, a]] as const) {
+        const st = s.stats();
+        assert.equal(st.packetsOut, 500);
+        assert.equal(st.bytesIn, 500 * 160);
+        assert.equal(st.expected, 500);
+        assert.equal(st.lost, 0);
+        assert.equal(st.remoteSsrc, peer.ssrc);
+        assert.equal(st.droppedInvalid + st.droppedWrongSource + st.droppedSeqJump, 0);
+        assert.equal(st.latched?.via, 'sdp');
+      }
+      assert.deepEqual(atB.map((p) => p.sequenceNumber), Array.from({ length: 500 }, (_, i) => (65_400 + i) % 65_536));
+      assert.equal(atB[0]?.marker, true);
+      assert.equal(atB[499]?.timestamp, (2 ** 32 - 1000 + 499 * 160) % 2 ** 32);
+      assert.equal(b.stats().highestSequence, 65_400 + 499); // one cycle: 65536 + 363
+
+      // RTCP: A's SR reaches B; B's SR carries a report block on A with LSR/DLSR → A gets an RTT.
+      a.sendReport();
+      await waitFor(() => b.stats().peerSender !== undefined, 'SR from A');
+      assert.equal(b.stats().peerSender?.packetCount, 500);
+      assert.equal(b.stats().peerSender?.octetCount, 500 * 160);
+      b.sendReport();
+      await waitFor(() => a.stats().peer !== undefined, 'report from B');
+      const peer = a.stats().peer!;
+      assert.equal(peer.cumulativeLost, 0);
+      assert.equal(peer.fractionLost, 0);
+      assert.equal(peer.highestSequence, 65_899);
+      assert.ok(peer.rttMs !== undefined && peer.rttMs >= 0 && peer.rttMs < 1000, `rtt ${peer.rttMs}`);
+    });
+
+    it('computes loss from skipped sequence numbers and reports it in an RR', async () => {
+      const peer = await fx.raw();
+      const peerRtcp = await fx.raw();
+      const s = fx.session(await fx.ports(), { address: '127.0.0.1', port: peer.address().port, rtcpPort: peerRtcp.address().port });
+      const skipped = new Set([3, 10, 11, 50, 99]);
+      for (let seq = 0; seq < 100; seq++) if (!skipped.has(seq)) await sendRaw(peer, rtp(seq, seq * 160), s.localPort);
+      await sendRaw(peer, rtp(100, 100 * 160), s.localPort);
+      await waitFor(() => s.stats().packetsIn === 96, '96 packets');
+      assert.equal(s.stats().expected, 101);
+      assert.equal(s.stats().lost, 5);
+
+      const got = new Promise<RtcpPacket[]>((resolve) => peerRtcp.once('message', (m: Buffer) => resolve(RtcpCompound.deSerialize(m).packets)));
+      s.sendReport();
+      const [rr, sdes] = await got;
+      assert.equal(rr?.kind, 'rr', 'receive-only: RR, not SR');
+      const block = (rr as RtcpReceiverReport).reports[0]!;
+      assert.equal(block.ssrc, 0x11223344);
+      assert.equal(block.cumulativeLost, 5);
+      assert.equal(block.fractionLost, Math.floor((5 * 256) / 101));
+      assert.equal(block.highestSequence, 100);
+      assert.equal(sdes?.kind, 'sdes');
+    });
+
+    it('measures jitter from arrival-time variation (test clock)', async () => {
+      let now = 0;
+      const peer = await fx.raw();
+      const s = fx.session(await fx.ports(), { address: '127.0.0.1', port: peer.address().port }, { now: () => now });
+      for (let i = 0; i < 50; i++) {
+        now = 20 * i + (i % 2 ? 10 : 0); // every other packet 10 ms late
+        await sendRaw(peer, rtp(i, 160 * i), s.localPort);
+        await waitFor(() => s.stats().packetsIn === i + 1, `packet ${i}`);
+      }
+      const expected = 10 * (1 - (15 / 16) ** 49);
+      assert.ok(Math.abs(s.stats().jitterMs - expected) < 1e-6, `jitter ${s.stats().jitterMs} ms, expected ${expected}`);
+    });
+
+    it('sends periodic RTCP: SR while sending, RR while only receiving', async () => {
+      const [a, b] = await fx.pair({ rtcpIntervalMs: 30 }, { rtcpIntervalMs: 30 });
+      const fromB: string[] = [];
+      a.onRtcp((c) => fromB.push(c.packets[0]!.kind));
+      await burst(a, 20);
+      await waitFor(() => b.stats().rtcpIn >= 2 && fromB.length >= 2, 'reports both ways', 2000);
+      assert.ok(fromB.every((k) => k === 'rr'), `B only receives: ${fromB.join()}`);
+      assert.equal(b.stats().peerSender?.packetCount, 20);
+    });
+
+    it('multiplexes RTCP on the RTP port (RFC 5761)', async () => {
+      const [a, b] = await fx.pair({ rtcpMux: true }, { rtcpMux: true });
+      await burst(a, 10, b);
+      a.sendReport();
+      await waitFor(() => b.stats().rtcpIn === 1 && b.stats().packetsIn === 10, 'muxed RTCP');
+      assert.equal(b.stats().droppedInvalid, 0);
+    });
   });
 
-  it('computes loss from skipped sequence numbers and reports it in an RR', async () => {
-    const peer = await fx.raw();
-    const peerRtcp = await fx.raw();
-    const s = fx.session(await fx.ports(), { address: '127.0.0.1', port: peer.address().port, rtcpPort: peerRtcp.address().port });
-    const skipped = new Set([3, 10, 11, 50, 99]);
-    for (let seq = 0; seq < 100; seq++) if (!skipped.has(seq)) await sendRaw(peer, rtp(seq, seq * 160), s.localPort);
-    await sendRaw(peer, rtp(100, 100 * 160), s.localPort);
-    await waitFor(() => s.stats().packetsIn === 96, '96 packets');
-    assert.equal(s.stats().expected, 101);
-    assert.equal(s.stats().lost, 5);
+  describe('RtpSession close', () => {
+    it('sends BYE, frees both ports for a new bind, is idempotent', async () => {
+      const [a, b] = await fx.pair();
+      const byes: Array<string | undefined> = [];
+      b.onBye((reason) => byes.push(reason));
+      const before = fx.allocator.inUse;
+      await burst(a, 5);
+      a.close('hang-up');
+      a.close();
+      assert.equal(a.send(Buffer.alloc(1), { payloadType: 0, timestampStep: 160 }), false);
+      await a.closed;
+      assert.equal(fx.allocator.inUse, before - 1);
+      await waitFor(() => byes.length === 1, 'BYE at B');
+      assert.deepEqual(byes, ['hang-up']);
+      assert.equal(b.stats().byeReceived, true);
+      for (const port of [a.localPort, a.localPort + 1]) {
+        const sock = createSocket('udp4');
+        await new Promise<void>((resolve, reject) => {
+          sock.once('error', reject);
+          sock.bind(port, '127.0.0.1', () => resolve());
+        });
+        await new Promise<void>((resolve) => sock.close(() => resolve()));
+      }
+    });
 
-    const got = new Promise<RtcpPacket[]>((resolve) => peerRtcp.once('message', (m: Buffer) => resolve(RtcpCompound.deSerialize(m).packets)));
-    s.sendReport();
-    const [rr, sdes] = await got;
-    assert.equal(rr?.kind, 'rr', 'receive-only: RR, not SR');
-    const block = (rr as RtcpReceiverReport).reports[0]!;
-    assert.equal(block.ssrc, 0x11223344);
-    assert.equal(block.cumulativeLost, 5);
-    assert.equal(block.fractionLost, Math.floor((5 * 256) / 101));
-    assert.equal(block.highestSequence, 100);
-    assert.equal(sdes?.kind, 'sdes');
+    it('releases the ports at once when there is nowhere to send BYE', async () => {
+      const s = fx.session(await fx.ports(), { address: '0.0.0.0', port: 0 });
+      s.close();
+      await s.closed;
+    });
   });
+}
 
-  it('measures jitter from arrival-time variation (test clock)', async () => {
-    let now = 0;
-    const peer = await fx.raw();
-    const s = fx.session(await fx.ports(), { address: '127.0.0.1', port: peer.address().port }, { now: () => now });
-    for (let i = 0; i < 50; i++) {
-      now = 20 * i + (i % 2 ? 10 : 0); // every other packet 10 ms late
-      await sendRaw(peer, rtp(i, 160 * i), s.localPort);
-      await waitFor(() => s.stats().packetsIn === i + 1, `packet ${i}`);
-    }
-    const expected = 10 * (1 - (15 / 16) ** 49);
-    assert.ok(Math.abs(s.stats().jitterMs - expected) < 1e-6, `jitter ${s.stats().jitterMs} ms, expected ${expected}`);
-  });
-
-  it('sends periodic RTCP: SR while sending, RR while only receiving', async () => {
-    const [a, b] = await fx.pair({ rtcpIntervalMs: 30 }, { rtcpIntervalMs: 30 });
-    const fromB: string[] = [];
-    a.onRtcp((c) => fromB.push(c.packets[0]!.kind));
-    await burst(a, 20);
-    await waitFor(() => b.stats().rtcpIn >= 2 && fromB.length >= 2, 'reports both ways', 2000);
-    assert.ok(fromB.every((k) => k === 'rr'), `B only receives: ${fromB.join()}`);
-    assert.equal(b.stats().peerSender?.packetCount, 20);
-  });
-
-  it('multiplexes RTCP on the RTP port (RFC 5761)', async () => {
-    const [a, b] = await fx.pair({ rtcpMux: true }, { rtcpMux: true });
-    await burst(a, 10, b);
-    a.sendReport();
-    await waitFor(() => b.stats().rtcpIn === 1 && b.stats().packetsIn === 10, 'muxed RTCP');
-    assert.equal(b.stats().droppedInvalid, 0);
-  });
-});
-
-describe('RtpSession close', () => {
-  it('sends BYE, frees both ports for a new bind, is idempotent', async () => {
-    const [a, b] = await fx.pair();
-    const byes: Array<string | undefined> = [];
-    b.onBye((reason) => byes.push(reason));
-    const before = allocator.inUse;
-    await burst(a, 5);
-    a.close('hang-up');
-    a.close();
-    assert.equal(a.send(Buffer.alloc(1), { payloadType: 0, timestampStep: 160 }), false);
-    await a.closed;
-    assert.equal(allocator.inUse, before - 1);
-    await waitFor(() => byes.length === 1, 'BYE at B');
-    assert.deepEqual(byes, ['hang-up']);
-    assert.equal(b.stats().byeReceived, true);
-    for (const port of [a.localPort, a.localPort + 1]) {
-      const sock = createSocket('udp4');
-      await new Promise<void>((resolve, reject) => {
-        sock.once('error', reject);
-        sock.bind(port, '127.0.0.1', () => resolve());
-      });
-      await new Promise<void>((resolve) => sock.close(() => resolve()));
-    }
-  });
-
-  it('releases the ports at once when there is nowhere to send BYE', async () => {
-    const s = fx.session(await fx.ports(), { address: '0.0.0.0', port: 0 });
-    s.close();
-    await s.closed;
-  });
-});
+for (const path of RTP_PATHS) describe(`over ${path.name}`, { skip: path.skip }, () => suite(path));

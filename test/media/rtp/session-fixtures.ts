@@ -1,23 +1,34 @@
 // Builds RtpSessions on loopback for tests and tears everything down after each test, so no socket
-// outlives its test (an open socket would keep `node --test` from exiting).
+// outlives its test (an open socket would keep `node --test` from exiting). Each Fixtures runs on
+// one RTP path (paths.ts): node:dgram, or the native batched receive and send.
 import type { Socket } from 'node:dgram';
-import type { MediaPorts } from '../../../src/media/port-allocator.js';
+import { PortAllocator, type MediaPorts } from '../../../src/media/port-allocator.js';
+import type { DatagramOut } from '../../../src/media/rtp/datagram-out.js';
 import { RtpSession, type RtpSessionOptions } from '../../../src/media/rtp/rtp-session.js';
-import { allocate, bindRaw, closeRaw } from './helpers.js';
+import { bindRaw, closeRaw } from './helpers.js';
+import { RTP_PATHS, type RtpPath } from './paths.js';
 
 export class Fixtures {
+  readonly allocator: PortAllocator;
+  readonly #out: DatagramOut | undefined;
   readonly #sessions: RtpSession[] = [];
   readonly #raws: Socket[] = [];
   readonly #ports: MediaPorts[] = [];
 
+  constructor(path: RtpPath = RTP_PATHS[0]!) {
+    const { polled, out } = path.skip ? { polled: undefined, out: undefined } : path.make();
+    this.allocator = new PortAllocator({ min: 30000, max: 39999 }, polled);
+    this.#out = out;
+  }
+
   async ports(address = '127.0.0.1'): Promise<MediaPorts> {
-    const p = await allocate(address);
+    const p = await this.allocator.allocate(address);
     this.#ports.push(p);
     return p;
   }
 
   session(ports: MediaPorts, remote: RtpSessionOptions['remote'], options: Partial<RtpSessionOptions> = {}): RtpSession {
-    const s = new RtpSession({ rtcpIntervalMs: 0, ...options, ports, remote });
+    const s = new RtpSession({ rtcpIntervalMs: 0, ...(this.#out ? { out: this.#out } : {}), ...options, ports, remote });
     this.#sessions.push(s);
     return s;
   }

@@ -51,4 +51,18 @@ describe('createSrtpTransform', () => {
     assert.throws(() => a.protect(rtp(2)), { name: 'SrtpError', code: 'NATIVE_FAILURE' });
     assert.equal(a.unprotect(sealed), undefined);
   });
+
+  // Regression: Node unloads an addon when the last thread that loaded it exits; reloaded, its
+  // statics were fresh but libsrtp's and NSS's were not, srtp_init() failed, and a media thread
+  // started after another had ended (a crash, a restart) fell back to node:crypto or failed.
+  // native/srtp is now linked -z nodelete (binding.gyp).
+  it('libsrtp2 still works in a thread started after another thread that used it ended', { skip: !nativeSrtpAvailable() && 'addon not loaded' }, () => {
+    const module = fileURLToPath(new URL('../../../src/media/srtp/create-transform.js', import.meta.url));
+    const inThread = `import(${JSON.stringify(module)}).then((m) => { const t = m.createSrtpTransform({ suite: 'AES_CM_128_HMAC_SHA1_80', localKey: Buffer.alloc(30, 1), remoteKey: Buffer.alloc(30, 2) }); const p = Buffer.alloc(172); p[0] = 0x80; t.protect(p); console.log(t.implementation); t.close(); })`;
+    // The main thread of this child never loads the addon: only the threads do, one after the other.
+    const script = `const { Worker } = require('node:worker_threads');
+(async () => { for (let i = 0; i < 3; i++) { const w = new Worker(${JSON.stringify(inThread)}, { eval: true }); await new Promise((r) => w.on('exit', r)); } })();`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.deepEqual(out.trim().split('\n'), ['libsrtp2', 'libsrtp2', 'libsrtp2']);
+  });
 });

@@ -1,0 +1,44 @@
+/* Shared by the files of the native/udp addon (Linux): argument helpers and the table of the
+ * sockets this addon opened. */
+#ifndef OPENUM_UDP_COMMON_H
+#define OPENUM_UDP_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <node_api.h>
+
+/* Throws TypeError(code ERR_OPENUM_UDP_BATCH, message) and returns NULL. */
+napi_value udp_fail(napi_env env, const char *message);
+
+/* The data and element count of an Int32Array; 0 when value is anything else. */
+int udp_int32_array(napi_env env, napi_value value, int32_t **data, size_t *length);
+
+/* The bytes of a Buffer (or any Uint8Array); 0 when value is anything else. */
+int udp_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length);
+
+/* The sockets one thread (one napi_env) opened with openUdp4() and has not closed. Only those are
+ * read by its recvBatch() or closed by its closeUdp(): a wrong number from JavaScript can never
+ * make the addon read or close a descriptor that belongs to something else (libuv, a file, another
+ * thread's socket). When the thread ends (a media thread that exits or is terminated), every
+ * socket still in its set is closed (udp_sockets_free), as libuv closes a dgram socket's handle. */
+typedef struct {
+  uint32_t *bits;
+  size_t words;
+} udp_sockets_t;
+
+/* This thread's set (NULL only if module init failed). */
+udp_sockets_t *udp_sockets_of(napi_env env);
+int udp_sockets_init(napi_env env);
+
+static inline bool udp_owned(const udp_sockets_t *s, int fd) {
+  if (!s || fd < 0 || (size_t)fd / 32 >= s->words) return false;
+  return (s->bits[fd / 32] >> (fd % 32)) & 1u;
+}
+
+napi_value udp_send_batch(napi_env env, napi_callback_info info);
+napi_value udp_open4(napi_env env, napi_callback_info info);
+napi_value udp_close(napi_env env, napi_callback_info info);
+napi_value udp_recv_batch(napi_env env, napi_callback_info info);
+
+#endif
