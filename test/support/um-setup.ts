@@ -37,8 +37,8 @@ export async function startSite(address: string, options: { gatewayAddress?: str
   const { token } = await initData(data, options.fqdn ?? 'um.contoso.test');
   // The organisation through the org code the CLI runs ('openum dialplan new …', 'gateway new',
   // 'user new'), in this process: four CLI starts fewer for every test file with a site. The CLI
-  // commands themselves are tested in test/cli.
-  const node = await openNode({ dataDir: data, actor: { name: 'test' } });
+  // commands themselves are tested in test/cli. Like the CLI, it uses OPENUM_DATABASE_URL when set.
+  const node = await openNode({ dataDir: data, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'test' } });
   try {
     await createDialPlan(node.store.db, node.actor, 'DP', { extensionLength: 4, accessNumbers: ['4000'] });
     await createGateway(node.store.db, node.actor, 'GW', { address: options.gatewayAddress ?? address, dialPlan: 'DP' });
@@ -72,7 +72,7 @@ export interface Mailbox {
  * start (a second of CPU) for each; the server, running or not, sees them as it sees the CLI's.
  */
 export async function addMailboxes(data: string, boxes: readonly Mailbox[]): Promise<void> {
-  const node = await openNode({ dataDir: data, actor: { name: 'test' } });
+  const node = await openNode({ dataDir: data, databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: { name: 'test' } });
   try {
     for (const b of boxes) {
       if (!(await findUser(node.store.db, b.user))) {
