@@ -44,7 +44,7 @@ Set OPENUM_DATABASE_URL=postgres://… to use PostgreSQL instead of SQLite.
 type Command = (argv: string[]) => Promise<void>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.js')).startCommand,
-  init: async () => (await import('./commands/start.js')).initCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
   certificate: async () => (await import('./commands/certificate.js')).certificateCommand,
   trust: async () => (await import('./commands/trust.js')).trustCommand,
   server: async () => (await import('./commands/settings.js')).settingsCommand('server'),

@@ -6,7 +6,6 @@ import { insertRecord } from './certificate-repository.js';
 import type { CertificateView } from './certificate-view.js';
 import { getCertificate, serverOf, type PkiContext } from './context.js';
 import { describeCertificate, describeRequest } from './describe.js';
-import { createRequest, createSelfSigned } from './generate.js';
 import { parseSubject, validateDomain } from './subject.js';
 import type { KeySize } from './types.js';
 
@@ -45,6 +44,9 @@ export async function newCertificate(ctx: PkiContext, options: NewCertificateOpt
   const cn = subject.find((a) => a.type.toUpperCase() === 'CN')?.value ?? server.fqdn;
   const friendlyName = checkFriendlyName(options.friendlyName ?? cn);
 
+  // Key generation (@peculiar/x509 on WebCrypto) is loaded here, when a key is made, not by every
+  // process that imports pki/ (importCertificate shares checkFriendlyName with this file).
+  const { createRequest, createSelfSigned } = await import('./generate.js');
   // A request keeps its key for the certificate the CA will issue; a self-signed one is final.
   const made = options.request
     ? await createRequest({ subject, domains, keySize }).then(({ request, privateKey }) => ({ der: request, privateKey, info: describeRequest(request), kind: 'request' as const }))

@@ -9,7 +9,8 @@
 //  - forge hands one password string to every cipher, but PBES2 wants UTF-8 octets and the
 //    PKCS#12 KDF wants characters, so a non-ASCII password would fail one or the other.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
 import { OpenUmError } from '../errors.js';
 
 export interface PfxContents {
@@ -82,10 +83,16 @@ export function pfxMac(oid: string, password: string | null, salt: Buffer, itera
   return createHmac(d.name, key).update(authSafe).digest();
 }
 
+// node-forge (one large bundle) is loaded on the first PFX read, not by every process that
+// imports pki/ (every CLI command and server process).
+let forgeLib: typeof forge | undefined;
+const lib = (): typeof forge => (forgeLib ??= createRequire(import.meta.url)('node-forge') as typeof forge);
+
 type Asn1 = forge.asn1.Asn1;
 interface ForgeCipher { update(data: forge.util.ByteBuffer): void; finish(): boolean; output: forge.util.ByteBuffer }
 // forge's typings omit pki.pbe; getCipher picks PBES2 (RFC 8018) or the RFC 7292 Appendix C PBE schemes.
-const pbe = (forge.pki as unknown as { pbe: { getCipher(oid: string, params: Asn1, password: string | undefined): ForgeCipher } }).pbe;
+const pbe = (): { getCipher(oid: string, params: Asn1, password: string | undefined): ForgeCipher } =>
+  (lib().pki as unknown as { pbe: { getCipher(oid: string, params: Asn1, password: string | undefined): ForgeCipher } }).pbe;
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -101,14 +108,14 @@ const OID = {
 } as const;
 
 const kids = (n: Asn1 | undefined): Asn1[] => (n && Array.isArray(n.value) ? n.value : []);
-const oidOf = (n: Asn1 | undefined): string => (n && typeof n.value === 'string' && n.type === forge.asn1.Type.OID ? forge.asn1.derToOid(n.value) : '');
+const oidOf = (n: Asn1 | undefined): string => (n && typeof n.value === 'string' && n.type === lib().asn1.Type.OID ? lib().asn1.derToOid(n.value) : '');
 // BER lets an OCTET STRING be sent in constructed chunks (Windows does this), so concatenate them.
 const octets = (n: Asn1 | undefined): Buffer =>
   !n ? Buffer.alloc(0) : Array.isArray(n.value) ? Buffer.concat(n.value.map(octets)) : Buffer.from(n.value, 'binary');
-const der = (n: Asn1): Buffer => Buffer.from(forge.asn1.toDer(n).getBytes(), 'binary');
+const der = (n: Asn1): Buffer => Buffer.from(lib().asn1.toDer(n).getBytes(), 'binary');
 
 function fromBer(bytes: Buffer): Asn1 {
-  return forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')), false);
+  return lib().asn1.fromDer(lib().util.createBuffer(bytes.toString('binary')), false);
 }
 
 function notPfx(why: string): OpenUmError {
@@ -119,7 +126,7 @@ class DecryptFailed extends Error {}
 
 /** Password as the cipher expects it: PBES2 (RFC 8018) takes UTF-8 octets, the PKCS#12 PBE KDF takes characters. */
 function pbePassword(algOid: string, password: string | null): string | undefined {
-  if (algOid === OID.pbes2) return forge.util.encodeUtf8(password ?? '');
+  if (algOid === OID.pbes2) return lib().util.encodeUtf8(password ?? '');
   return password ?? undefined;
 }
 
@@ -129,11 +136,11 @@ function decrypt(alg: Asn1 | undefined, encrypted: Buffer, password: string | nu
   if (!params) throw notPfx(`encryption algorithm ${algOid} has no parameters`);
   let cipher: ForgeCipher;
   try {
-    cipher = pbe.getCipher(algOid, params, pbePassword(algOid, password));
+    cipher = pbe().getCipher(algOid, params, pbePassword(algOid, password));
   } catch (e) {
     throw notPfx(`node-forge cannot decrypt ${algOid || 'an unknown algorithm'}: ${(e as Error).message}`);
   }
-  cipher.update(forge.util.createBuffer(encrypted.toString('binary')));
+  cipher.update(lib().util.createBuffer(encrypted.toString('binary')));
   if (!cipher.finish()) throw new DecryptFailed();
   return Buffer.from(cipher.output.getBytes(), 'binary');
 }
@@ -202,14 +209,14 @@ function readOuter(data: Buffer): Outer {
   let root: Asn1;
   try { root = fromBer(data); } catch { throw notPfx('it is not valid ASN.1'); }
   const [version, authSafe, macData] = kids(root);
-  if (version?.type !== forge.asn1.Type.INTEGER || !authSafe) throw notPfx('it does not have the PFX structure');
+  if (version?.type !== lib().asn1.Type.INTEGER || !authSafe) throw notPfx('it does not have the PFX structure');
   const [typeNode, explicit] = kids(authSafe);
   if (oidOf(typeNode) !== OID.data) throw notPfx('it uses public-key integrity mode, only password integrity is supported');
   const outer: Outer = { authSafe: octets(kids(explicit)[0]) };
   if (macData) {
     const [digestInfo, salt, iterations] = kids(macData);
     const [alg, digest] = kids(digestInfo);
-    const iterHex = typeof iterations?.value === 'string' ? forge.util.bytesToHex(iterations.value) : '01';
+    const iterHex = typeof iterations?.value === 'string' ? lib().util.bytesToHex(iterations.value) : '01';
     outer.mac = { oid: oidOf(kids(alg)[0]), digest: octets(digest), salt: octets(salt), iterations: parseInt(iterHex, 16) };
   }
   return outer;

@@ -4,7 +4,6 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { OpenUmError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { migrateToLatest } from './migrate.js';
@@ -120,6 +119,8 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
   const location = safe.toString() + (schema ? ` (schema ${schema})` : '');
 
   const health: StoreHealth = new StoreHealth((): Promise<unknown> => sql`select 1`.execute(db));
+  // pg is loaded here, not by every process that opens a SQLite store (every CLI command).
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 5,

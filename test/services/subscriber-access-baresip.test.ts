@@ -1,17 +1,17 @@
 // Subscriber access from a real phone: baresip leaves a message for alice (call answering), then
 // calls the pilot number from its own account (not alice's extension, so it is asked for one),
 // types alice's extension, her PIN and `1` over its control interface (RFC 4733), and listens
-// until its microphone file ends the call. The worker must have logged alice on, and the message,
-// played to its end, must be read.
+// until the message, played to its end, is read; then it hangs up. The worker must have logged
+// alice on.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { baresipMissing, startBaresip, type Baresip } from '../support/peers/baresip.js';
 import { pressKeys } from '../support/peers/baresip-dtmf.js';
 import { sleep } from '../support/peers/proc.js';
 import { audioToolsMissing, makeMessageAudio } from '../support/test-audio.js';
-import { must, startSite, type UmSite } from '../support/um-setup.js';
+import { addMailboxes, must, startSite, type UmSite } from '../support/um-setup.js';
 import { callEndedLines, messageIds, userMessages, waitForMessage } from '../support/voicemail-server.js';
 
 const ADDRESS = '127.0.107.20';
@@ -25,8 +25,7 @@ describe('subscriber access from baresip', { skip, timeout: 180_000 }, () => {
   let site: UmSite;
   before(async () => {
     site = await startSite(ADDRESS, { before: (data) => must(['service', 'set', '--rtp-ports', `${SERVER_RTP.min}-${SERVER_RTP.max}`], data).then(() => undefined) });
-    writeFileSync(join(site.tmp.path, 'pin.txt'), `${PIN}\n`);
-    await must(['user', 'pin', 'set', 'alice', '--pin-file', join(site.tmp.path, 'pin.txt'), '--no-expire'], site.data);
+    await addMailboxes(site.data, [{ user: 'alice', extension: '1000', pin: PIN }]);
   });
   after(async () => { await site?.stop(); });
 
@@ -68,6 +67,11 @@ describe('subscriber access from baresip', { skip, timeout: 180_000 }, () => {
       await sleep(1500);
       // Keys typed ahead of the prompts: the extension, the PIN, then 1 for voice mail.
       await pressKeys(phone, `1000#${PIN}#1`);
+      // The message is read once played to its end: then the caller hangs up (the outcome is
+      // 'hangup', alice logged on), rather than listening on until the microphone runs out.
+      const until = Date.now() + 60_000;
+      while (!(await userMessages(site.data, 'alice')).find((x) => x.id === m.id)?.read && Date.now() < until) await sleep(500);
+      await phone.hangup();
     }, 70_000);
 
     let ended;

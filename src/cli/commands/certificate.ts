@@ -5,9 +5,7 @@ import { OpenUmError } from '../../errors.js';
 import { getCertificate, listCertificates } from '../../pki/context.js';
 import type { CertificateView } from '../../pki/certificate-view.js';
 import { enableCertificate } from '../../pki/enable-certificate.js';
-import { exportCertificate } from '../../pki/export-certificate.js';
 import { importCertificate } from '../../pki/import-certificate.js';
-import { newCertificate, parseKeySize } from '../../pki/new-certificate.js';
 import { toPem } from '../../pki/pem.js';
 import { removeCertificate } from '../../pki/remove-certificate.js';
 import { parseServices } from '../../pki/services.js';
@@ -59,6 +57,9 @@ const commands: CommandTable = {
     if (flag(p, 'der') && !requestOut) throw new OpenUmError('BAD_ARGUMENT', '--der needs --out FILE (binary data is not printed)');
     if (requestOut) checkOutputFile(requestOut, { force: flag(p, 'force') });
     const keySizeText = str(p, 'key-size');
+    // Key generation (@peculiar/x509) and PFX writing are loaded by the commands that use them,
+    // not by every 'openum certificate' command.
+    const { newCertificate, parseKeySize } = await import('../../pki/new-certificate.js');
     const keySize = keySizeText === undefined ? undefined : parseKeySize(keySizeText);
     await withNode(p, async (node) => {
       const { view, request } = await newCertificate(pkiContext(node), {
@@ -108,6 +109,7 @@ const commands: CommandTable = {
       throw new OpenUmError('PASSWORD_NEEDED_FOR_KEY',
         `${out} would be a PFX, and a PFX with the private key needs --password P (or --password-file F); without one, export writes the public certificate: name it .pem${flag(p, 'der') ? ' or .cer' : ''}`);
     }
+    const { exportCertificate } = await import('../../pki/export-certificate.js');
     await withNode(p, async (node) => {
       const r = await exportCertificate(pkiContext(node), p.positionals[0] ?? '', { password: pw, der: flag(p, 'der'), chain: flag(p, 'chain') });
       writeOutputFile(out, r.data, { secret: r.containsPrivateKey, force: flag(p, 'force') });

@@ -21,7 +21,7 @@ import { openNode, requireServer, resolveDataDir } from '../../services/node.js'
 import { VoicemailService } from '../../services/voicemail/voicemail-service.js';
 import { AdminServer } from '../../web/admin-server.js';
 import { flag, list, parse, str } from '../args.js';
-import { cliActor } from '../session.js';
+import { printInstall } from './init.js';
 
 const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-address IP] [--admin-port N]
              [--sip-address IP]... [--routers N] [--roles all|callrouter|um] [--no-sip]
@@ -42,8 +42,6 @@ const HELP = `openum start [--data DIR] [--fqdn NAME] [--name NAME] [--admin-add
   --log-format: text (aligned lines: time, level, role, message; the default on a terminal) or
   json (one JSON object per line; the default when stderr is not a terminal), or OPENUM_LOG_FORMAT.`;
 
-const INIT_HELP = `openum init [--data DIR] [--fqdn NAME] [--name NAME]
-  Initialises DIR as 'openum start' does on first start, without starting the server.`;
 
 function portOverride(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -57,25 +55,6 @@ function routerCount(text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new OpenUmError('BAD_ARGUMENT', `--routers must be a whole number from 1 to 16 (got "${text}")`);
   return n;
-}
-
-export async function initCommand(argv: string[]): Promise<void> {
-  const p = parse('init', argv, { fqdn: { type: 'string' }, name: { type: 'string' } }, { min: 0, max: 0, usage: '[--data DIR] [--fqdn NAME]' });
-  if (p.values.help) return void console.log(INIT_HELP);
-  const node = await openNode({ dataDir: resolveDataDir(str(p, 'data')), databaseUrl: process.env.OPENUM_DATABASE_URL || undefined, actor: cliActor() });
-  try {
-    if (node.serverName) return void console.log(`${node.dataDir} is already initialised (server ${node.serverName})`);
-    const r = await initialiseNode(node, { fqdn: str(p, 'fqdn'), name: str(p, 'name') });
-    printInstall(node.dataDir, r);
-  } finally {
-    await node.close();
-  }
-}
-
-function printInstall(dataDir: string, r: Awaited<ReturnType<typeof initialiseNode>>): void {
-  console.log(`initialised ${dataDir}: server ${r.serverName}, FQDN ${r.fqdn}`);
-  console.log(`self-signed certificate ${r.certificateThumbprint} assigned to IIS and SMTP`);
-  console.log(`administrator token (shown once; keep it): ${r.adminToken}`);
 }
 
 export async function startCommand(argv: string[]): Promise<void> {

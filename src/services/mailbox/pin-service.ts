@@ -11,7 +11,6 @@ import type { UmUser } from '../../org/organisation-types.js';
 import { changePin, checkPin, type ChangePinOutcome } from '../../org/user-pins.js';
 import type { KeyVault } from '../../pki/key-vault.js';
 import type { Database } from '../../store/schema.js';
-import { smtpTransport } from '../voicemail/smtp-transport.js';
 
 export type CheckPinResult =
   | { ok: true; mustChange: boolean }
@@ -64,6 +63,9 @@ export function smtpPinMailer(ctx: { db: Kysely<Database>; vault: KeyVault; serv
     const settings = await getServer(ctx.db, ctx.serverName);
     const host = settings.smtp.host;
     if (host === null) throw new Error('no SMTP server is configured (openum smtp set --host HOST)');
+    // Loaded when a PIN is mailed: nodemailer and the trust store's X.509 code are not paid for
+    // by every process that opens a mailbox (each 'openum user' and 'openum voicemail' command).
+    const { smtpTransport } = await import('../voicemail/smtp-transport.js');
     const smtp = await smtpTransport({ db: ctx.db, vault: ctx.vault, serverName: ctx.serverName, fqdn: settings.fqdn }, { ...settings.smtp, host });
     const from = settings.smtp.from ?? `voicemail@${settings.fqdn}`;
     try {

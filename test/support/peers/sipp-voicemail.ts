@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../run.js';
+import { pathToFileURL } from 'node:url';
 import { fixture } from './proc.js';
 
 export const SIPP_G711A = '/usr/share/sip-tester/g711a.pcap';
@@ -41,11 +41,17 @@ export function renderVoicemailScenario(out: string, s: VoicemailScenario): stri
   return out;
 }
 
-async function tool(args: string[]): Promise<string> {
-  const r = await run(process.execPath, [RTP_PCAP_TOOL, ...args], { timeoutMs: 30_000 });
-  if (r.code !== 0) throw new Error(`rtp-pcap.mjs ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
+/** test/fixtures/sipp/rtp-pcap.mjs, loaded once into this process: no node start per pcap. */
+interface RtpPcapModule {
+  info(path: string): PcapInfo;
+  cut(input: string, out: string, seconds: number): unknown;
+  loop(input: string, out: string, seconds: number): unknown;
+  repack(input: string, out: string, ptimeMs: number): unknown;
+  dtmf(input: string, out: string, o: { digits?: string; pt?: number }): unknown;
+  toWav(input: string, out: string): unknown;
 }
+let loaded: Promise<RtpPcapModule> | undefined;
+const rtpPcap = (): Promise<RtpPcapModule> => (loaded ??= import(pathToFileURL(RTP_PCAP_TOOL).href) as Promise<RtpPcapModule>);
 
 export interface PcapInfo {
   packets: number;
@@ -57,15 +63,15 @@ export interface PcapInfo {
   wallSeconds: number;
 }
 
-export const pcapInfo = async (pcap: string): Promise<PcapInfo> => JSON.parse(await tool(['info', pcap])) as PcapInfo;
-export const cutPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['cut', input, out, '--seconds', String(seconds)]), out);
+export const pcapInfo = async (pcap: string): Promise<PcapInfo> => (await rtpPcap()).info(pcap);
+export const cutPcap = async (input: string, out: string, seconds: number): Promise<string> => ((await rtpPcap()).cut(input, out, seconds), out);
 /** the same audio re-cut into ptimeMs packets (g711a.pcap has 30 ms packets) */
-export const repackPcap = async (input: string, out: string, ptimeMs: number): Promise<string> => (await tool(['repack', input, out, '--ptime', String(ptimeMs)]), out);
-export const loopPcap = async (input: string, out: string, seconds: number): Promise<string> => (await tool(['loop', input, out, '--seconds', String(seconds)]), out);
+export const repackPcap = async (input: string, out: string, ptimeMs: number): Promise<string> => ((await rtpPcap()).repack(input, out, ptimeMs), out);
+export const loopPcap = async (input: string, out: string, seconds: number): Promise<string> => ((await rtpPcap()).loop(input, out, seconds), out);
 /** input's audio followed by the digits as RFC 4733 events (payload type pt) in the same stream */
-export const withDtmf = async (input: string, out: string, digits = '#', pt = 101): Promise<string> => (await tool(['dtmf', input, out, '--digits', digits, '--pt', String(pt)]), out);
+export const withDtmf = async (input: string, out: string, digits = '#', pt = 101): Promise<string> => ((await rtpPcap()).dtmf(input, out, { digits, pt }), out);
 /** the G.711 audio of a pcap as 8 kHz PCM16 WAV (the reference for what was sent) */
-export const pcapToWav = async (input: string, out: string): Promise<string> => (await tool(['wav', input, out]), out);
+export const pcapToWav = async (input: string, out: string): Promise<string> => ((await rtpPcap()).toWav(input, out), out);
 
 export const sippPcapsMissing = (): string => (existsSync(SIPP_G711A) ? '' : `${SIPP_G711A} (package sip-tester)`);
 

@@ -1,7 +1,9 @@
-// Captures on the loopback interface with tshark for the media tests: a capture (classic pcap)
-// bounded by a BPF filter, a packet count and a duration (-a), stopped by PID; and the UDP
-// datagrams of a capture read back with their payloads (tshark -T fields), so that tests check
-// the bytes on the wire themselves.
+// Captures on the loopback interface for the media tests: a capture (classic pcap) bounded by a
+// BPF filter, a packet count and a duration (-a), stopped by PID; and the UDP datagrams of a
+// capture read back with their payloads (tshark -T fields), so that tests check the bytes on the
+// wire themselves. The capture is Wireshark's dumpcap, which tshark itself runs to capture: alone
+// it starts in milliseconds, where tshark first loads every dissector (a second of CPU each), so
+// that tests can capture several calls at once on a busy machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { run } from '../run.js';
@@ -12,9 +14,10 @@ let missing: string | undefined;
 export function tsharkMissing(): string {
   if (missing === undefined) {
     const v = spawnSync('tshark', ['--version'], { encoding: 'utf8', timeout: 10_000 });
-    if (v.error || v.status !== 0) missing = 'tshark (apt-get install tshark)';
+    const dc = spawnSync('dumpcap', ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    if (v.error || v.status !== 0 || dc.error || dc.status !== 0) missing = 'tshark (apt-get install tshark)';
     else {
-      const d = spawnSync('tshark', ['-D'], { encoding: 'utf8', timeout: 10_000 });
+      const d = spawnSync('dumpcap', ['-D'], { encoding: 'utf8', timeout: 10_000 });
       missing = /\blo\b/.test(d.stdout ?? '') ? '' : `tshark cannot capture on lo (run as root or in the wireshark group): ${(d.stderr ?? '').trim().slice(0, 200)}`;
     }
   }
@@ -28,21 +31,22 @@ export interface Capture {
   log(): string;
 }
 
-/** Starts tshark on lo with a capture filter; returns once it captures. Bounded by maxSec and maxPackets. */
+/** Starts dumpcap on lo with a capture filter; returns once it captures. Bounded by maxSec and maxPackets. */
 export async function startCapture(o: { filter: string; file: string; maxSec: number; maxPackets?: number }): Promise<Capture> {
   if (!(o.maxSec > 0 && o.maxSec <= 600)) throw new Error('startCapture: maxSec must be in (0, 600]');
-  const args = ['-i', 'lo', '-f', o.filter, '-F', 'pcap', '-w', o.file, '-a', `duration:${o.maxSec}`, '-c', String(o.maxPackets ?? 200_000), '-q'];
-  const child = spawn('timeout', ['-k', '3', String(o.maxSec + 5), 'tshark', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // -P: classic pcap (dumpcap's default is pcapng), which test/support's pcap readers expect.
+  const args = ['-i', 'lo', '-f', o.filter, '-P', '-w', o.file, '-a', `duration:${o.maxSec}`, '-c', String(o.maxPackets ?? 200_000), '-q'];
+  const child = spawn('timeout', ['-k', '3', String(o.maxSec + 5), 'dumpcap', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) track(child.pid, o.file);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
   child.stderr?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
   const until = Date.now() + 10_000;
   while (!/Capturing on/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`tshark exited before capturing: ${out}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`dumpcap exited before capturing: ${out}`);
     if (Date.now() > until) {
       await stopChild(child, o.file, 2000, true);
-      throw new Error(`tshark not capturing after 10 s: ${out}`);
+      throw new Error(`dumpcap not capturing after 10 s: ${out}`);
     }
     await sleep(100);
   }
@@ -51,9 +55,9 @@ export async function startCapture(o: { filter: string; file: string; maxSec: nu
     log: () => out,
     stop: async () => {
       await sleep(300); // the last packets reach the capture
-      // SIGTERM to `timeout` reaches tshark, which closes the file cleanly.
+      // SIGTERM to `timeout` reaches dumpcap, which closes the file cleanly.
       await stopChild(child, o.file, 5000, true);
-      if (!existsSync(o.file) || statSync(o.file).size < 24) throw new Error(`tshark wrote no capture: ${out}`);
+      if (!existsSync(o.file) || statSync(o.file).size < 24) throw new Error(`dumpcap wrote no capture: ${out}`);
     },
   };
 }
