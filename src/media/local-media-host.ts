@@ -29,6 +29,8 @@ export class LocalMediaHost implements MediaHost {
   constructor(clock = new MediaClock(), out?: DatagramOut, polled?: PolledSocketOpener) {
     this.clock = clock;
     this.#out = out;
+    // The packets the calls queued in a tick's send phase leave together, before its receive.
+    if (out) clock.afterSend(() => out.flush());
     this.#polled = polled;
   }
 

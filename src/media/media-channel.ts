@@ -115,7 +115,14 @@ export class MediaChannel {
     this.localPort = this.#session.localPort;
     this.#session.onPacket((p) => this.#receive(p));
     this.#dtmf.onDigit((digit) => this.#digits.emit(digit));
-    this.#unsubscribeClock = options.clock.subscribe((lateness) => this.#tick(lateness));
+    // Sending and capturing are two phases of the clock's tick (media-clock.ts): every call's packet
+    // goes out before any call's receive and capture work.
+    const unsend = options.clock.subscribe((lateness) => this.#sendTick(lateness), { phase: 'send' });
+    const uncapture = options.clock.subscribe(() => this.#captureTick());
+    this.#unsubscribeClock = () => {
+      unsend();
+      uncapture();
+    };
   }
 
   /** Digits the caller presses, each once (RFC 4733 §2.5.2). */
@@ -201,7 +208,7 @@ export class MediaChannel {
     }
   }
 
-  #tick(lateness: number): void {
+  #sendTick(lateness: number): void {
     const p = this.#playback;
     // No prompt playing: nothing is sent, but the stream's clock runs on (RFC 3550 §5.1), so the
     // next prompt's first packet (marker set, RFC 3551 §4.1) carries the time that passed.
@@ -220,6 +227,9 @@ export class MediaChannel {
         p.resolve(true);
       }
     }
+  }
+
+  #captureTick(): void {
     const c = this.#capture;
     if (c) {
       if (!c.jitter) return c.handler(null, 'none', FRAME_MS);

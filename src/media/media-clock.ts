@@ -4,9 +4,13 @@
 // time in timer bookkeeping. The clock steers by performance.now(): a late wake-up runs the ticks
 // it owes (at most MAX_CATCH_UP, then it skips ahead), so packets keep their 20 ms average spacing
 // (RFC 3551 §4.2: 20 ms default packetisation) and how late each tick ran is measured.
-// A subscriber may ask to run first in every tick: the batched native receiver
-// (native/udp-batch-in.ts) reads every RTP socket there, so what arrived before a tick is in the
-// jitter buffers when the calls' ticks pop their frames.
+// A tick runs in three phases, each over every subscriber of it:
+//  1. send: every call sends its prompt's next packet; then the hooks given to afterSend() run (the
+//     batched native sender, native/udp-batch-out.ts, puts them all on the wire there), so a
+//     packet waits only for the other calls' sends, not for the receive and capture work;
+//  2. first: the batched native receiver (native/udp-batch-in.ts) reads every RTP socket, so what
+//     arrived before a tick is in the jitter buffers when
+//  3. the rest (capture) pop their frames.
 import { performance } from 'node:perf_hooks';
 
 export type Tick = (latenessMs: number) => void;
@@ -15,8 +19,10 @@ const MAX_CATCH_UP = 5;
 
 export class MediaClock {
   readonly frameMs: number;
-  readonly #subscribers = new Set<Tick>();
+  readonly #send = new Set<Tick>();
   readonly #first = new Set<Tick>();
+  readonly #subscribers = new Set<Tick>();
+  readonly #afterSend = new Set<() => void>();
   #timer: NodeJS.Timeout | undefined;
   #next = 0;
   /** Ticks skipped because the process was too busy to run them even late. */
@@ -29,15 +35,23 @@ export class MediaClock {
   }
 
   get subscribers(): number {
-    return this.#subscribers.size + this.#first.size;
+    return this.#send.size + this.#subscribers.size + this.#first.size;
+  }
+
+  /** Runs `fn` in every tick after the send phase; it does not keep the clock running by itself. */
+  afterSend(fn: () => void): () => void {
+    this.#afterSend.add(fn);
+    return () => this.#afterSend.delete(fn);
   }
 
   /**
    * Ticks `fn` every frame from the next frame boundary on; returns the unsubscribe function.
-   * `first`: before every subscriber without it, in each tick.
+   * `phase`: 'send' runs first in each tick, then the afterSend hooks, then 'first', then the
+   * rest (the default). `first: true` is phase 'first'.
    */
-  subscribe(fn: Tick, options?: { first?: boolean }): () => void {
-    const set = options?.first ? this.#first : this.#subscribers;
+  subscribe(fn: Tick, options?: { first?: boolean; phase?: 'send' | 'first' }): () => void {
+    const phase = options?.phase ?? (options?.first ? 'first' : undefined);
+    const set = phase === 'send' ? this.#send : phase === 'first' ? this.#first : this.#subscribers;
     set.add(fn);
     if (!this.#timer) {
       this.#next = performance.now() + this.frameMs;
@@ -52,6 +66,17 @@ export class MediaClock {
     };
   }
 
+  #phase(set: Set<Tick>, lateness: number): void {
+    if (set.size === 0) return;
+    for (const fn of [...set]) {
+      try {
+        fn(lateness);
+      } catch {
+        this.errors++;
+      }
+    }
+  }
+
   #arm(): void {
     this.#timer = setTimeout(() => this.#run(), Math.max(0, this.#next - performance.now()));
   }
@@ -61,13 +86,16 @@ export class MediaClock {
     let ran = 0;
     while (this.#next <= now && ran < MAX_CATCH_UP && this.subscribers > 0) {
       const lateness = now - this.#next;
-      for (const fn of [...this.#first, ...this.#subscribers]) {
+      this.#phase(this.#send, lateness);
+      for (const fn of this.#afterSend) {
         try {
-          fn(lateness);
+          fn();
         } catch {
           this.errors++;
         }
       }
+      this.#phase(this.#first, lateness);
+      this.#phase(this.#subscribers, lateness);
       this.#next += this.frameMs;
       ran++;
       now = performance.now();
