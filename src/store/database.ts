@@ -137,7 +137,7 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
   try {
     const client = await pool.connect();
     try {
-      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(ignoreSchemaRace);
     } finally {
       client.release();
     }
@@ -164,4 +164,14 @@ async function openPostgres(url: string): Promise<Store & { schema?: string }> {
     log: (event) => (event.level === 'error' ? health.failed(event.error) : health.answered()),
   });
   return { db, engine: 'postgres', location, schema, health, close: () => { health.stop(); return db.destroy(); } };
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS` is not safe against itself: when several nodes open a new store at
+ * once, all may find the schema missing and all but one fail on the catalogue's unique index
+ * (23505) or with 42P06. Either way the schema exists now, which is all that was asked.
+ */
+function ignoreSchemaRace(e: unknown): void {
+  const code = (e as { code?: string }).code;
+  if (code !== '23505' && code !== '42P06') throw e;
 }

@@ -103,7 +103,7 @@ describe('operations commands', { timeout: 120_000 }, () => {
     await server?.stop();
     server = undefined;
     const start = (extra: string) => run('script', ['-qfec',
-      `timeout -s INT 6 ${process.execPath} ${CLI} start --data ${data} --admin-address 127.0.0.1 --admin-port 0 --no-sip ${extra}`, '/dev/null'],
+      `timeout -s INT 10 ${process.execPath} ${CLI} start --data ${data} --admin-address 127.0.0.1 --admin-port 0 --no-sip ${extra}`, '/dev/null'],
     { env: { ...process.env, OPENUM_LOG_LEVEL: '', NO_COLOR: '1' }, timeoutMs: 30_000 });
     const tty = await start('--log-level info');
     assert.match(tty.stdout, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}main {11}admin API listening {2}component=admin-api address=127\.0\.0\.1 port=\d+/m, tty.stdout);
