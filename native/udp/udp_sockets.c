@@ -82,6 +82,8 @@ static napi_value number(napi_env env, int32_t n) {
   return out;
 }
 
+#define RCVBUF_BYTES (512 * 1024)
+
 napi_value udp_open4(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -103,6 +105,15 @@ napi_value udp_open4(napi_env env, napi_callback_info info) {
   if (fd >= MAX_FD) e = EMFILE;
   else if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) e = errno;
   else if (!mark(s, fd)) e = ENOMEM;
+  /* These sockets are read once per 20 ms tick, not on readiness: the receive buffer holds what
+   * arrives in between, and more when a tick runs late. The default (rmem_default, 208 KB here)
+   * overflowed with a burst of 80 hostile datagrams of up to 7 KB while the tick ran late, and
+   * the session never saw the ones the kernel dropped. Ask for 512 KB (the kernel doubles it and
+   * caps it at net.core.rmem_max); a smaller cap is not an error. */
+  if (!e) {
+    int bytes = RCVBUF_BYTES;
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
   if (e) {
     close(fd);
     return number(env, -e);
