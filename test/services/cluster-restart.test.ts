@@ -2,7 +2,8 @@
 // B and C a UM service each; a gateway's SBC (Kamailio) reaches A over mutual TLS and follows the
 // redirects to a worker of B or C. A certificate imported once, through one node, and enabled
 // once, through another, is served by every node's TLS listeners at once while a TLS call in
-// progress keeps its connection and ends normally. `openum service restart um --node X` drains X:
+// progress keeps its connection and ends normally (a SIPp caller leaving a message, held until
+// the test releases it: its length is the test's, not a guess at how slow the machine is). `openum service restart um --node X` drains X:
 // the Call Router sends new calls to the other UM node at once, the restart waits for X's call
 // to end, then restarts X's workers and reports; `service restart callrouter` replaces A's Call
 // Router process while its port keeps answering. Addresses 127.0.143.1-.5 (the UM ports are fixed,
@@ -14,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeGatewayPki, type GatewayPki } from '../support/peers/certs.js';
 import { kamailioAvailable, startKamailioSbc, type KamailioProcess } from '../support/peers/kamailio.js';
 import { runSipp, sippAvailable, type SippResult } from '../support/peers/sipp.js';
+import { loopPcap, releaseSippCall, renderVoicemailScenario, repackPcap, SIPP_G711A } from '../support/peers/sipp-voicemail.js';
 import { cli, cliJson, startServer, type RunningServer } from '../support/openum.js';
 import { freshSchema, postgresBaseUrl, type PgTarget } from '../support/postgres.js';
 import { openssl, run, tempDir } from '../support/run.js';
@@ -26,7 +28,8 @@ const C = '127.0.143.3';
 const GATEWAY = '127.0.143.4';
 const SBC = '127.0.143.5';
 const SBC_UDP = 15431;
-const HOLD_MS = 12_000;
+/** SIPp's own SIP port and Call-ID for the held call: releaseSippCall ends it there. */
+const HELD = { address: SBC, port: 15433, callId: 'held@cluster-restart' };
 const base = await postgresBaseUrl();
 const missing = [sippAvailable() ? '' : 'sipp (apt-get install sip-tester)', kamailioAvailable() ? '' : 'kamailio with its tls module'].filter(Boolean).join(', ');
 if (missing && process.env.CI === 'true') throw new Error(`CI: cluster-restart needs ${missing}`);
@@ -53,6 +56,10 @@ describe('certificates and role restarts across nodes, with calls in progress', 
   const address: Record<Key, string> = { a: A, b: B, c: C };
   const running: Partial<Record<Key, RunningServer>> = {};
   let first = '';
+  let heldOn: Key = 'b';
+  let other: Key = 'c';
+  let held: Promise<SippResult> | undefined;
+  let heldEndedAt = 0;
 
   const must = async (args: string[], k: Key) => {
     const r = await cli(args, { data: data[k], env });
@@ -67,6 +74,18 @@ describe('certificates and role restarts across nodes, with calls in progress', 
   const tlsCall = (holdMs: number) => runSipp({
     scenario: 'uac-call', target: `${SBC}:${SBC_UDP}`, transport: 'u1', calls: 1, timeoutSec: 40, keys: { service: '3000' }, extraArgs: ['-d', String(holdMs)],
   });
+  /**
+   * The same, as a caller leaving dora a long message (speech, so the recording's idle limit does
+   * not end it) until releaseSippCall(HELD): then it hangs up. After 120 s it hangs up by itself.
+   */
+  const heldTlsCall = async () => {
+    const audio = await loopPcap(await repackPcap(SIPP_G711A, join(tmp.path, 'audio-20ms.pcap'), 20), join(tmp.path, 'audio-150s.pcap'), 150);
+    const scenario = renderVoicemailScenario(join(tmp.path, 'held.xml'), { ending: 'release', audioPcap: audio, greetingMs: 0, releaseWaitMs: 120_000 });
+    return runSipp({
+      scenario, target: `${SBC}:${SBC_UDP}`, transport: 'u1', calls: 1, timeoutSec: 150, localPort: HELD.port, keys: { service: '3000' },
+      extraArgs: ['-cid_str', HELD.callId],
+    });
+  };
   /** One plain INVITE from the UDP gateway to A's Call Router: the host of the UM service its 302 names. */
   async function routedTo(): Promise<string> {
     const reply = await udpExchange({ address: A, port: 5060 }, request('INVITE', `sip:4000@${A}`, GATEWAY, 0, [`Diversion: <sip:1000@${A}>;reason=no-answer`]), { from: GATEWAY, timeoutMs: 3000 });
@@ -111,6 +130,7 @@ describe('certificates and role restarts across nodes, with calls in progress', 
     });
   });
   after(async () => {
+    if (heldEndedAt === 0 && held) await releaseSippCall(HELD, HELD.callId, held).catch(() => undefined);
     await sbc?.stop();
     await Promise.all(Object.values(running).map((s) => s?.stop()));
     await target?.drop();
@@ -127,13 +147,8 @@ describe('certificates and role restarts across nodes, with calls in progress', 
     assert.equal(seen.length, 5);
   });
 
-  let heldOn: Key = 'b';
-  let other: Key = 'c';
-  let held: Promise<SippResult>;
-  let heldEndedAt = 0;
-
   it('a new certificate is taken by every node for new connections; the TLS call in progress keeps its own', async () => {
-    held = tlsCall(HOLD_MS).then((r) => { heldEndedAt = Date.now(); return r; });
+    held = heldTlsCall().then((r) => { heldEndedAt = Date.now(); return r; });
     heldOn = await waitFor('the held call on B or C', async () => ((await callsOn('b')) > 0 ? 'b' : (await callsOn('c')) > 0 ? 'c' : undefined), 10_000) as Key;
     other = heldOn === 'b' ? 'c' : 'b';
     const next = await pki.ca.issue('a.contoso.test', ['a.contoso.test', 'b.contoso.test', 'c.contoso.test'], { serverAuth: true, clientAuth: true });
@@ -155,7 +170,8 @@ describe('certificates and role restarts across nodes, with calls in progress', 
     const list = await nodes();
     assert.equal(list.find((n) => n.name === name)?.restart?.state, 'draining', 'still waiting for the call in progress');
 
-    const call = await held;
+    await releaseSippCall(HELD, HELD.callId, held as Promise<SippResult>);
+    const call = await (held as Promise<SippResult>);
     assert.equal(call.successful, 1, `the held call ended normally: ${call.errors}`);
     const r = await restart;
     assert.equal(r.code, 0, r.stderr);

@@ -1,8 +1,8 @@
 // SIPp as a caller leaving a voice message: renders test/fixtures/sipp/uac-voicemail.xml (its
-// pcap path and pauses are literal in SIPp) with one of its two endings, and makes the RTP pcaps
+// pcap path and pauses are literal in SIPp) with one of its three endings, and makes the RTP pcaps
 // from SIPp's own g711a.pcap with test/fixtures/sipp/rtp-pcap.mjs (cut, loop, '#' appended).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixture } from './proc.js';
@@ -10,7 +10,8 @@ import { fixture } from './proc.js';
 export const SIPP_G711A = '/usr/share/sip-tester/g711a.pcap';
 export const RTP_PCAP_TOOL = fixture('sipp', 'rtp-pcap.mjs');
 
-export type Ending = 'dtmf' | 'hangup';
+export type Ending = 'dtmf' | 'hangup' | 'release';
+const ENDINGS: readonly Ending[] = ['dtmf', 'hangup', 'release'];
 
 export interface VoicemailScenario {
   ending: Ending;
@@ -22,17 +23,21 @@ export interface VoicemailScenario {
   audioMs?: number;
   /** 'dtmf': how long to wait for the server's BYE after the audio started */
   byeWaitMs?: number;
+  /** 'release': how long to wait for the test's INFO (releaseSippCall) before hanging up anyway */
+  releaseWaitMs?: number;
 }
 
 /** Writes the rendered scenario to out and returns its path. */
 export function renderVoicemailScenario(out: string, s: VoicemailScenario): string {
   let text = readFileSync(fixture('sipp', 'uac-voicemail.xml'), 'utf8');
-  const other: Ending = s.ending === 'dtmf' ? 'hangup' : 'dtmf';
-  const block = new RegExp(`[ \\t]*<!-- ending ${other} -->[\\s\\S]*?<!-- /ending ${other} -->\\n?`);
-  if (!block.test(text)) throw new Error(`uac-voicemail.xml: no block for the ending ${other}`);
-  text = text.replace(block, '');
+  for (const other of ENDINGS.filter((e) => e !== s.ending)) {
+    const block = new RegExp(`[ \\t]*<!-- ending ${other} -->[\\s\\S]*?<!-- /ending ${other} -->\\n?`, 'g');
+    if (!block.test(text)) throw new Error(`uac-voicemail.xml: no block for the ending ${other}`);
+    text = text.replace(block, '');
+  }
   const vars: Record<string, string | number> = {
     AUDIO_PCAP: s.audioPcap, GREETING_MS: s.greetingMs, AUDIO_MS: s.audioMs ?? 0, BYE_WAIT_MS: s.byeWaitMs ?? 20_000,
+    RELEASE_WAIT_MS: s.releaseWaitMs ?? 60_000,
   };
   for (const [k, v] of Object.entries(vars)) text = text.split(`@${k}@`).join(String(v));
   const left = /@[A-Z][A-Z0-9_]*@/.exec(text);
@@ -100,4 +105,32 @@ export async function voicemailPcaps(dir: string): Promise<VoicemailPcaps> {
     audioWav: await pcapToWav(SIPP_G711A, join(dir, 'audio.wav')),
     audioSeconds: (await pcapInfo(SIPP_G711A)).audioSeconds,
   };
+}
+
+/**
+ * Ends a call of the 'release' ending: an INFO in its dialog, sent straight to SIPp's own SIP port
+ * (SIPp matches requests to calls by Call-ID: run it with `-cid_str` so the test knows it). SIPp
+ * answers 200 to its remote address (the proxy or server it called), not to the sender, so the
+ * proof is its run ending (`ended`, the runSipp promise): the INFO is sent again every second until
+ * then, 5 times at most.
+ */
+export async function releaseSippCall(sipp: { address: string; port: number }, callId: string, ended: Promise<unknown>): Promise<void> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => { socket.once('error', reject); socket.bind(0, sipp.address, resolve); });
+  const { port } = socket.address();
+  const info = [
+    `INFO sip:caller@${sipp.address}:${sipp.port} SIP/2.0`, `Via: SIP/2.0/UDP ${sipp.address}:${port};branch=z9hG4bK-release-${port}`,
+    `From: <sip:test@${sipp.address}>;tag=release`, `To: <sip:caller@${sipp.address}>`, `Call-ID: ${callId}`, 'CSeq: 1 INFO',
+    'Max-Forwards: 70', 'Content-Length: 0', '', '',
+  ].join('\r\n');
+  const done = ended.then(() => true, () => true);
+  try {
+    for (let i = 0; i < 5; i++) {
+      socket.send(info, sipp.port, sipp.address);
+      if (await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), 1000))])) return;
+    }
+    throw new Error(`releaseSippCall: SIPp at ${sipp.address}:${sipp.port} did not end the call ${callId} within 5 s of the INFO`);
+  } finally {
+    socket.close();
+  }
 }
