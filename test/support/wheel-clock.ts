@@ -1,9 +1,12 @@
-// A SIP timer wheel on a clock the test moves: `advance` fires what falls due, 10 ms at a time.
+// A SIP timer wheel on a clock the test moves: `advance` fires what falls due, 10 ms at a time;
+// `jump` moves the time without a tick, as a busy event loop does.
 import { TimerWheel } from '../../src/sip/transaction/timer-wheel.js';
 
 export interface WheelClock {
   wheel: TimerWheel;
   advance(ms: number): void;
+  /** Moves the clock without ticking the wheel: the event loop was busy. */
+  jump(ms: number): void;
   now(): number;
 }
 
@@ -19,6 +22,9 @@ export function wheelClock(): WheelClock {
         wheel.tick();
       }
       wheel.stop();
+    },
+    jump(ms: number) {
+      now += ms;
     },
     now: () => now,
   };

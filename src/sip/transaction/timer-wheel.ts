@@ -7,6 +7,8 @@
 // the wheel runs, so a wheel that stops between calls (a TLS-only UM service: Timer H cancelled by
 // the ACK, Timer I zero) used to keep each cancelled Timer H, and its transaction, for thousands
 // of calls (bench/swaps.mjs found 866 transactions held after 1,000 calls).
+// An entry's slot is counted from the cursor's time (lastTick), which lags the clock while the
+// event loop is busy: counted from now, the slot came round early and the entry waited a revolution.
 
 export interface WheelTimer {
   cancel(): void;
@@ -49,6 +51,7 @@ export class TimerWheel {
   }
 
   schedule(delayMs: number, fn: () => void): WheelTimer {
+    this.#ensureRunning();
     const entry: Entry = {
       due: this.#now() + Math.max(0, delayMs),
       fn,
@@ -61,11 +64,13 @@ export class TimerWheel {
         }
       },
     };
-    const ticks = Math.max(1, Math.ceil(delayMs / this.#resolution));
+    // The slot counts from where the cursor is, not from now: when the event loop ran late, the
+    // cursor lags behind the clock, and a slot counted from now would come round before the entry
+    // is due, which then waited a whole revolution (41 s) for its next turn.
+    const ticks = Math.max(1, Math.ceil((entry.due - this.#resolution / 2 - this.#lastTick) / this.#resolution));
     this.#slots[(this.#cursor + ticks) % this.#slots.length]?.push(entry);
     this.#count++;
     this.#held++;
-    this.#ensureRunning();
     return entry;
   }
 

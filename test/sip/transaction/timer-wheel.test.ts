@@ -46,6 +46,21 @@ describe('timer wheel: what it holds', () => {
     assert.equal(c.wheel.held, 0);
   });
 
+  it('a timer scheduled while the wheel runs late fires when due, not a revolution later', () => {
+    const c = clock();
+    let firedAt = -1;
+    // A callback at 10 ms keeps the event loop busy for 30 ms, then schedules a 50 ms timer: the
+    // wheel's cursor is 3 ticks behind the clock when it is scheduled (due at 90 ms).
+    c.wheel.schedule(10, () => {
+      c.jump(30);
+      c.wheel.schedule(50, () => { firedAt = c.now(); });
+    });
+    c.advance(70);
+    assert.equal(firedAt, -1, 'not before it is due');
+    c.advance(30);
+    assert.equal(firedAt, 90, 'fired when due');
+  });
+
   it('an INVITE server transaction on TLS, 302 then ACK, leaves nothing in the wheel (RFC 3261 §17.2.1: Timer H cancelled, Timer I zero)', () => {
     const c = clock();
     const tx = new ServerInviteTransaction('x', request('INVITE'), { wheel: c.wheel, timers: DEFAULT_TIMERS, reliable: true, send: () => undefined });
