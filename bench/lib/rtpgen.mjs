@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rtpPackets } from '../../test/fixtures/sipp/rtp-pcap.mjs';
@@ -43,6 +44,13 @@ export function alawFromPcap(pcap, out) {
 export class Rtpgen {
   constructor(bin, { address, audio, maxSeconds, log = () => {} }) {
     this.child = spawn(bin, [address, audio, String(maxSeconds)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The measuring instrument runs at the priority the server's media threads ask for
+    // (OPENUM_MEDIA_NICE, default -10: src/media/thread/media-priority.ts), so neither side's clock
+    // waits for the other's; where that is not allowed both stay at the ordinary priority.
+    const nice = Number(process.env.OPENUM_MEDIA_NICE || -10);
+    try {
+      if (this.child.pid !== undefined && Number.isInteger(nice) && nice >= -20 && nice <= 19) setPriority(this.child.pid, nice);
+    } catch { /* not allowed: the server's media threads are not either */ }
     this.waiting = new Map(); // "ok ID" / "closed ID" / "report" -> resolvers, first in first out
     this.exited = new Promise((r) => this.child.on('exit', (c, s) => r(c ?? s)));
     this.ready = this.#expect('ready');

@@ -1,5 +1,6 @@
 /* native/udp: batched RTP sending (udp_batch.c) and receiving (udp_sockets.c, udp_recv.c) for the
- * media thread (issue 12), Linux only (unsupported.c elsewhere). Loaded by
+ * media thread (issue 12), and that thread's priority (udp_thread.c); Linux only (unsupported.c
+ * elsewhere). Loaded by
  * src/media/native/udp.ts; the JS path runs when it is not built. */
 #define _GNU_SOURCE
 #include "udp_common.h"
@@ -43,5 +44,7 @@ NAPI_MODULE_INIT() {
   if (!export_fn(env, exports, "openUdp4", udp_open4)) return NULL;
   if (!export_fn(env, exports, "closeUdp", udp_close)) return NULL;
   if (!export_fn(env, exports, "recvBatch", udp_recv_batch)) return NULL;
+  if (!export_fn(env, exports, "setThreadNice", udp_set_thread_nice)) return NULL;
+  if (!export_fn(env, exports, "threadNice", udp_thread_nice)) return NULL;
   return exports;
 }

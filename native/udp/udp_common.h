@@ -40,5 +40,7 @@ napi_value udp_send_batch(napi_env env, napi_callback_info info);
 napi_value udp_open4(napi_env env, napi_callback_info info);
 napi_value udp_close(napi_env env, napi_callback_info info);
 napi_value udp_recv_batch(napi_env env, napi_callback_info info);
+napi_value udp_set_thread_nice(napi_env env, napi_callback_info info);
+napi_value udp_thread_nice(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,7 +1,8 @@
 // The native/udp addon's surface (native/udp/*.c), or undefined when the JS path is used
 // (load-native.ts): sendBatch sends a clock tick's RTP packets in one call (udp_batch.c);
 // openUdp4/closeUdp/recvBatch own a media thread's IPv4 RTP sockets and read them all in one call
-// per tick (udp_sockets.c, udp_recv.c).
+// per tick (udp_sockets.c, udp_recv.c); setThreadNice/threadNice give the media thread its
+// priority (udp_thread.c, ../thread/media-priority.ts).
 import { loadNative } from './load-native.js';
 
 /** Int32s per packet in sendBatch's `desc`: fd, offset in the arena, length, port, IPv4 (host order). */

@@ -10,6 +10,7 @@ import { MediaClock } from '../media-clock.js';
 import { BatchedUdpIn } from '../native/udp-batch-in.js';
 import { BatchedUdpOut } from '../native/udp-batch-out.js';
 import { loadUdpAddon, loadUdpRecvAddon } from '../native/udp.js';
+import { applyMediaPriority, type ThreadPriorityAddon } from './media-priority.js';
 import { FRAME_FIELDS, KINDS, type FromThread, type ToThread } from './protocol.js';
 
 const port = parentPort;
@@ -18,7 +19,8 @@ if (!port) throw new Error('media-thread.js runs as a worker thread');
 // OPENUM_NATIVE is not 0), else through dgram (../native/udp-batch-out.ts). The addon also owns
 // the IPv4 RTP sockets and reads them all once per clock tick, unless OPENUM_NATIVE_RECV=0
 // (../native/udp-batch-in.ts).
-const udp = loadUdpAddon().addon;
+const loaded = loadUdpAddon();
+const udp = loaded.addon;
 const recv = loadUdpRecvAddon().addon;
 const clock = new MediaClock();
 const host = new LocalMediaHost(clock, udp ? new BatchedUdpOut(udp) : undefined, recv ? new BatchedUdpIn(recv, clock) : undefined);
@@ -26,6 +28,8 @@ const leases = new Map<number, MediaLease>();
 const endpoints = new Map<number, MediaEndpoint>();
 let nextId = 1;
 const post = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+// This thread's clock goes before the worker's own event loop and the rest of the machine.
+post({ t: 'priority', priority: applyMediaPriority(udp as Partial<ThreadPriorityAddon> | undefined, process.env, loaded.why) });
 
 // Captured frames wait here until the end of the clock's turn, then go as one message.
 const batch: { id: number; cap: number; kind: number; ms: number; frame: Int16Array | null }[] = [];

@@ -5,6 +5,7 @@
 import type { FrameKind } from '../audio/jitter-buffer.js';
 import type { MediaChannelStats, NegotiatedMedia } from '../media-channel.js';
 import type { RtpRange } from '../media-host.js';
+import type { MediaPriority } from './media-priority.js';
 
 export type ToThread =
   | { t: 'alloc'; req: number; address: string; range: RtpRange }
@@ -28,6 +29,8 @@ export type FromThread =
   | { t: 'frames'; meta: Float64Array; samples: Int16Array }
   | { t: 'stopped'; req: number; frames: Int16Array[] }
   | { t: 'ended'; req: number; stats: MediaChannelStats }
-  | { t: 'stopped-all'; req: number };
+  | { t: 'stopped-all'; req: number }
+  /** once, when the thread starts: the scheduling priority it got (media-priority.ts) */
+  | { t: 'priority'; priority: MediaPriority };
 
 export const KINDS: readonly (FrameKind | 'none')[] = ['audio', 'concealed', 'silence', 'none'];

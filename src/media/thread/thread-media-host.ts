@@ -9,6 +9,7 @@ import type { MediaEndpoint, MediaHost, MediaLease, RtpRange } from '../media-ho
 import { RemoteEndpoint } from './remote-endpoint.js';
 import type { FromThread, ToThread } from './protocol.js';
 import { FRAME_FIELDS, KINDS } from './protocol.js';
+import type { MediaPriority } from './media-priority.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -19,6 +20,9 @@ export class MediaThreadError extends Error {}
 
 export class ThreadMediaHost implements MediaHost {
   readonly #env: NodeJS.ProcessEnv | undefined;
+  readonly #onPriority: ((p: MediaPriority) => void) | undefined;
+  /** The scheduling priority the current thread got (media-priority.ts), once it has said. */
+  priority: MediaPriority | undefined;
   #worker: Worker | undefined;
   #nextReq = 1;
   readonly #pending = new Map<number, Pending>();
@@ -26,9 +30,13 @@ export class ThreadMediaHost implements MediaHost {
   /** Threads started, the first included (a thread that died is replaced at the next call). */
   threadsStarted = 0;
 
-  /** `env`: the thread's process.env (default: this one's), e.g. OPENUM_NATIVE_RECV=0 in a test. */
-  constructor(options: { env?: NodeJS.ProcessEnv } = {}) {
+  /**
+   * `env`: the thread's process.env (default: this one's), e.g. OPENUM_NATIVE_RECV=0 in a test;
+   * `onPriority`: told, for each thread started, the scheduling priority it got.
+   */
+  constructor(options: { env?: NodeJS.ProcessEnv; onPriority?: (p: MediaPriority) => void } = {}) {
     this.#env = options.env;
+    this.#onPriority = options.onPriority;
   }
 
   get calls(): number {
@@ -122,6 +130,9 @@ export class ThreadMediaHost implements MediaHost {
       case 'stopped': return this.#settle(m.req, m.frames);
       case 'ended': return this.#settle(m.req, m.stats);
       case 'stopped-all': return this.#settle(m.req, undefined);
+      case 'priority':
+        this.priority = m.priority;
+        return this.#onPriority?.(m.priority);
     }
   }
 

@@ -18,5 +18,10 @@ export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): Me
   const sent = udp.addon ? 'sent in batches by native/udp' : `sent by dgram (${udp.why})`;
   const received = recv.addon ? 'IPv4 RTP received in batches by native/udp' : `received by dgram (${recv.why})`;
   log.info(`call media on a media thread, RTP ${sent}, ${received}`);
-  return new ThreadMediaHost();
+  return new ThreadMediaHost({
+    onPriority: (p) => {
+      if (p.problem) log.warn(`media thread: ${p.problem}`);
+      else if (p.nice !== 0) log.info(`media thread at nice ${p.nice}: its clock goes before the worker's other work`);
+    },
+  });
 }

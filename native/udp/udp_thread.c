@@ -1,0 +1,33 @@
+/* The calling thread's scheduling priority (its nice value), for the media thread: on Linux the
+ * nice value belongs to a thread, not a process, so setpriority(PRIO_PROCESS, gettid()) moves only
+ * the thread that asks. Raising it (a lower nice) needs root, CAP_SYS_NICE or RLIMIT_NICE; the
+ * error is returned, never thrown: the media then runs at its ordinary priority. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "udp_common.h"
+
+/* setThreadNice(nice): 0, or -errno (-EACCES/-EPERM when not allowed). nice is -20..19. */
+napi_value udp_set_thread_nice(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t nice = 0;
+  napi_value result;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return udp_fail(env, "setThreadNice(nice) needs a number");
+  if (napi_get_value_int32(env, argv[0], &nice) != napi_ok || nice < -20 || nice > 19) return udp_fail(env, "setThreadNice: nice is an integer from -20 to 19");
+  int rc = setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno;
+  napi_create_int32(env, rc, &result);
+  return result;
+}
+
+/* threadNice(): the calling thread's nice value. */
+napi_value udp_thread_nice(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+  napi_create_int32(env, errno ? 0 : nice, &result);
+  return result;
+}
