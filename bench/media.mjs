@@ -15,7 +15,8 @@
 // this script starts is stopped by its PID.
 // Settings (environment): BENCH_SECONDS (default 30), BENCH_MAX_CALLS (default 1000),
 // BENCH_STEPS (default 50,100,200,400,700,1000), BENCH_STOP_ON (any|failed), BENCH_GEN
-// (openum|sipp), BENCH_TSHARK (1: tshark beside the openum generator too), BENCH_SRTP,
+// (openum|sipp), BENCH_TSHARK (1: tshark beside the openum generator too), BENCH_SRTP, BENCH_RTPGENS
+// (2: two rtpgen processes, one per worker's half of the calls),
 // BENCH_ADDRESS, BENCH_GEN_ADDRESS. See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,8 @@ const loopback = (name, fallback) => {
   return a;
 };
 if (!['', 'openum', 'sipp'].includes(env.BENCH_GEN ?? '')) refuse(`BENCH_GEN must be openum or sipp, got "${env.BENCH_GEN}"`);
+if (!['', '1', '2'].includes(env.BENCH_RTPGENS ?? '')) refuse(`BENCH_RTPGENS must be 1 or 2 (rtpgen processes), got "${env.BENCH_RTPGENS}"`);
+const RTPGENS = Number(env.BENCH_RTPGENS || 1);
 const ADDRESS = loopback('BENCH_ADDRESS', '127.0.55.50');
 const GEN_ADDRESS = loopback('BENCH_GEN_ADDRESS', ADDRESS); // the gateway's address: where calls come from
 const RTP = { min: 40000, max: 49999 };
@@ -81,9 +84,9 @@ function chooseGenerator() {
     const built = buildRtpgen(WORK);
     if (srtp && !built.srtp) throw new Error(`BENCH_SRTP=1: rtpgen was not built with SRTP (${built.error ?? 'no libsrtp2: pkg-config --exists libsrtp2 failed; Debian: libsrtp2-dev'})`);
     if (built.path) {
-      log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + rtpgen built with ${built.compiler}${built.srtp ? ', libsrtp2' : ''}${srtp ? ', SRTP' : ''})`);
+      log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + ${RTPGENS === 2 ? 'two rtpgen processes, one per worker,' : 'rtpgen'} built with ${built.compiler}${built.srtp ? ', libsrtp2' : ''}${srtp ? ', SRTP' : ''})`);
       const tls = srtp ? gatewayPki(join(WORK, 'pki'), GATEWAY_FQDN) : undefined;
-      return openumGenerator({ ...common, bin: built.path, audio: alawFromPcap(SIPP_G711A, join(WORK, 'g711a.alaw')), sample: SAMPLE_STREAMS,
+      return openumGenerator({ ...common, bin: built.path, audio: alawFromPcap(SIPP_G711A, join(WORK, 'g711a.alaw')), sample: SAMPLE_STREAMS, rtpgens: RTPGENS,
         ...(srtp ? { workerPorts: WORKER_TLS_PORTS, tls, srtp: true } : {}) });
     }
     log(`generator: SIPp, because rtpgen did not build (${built.error})`);

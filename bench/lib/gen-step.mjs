@@ -3,11 +3,14 @@
 // is measured apart from the benchmark's: N calls (bench/lib/sip-uac.mjs, one UDP socket per
 // worker) whose media is bench/lib/rtpgen.c (started here, its child). Argument: one JSON object
 //   { bin, audio, address, worker, ports: [w0, w1], sipPorts: [p0, p1], mediaBase, n, seconds, rate,
-//     sample, firstExtension, tls?: { cert, key } (PEM files: TLS to ports instead of UDP), srtp? }
+//     sample, firstExtension, tls?: { cert, key } (PEM files: TLS to ports instead of UDP), srtp?,
+//     rtpgens?: 1 | 2 (2: a second rtpgen process carries the second worker's calls) }
 // Calls 0..ceil(n/2)-1 go to ports[0], the rest to ports[1] (as the two SIPp processes did); call i
 // diverts to extension firstExtension + i, its RTP on mediaBase + 2i (RTCP + 1); calls 0..sample-1
 // are also rtpgen's "sample" streams. Prints one JSON line at the end: calls established / failed
-// (with the reasons), rtpgen's report (jitter, loss, its CPU) and this process's CPU. Bounded: every
+// (with the reasons), rtpgen's report (jitter, loss, its CPU; with two, merged: counts and CPU
+// added, cpu_ms_max the busier one, each percentile the higher of the two, so never better than
+// either) and this process's CPU. Bounded: every
 // call ends by its timers, and the whole step is cut at seconds + n/rate + 90 s.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
@@ -21,6 +24,7 @@ const log = (s) => process.stderr.write(`${s}\n`);
 const limitSec = cfg.seconds + Math.ceil(cfg.n / cfg.rate) + 90;
 let uacs = [];
 let gen;
+let gens = [];
 timer(() => {
   const states = {};
   for (const u of uacs) for (const c of u.calls.values()) states[c.state] = (states[c.state] ?? 0) + 1;
@@ -31,17 +35,18 @@ timer(() => {
 
 async function main() {
   const cpu0 = process.cpuUsage();
-  gen = new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log });
-  await gen.ready;
-  await gen.reset();
-  const media = { open: (id, p) => gen.open(id, p, id < cfg.sample), start: (...a) => gen.start(...a), close: (id) => gen.close(id) };
+  const half = Math.ceil(cfg.n / 2);
+  gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log }));
+  gen = gens[0];
+  await Promise.all(gens.map(async (g) => { await g.ready; await g.reset(); }));
+  const of = (id) => gens[id < half ? 0 : gens.length - 1];
+  const media = { open: (id, p) => of(id).open(id, p, id < cfg.sample), start: (id, ...a) => of(id).start(id, ...a), close: (id) => of(id).close(id) };
   const tls = cfg.tls && { cert: readFileSync(cfg.tls.cert), key: readFileSync(cfg.tls.key) };
   uacs = await Promise.all(cfg.ports.map(async (port, i) => {
     const worker = { ip: cfg.worker, port };
     const transport = tls ? await tlsTransport(cfg.address, worker, tls, log) : await udpTransport(cfg.address, cfg.sipPorts[i], worker, log);
     return new SipUac({ transport, worker, media, srtp: Boolean(cfg.srtp) });
   }));
-  const half = Math.ceil(cfg.n / 2);
   const t0 = Date.now();
   const calls = [];
   for (let i = 0; i < cfg.n; i++) {
@@ -51,8 +56,8 @@ async function main() {
     calls.push(uac.call({ id: i, user: String(cfg.firstExtension + i), mediaPort: cfg.mediaBase + 2 * i, seconds: cfg.seconds }));
   }
   const results = await Promise.all(calls);
-  const report = await gen.report();
-  await gen.quit();
+  const report = merged(await Promise.all(gens.map((g) => g.report())));
+  await Promise.all(gens.map((g) => g.quit()));
   uacs.forEach((u) => u.close());
   const cpu = process.cpuUsage(cpu0);
   const reasons = {};
@@ -69,6 +74,17 @@ async function main() {
     reasons, answers, report, nodeCpuMs: (cpu.user + cpu.system) / 1000, wallMs: Date.now() - t0,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** One report from one or two rtpgens' (see the header); the sample streams are all the first's. */
+function merged(reports) {
+  const [a, b] = reports;
+  if (!b) return a;
+  const out = { ...a };
+  for (const k of ['cpu_ms', 'rx', 'tx', 'expected', 'lost', 'late_ticks', 'skipped_ticks', 'ticks', 'samples', 'srtp_fail']) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  for (const k of ['p50_us', 'p99_us', 'max_us']) out[k] = Math.max(a[k] ?? -1, b[k] ?? -1);
+  out.cpu_ms_max = Math.max(a.cpu_ms ?? 0, b.cpu_ms ?? 0);
+  return out;
 }
 
 main().catch((e) => { log(`gen-step failed: ${e?.stack ?? e}`); process.exitCode = 1; });
