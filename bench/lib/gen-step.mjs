@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { setTimeout as timer } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { URL } from 'node:url';
 import { Rtpgen } from './rtpgen.mjs';
 import { SipUac, tlsTransport, udpTransport } from './sip-uac.mjs';
 
@@ -23,21 +24,24 @@ const cfg = JSON.parse(process.argv[2] ?? '{}');
 const log = (s) => process.stderr.write(`${s}\n`);
 const limitSec = cfg.seconds + Math.ceil(cfg.n / cfg.rate) + 90;
 let uacs = [];
-let gen;
 let gens = [];
 timer(() => {
   const states = {};
   for (const u of uacs) for (const c of u.calls.values()) states[c.state] = (states[c.state] ?? 0) + 1;
-  log(`gen-step: time limit reached; calls still known by state: ${JSON.stringify(states)}; rtpgen ` +
-    `${gen?.child.exitCode ?? gen?.child.signalCode ?? 'running'}, answers awaited: ${[...(gen?.waiting ?? new Map())].filter(([, l]) => l.length).map(([k, l]) => `${k} x${l.length}`).join(', ') || 'none'}`);
+  const awaited = (g) => [...g.waiting].filter(([, l]) => l.length).map(([k, l]) => `${k} x${l.length}`).join(', ') || 'none';
+  log(`gen-step: time limit reached; calls still known by state: ${JSON.stringify(states)}; ` +
+    gens.map((g, i) => `rtpgen ${i + 1} ${g.child.exitCode ?? g.child.signalCode ?? 'running'}, answers awaited: ${awaited(g)}`).join('; '));
   process.exit(3);
 }, limitSec * 1000).unref();
 
 async function main() {
   const cpu0 = process.cpuUsage();
   const half = Math.ceil(cfg.n / 2);
-  gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, log }));
-  gen = gens[0];
+  // The measuring instrument runs at the priority the server's media threads ask for (the server's
+  // own rule, from the build: OPENUM_MEDIA_NICE or its default), so neither clock waits for the other.
+  const { wantedMediaNice } = await import(new URL('../../dist/src/media/thread/media-priority.js', import.meta.url).href);
+  const nice = wantedMediaNice(process.env).nice;
+  gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, nice, log }));
   await Promise.all(gens.map(async (g) => { await g.ready; await g.reset(); }));
   const of = (id) => gens[id < half ? 0 : gens.length - 1];
   const media = { open: (id, p) => of(id).open(id, p, id < cfg.sample), start: (id, ...a) => of(id).start(id, ...a), close: (id) => of(id).close(id) };

@@ -42,14 +42,11 @@ export function alawFromPcap(pcap, out) {
 
 /** A running rtpgen: open/close answer with promises (in order per call id), start has no answer. */
 export class Rtpgen {
-  constructor(bin, { address, audio, maxSeconds, log = () => {} }) {
+  /** `nice`: the process's nice value, if it may have one (root, CAP_SYS_NICE); else it keeps its own. */
+  constructor(bin, { address, audio, maxSeconds, nice, log = () => {} }) {
     this.child = spawn(bin, [address, audio, String(maxSeconds)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    // The measuring instrument runs at the priority the server's media threads ask for
-    // (OPENUM_MEDIA_NICE, default -10: src/media/thread/media-priority.ts), so neither side's clock
-    // waits for the other's; where that is not allowed both stay at the ordinary priority.
-    const nice = Number(process.env.OPENUM_MEDIA_NICE || -10);
     try {
-      if (this.child.pid !== undefined && Number.isInteger(nice) && nice >= -20 && nice <= 19) setPriority(this.child.pid, nice);
+      if (nice !== undefined && this.child.pid !== undefined) setPriority(this.child.pid, nice);
     } catch { /* not allowed: the server's media threads are not either */ }
     this.waiting = new Map(); // "ok ID" / "closed ID" / "report" -> resolvers, first in first out
     this.exited = new Promise((r) => this.child.on('exit', (c, s) => r(c ?? s)));

@@ -7,8 +7,6 @@
 // the wheel runs, so a wheel that stops between calls (a TLS-only UM service: Timer H cancelled by
 // the ACK, Timer I zero) used to keep each cancelled Timer H, and its transaction, for thousands
 // of calls (bench/swaps.mjs found 866 transactions held after 1,000 calls).
-// An entry's slot is counted from the cursor's time (lastTick), which lags the clock while the
-// event loop is busy: counted from now, the slot came round early and the entry waited a revolution.
 
 export interface WheelTimer {
   cancel(): void;
