@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { LocalMediaHost } from '../../media/local-media-host.js';
 import type { MediaHost } from '../../media/media-host.js';
 import { loadUdpAddon, loadUdpRecvAddon } from '../../media/native/udp.js';
+import { wantedMediaNice } from '../../media/thread/media-priority.js';
 import { ThreadMediaHost } from '../../media/thread/thread-media-host.js';
 
 export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): MediaHost {
@@ -18,6 +19,9 @@ export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): Me
   const sent = udp.addon ? 'sent in batches by native/udp' : `sent by dgram (${udp.why})`;
   const received = recv.addon ? 'IPv4 RTP received in batches by native/udp' : `received by dgram (${recv.why})`;
   log.info(`call media on a media thread, RTP ${sent}, ${received}`);
+  // A wrong setting is said at start, not only when the first call starts the thread.
+  const setting = wantedMediaNice(env).problem;
+  if (setting) log.warn(`media thread: ${setting}`);
   return new ThreadMediaHost({
     onPriority: (p) => {
       if (p.problem) log.warn(`media thread: ${p.problem}`);
