@@ -11,7 +11,12 @@ export type PlayResult =
 
 /** Where a recording goes, frame by frame (a WavRecorder writing as it records). */
 export interface AudioSink {
-  write(samples: Int16Array): Promise<void>;
+  /**
+   * Takes one frame's samples, synchronously (at hundreds of calls a worker takes 50 frames a
+   * second each): the sink copies what it keeps. Throws once the sink cannot take more (its file
+   * failed); the recording then ends as failed.
+   */
+  write(samples: Int16Array): void;
 }
 
 export interface RecordOptions {

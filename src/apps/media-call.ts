@@ -220,13 +220,15 @@ export class MediaCall implements Call {
       let elapsedMs = 0;
       let quietMs = 0;
       let settled = false;
-      let writing: Promise<void> = Promise.resolve();
       let failure: unknown;
       const write = (frame: Int16Array) => {
-        samples += frame.length;
-        writing = writing.then(() => sink.write(frame)).catch((e: unknown) => {
-          failure ??= e;
-        });
+        if (failure !== undefined) return;
+        try {
+          sink.write(frame);
+          samples += frame.length;
+        } catch (e) {
+          failure = e;
+        }
       };
       const finish = (end: RecordResult['end'], digit?: string) => {
         if (settled) return;
@@ -237,7 +239,6 @@ export class MediaCall implements Call {
         // maximum length, which is a limit.
         void Promise.resolve(this.#media.stopCapture()).then((rest) => {
           if (end !== 'max-duration') for (const f of rest) write(f);
-          return writing;
         }).then(() => {
           const durationMs = samples / SAMPLES_PER_MS;
           resolve(failure !== undefined ? { end: 'failed', durationMs, error: failure } : { end, durationMs, ...(digit ? { digit } : {}) });

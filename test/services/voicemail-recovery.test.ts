@@ -30,7 +30,7 @@ async function recordAndCrash(file: string, minMs: number): Promise<void> {
     let t = 0;
     for (;;) {
       for (let i = 0; i < 160; i++) frame[i] = Math.round(8000 * Math.sin(2 * Math.PI * 440 * (t++) / 8000));
-      await rec.write(frame);
+      rec.write(frame);
       if (rec.bytesOnDisk >= ${minMs * 16}) process.stdout.write('on-disk\\n');
       await new Promise((r) => setImmediate(r));
     }`;

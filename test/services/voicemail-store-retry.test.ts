@@ -171,7 +171,7 @@ describe('the worker mailbox while PostgreSQL is cut', { skip: base ? false : 'n
     proxy.cut();
     const sink = await box.begin();
     assert.equal(viaProxy.health.up, false, 'the failed insert turned the health state');
-    for (let i = 0; i < 150; i++) await sink.write(new Int16Array(160).fill(i % 2 ? 1000 : -1000)); // 3 s
+    for (let i = 0; i < 150; i++) sink.write(new Int16Array(160).fill(i % 2 ? 1000 : -1000)); // 3 s
     assert.equal(await box.end({ end: 'hangup', durationMs: 3000 }), 'stored');
     assert.equal(pendingTold, 1);
     assert.deepEqual(stored, [], 'nothing reported stored while the store is away');

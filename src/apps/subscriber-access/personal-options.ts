@@ -87,7 +87,7 @@ class MemorySink implements AudioSink {
   /** Samples up to the end of the last audible frame. */
   #audibleEnd = 0;
 
-  write(samples: Int16Array): Promise<void> {
+  write(samples: Int16Array): void {
     const copy = Int16Array.from(samples);
     for (let i = 0; i < copy.length; i += FRAME) {
       if (!isSilent(copy.subarray(i, i + FRAME))) {
@@ -97,7 +97,6 @@ class MemorySink implements AudioSink {
     }
     this.#chunks.push(copy);
     this.#length += copy.length;
-    return Promise.resolve();
   }
 
   get audibleMs(): number {

@@ -11,7 +11,8 @@ import { BatchedUdpIn } from '../native/udp-batch-in.js';
 import { BatchedUdpOut } from '../native/udp-batch-out.js';
 import { loadUdpAddon, loadUdpRecvAddon } from '../native/udp.js';
 import { applyMediaPriority, type ThreadPriorityAddon } from './media-priority.js';
-import { FRAME_FIELDS, KINDS, type FromThread, type ToThread } from './protocol.js';
+import { FrameBatch } from './frame-batch.js';
+import type { FromThread, ToThread } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-thread.js runs as a worker thread');
@@ -32,22 +33,12 @@ const post = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m
 post({ t: 'priority', priority: applyMediaPriority(udp as Partial<ThreadPriorityAddon> | undefined, process.env, loaded.why) });
 
 // Captured frames wait here until the end of the clock's turn, then go as one message.
-const batch: { id: number; cap: number; kind: number; ms: number; frame: Int16Array | null }[] = [];
+const batch = new FrameBatch();
 let flushing = false;
 function flush(): void {
   flushing = false;
-  const total = batch.reduce((n, f) => n + (f.frame?.length ?? 0), 0);
-  const meta = new Float64Array(batch.length * FRAME_FIELDS);
-  const samples = new Int16Array(total);
-  let at = 0;
-  batch.forEach((f, i) => {
-    meta.set([f.id, f.cap, f.kind, f.ms, f.frame?.length ?? -1], i * FRAME_FIELDS);
-    if (f.frame) {
-      samples.set(f.frame, at);
-      at += f.frame.length;
-    }
-  });
-  batch.length = 0;
+  if (batch.size === 0) return;
+  const { meta, samples } = batch.take();
   post({ t: 'frames', meta, samples }, [meta.buffer as ArrayBuffer, samples.buffer as ArrayBuffer]);
 }
 
@@ -100,7 +91,7 @@ async function handle(m: ToThread): Promise<void> {
       return;
     case 'startCapture':
       endpoints.get(m.id)?.startCapture((frame, kind, ms) => {
-        batch.push({ id: m.id, cap: m.cap, kind: KINDS.indexOf(kind), ms, frame });
+        batch.add(m.id, m.cap, kind, ms, frame);
         if (!flushing) {
           flushing = true;
           setImmediate(flush);

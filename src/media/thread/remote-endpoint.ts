@@ -102,11 +102,13 @@ export class RemoteEndpoint implements MediaEndpoint {
   frame(cap: number, frame: Int16Array | null, kind: FrameKind | 'none', ms: number): void {
     const c = this.#capture;
     if (!c || c.cap !== cap) return;
+    // The frame is a view on the batch the thread sent, which nothing else holds or reuses: the
+    // handler may keep it without a copy.
     if (c.rest) {
-      if (frame) c.rest.push(frame.slice());
+      if (frame) c.rest.push(frame);
       return;
     }
-    c.handler(frame ? frame.slice() : null, kind, ms);
+    c.handler(frame, kind, ms);
   }
 
   /** The thread died: nothing more will come. */

@@ -8,7 +8,7 @@ import type { NegotiatedMedia } from '../media-channel.js';
 import type { MediaEndpoint, MediaHost, MediaLease, RtpRange } from '../media-host.js';
 import { RemoteEndpoint } from './remote-endpoint.js';
 import type { FromThread, ToThread } from './protocol.js';
-import { FRAME_FIELDS, KINDS } from './protocol.js';
+import { eachFrame } from './frame-batch.js';
 import type { MediaPriority } from './media-priority.js';
 
 interface Pending {
@@ -137,13 +137,6 @@ export class ThreadMediaHost implements MediaHost {
   }
 
   #frames(meta: Float64Array, samples: Int16Array): void {
-    let at = 0;
-    for (let i = 0; i < meta.length; i += FRAME_FIELDS) {
-      const [id, cap, kind, ms, length] = [meta[i]!, meta[i + 1]!, meta[i + 2]!, meta[i + 3]!, meta[i + 4]!];
-      const frame = length < 0 ? null : samples.subarray(at, at + length);
-      if (length > 0) at += length;
-      this.#endpoints.get(id)?.frame(cap, frame, KINDS[kind] ?? 'none', ms);
-    }
+    eachFrame({ meta, samples }, (id, cap, kind, ms, frame) => this.#endpoints.get(id)?.frame(cap, frame, kind, ms));
   }
 }
-

@@ -134,7 +134,7 @@ export class FakeCall implements Call {
     if (h && typeof h === 'object' && 'record' in h) {
       this.script.shift();
       const ms = Math.min(h.record, options.maxMs);
-      for (let done = 0; done < ms; done += 20) await sink.write(Int16Array.from({ length: 160 }, (_, i) => (done >= (h.speechMs ?? Infinity) ? 0 : ((i + done) % 100) * 50)));
+      for (let done = 0; done < ms; done += 20) sink.write(Int16Array.from({ length: 160 }, (_, i) => (done >= (h.speechMs ?? Infinity) ? 0 : ((i + done) % 100) * 50)));
       this.now += ms;
       const end = h.end ?? (h.record >= options.maxMs ? 'max-duration' : 'dtmf');
       if (end === 'hangup') this.#end('caller');

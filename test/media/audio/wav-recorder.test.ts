@@ -9,6 +9,7 @@ import { WavRecorder, repairWav, recordingStats } from '../../../src/media/audio
 import { readPcmWav, frames } from '../../../src/media/audio/prompt-library.js';
 import { AudioError } from '../../../src/media/audio/audio-error.js';
 import { rng, sine, soxi, soxSkip } from './signals.js';
+import { mountTmpfs, tmpfsUnavailable } from '../../support/tmpfs.js';
 
 let dir = '';
 before(async () => {
@@ -23,7 +24,7 @@ const isAudioError = (code: string) => (e: unknown) => e instanceof AudioError &
 
 async function record(path: string, samples: Int16Array): Promise<WavRecorder> {
   const rec = await WavRecorder.create(path);
-  for (const f of frames(samples)) await rec.write(f);
+  for (const f of frames(samples)) rec.write(f);
   return rec;
 }
 
@@ -81,9 +82,11 @@ describe('WavRecorder', () => {
       import { WavRecorder } from ${JSON.stringify(moduleUrl)};
       const rec = await WavRecorder.create(${JSON.stringify(path)});
       const frame = Int16Array.from({ length: 160 }, (_, i) => Math.round(9000 * Math.sin(i / 3)));
-      for (let i = 0; i < 150; i++) {
-        await rec.write(frame);
-        if (i === 100) process.stdout.write('halfway\\n');
+      let said = false;
+      for (let i = 0; i < 400; i++) {
+        rec.write(frame);
+        // Chunks reach the file in the background: the kill comes once 2 s are there.
+        if (!said && rec.bytesOnDisk >= 32000) { said = true; process.stdout.write('halfway\\n'); }
         await new Promise((r) => setTimeout(r, 5));
       }
       process.stdout.write('done\\n');`;
@@ -96,7 +99,7 @@ describe('WavRecorder', () => {
       proc.on('exit', () => resolve());
     });
     const { durationMs } = await repairWav(path);
-    assert.ok(durationMs >= 1800 && durationMs < 3000, `kept ${durationMs} ms`);
+    assert.ok(durationMs >= 2000 && durationMs < 8000, `kept ${durationMs} ms`);
     const info = await soxi(path);
     assert.ok(Math.abs(info.seconds * 1000 - durationMs) <= 20);
   });
@@ -105,12 +108,38 @@ describe('WavRecorder', () => {
     const path = join(dir, 'closed.wav');
     const rec = await record(path, sine(440, 100));
     await rec.finish();
-    await assert.rejects(rec.write(new Int16Array(160)), isAudioError('RECORDER_CLOSED'));
+    assert.throws(() => rec.write(new Int16Array(160)), isAudioError('RECORDER_CLOSED'));
     const junk = join(dir, 'junk.wav');
     await writeFile(junk, Buffer.from('RIFF....WAVEjunk'));
     await assert.rejects(repairWav(junk), isAudioError('BAD_WAV'));
     await writeFile(junk, Buffer.alloc(20));
     await assert.rejects(repairWav(junk), isAudioError('BAD_WAV'));
+  });
+  it('a disk that fills up mid-recording: the next write and finish() say RECORDER_CLOSED, what reached the disk stays repairable', { skip: tmpfsUnavailable() }, async () => {
+    const fs = mountTmpfs(1024 * 1024);
+    try {
+      const path = join(fs.path, 'full.wav');
+      const rec = await WavRecorder.create(path);
+      const frame = sine(440, 20);
+      for (let i = 0; i < 50; i++) rec.write(frame); // 1 s: five chunks shipped
+      await rec.flush();
+      fs.fill();
+      let refused: unknown;
+      for (let i = 0; i < 200 && refused === undefined; i++) {
+        try {
+          rec.write(frame);
+        } catch (e) {
+          refused = e;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      assert.ok(isAudioError('RECORDER_CLOSED')(refused), `a write after the failure is refused: ${String(refused)}`);
+      await assert.rejects(rec.finish(), isAudioError('RECORDER_CLOSED'));
+      const { durationMs } = await repairWav(path);
+      assert.ok(durationMs >= 1000, `kept ${durationMs} ms`);
+    } finally {
+      fs.unmount();
+    }
   });
 });
 
