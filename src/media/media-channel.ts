@@ -204,7 +204,7 @@ export class MediaChannel {
       c.jitter ??= new JitterBuffer({ frameSamples: packetSamples(packet.payload.length) });
       const payload = packet.payload;
       const samples = payload.length <= this.#decoded.length ? decodeInto(payload, this.codec, this.#decoded) : decode(payload, this.codec);
-      c.jitter.push({ seq: packet.sequenceNumber, timestamp: packet.timestamp, samples, marker: packet.marker });
+      c.jitter.pushSamples(packet.sequenceNumber, packet.timestamp, samples);
     }
   }
 
