@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { childExecArgv } from '../../src/services/child-v8-flags.js';
 
-test('forked roles get the young-generation cap after the parent\'s own flags; the Call Router also gc for its maintenance collections, a UM worker scavenges on its own threads', () => {
-  assert.deepEqual(childExecArgv('um-worker', ['--enable-source-maps'], {}), ['--enable-source-maps', '--max-semi-space-size=2', '--no-parallel-scavenge']);
-  assert.deepEqual(childExecArgv('um-worker', [], { NODE_OPTIONS: '--max-old-space-size=512' }), ['--max-semi-space-size=2', '--no-parallel-scavenge']);
+test('forked roles get a fixed young generation after the parent\'s own flags; the Call Router also gc for its maintenance collections, a UM worker scavenges on its own threads', () => {
+  const worker = ['--min-semi-space-size=8', '--max-semi-space-size=8', '--no-parallel-scavenge'];
+  assert.deepEqual(childExecArgv('um-worker', ['--enable-source-maps'], {}), ['--enable-source-maps', ...worker]);
+  assert.deepEqual(childExecArgv('um-worker', [], { NODE_OPTIONS: '--max-old-space-size=512' }), worker);
   assert.deepEqual(childExecArgv('call-router', [], {}), ['--max-semi-space-size=2', '--expose-gc']);
 });
 
