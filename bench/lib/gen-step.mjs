@@ -38,10 +38,12 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const half = Math.ceil(cfg.n / 2);
   // The measuring instrument runs at the priority the server's media threads ask for (the server's
-  // own rule, from the build: OPENUM_MEDIA_NICE or its default), so neither clock waits for the other.
-  const { wantedMediaNice } = await import(new URL('../../dist/src/media/thread/media-priority.js', import.meta.url).href);
+  // own rule, from the build: OPENUM_MEDIA_NICE, OPENUM_MEDIA_REALTIME or their defaults), so
+  // neither clock waits for the other.
+  const { wantedMediaNice, wantedMediaRealtime } = await import(new URL('../../dist/src/media/thread/media-priority.js', import.meta.url).href);
   const nice = wantedMediaNice(process.env).nice;
-  gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, nice, log }));
+  const realtime = wantedMediaRealtime(process.env).priority;
+  gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, nice, realtime, log }));
   await Promise.all(gens.map(async (g) => { await g.ready; await g.reset(); }));
   const of = (id) => gens[id < half ? 0 : gens.length - 1];
   const media = { open: (id, p) => of(id).open(id, p, id < cfg.sample), start: (id, ...a) => of(id).start(id, ...a), close: (id) => of(id).close(id) };

@@ -42,12 +42,16 @@ export function alawFromPcap(pcap, out) {
 
 /** A running rtpgen: open/close answer with promises (in order per call id), start has no answer. */
 export class Rtpgen {
-  /** `nice`: the process's nice value, if it may have one (root, CAP_SYS_NICE); else it keeps its own. */
-  constructor(bin, { address, audio, maxSeconds, nice, log = () => {} }) {
+  /**
+   * `nice`: the process's nice value, `realtime`: its SCHED_RR priority (0: none, set with
+   * util-linux's chrt), each if it may have it (root, CAP_SYS_NICE); else it keeps its own.
+   */
+  constructor(bin, { address, audio, maxSeconds, nice, realtime = 0, log = () => {} }) {
     this.child = spawn(bin, [address, audio, String(maxSeconds)], { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       if (nice !== undefined && this.child.pid !== undefined) setPriority(this.child.pid, nice);
     } catch { /* not allowed: the server's media threads are not either */ }
+    if (realtime > 0 && this.child.pid !== undefined) spawnSync('chrt', ['-r', '-p', String(realtime), String(this.child.pid)], { stdio: 'ignore' });
     this.waiting = new Map(); // "ok ID" / "closed ID" / "report" -> resolvers, first in first out
     this.exited = new Promise((r) => this.child.on('exit', (c, s) => r(c ?? s)));
     this.ready = this.#expect('ready');

@@ -46,5 +46,7 @@ NAPI_MODULE_INIT() {
   if (!export_fn(env, exports, "recvBatch", udp_recv_batch)) return NULL;
   if (!export_fn(env, exports, "setThreadNice", udp_set_thread_nice)) return NULL;
   if (!export_fn(env, exports, "threadNice", udp_thread_nice)) return NULL;
+  if (!export_fn(env, exports, "setThreadRealtime", udp_set_thread_realtime)) return NULL;
+  if (!export_fn(env, exports, "threadRealtime", udp_thread_realtime)) return NULL;
   return exports;
 }

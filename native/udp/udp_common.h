@@ -42,5 +42,7 @@ napi_value udp_close(napi_env env, napi_callback_info info);
 napi_value udp_recv_batch(napi_env env, napi_callback_info info);
 napi_value udp_set_thread_nice(napi_env env, napi_callback_info info);
 napi_value udp_thread_nice(napi_env env, napi_callback_info info);
+napi_value udp_set_thread_realtime(napi_env env, napi_callback_info info);
+napi_value udp_thread_realtime(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,9 +1,12 @@
-/* The calling thread's scheduling priority (its nice value), for the media thread: on Linux the
+/* The calling thread's scheduling priority (its nice value, or a real-time policy), for the media thread: on Linux the
  * nice value belongs to a thread, not a process, so setpriority(PRIO_PROCESS, gettid()) moves only
  * the thread that asks. Raising it (a lower nice) needs root, CAP_SYS_NICE or RLIMIT_NICE; the
  * error is returned, never thrown: the media then runs at its ordinary priority. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -29,5 +32,35 @@ napi_value udp_thread_nice(napi_env env, napi_callback_info info) {
   errno = 0;
   int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
   napi_create_int32(env, errno ? 0 : nice, &result);
+  return result;
+}
+
+/* setThreadRealtime(priority): the calling thread's policy becomes SCHED_RR at `priority` (1..99),
+ * or SCHED_OTHER again with 0. Returns 0, or -errno (-EPERM when not allowed: it needs root,
+ * CAP_SYS_NICE or RLIMIT_RTPRIO; under a cgroup without a real-time budget, too). */
+napi_value udp_set_thread_realtime(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t priority = 0;
+  napi_value result;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return udp_fail(env, "setThreadRealtime(priority) needs a number");
+  if (napi_get_value_int32(env, argv[0], &priority) != napi_ok || priority < 0 || priority > 99) return udp_fail(env, "setThreadRealtime: priority is an integer from 0 to 99");
+  struct sched_param p;
+  memset(&p, 0, sizeof p);
+  p.sched_priority = priority;
+  int rc = pthread_setschedparam(pthread_self(), priority > 0 ? SCHED_RR : SCHED_OTHER, &p);
+  napi_create_int32(env, -rc, &result);
+  return result;
+}
+
+/* threadRealtime(): the calling thread's real-time priority, 0 when it is not SCHED_RR/SCHED_FIFO. */
+napi_value udp_thread_realtime(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  int policy = SCHED_OTHER;
+  struct sched_param p;
+  memset(&p, 0, sizeof p);
+  int rt = pthread_getschedparam(pthread_self(), &policy, &p) == 0 && (policy == SCHED_RR || policy == SCHED_FIFO) ? p.sched_priority : 0;
+  napi_create_int32(env, rt, &result);
   return result;
 }

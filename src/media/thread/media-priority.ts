@@ -1,58 +1,105 @@
 // The media thread's scheduling priority. Its 20 ms clock is the one deadline in a UM worker: a
 // tick that waits for a core behind the worker's own event loop (SIP, the store, recordings' file
 // writes), the Call Router or anything else on the machine reaches the caller as jitter. So the
-// media thread asks Linux for a lower nice value than the rest (its own thread only: on Linux a
-// nice value belongs to a thread). Media servers do the same (Asterisk's -p, FreeSWITCH's -rp,
-// both real-time); a nice value is the milder form: the thread goes first, nothing starves.
-// OPENUM_MEDIA_NICE sets it (-20..19; 0 leaves the thread as it is). Raising a priority needs root,
-// CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or RLIMIT_NICE (LimitNICE=); without
-// them the media runs at the ordinary priority and the worker says so once.
+// media thread asks Linux for a real-time policy, SCHED_RR at priority 10, and for a lower nice
+// value than the rest (-10), which is what it keeps where real-time is not allowed. Both are the
+// thread's own (on Linux they belong to a thread, not a process). Media servers do the same
+// (Asterisk's -p, FreeSWITCH's -rp: real-time). Real-time cannot take the machine: a media
+// thread is one thread, so it can hold at most one core, and Linux keeps 5 % of each second for
+// ordinary threads (sched_rt_runtime_us). Measured (bench/README.md, "Real-time media threads"):
+// at 700 calls the receiver's jitter p99 fell in each of 6 alternating pairs.
+// OPENUM_MEDIA_REALTIME sets the priority (1..99; 0 asks for none), OPENUM_MEDIA_NICE the nice
+// value (-20..19; 0 leaves it). Both need root, CAP_SYS_NICE (systemd: AmbientCapabilities=
+// CAP_SYS_NICE) or limits (LimitRTPRIO=, LimitNICE=); without them the media runs at the ordinary
+// priority and the worker says so once.
 import { constants } from 'node:os';
 
 export const DEFAULT_MEDIA_NICE = -10;
+export const DEFAULT_MEDIA_REALTIME = 10;
 
 export interface ThreadPriorityAddon {
   /** 0, or -errno */
   setThreadNice(nice: number): number;
   threadNice(): number;
+  /** SCHED_RR at 1..99, SCHED_OTHER with 0: 0, or -errno */
+  setThreadRealtime(priority: number): number;
+  /** the SCHED_RR/SCHED_FIFO priority, 0 for none */
+  threadRealtime(): number;
 }
 
 export interface MediaPriority {
-  /** what was asked (OPENUM_MEDIA_NICE or the default) */
+  /** the nice value asked (OPENUM_MEDIA_NICE or the default) */
   wanted: number;
   /** the thread's nice value now */
   nice: number;
+  /** the real-time priority asked (OPENUM_MEDIA_REALTIME or the default; 0: none) */
+  wantedRealtime: number;
+  /** the thread's real-time priority now (0: none, the ordinary policy) */
+  realtime: number;
   /** why it is not what was asked, in an operator's words */
   problem?: string;
 }
 
-/** The nice value asked for: OPENUM_MEDIA_NICE, or the default; a wrong value is the problem. */
-export function wantedMediaNice(env: NodeJS.ProcessEnv): { nice: number; problem?: string } {
-  const raw = env.OPENUM_MEDIA_NICE;
-  if (raw === undefined || raw === '') return { nice: DEFAULT_MEDIA_NICE };
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < -20 || n > 19) {
-    return { nice: DEFAULT_MEDIA_NICE, problem: `OPENUM_MEDIA_NICE="${raw}" is not an integer from -20 to 19; using ${DEFAULT_MEDIA_NICE}` };
-  }
-  return { nice: n };
+interface Wanted {
+  value: number;
+  problem?: string;
 }
 
-/** Sets the calling thread's nice value as asked; never throws. */
+function wantedInt(env: NodeJS.ProcessEnv, name: string, min: number, max: number, fallback: number): Wanted {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return { value: fallback };
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) return { value: fallback, problem: `${name}="${raw}" is not an integer from ${min} to ${max}; using ${fallback}` };
+  return { value: n };
+}
+
+/** The nice value asked for: OPENUM_MEDIA_NICE, or the default; a wrong value is the problem. */
+export function wantedMediaNice(env: NodeJS.ProcessEnv): { nice: number; problem?: string } {
+  const w = wantedInt(env, 'OPENUM_MEDIA_NICE', -20, 19, DEFAULT_MEDIA_NICE);
+  return { nice: w.value, ...(w.problem ? { problem: w.problem } : {}) };
+}
+
+/** The real-time priority asked for: OPENUM_MEDIA_REALTIME, or the default; a wrong value is the problem. */
+export function wantedMediaRealtime(env: NodeJS.ProcessEnv): { priority: number; problem?: string } {
+  const w = wantedInt(env, 'OPENUM_MEDIA_REALTIME', 0, 99, DEFAULT_MEDIA_REALTIME);
+  return { priority: w.value, ...(w.problem ? { problem: w.problem } : {}) };
+}
+
+const refused = (rc: number) => rc === -constants.errno.EACCES || rc === -constants.errno.EPERM;
+
+/** Sets the calling thread's nice value and real-time priority as asked; never throws. */
 export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefined, env: NodeJS.ProcessEnv, why = 'not built'): MediaPriority {
-  const wanted = wantedMediaNice(env);
-  const notes = wanted.problem ? [wanted.problem] : [];
+  const nice = wantedMediaNice(env);
+  const rt = wantedMediaRealtime(env);
+  const notes = [nice.problem, rt.problem].filter((p): p is string => p !== undefined);
+  const result = (now: { nice: number; realtime: number }): MediaPriority =>
+    ({ wanted: nice.nice, nice: now.nice, wantedRealtime: rt.priority, realtime: now.realtime, ...(notes.length ? { problem: notes.join('; ') } : {}) });
   if (typeof addon?.setThreadNice !== 'function' || typeof addon.threadNice !== 'function') {
     notes.push(`native/udp is not in use (${addon ? 'an older build: node scripts/build-native.mjs' : why}), so the media thread keeps the ordinary priority`);
-    return { wanted: wanted.nice, nice: 0, problem: notes.join('; ') };
+    return result({ nice: 0, realtime: 0 });
   }
   const before = addon.threadNice();
-  if (wanted.nice === before) return { wanted: wanted.nice, nice: before, ...(notes.length ? { problem: notes.join('; ') } : {}) };
-  const rc = addon.setThreadNice(wanted.nice);
-  if (rc === -constants.errno.EACCES || rc === -constants.errno.EPERM) {
-    notes.push(`not allowed to give the media thread nice ${wanted.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
-      + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing');
-  } else if (rc !== 0) {
-    notes.push(`setting the media thread's nice value to ${wanted.nice} failed (errno ${-rc})`);
+  if (nice.nice !== before) {
+    const rc = addon.setThreadNice(nice.nice);
+    if (refused(rc)) {
+      notes.push(`not allowed to give the media thread nice ${nice.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
+        + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing');
+    } else if (rc !== 0) {
+      notes.push(`setting the media thread's nice value to ${nice.nice} failed (errno ${-rc})`);
+    }
   }
-  return { wanted: wanted.nice, nice: addon.threadNice(), ...(notes.length ? { problem: notes.join('; ') } : {}) };
+  if (typeof addon.setThreadRealtime !== 'function' || typeof addon.threadRealtime !== 'function') {
+    if (rt.priority > 0) notes.push('real-time priority needs a newer build of native/udp (node scripts/build-native.mjs)');
+    return result({ nice: addon.threadNice(), realtime: 0 });
+  }
+  if (rt.priority !== addon.threadRealtime()) {
+    const rc = addon.setThreadRealtime(rt.priority);
+    if (refused(rc)) {
+      notes.push(`not allowed to give the media thread real-time priority ${rt.priority} (SCHED_RR), so it runs at nice ${addon.threadNice()}: `
+        + `run as root, or grant CAP_SYS_NICE or a real-time limit (systemd: LimitRTPRIO=${rt.priority}); OPENUM_MEDIA_REALTIME=0 asks for none`);
+    } else if (rc !== 0) {
+      notes.push(`setting the media thread's real-time priority to ${rt.priority} failed (errno ${-rc})`);
+    }
+  }
+  return result({ nice: addon.threadNice(), realtime: addon.threadRealtime() });
 }

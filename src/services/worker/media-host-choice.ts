@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { LocalMediaHost } from '../../media/local-media-host.js';
 import type { MediaHost } from '../../media/media-host.js';
 import { loadUdpAddon, loadUdpRecvAddon } from '../../media/native/udp.js';
-import { wantedMediaNice } from '../../media/thread/media-priority.js';
+import { wantedMediaNice, wantedMediaRealtime } from '../../media/thread/media-priority.js';
 import { ThreadMediaHost } from '../../media/thread/thread-media-host.js';
 
 export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): MediaHost {
@@ -20,11 +20,11 @@ export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): Me
   const received = recv.addon ? 'IPv4 RTP received in batches by native/udp' : `received by dgram (${recv.why})`;
   log.info(`call media on a media thread, RTP ${sent}, ${received}`);
   // A wrong setting is said at start, not only when the first call starts the thread.
-  const setting = wantedMediaNice(env).problem;
-  if (setting) log.warn(`media thread: ${setting}`);
+  for (const setting of [wantedMediaNice(env).problem, wantedMediaRealtime(env).problem]) if (setting) log.warn(`media thread: ${setting}`);
   return new ThreadMediaHost({
     onPriority: (p) => {
       if (p.problem) log.warn(`media thread: ${p.problem}`);
+      else if (p.realtime > 0) log.info(`media thread at real-time priority ${p.realtime} (SCHED_RR): its clock goes before the worker's other work`);
       else if (p.nice !== 0) log.info(`media thread at nice ${p.nice}: its clock goes before the worker's other work`);
     },
   });
