@@ -12,17 +12,29 @@
 #include <unistd.h>
 #include "udp_common.h"
 
-/* setThreadNice(nice): 0, or -errno (-EACCES/-EPERM when not allowed). nice is -20..19. */
-napi_value udp_set_thread_nice(napi_env env, napi_callback_info info) {
+/* The one integer argument of a setter, within [min, max]; 0 (a TypeError thrown) when it is not. */
+static int int_arg(napi_env env, napi_callback_info info, int32_t min, int32_t max, const char *usage, int32_t *out) {
   size_t argc = 1;
   napi_value argv[1];
-  int32_t nice = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1
+      || napi_get_value_int32(env, argv[0], out) != napi_ok || *out < min || *out > max) {
+    udp_fail(env, usage);
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value int_result(napi_env env, int32_t value) {
   napi_value result;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return udp_fail(env, "setThreadNice(nice) needs a number");
-  if (napi_get_value_int32(env, argv[0], &nice) != napi_ok || nice < -20 || nice > 19) return udp_fail(env, "setThreadNice: nice is an integer from -20 to 19");
-  int rc = setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno;
-  napi_create_int32(env, rc, &result);
+  napi_create_int32(env, value, &result);
   return result;
+}
+
+/* setThreadNice(nice): 0, or -errno (-EACCES/-EPERM when not allowed). nice is -20..19. */
+napi_value udp_set_thread_nice(napi_env env, napi_callback_info info) {
+  int32_t nice = 0;
+  if (!int_arg(env, info, -20, 19, "setThreadNice(nice): nice is an integer from -20 to 19", &nice)) return NULL;
+  return int_result(env, setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno);
 }
 
 /* threadNice(): the calling thread's nice value. */
@@ -39,18 +51,12 @@ napi_value udp_thread_nice(napi_env env, napi_callback_info info) {
  * or SCHED_OTHER again with 0. Returns 0, or -errno (-EPERM when not allowed: it needs root,
  * CAP_SYS_NICE or RLIMIT_RTPRIO; under a cgroup without a real-time budget, too). */
 napi_value udp_set_thread_realtime(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   int32_t priority = 0;
-  napi_value result;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return udp_fail(env, "setThreadRealtime(priority) needs a number");
-  if (napi_get_value_int32(env, argv[0], &priority) != napi_ok || priority < 0 || priority > 99) return udp_fail(env, "setThreadRealtime: priority is an integer from 0 to 99");
+  if (!int_arg(env, info, 0, 99, "setThreadRealtime(priority): priority is an integer from 0 to 99", &priority)) return NULL;
   struct sched_param p;
   memset(&p, 0, sizeof p);
   p.sched_priority = priority;
-  int rc = pthread_setschedparam(pthread_self(), priority > 0 ? SCHED_RR : SCHED_OTHER, &p);
-  napi_create_int32(env, -rc, &result);
-  return result;
+  return int_result(env, -pthread_setschedparam(pthread_self(), priority > 0 ? SCHED_RR : SCHED_OTHER, &p));
 }
 
 /* threadRealtime(): the calling thread's real-time priority, 0 when it is not SCHED_RR/SCHED_FIFO. */
