@@ -57,6 +57,14 @@ describe('media thread priority', () => {
     assert.deepEqual(await threadPriority({ ...process.env, OPENUM_MEDIA_NICE: '0', OPENUM_MEDIA_REALTIME: '0' }), { wanted: 0, nice: 0, wantedRealtime: 0, realtime: 0 });
   });
 
+  it('neither allowed: one problem naming both limits', () => {
+    const p = applyMediaPriority(fakeAddon(-constants.errno.EPERM), {});
+    assert.deepEqual([p.nice, p.realtime], [0, 0]);
+    assert.equal(p.problem, 'not allowed to raise the media thread\'s priority (real-time 10, nor nice -10), so it runs at the ordinary priority: '
+      + 'run as root, or grant CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or limits (LimitRTPRIO=10, LimitNICE=-10); '
+      + 'OPENUM_MEDIA_REALTIME=0 and OPENUM_MEDIA_NICE=0 ask for nothing');
+  });
+
   it('real-time refused while nice is allowed: the thread runs at nice -10, and the problem names the ways to allow it', () => {
     const p = applyMediaPriority(fakeAddon(0, -constants.errno.EPERM), {});
     assert.deepEqual([p.nice, p.realtime], [-10, 0]);

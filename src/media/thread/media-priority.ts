@@ -79,11 +79,12 @@ export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefin
     return result({ nice: 0, realtime: 0 });
   }
   const before = addon.threadNice();
+  let niceNote: number | undefined; // where the "nice not allowed" note is, to merge with a real-time one
   if (nice.nice !== before) {
     const rc = addon.setThreadNice(nice.nice);
     if (refused(rc)) {
-      notes.push(`not allowed to give the media thread nice ${nice.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
-        + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing');
+      niceNote = notes.push(`not allowed to give the media thread nice ${nice.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
+        + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing') - 1;
     } else if (rc !== 0) {
       notes.push(`setting the media thread's nice value to ${nice.nice} failed (errno ${-rc})`);
     }
@@ -94,7 +95,11 @@ export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefin
   }
   if (rt.priority !== addon.threadRealtime()) {
     const rc = addon.setThreadRealtime(rt.priority);
-    if (refused(rc)) {
+    if (refused(rc) && niceNote !== undefined) {
+      notes[niceNote] = `not allowed to raise the media thread's priority (real-time ${rt.priority}, nor nice ${nice.nice}), so it runs at the ordinary `
+        + 'priority: run as root, or grant CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or limits '
+        + `(LimitRTPRIO=${rt.priority}, LimitNICE=${nice.nice}); OPENUM_MEDIA_REALTIME=0 and OPENUM_MEDIA_NICE=0 ask for nothing`;
+    } else if (refused(rc)) {
       notes.push(`not allowed to give the media thread real-time priority ${rt.priority} (SCHED_RR), so it runs at nice ${addon.threadNice()}: `
         + `run as root, or grant CAP_SYS_NICE or a real-time limit (systemd: LimitRTPRIO=${rt.priority}); OPENUM_MEDIA_REALTIME=0 asks for none`);
     } else if (rc !== 0) {
