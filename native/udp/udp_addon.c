@@ -10,6 +10,12 @@ napi_value udp_fail(napi_env env, const char *message) {
   return NULL;
 }
 
+napi_value udp_number(napi_env env, int32_t n) {
+  napi_value out;
+  napi_create_int32(env, n, &out);
+  return out;
+}
+
 int udp_int32_array(napi_env env, napi_value value, int32_t **data, size_t *length) {
   bool is_typed = false;
   napi_typedarray_type type;

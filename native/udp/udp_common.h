@@ -10,6 +10,8 @@
 
 /* Throws TypeError(code ERR_OPENUM_UDP_BATCH, message) and returns NULL. */
 napi_value udp_fail(napi_env env, const char *message);
+/* An int32 as a JavaScript number. */
+napi_value udp_number(napi_env env, int32_t n);
 
 /* The data and element count of an Int32Array; 0 when value is anything else. */
 int udp_int32_array(napi_env env, napi_value value, int32_t **data, size_t *length);

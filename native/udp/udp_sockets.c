@@ -76,12 +76,6 @@ int udp_sockets_init(napi_env env) {
   return 1;
 }
 
-static napi_value number(napi_env env, int32_t n) {
-  napi_value out;
-  napi_create_int32(env, n, &out);
-  return out;
-}
-
 #define RCVBUF_BYTES (512 * 1024)
 
 napi_value udp_open4(napi_env env, napi_callback_info info) {
@@ -94,7 +88,7 @@ napi_value udp_open4(napi_env env, napi_callback_info info) {
   udp_sockets_t *s = udp_sockets_of(env);
   if (!s) return udp_fail(env, "native/udp was not initialised in this thread");
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return number(env, -errno);
+  if (fd < 0) return udp_number(env, -errno);
   int on = 1;
   struct sockaddr_in sa;
   memset(&sa, 0, sizeof sa);
@@ -116,9 +110,9 @@ napi_value udp_open4(napi_env env, napi_callback_info info) {
   }
   if (e) {
     close(fd);
-    return number(env, -e);
+    return udp_number(env, -e);
   }
-  return number(env, fd);
+  return udp_number(env, fd);
 }
 
 napi_value udp_close(napi_env env, napi_callback_info info) {
@@ -128,7 +122,7 @@ napi_value udp_close(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return udp_fail(env, "closeUdp(fd)");
   if (napi_get_value_int32(env, argv[0], &fd) != napi_ok) return udp_fail(env, "fd must be a number");
   udp_sockets_t *s = udp_sockets_of(env);
-  if (!udp_owned(s, fd)) return number(env, -EBADF);
+  if (!udp_owned(s, fd)) return udp_number(env, -EBADF);
   unmark(s, fd);
-  return number(env, close(fd) == 0 ? 0 : -errno);
+  return udp_number(env, close(fd) == 0 ? 0 : -errno);
 }

@@ -24,27 +24,19 @@ static int int_arg(napi_env env, napi_callback_info info, int32_t min, int32_t m
   return 1;
 }
 
-static napi_value int_result(napi_env env, int32_t value) {
-  napi_value result;
-  napi_create_int32(env, value, &result);
-  return result;
-}
-
 /* setThreadNice(nice): 0, or -errno (-EACCES/-EPERM when not allowed). nice is -20..19. */
 napi_value udp_set_thread_nice(napi_env env, napi_callback_info info) {
   int32_t nice = 0;
   if (!int_arg(env, info, -20, 19, "setThreadNice(nice): nice is an integer from -20 to 19", &nice)) return NULL;
-  return int_result(env, setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno);
+  return udp_number(env, setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) == 0 ? 0 : -errno);
 }
 
 /* threadNice(): the calling thread's nice value. */
 napi_value udp_thread_nice(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result;
   errno = 0;
   int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
-  napi_create_int32(env, errno ? 0 : nice, &result);
-  return result;
+  return udp_number(env, errno ? 0 : nice);
 }
 
 /* setThreadRealtime(priority): the calling thread's policy becomes SCHED_RR at `priority` (1..99),
@@ -56,17 +48,15 @@ napi_value udp_set_thread_realtime(napi_env env, napi_callback_info info) {
   struct sched_param p;
   memset(&p, 0, sizeof p);
   p.sched_priority = priority;
-  return int_result(env, -pthread_setschedparam(pthread_self(), priority > 0 ? SCHED_RR : SCHED_OTHER, &p));
+  return udp_number(env, -pthread_setschedparam(pthread_self(), priority > 0 ? SCHED_RR : SCHED_OTHER, &p));
 }
 
 /* threadRealtime(): the calling thread's real-time priority, 0 when it is not SCHED_RR/SCHED_FIFO. */
 napi_value udp_thread_realtime(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result;
   int policy = SCHED_OTHER;
   struct sched_param p;
   memset(&p, 0, sizeof p);
   int rt = pthread_getschedparam(pthread_self(), &policy, &p) == 0 && (policy == SCHED_RR || policy == SCHED_FIFO) ? p.sched_priority : 0;
-  napi_create_int32(env, rt, &result);
-  return result;
+  return udp_number(env, rt);
 }

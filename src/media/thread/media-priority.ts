@@ -6,8 +6,9 @@
 // thread's own (on Linux they belong to a thread, not a process). Media servers do the same
 // (Asterisk's -p, FreeSWITCH's -rp: real-time). Real-time cannot take the machine: a media
 // thread is one thread, so it can hold at most one core, and Linux keeps 5 % of each second for
-// ordinary threads (sched_rt_runtime_us). Measured (bench/README.md, "Real-time media threads"):
-// at 700 calls the receiver's jitter p99 fell in each of 6 alternating pairs.
+// ordinary threads (sched_rt_runtime_us). Measured (bench/README.md, "The worker's other threads,
+// GC and real-time media threads"): the receiver's jitter p99 was lower in each of 8 alternating
+// pairs at 700 and 1,000 calls.
 // OPENUM_MEDIA_REALTIME sets the priority (1..99; 0 asks for none), OPENUM_MEDIA_NICE the nice
 // value (-20..19; 0 leaves it). Both need root, CAP_SYS_NICE (systemd: AmbientCapabilities=
 // CAP_SYS_NICE) or limits (LimitRTPRIO=, LimitNICE=); without them the media runs at the ordinary
@@ -79,32 +80,27 @@ export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefin
     return result({ nice: 0, realtime: 0 });
   }
   const before = addon.threadNice();
-  let niceNote: number | undefined; // where the "nice not allowed" note is, to merge with a real-time one
-  if (nice.nice !== before) {
-    const rc = addon.setThreadNice(nice.nice);
-    if (refused(rc)) {
-      niceNote = notes.push(`not allowed to give the media thread nice ${nice.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
-        + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing') - 1;
-    } else if (rc !== 0) {
-      notes.push(`setting the media thread's nice value to ${nice.nice} failed (errno ${-rc})`);
-    }
-  }
-  if (typeof addon.setThreadRealtime !== 'function' || typeof addon.threadRealtime !== 'function') {
-    if (rt.priority > 0) notes.push('real-time priority needs a newer build of native/udp (node scripts/build-native.mjs)');
+  const niceRc = nice.nice !== before ? addon.setThreadNice(nice.nice) : 0;
+  const canRealtime = typeof addon.setThreadRealtime === 'function' && typeof addon.threadRealtime === 'function';
+  const rtRc = canRealtime && rt.priority !== addon.threadRealtime() ? addon.setThreadRealtime(rt.priority) : 0;
+  if (refused(niceRc) && refused(rtRc)) {
+    notes.push(`not allowed to raise the media thread's priority (real-time ${rt.priority}, nor nice ${nice.nice}), so it runs at the ordinary `
+      + 'priority: run as root, or grant CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or limits '
+      + `(LimitRTPRIO=${rt.priority}, LimitNICE=${nice.nice}); OPENUM_MEDIA_REALTIME=0 and OPENUM_MEDIA_NICE=0 ask for nothing`);
     return result({ nice: addon.threadNice(), realtime: 0 });
   }
-  if (rt.priority !== addon.threadRealtime()) {
-    const rc = addon.setThreadRealtime(rt.priority);
-    if (refused(rc) && niceNote !== undefined) {
-      notes[niceNote] = `not allowed to raise the media thread's priority (real-time ${rt.priority}, nor nice ${nice.nice}), so it runs at the ordinary `
-        + 'priority: run as root, or grant CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or limits '
-        + `(LimitRTPRIO=${rt.priority}, LimitNICE=${nice.nice}); OPENUM_MEDIA_REALTIME=0 and OPENUM_MEDIA_NICE=0 ask for nothing`;
-    } else if (refused(rc)) {
-      notes.push(`not allowed to give the media thread real-time priority ${rt.priority} (SCHED_RR), so it runs at nice ${addon.threadNice()}: `
-        + `run as root, or grant CAP_SYS_NICE or a real-time limit (systemd: LimitRTPRIO=${rt.priority}); OPENUM_MEDIA_REALTIME=0 asks for none`);
-    } else if (rc !== 0) {
-      notes.push(`setting the media thread's real-time priority to ${rt.priority} failed (errno ${-rc})`);
-    }
+  if (refused(niceRc)) {
+    notes.push(`not allowed to give the media thread nice ${nice.nice} (it stays at ${before}): run as root, or grant CAP_SYS_NICE `
+      + '(systemd: AmbientCapabilities=CAP_SYS_NICE) or a nice limit (LimitNICE=); OPENUM_MEDIA_NICE=0 asks for nothing');
+  } else if (niceRc !== 0) {
+    notes.push(`setting the media thread's nice value to ${nice.nice} failed (errno ${-niceRc})`);
   }
-  return result({ nice: addon.threadNice(), realtime: addon.threadRealtime() });
+  if (!canRealtime && rt.priority > 0) notes.push('real-time priority needs a newer build of native/udp (node scripts/build-native.mjs)');
+  if (refused(rtRc)) {
+    notes.push(`not allowed to give the media thread real-time priority ${rt.priority} (SCHED_RR), so it runs at nice ${addon.threadNice()}: `
+      + `run as root, or grant CAP_SYS_NICE or a real-time limit (systemd: LimitRTPRIO=${rt.priority}); OPENUM_MEDIA_REALTIME=0 asks for none`);
+  } else if (rtRc !== 0) {
+    notes.push(`setting the media thread's real-time priority to ${rt.priority} failed (errno ${-rtRc})`);
+  }
+  return result({ nice: addon.threadNice(), realtime: canRealtime ? addon.threadRealtime() : 0 });
 }
