@@ -81,8 +81,10 @@ export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefin
   }
   const before = addon.threadNice();
   const niceRc = nice.nice !== before ? addon.setThreadNice(nice.nice) : 0;
-  const canRealtime = typeof addon.setThreadRealtime === 'function' && typeof addon.threadRealtime === 'function';
-  const rtRc = canRealtime && rt.priority !== addon.threadRealtime() ? addon.setThreadRealtime(rt.priority) : 0;
+  const setRealtime = addon.setThreadRealtime;
+  const realtimeNow = addon.threadRealtime;
+  const canRealtime = typeof setRealtime === 'function' && typeof realtimeNow === 'function';
+  const rtRc = canRealtime && rt.priority !== realtimeNow() ? setRealtime(rt.priority) : 0;
   if (refused(niceRc) && refused(rtRc)) {
     notes.push(`not allowed to raise the media thread's priority (real-time ${rt.priority}, nor nice ${nice.nice}), so it runs at the ordinary `
       + 'priority: run as root, or grant CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or limits '
@@ -102,5 +104,5 @@ export function applyMediaPriority(addon: Partial<ThreadPriorityAddon> | undefin
   } else if (rtRc !== 0) {
     notes.push(`setting the media thread's real-time priority to ${rt.priority} failed (errno ${-rtRc})`);
   }
-  return result({ nice: addon.threadNice(), realtime: canRealtime ? addon.threadRealtime() : 0 });
+  return result({ nice: addon.threadNice(), realtime: canRealtime ? realtimeNow() : 0 });
 }
