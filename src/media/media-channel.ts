@@ -4,15 +4,15 @@
 // when the SDP negotiated it (RFC 3711/4568), G.711 (RFC 3551 §4.5.14). It knows nothing of SIP.
 // Ownership (../shared/STYLE.md, "Resources"): the channel owns the session, which owns the
 // sockets; close() ends all of them and frees the ports.
-import { encodedFrames } from './audio/encoded-prompt.js';
-import { decode, decodeInto, type G711Codec } from './audio/g711.js';
+import { encodedPrompt } from './audio/encoded-prompt.js';
+import { decodeRange, type G711Codec } from './audio/g711.js';
 import { JitterBuffer, type FrameKind, type JitterStats } from './audio/jitter-buffer.js';
 import { FRAME_SAMPLES } from './audio/prompt-library.js';
 import { DtmfReceiver, type DtmfReceiverStats } from './dtmf/dtmf-receiver.js';
 import type { MediaClock } from './media-clock.js';
 import { Listeners, type Unsubscribe } from './rtp/listeners.js';
 import type { DatagramOut } from './rtp/datagram-out.js';
-import type { RtpPacket } from './rtp/rtp-packet.js';
+import type { RtpHeaderView } from './rtp/rtp-header-view.js';
 import type { RtpSendOptions } from './rtp/rtp-sender.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
 import type { RtpTransform } from './rtp/transform.js';
@@ -64,8 +64,9 @@ interface Capture {
 }
 
 interface Playback {
-  /** The prompt's payloads, encoded once (encoded-prompt.ts): a tick sends the next one as it is. */
-  frames: readonly Buffer[];
+  /** The prompt's payloads, whole frames encoded once (encoded-prompt.ts): a tick sends the next as it is. */
+  payloads: Buffer;
+  /** Octet offset of the next frame. */
   at: number;
   resolve: (completed: boolean) => void;
 }
@@ -92,8 +93,9 @@ export class MediaChannel {
   // made once, not an object per packet.
   readonly #firstOpts: RtpSendOptions;
   readonly #nextOpts: RtpSendOptions;
-  // Likewise each received payload is decoded here: JitterBuffer.push() copies what it keeps.
-  readonly #decoded = new Int16Array(MAX_PACKET_SAMPLES);
+  // Likewise each received payload is decoded here (an array of the payload's length, made again
+  // only when that length changes): JitterBuffer.pushSamples() copies what it keeps.
+  #decoded = new Int16Array(FRAME_SAMPLES);
   #closed = false;
 
   constructor(options: MediaChannelOptions) {
@@ -113,7 +115,7 @@ export class MediaChannel {
       ...(options.out ? { out: options.out } : {}),
     });
     this.localPort = this.#session.localPort;
-    this.#session.onPacket((p) => this.#receive(p));
+    this.#session.onPayload((h, datagram) => this.#receive(h, datagram));
     this.#dtmf.onDigit((digit) => this.#digits.emit(digit));
     // Sending and capturing are two phases of the clock's tick (media-clock.ts): every call's packet
     // goes out before any call's receive and capture work.
@@ -135,10 +137,18 @@ export class MediaChannel {
    * (stopPlayback, another play, close). One playback at a time.
    */
   play(samples: Int16Array): Promise<boolean> {
+    return this.playEncoded(encodedPrompt(samples, this.codec));
+  }
+
+  /**
+   * play() of payloads already encoded in this channel's codec (encodedPrompt(): whole 20 ms
+   * frames; a shorter last frame goes as it is). Read, never written; not copied.
+   */
+  playEncoded(payloads: Buffer): Promise<boolean> {
     this.stopPlayback();
     if (this.#closed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      this.#playback = { frames: encodedFrames(samples, this.codec), at: 0, resolve };
+      this.#playback = { payloads, at: 0, resolve };
       this.#talkspurt = true;
     });
   }
@@ -195,16 +205,18 @@ export class MediaChannel {
     return this.#session.closed;
   }
 
-  #receive(packet: RtpPacket): void {
-    const pt = packet.payloadType;
+  #receive(h: RtpHeaderView, datagram: Buffer): void {
+    const pt = h.payloadType;
+    const at = h.payloadOffset;
+    const n = h.payloadLength;
     if (pt === this.#media.telephoneEvent) {
-      this.#dtmf.push({ payload: packet.payload, timestamp: packet.timestamp, marker: packet.marker });
+      this.#dtmf.push({ payload: datagram.subarray(at, at + n), timestamp: h.timestamp, marker: h.marker });
     } else if (pt === this.#media.payloadType && this.#capture) {
       const c = this.#capture;
-      c.jitter ??= new JitterBuffer({ frameSamples: packetSamples(packet.payload.length) });
-      const payload = packet.payload;
-      const samples = payload.length <= this.#decoded.length ? decodeInto(payload, this.codec, this.#decoded) : decode(payload, this.codec);
-      c.jitter.pushSamples(packet.sequenceNumber, packet.timestamp, samples);
+      c.jitter ??= new JitterBuffer({ frameSamples: packetSamples(n) });
+      if (this.#decoded.length !== n) this.#decoded = new Int16Array(n);
+      decodeRange(datagram, at, n, this.codec, this.#decoded);
+      c.jitter.pushSamples(h.sequenceNumber, h.timestamp, this.#decoded);
     }
   }
 
@@ -214,15 +226,16 @@ export class MediaChannel {
     // next prompt's first packet (marker set, RFC 3551 §4.1) carries the time that passed.
     if (!p) this.#session.idle(FRAME_SAMPLES);
     if (p) {
-      const frame = p.frames[p.at++];
-      if (frame) {
-        this.#session.send(frame, this.#talkspurt ? this.#firstOpts : this.#nextOpts);
+      const length = Math.min(FRAME_SAMPLES, p.payloads.length - p.at);
+      if (length > 0) {
+        this.#session.send(p.payloads, this.#talkspurt ? this.#firstOpts : this.#nextOpts, p.at, length);
+        p.at += length;
         this.#talkspurt = false;
         this.#played++;
         if (this.#lateness.length < MAX_LATENESS_SAMPLES) this.#lateness.push(lateness);
         else this.#lateness[Math.floor(Math.random() * MAX_LATENESS_SAMPLES)] = lateness;
       }
-      if (p.at >= p.frames.length) {
+      if (p.at >= p.payloads.length) {
         this.#playback = undefined;
         p.resolve(true);
       }
@@ -244,7 +257,6 @@ export class MediaChannel {
 }
 
 const FRAME_MS = (FRAME_SAMPLES / 8000) * 1000;
-const MAX_PACKET_SAMPLES = 480; // 60 ms, the longest packet time packetSamples() takes
 
 /** Samples per packet from a G.711 payload (one byte a sample): 10-60 ms in 10 ms steps, else 20 ms. */
 function packetSamples(bytes: number): number {

@@ -23,6 +23,7 @@ export class MediaClock {
   readonly #first = new Set<Tick>();
   readonly #subscribers = new Set<Tick>();
   readonly #afterSend = new Set<() => void>();
+  readonly #due: (Tick | undefined)[] = [];
   #timer: NodeJS.Timeout | undefined;
   #next = 0;
   /** Ticks skipped because the process was too busy to run them even late. */
@@ -68,12 +69,21 @@ export class MediaClock {
 
   #phase(set: Set<Tick>, lateness: number): void {
     if (set.size === 0) return;
-    for (const fn of [...set]) {
-      try {
-        fn(lateness);
-      } catch {
-        this.errors++;
+    // Who is subscribed as the phase starts (one unsubscribed meanwhile is still ticked once), in an
+    // array kept from tick to tick: a copy of 500 subscribers per phase was garbage 100 times a second.
+    const due = this.#due;
+    let n = 0;
+    for (const fn of set) due[n++] = fn;
+    try {
+      for (let i = 0; i < n; i++) {
+        try {
+          due[i]!(lateness);
+        } catch {
+          this.errors++;
+        }
       }
+    } finally {
+      due.fill(undefined, 0, n); // keeps no ended call alive
     }
   }
 

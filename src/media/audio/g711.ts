@@ -48,10 +48,19 @@ export function decode(payload: Uint8Array, codec: G711Codec): Int16Array {
  * returns the part of `out` written.
  */
 export function decodeInto(payload: Uint8Array, codec: G711Codec, out: Int16Array): Int16Array {
-  const table = tablesOf(codec).decode;
-  if (out.length < payload.length) throw new AudioError('BAD_ARGUMENT', `${payload.length} samples do not fit in ${out.length}`);
-  for (let i = 0; i < payload.length; i++) out[i] = table[payload[i]!]!;
+  decodeRange(payload, 0, payload.length, codec, out);
   return out.length === payload.length ? out : out.subarray(0, payload.length);
+}
+
+/**
+ * Decodes octets [offset, offset + length) of `octets` (a payload inside a datagram) into the first
+ * `length` samples of `out`, with no view object: the media path decodes 25,000 payloads a second.
+ */
+export function decodeRange(octets: Uint8Array, offset: number, length: number, codec: G711Codec, out: Int16Array): void {
+  const table = tablesOf(codec).decode;
+  if (offset < 0 || length < 0 || offset + length > octets.length) throw new AudioError('BAD_ARGUMENT', `octets ${offset}..${offset + length} are not inside ${octets.length}`);
+  if (out.length < length) throw new AudioError('BAD_ARGUMENT', `${length} samples do not fit in ${out.length}`);
+  for (let i = 0; i < length; i++) out[i] = table[octets[offset + i]!]!;
 }
 
 /** One payload byte per sample. */

@@ -16,8 +16,8 @@
 // They are held in a ring of maxFrames frames allocated once (at the first packet), indexed by
 // slot modulo maxFrames, so a packet costs a copy into the ring and no allocation: a media thread
 // with 500 recording calls pushes and pops 25,000 frames a second, and frames that live 60 ms
-// were what its young-generation collections kept copying and promoting. pop() hands out views
-// on the ring and reused objects: valid until the next push() or pop(); copy what you keep.
+// were what its young-generation collections kept copying and promoting. pop() hands out reused
+// arrays and objects: valid until the next push() or pop(); copy what you keep.
 // drain() returns copies.
 import { AudioError } from './audio-error.js';
 
@@ -78,7 +78,6 @@ export class JitterBuffer {
   // The ring (see the top of the file): frame slot s is at index s % maxFrames; #held[i] is the
   // slot held there (NONE: none; slots can be negative) and #playedAt[i] the last slot played from real audio there.
   #ring: Int16Array | undefined;
-  #views: Int16Array[] = []; // one per index, made with the ring
   #held: Float64Array | undefined;
   #playedAt: Float64Array | undefined;
   #count = 0; // frames held
@@ -90,6 +89,7 @@ export class JitterBuffer {
   readonly #last: Int16Array; // the last frame played from real audio (concealment repeats it)
   #hasLast = false;
   readonly #concealed: Int16Array;
+  readonly #played: Int16Array; // the frame pop() hands out from real audio
   readonly #silence: Int16Array;
   readonly #out: JitterFrame = { samples: new Int16Array(0), kind: 'audio' };
   #concealRun = 0;
@@ -108,6 +108,7 @@ export class JitterBuffer {
     }
     this.#last = new Int16Array(this.frameSamples);
     this.#concealed = new Int16Array(this.frameSamples);
+    this.#played = new Int16Array(this.frameSamples);
     this.#silence = new Int16Array(this.frameSamples);
   }
 
@@ -213,7 +214,6 @@ export class JitterBuffer {
       this.#ring = new Int16Array(this.#maxFrames * this.frameSamples);
       this.#held = new Float64Array(this.#maxFrames).fill(NONE);
       this.#playedAt = new Float64Array(this.#maxFrames).fill(NONE);
-      for (let i = 0; i < this.#maxFrames; i++) this.#views.push(this.#ring.subarray(i * this.frameSamples, (i + 1) * this.frameSamples));
     }
     const held = this.#held!;
     if (slot < this.#next) {
@@ -258,7 +258,11 @@ export class JitterBuffer {
       this.#held[i] = NONE;
       this.#count--;
       this.#playedAt![i] = slot;
-      const samples = this.#views[i]!;
+      // Copied out of the ring (no view per slot: 150 of them per call outlived every collection).
+      const samples = this.#played;
+      const ring = this.#ring!;
+      const base = i * this.frameSamples;
+      for (let k = 0; k < samples.length; k++) samples[k] = ring[base + k]!;
       this.#last.set(samples);
       this.#hasLast = true;
       this.#concealRun = 0;

@@ -4,7 +4,7 @@
 // (MediaClock `first`), poll() hands the addon the list of descriptors; one recvBatch() call
 // drains them all with non-blocking recvmmsg() into one preallocated arena and describes each
 // datagram in an Int32Array (udp_recv.c). This side then walks the descriptors and gives each
-// datagram to its session's sink as a view into the arena, consumed synchronously (the sessions
+// datagram to its session's sink as a range of the arena, consumed synchronously (the sessions
 // copy only what they keep: datagram-in.ts). The kernel's receive time (SO_TIMESTAMPNS) comes with
 // each datagram, so the RFC 3550 jitter and RTCP timing see when it arrived, not when the tick
 // read it.
@@ -152,7 +152,7 @@ export class BatchedUdpIn implements SocketOwner {
           else {
             const offset = d[j + 1]!;
             this.counts.datagrams++;
-            sink.datagram(this.#arena.subarray(offset, offset + length), this.#source(slot, d[j + 4]!, d[j + 3]!), now - d[j + 5]! / 1000);
+            sink.datagram(this.#arena, offset, length, this.#source(slot, d[j + 4]!, d[j + 3]!), now - d[j + 5]! / 1000);
           }
         } catch {
           this.counts.sinkErrors++; // a session's own guard should have caught it; the others go on

@@ -1,6 +1,6 @@
 // RTP packets of every call on a media thread sent in one native call per clock tick (issue 12).
 // Each session's send() copies its packet into one arena and describes it (fd, offset, length,
-// port, IPv4); a microtask queued by the first packet of a turn hands the whole batch to the
+// port, IPv4), or a plain RTP session writes it there itself (reserve()); a microtask queued by the first packet of a turn hands the whole batch to the
 // native/udp addon once the clock's synchronous run is over. So a tick costs one crossing into C
 // and one sendto() (or sendmmsg() for several packets of one socket) per packet, instead of
 // dgram's per-send JavaScript, SendWrap and callback tick.
@@ -54,11 +54,22 @@ export class BatchedUdpOut implements DatagramOut {
     this.#addon = addon;
   }
 
+  get arena(): Buffer {
+    return this.#arena;
+  }
+
   send(socket: RtpSocket, wire: Buffer, to: TransportAddress, failed: () => void): boolean {
-    if (wire.length > ARENA_BYTES) return false;
+    const at = this.reserve(socket, to, wire.length, failed);
+    if (at < 0) return false;
+    this.#arena.set(wire, at);
+    return true;
+  }
+
+  reserve(socket: RtpSocket, to: TransportAddress, length: number, failed: () => void): number {
+    if (length > ARENA_BYTES) return -1;
     if (to.address !== this.#lastAddress) {
       const ip = ipv4ToInt(to.address);
-      if (ip === undefined) return false;
+      if (ip === undefined) return -1;
       this.#lastAddress = to.address;
       this.#lastIp = ip;
     }
@@ -67,24 +78,24 @@ export class BatchedUdpOut implements DatagramOut {
       fd = fdOf(socket as Socket);
       if (fd >= 0) this.#fds.set(socket as Socket, fd);
     }
-    if (fd < 0) return false;
-    if (this.#count === MAX_PACKETS || this.#used + wire.length > ARENA_BYTES) this.flush();
+    if (fd < 0) return -1;
+    if (this.#count === MAX_PACKETS || this.#used + length > ARENA_BYTES) this.flush();
     const at = this.#count * FIELDS;
+    const offset = this.#used;
     const d = this.#desc;
     d[at] = fd;
-    d[at + 1] = this.#used;
-    d[at + 2] = wire.length;
+    d[at + 1] = offset;
+    d[at + 2] = length;
     d[at + 3] = to.port;
     d[at + 4] = this.#lastIp;
-    this.#arena.set(wire, this.#used);
     this.#failed[this.#count] = failed;
     this.#count++;
-    this.#used += wire.length;
+    this.#used += length;
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#flushTask);
     }
-    return true;
+    return offset;
   }
 
   flush(): void {

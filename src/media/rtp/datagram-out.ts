@@ -11,5 +11,12 @@ import type { TransportAddress } from './source-latch.js';
 
 export interface DatagramOut {
   send(socket: RtpSocket, wire: Buffer, to: TransportAddress, failed: () => void): boolean;
+  /**
+   * send() without a buffer of the session's own: room for a datagram of `length` octets in
+   * `arena`, taken as send() takes one. Returns the offset to write it at, synchronously and before
+   * anything else is sent or flushed; or -1 when it cannot take it (then send() with dgram).
+   */
+  reserve(socket: RtpSocket, to: TransportAddress, length: number, failed: () => void): number;
+  readonly arena: Buffer;
   flush(): void;
 }

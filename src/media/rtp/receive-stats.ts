@@ -27,7 +27,8 @@ export class ReceiveStats {
   #received = 0;
   #expectedPrior = 0;
   #receivedPrior = 0;
-  #transit: number | undefined;
+  // NaN until the first packet (a number from the start, so each packet's store needs no new box).
+  #transit = Number.NaN;
   #jitter = 0; // in timestamp units, unscaled floating point (A.8 first form)
 
   constructor(ssrc: number, firstSeq: number, clockRate: number) {
@@ -80,7 +81,7 @@ export class ReceiveStats {
   updateJitter(arrivalMs: number, rtpTimestamp: number): void {
     const arrival = (arrivalMs * this.clockRate) / 1000;
     const transit = arrival - rtpTimestamp;
-    if (this.#transit !== undefined) {
+    if (!Number.isNaN(this.#transit)) {
       // Differences are taken modulo 2^32 so a timestamp wrap is not a 2^32 jump.
       let d = (transit - this.#transit) % TS_MOD;
       if (d > TS_MOD / 2) d -= TS_MOD;
@@ -160,12 +161,21 @@ export function trackPacket(
   clockRate: number,
   nowMs: number,
 ): { source: ReceiveStats; accepted: boolean } {
+  const source = trackFields(current, packet.ssrc, packet.sequenceNumber, packet.timestamp, clockRate, nowMs);
+  return source ? { source, accepted: true } : { source: current!, accepted: false };
+}
+
+/**
+ * trackPacket() with no object for its answer (the media path, per packet): the statistics to keep
+ * from now on, or null for a sequence jump to drop (then `current` stays as it was).
+ */
+export function trackFields(current: ReceiveStats | undefined, ssrc: number, sequenceNumber: number, timestamp: number, clockRate: number, nowMs: number): ReceiveStats | null {
   let source = current;
-  if (!source || source.ssrc !== packet.ssrc) {
-    source = new ReceiveStats(packet.ssrc, packet.sequenceNumber, clockRate);
-  } else if (source.updateSeq(packet.sequenceNumber) === 'jump') {
-    return { source, accepted: false };
+  if (!source || source.ssrc !== ssrc) {
+    source = new ReceiveStats(ssrc, sequenceNumber, clockRate);
+  } else if (source.updateSeq(sequenceNumber) === 'jump') {
+    return null;
   }
-  source.updateJitter(nowMs, packet.timestamp);
-  return { source, accepted: true };
+  source.updateJitter(nowMs, timestamp);
+  return source;
 }

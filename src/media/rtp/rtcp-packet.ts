@@ -111,7 +111,12 @@ export function serializeRtcpPacket(p: RtcpPacket): Buffer {
  * RTP payload types 64..95 are not used on a multiplexed port for this reason.
  */
 export function isRtcp(buf: Buffer): boolean {
-  if (buf.length < HEADER_SIZE || buf[0]! >> 6 !== 2) return false;
-  const pt = buf[1]! & 0x7f;
+  return isRtcpAt(buf, 0, buf.length);
+}
+
+/** isRtcp() of the datagram in octets [offset, offset + length) of `buf` (the receive arena). */
+export function isRtcpAt(buf: Uint8Array, offset: number, length: number): boolean {
+  if (length < HEADER_SIZE || offset < 0 || offset + length > buf.length || buf[offset]! >> 6 !== 2) return false;
+  const pt = buf[offset + 1]! & 0x7f;
   return pt >= 64 && pt <= 95;
 }

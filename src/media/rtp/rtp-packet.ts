@@ -209,3 +209,18 @@ export function peekRtp(buf: Buffer): RtpPeek | undefined {
     marker: (b1 & 0x80) !== 0,
   };
 }
+
+/** Throws MediaPacketError('invalid field') unless octets [offset, offset + length) are inside `octets`. */
+export function checkRange(octets: Uint8Array, offset: number, length: number): void {
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > octets.length) {
+    throw new MediaPacketError('invalid field', `octets ${offset}..${offset + length} are not inside ${octets.length}`);
+  }
+}
+
+/**
+ * Copies octets [offset, offset + length) of `from` to `to` at `at` (both ranges checked by the
+ * caller), with no view object: a payload is copied per packet, 25,000 times a second on a media thread.
+ */
+export function copyOctets(from: Uint8Array, offset: number, length: number, to: Uint8Array, at: number): void {
+  for (let i = 0; i < length; i++) to[at + i] = from[offset + i]!;
+}

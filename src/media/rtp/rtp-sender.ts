@@ -1,7 +1,7 @@
 // Outgoing stream state (RFC 3550 §5.1): random initial SSRC, sequence number and timestamp,
 // sequence numbers wrapping at 2^16 and timestamps at 2^32, and the counts an SR reports (§6.4.1).
 import { randomBytes } from 'node:crypto';
-import { RTP_HEADER_SIZE, RtpPacket } from './rtp-packet.js';
+import { RTP_HEADER_SIZE, RtpPacket, checkRange, copyOctets } from './rtp-packet.js';
 import { MediaPacketError, checkUint } from './errors.js';
 
 export interface RtpSendOptions {
@@ -28,6 +28,8 @@ export class RtpSender {
   readonly ssrc: number;
   readonly clockRate: number;
   #seq: number;
+  // The timestamp as a signed 32-bit integer (`| 0`; read with `>>> 0`): a uint32 above 2^31 is
+  // not a small integer to V8, and storing one allocated a number per packet.
   #ts: number;
   #packetCount = 0;
   #octetCount = 0;
@@ -41,10 +43,11 @@ export class RtpSender {
     this.clockRate = clockRate;
     this.ssrc = init.ssrc ?? random32();
     this.#seq = init.sequence ?? random32() & 0xffff;
-    this.#ts = init.timestamp ?? random32();
+    const ts = init.timestamp ?? random32();
     checkUint('ssrc', this.ssrc, 0xffffffff);
     checkUint('sequence', this.#seq, 0xffff);
-    checkUint('timestamp', this.#ts, 0xffffffff);
+    checkUint('timestamp', ts, 0xffffffff);
+    this.#ts = ts | 0;
   }
 
   get packetCount(): number {
@@ -64,7 +67,7 @@ export class RtpSender {
       marker: opts.marker ?? false,
       payloadType: opts.payloadType,
       sequenceNumber: this.#seq,
-      timestamp: this.#ts,
+      timestamp: this.#ts >>> 0,
       ssrc: this.ssrc,
       payload,
     });
@@ -99,11 +102,19 @@ export class RtpSender {
     this.#advance(payloadLength, opts.timestampStep, nowMs);
   }
 
+  /** writeNextHeader(), then octets [offset, offset + length) of `payload` right after the header. */
+  writeNext(out: Uint8Array, at: number, payload: Uint8Array, offset: number, length: number, opts: RtpSendOptions, nowMs: number): void {
+    checkRange(payload, offset, length);
+    if (out.length < at + RTP_HEADER_SIZE + length) throw new MediaPacketError('invalid field', `no room for ${length} payload octets at ${at} of ${out.length}`);
+    this.writeNextHeader(out, at, length, opts, nowMs);
+    copyOctets(payload, offset, length, out, at + RTP_HEADER_SIZE);
+  }
+
   #advance(payloadLength: number, timestampStep: number, nowMs: number): void {
     this.#lastTs = this.#ts;
     this.#lastAtMs = nowMs;
     this.#seq = (this.#seq + 1) & 0xffff;
-    this.#ts = (this.#ts + timestampStep) % TS_MOD;
+    this.#ts = (this.#ts + timestampStep) | 0;
     this.#packetCount++;
     this.#octetCount += payloadLength;
     this.sentSinceReport = true;
@@ -112,13 +123,13 @@ export class RtpSender {
   /** Advance the clock without sending (nothing to send to yet): no sequence number is used up. */
   skip(timestampStep: number): void {
     checkUint('timestampStep', timestampStep, 0xffffffff);
-    this.#ts = (this.#ts + timestampStep) % TS_MOD;
+    this.#ts = (this.#ts + timestampStep) | 0;
   }
 
   /** The RTP timestamp matching `nowMs`, for an SR (§6.4.1: same instant as the NTP timestamp). */
   rtpTimestampAt(nowMs: number): number {
-    if (Number.isNaN(this.#lastAtMs)) return this.#ts;
+    if (Number.isNaN(this.#lastAtMs)) return this.#ts >>> 0;
     const elapsed = Math.round(((nowMs - this.#lastAtMs) * this.clockRate) / 1000);
-    return (((this.#lastTs + elapsed) % TS_MOD) + TS_MOD) % TS_MOD;
+    return ((((this.#lastTs >>> 0) + elapsed) % TS_MOD) + TS_MOD) % TS_MOD;
   }
 }

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Buffer } from 'node:buffer';
 import type { NegotiatedMedia } from '../media-channel.js';
-import type { MediaEndpoint, MediaLease } from '../media-host.js';
+import type { MediaLease } from '../media-host.js';
 import { LocalMediaHost } from '../local-media-host.js';
 import { MediaClock } from '../media-clock.js';
 import { BatchedUdpIn } from '../native/udp-batch-in.js';
@@ -26,7 +26,7 @@ const recv = loadUdpRecvAddon().addon;
 const clock = new MediaClock();
 const host = new LocalMediaHost(clock, udp ? new BatchedUdpOut(udp) : undefined, recv ? new BatchedUdpIn(recv, clock) : undefined);
 const leases = new Map<number, MediaLease>();
-const endpoints = new Map<number, MediaEndpoint>();
+const endpoints = new Map<number, ReturnType<LocalMediaHost['open']>>();
 let nextId = 1;
 const post = (m: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 // This thread's clock goes before the worker's own event loop and the rest of the machine.
@@ -82,7 +82,7 @@ async function handle(m: ToThread): Promise<void> {
     case 'play': {
       const endpoint = endpoints.get(m.id);
       if (!endpoint) return post({ t: 'played', id: m.id, play: m.play, completed: false });
-      const completed = await endpoint.play(m.samples);
+      const completed = await endpoint.channel.playEncoded(Buffer.from(m.payloads.buffer, m.payloads.byteOffset, m.payloads.byteLength));
       post({ t: 'played', id: m.id, play: m.play, completed });
       return;
     }

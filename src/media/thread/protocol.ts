@@ -11,7 +11,8 @@ export type ToThread =
   | { t: 'alloc'; req: number; address: string; range: RtpRange }
   | { t: 'release'; id: number }
   | { t: 'open'; id: number; media: NegotiatedMedia }
-  | { t: 'play'; id: number; play: number; samples: Int16Array }
+  /** payloads: the prompt encoded in the call's codec (encodedPrompt(), in a SharedArrayBuffer: shared, not copied) */
+  | { t: 'play'; id: number; play: number; payloads: Uint8Array }
   | { t: 'stopPlayback'; id: number }
   | { t: 'startCapture'; id: number; cap: number }
   | { t: 'stopCapture'; id: number; req: number }

@@ -2,6 +2,8 @@
 // the MediaEndpoint surface over protocol.ts messages. Plays and captures are numbered, so an
 // answer about an earlier one (a play the thread finished just as a new one was asked for, frames
 // of a capture already stopped) is told apart and dropped or kept as the local channel would.
+import { encodedPrompt } from '../audio/encoded-prompt.js';
+import type { G711Codec } from '../audio/g711.js';
 import type { FrameKind } from '../audio/jitter-buffer.js';
 import type { CaptureHandler, MediaChannelStats } from '../media-channel.js';
 import type { MediaEndpoint } from '../media-host.js';
@@ -26,6 +28,7 @@ export class RemoteEndpoint implements MediaEndpoint {
   readonly localPort: number;
   readonly #id: number;
   readonly #link: EndpointLink;
+  readonly #codec: G711Codec;
   readonly #digits = new Listeners<[string]>(() => undefined);
   #play: { n: number; resolve(completed: boolean): void } | undefined;
   #nextPlay = 1;
@@ -34,9 +37,10 @@ export class RemoteEndpoint implements MediaEndpoint {
   #ended: Promise<MediaChannelStats> | undefined;
   #lost = false;
 
-  constructor(id: number, localPort: number, link: EndpointLink) {
+  constructor(id: number, localPort: number, codec: G711Codec, link: EndpointLink) {
     this.#id = id;
     this.localPort = localPort;
+    this.#codec = codec;
     this.#link = link;
   }
 
@@ -50,7 +54,9 @@ export class RemoteEndpoint implements MediaEndpoint {
     const n = this.#nextPlay++;
     return new Promise((resolve) => {
       this.#play = { n, resolve };
-      this.#link.send({ t: 'play', id: this.#id, play: n, samples });
+      // Encoded here, once per prompt and codec, into shared memory: the media thread gets the
+      // payloads without a copy and without encoding work between its ticks.
+      this.#link.send({ t: 'play', id: this.#id, play: n, payloads: encodedPrompt(samples, this.#codec, { shared: true }) });
     });
   }
 

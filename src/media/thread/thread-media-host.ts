@@ -54,7 +54,7 @@ export class ThreadMediaHost implements MediaHost {
 
   open(lease: MediaLease, media: NegotiatedMedia): MediaEndpoint {
     const id = (lease as MediaLease & { open(): number }).open();
-    const endpoint = new RemoteEndpoint(id, lease.port, {
+    const endpoint = new RemoteEndpoint(id, lease.port, media.codec, {
       send: (m) => this.#send(m),
       request: <T>(build: (req: number) => ToThread) => this.#request<T>(build),
       forget: () => this.#endpoints.delete(id),

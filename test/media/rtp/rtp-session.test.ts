@@ -70,6 +70,38 @@ function suite(path: RtpPath): void {
       assert.ok(peer.rttMs !== undefined && peer.rttMs >= 0 && peer.rttMs < 1000, `rtt ${peer.rttMs}`);
     });
 
+    it('sends a range of a larger buffer (a frame of an encoded prompt); a range outside it throws, sends nothing', async () => {
+      const [a, b] = await fx.pair();
+      const got: string[] = [];
+      b.onPacket((p) => got.push(Buffer.from(p.payload).toString('hex'))); // payloads are views: copy
+      const prompt = Buffer.from(Array.from({ length: 480 }, (_, i) => (i * 7) & 0xff));
+      for (let at = 0; at < 480; at += 160) a.send(prompt, { payloadType: 8, timestampStep: 160 }, at, 160);
+      await waitFor(() => got.length === 3, 'three frames');
+      assert.deepEqual(got, [0, 160, 320].map((at) => prompt.subarray(at, at + 160).toString('hex')));
+      for (const [offset, length] of [[400, 160], [-1, 10], [0, 481], [1.5, 10]] as const) {
+        assert.throws(() => a.send(prompt, { payloadType: 8, timestampStep: 160 }, offset, length), { name: 'MediaPacketError' });
+      }
+      assert.equal(a.stats().packetsOut, 3);
+    });
+
+    it('onPayload: the header read in place and the payload inside the datagram; a throwing handler is counted', async () => {
+      const [a, b] = await fx.pair({ initial: { ssrc: 0x0a0b0c0d, sequence: 65_535, timestamp: 2 ** 32 - 80 } });
+      const got: string[] = [];
+      const off = b.onPayload((h, datagram) => {
+        got.push(`${h.marker} ${h.payloadType} ${h.sequenceNumber} ${h.timestamp} ${h.ssrc.toString(16)} ${datagram.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength).toString('hex')}`);
+        if (got.length === 2) throw new Error('a handler bug');
+      });
+      for (let i = 0; i < 3; i++) a.send(Buffer.alloc(4, i + 1), { payloadType: 8, timestampStep: 160, marker: i === 0 });
+      await waitFor(() => got.length === 3, 'three packets');
+      assert.deepEqual(got, ['true 8 65535 4294967216 a0b0c0d 01010101', 'false 8 0 80 a0b0c0d 02020202', 'false 8 1 240 a0b0c0d 03030303']);
+      assert.equal(b.stats().listenerErrors, 1);
+      assert.equal(b.stats().packetsIn, 3);
+      off();
+      a.send(Buffer.alloc(4), { payloadType: 8, timestampStep: 160 });
+      await waitFor(() => b.stats().packetsIn === 4, 'the fourth packet');
+      assert.equal(got.length, 3, 'no handler after unsubscribing');
+    });
+
     it('computes loss from skipped sequence numbers and reports it in an RR', async () => {
       const peer = await fx.raw();
       const peerRtcp = await fx.raw();
