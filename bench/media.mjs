@@ -32,6 +32,7 @@ import { gatewayPki } from './lib/gateway-pki.mjs';
 import { callEnded, machineTicks, rssKb, startOpenUm, WORKER_PORTS, WORKER_TLS_PORTS, workerPids, workerTicks } from './lib/media-server.mjs';
 import { Processes, ticks } from './lib/processes.mjs';
 import { alawFromPcap, buildRtpgen } from './lib/rtpgen.mjs';
+import { buildStallProbe, StallProbe } from './lib/stall-probe.mjs';
 import { int } from './lib/settings.mjs';
 import { captureReady, jitterP99, startCapture } from './lib/tshark-jitter.mjs';
 
@@ -69,6 +70,7 @@ const CPUS = readdirSync('/sys/devices/system/cpu').filter((c) => /^cpu\d+$/.tes
 const WORK = mkdtempSync(join(tmpdir(), 'openum-bench-media-'));
 const log = (...a) => console.log(...a);
 const procs = new Processes(WORK, log, { stopGraceMs: 8000 });
+let stallProbe; // bench/lib/stall-probe.c, built in main(): { path } or { error }
 
 /**
  * The generator asked for (BENCH_GEN), or SIPp when rtpgen does not build (said so). BENCH_SRTP=1:
@@ -86,7 +88,10 @@ function chooseGenerator() {
     if (built.path) {
       log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + ${RTPGENS === 2 ? 'two rtpgen processes, one per worker,' : 'rtpgen'} built with ${built.compiler}${built.srtp ? ', libsrtp2' : ''}${srtp ? ', SRTP' : ''})`);
       const tls = srtp ? gatewayPki(join(WORK, 'pki'), GATEWAY_FQDN) : undefined;
+      // One RTP port per rtpgen for all its calls (bench/lib/rtpgen-ports.h), unless tshark samples
+      // the greeting streams: its capture filter picks the first calls by their own ports.
       return openumGenerator({ ...common, bin: built.path, audio: alawFromPcap(SIPP_G711A, join(WORK, 'g711a.alaw')), sample: SAMPLE_STREAMS, rtpgens: RTPGENS,
+        sharedPorts: env.BENCH_TSHARK !== '1',
         ...(srtp ? { workerPorts: WORKER_TLS_PORTS, tls, srtp: true } : {}) });
     }
     log(`generator: SIPp, because rtpgen did not build (${built.error})`);
@@ -122,8 +127,10 @@ async function step(n, gen, workers) {
     rssPeak = Math.max(rssPeak, rssKb(workers));
     if (cap) tsharkTicks = Math.max(tsharkTicks, ticks(cap.proc.child.pid)); // tshark runs under `timeout`: a child's ticks
   }, 500);
+  const probe = stallProbe?.path ? new StallProbe(procs, stallProbe.path, `stall-probe-${n}`, SECONDS + n / 50 + 120) : undefined;
   let g;
   try { g = await gen.run(n, dir); } finally { clearInterval(sampler); }
+  const stalls = await probe?.stop();
   const wall = (Date.now() - t0) / 1000;
   const cpu = ((workerTicks(workers) - ticks0) / HZ / wall) * 100;
   const machine = machineTicks();
@@ -147,16 +154,23 @@ async function step(n, gen, workers) {
     cpuPct: cpu, rssPerCallKb: (rssPeak - rss0) / n, rssPeakMb: rssPeak / 1024,
     mediaLoopDelayP99Ms: loopDelays.length ? Math.max(...loopDelays) : NaN,
     cpuPerCallPct: cpu / Math.max(1, n), genPct, genTotalPct: Object.values(genPct).reduce((a, b) => a + b, 0),
-    genMaxPartPct: (g.maxPartSec / wall) * 100, tsharkPct: (tsharkTicks / HZ / wall) * 100, machinePct,
+    genMaxPartPct: (g.maxPartSec / wall) * 100, tsharkPct: (tsharkTicks / HZ / wall) * 100, machinePct, stalls,
   };
 }
 
 const clean = (r) => r.failed === 0 && r.lossPct < LOSS_LIMIT * 100 && r.jitterP99Ms < JITTER_LIMIT_MS;
+/** The stall probe (at SCHED_RR 99) saw stalls over 5 ms touch at least half the 1 % of ticks a jitter p99 allows. */
+const stalled = (r) => Boolean(r.stalls?.realtime && r.stalls.touched >= 0.005 * r.stalls.ticks);
 const genParts = (r) => Object.entries(r.genPct).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' + ');
 
 /** Which limit a step met: the machine, the load generator (one of its processes near a core), the server, or none. */
 function limitOf(r, gen) {
   if (clean(r)) return 'none';
+  if (stalled(r)) {
+    return `the machine itself: a probe thread that nothing on it outranks woke over 5 ms late ${r.stalls.over5ms} times (max ${r.stalls.maxMs.toFixed(1)} ms), ` +
+      `stalls of the kernel or the hypervisor that the server's media threads could not escape either; they alone put ${pct(r.stalls)} of the ` +
+      'media ticks out of step, where a jitter p99 allows 1 %: repeat the step';
+  }
   if (r.machinePct >= 0.9 * CPUS * 100) {
     return `machine full (${r.machinePct.toFixed(0)} %: workers ${r.cpuPct.toFixed(0)}, generator ${genParts(r)}${r.tshark ? `, tshark ${r.tsharkPct.toFixed(0)}` : ''}` +
       `, other processes ${Math.max(0, r.machinePct - r.cpuPct - r.genTotalPct - (r.tshark ? r.tsharkPct : 0)).toFixed(0)})` +
@@ -169,6 +183,7 @@ function limitOf(r, gen) {
 }
 
 const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+const pct = (s) => `${((100 * s.touched) / Math.max(1, s.ticks)).toFixed(2)} %`;
 
 function printRow(r, gen) {
   log(`${String(r.n).padStart(5)}  ${String(r.ok).padStart(11)}  ${String(r.failed).padStart(6)}  ${f(r.lossPct, 3).padStart(6)}` +
@@ -179,11 +194,16 @@ function printRow(r, gen) {
   if (r.rx) {
     log(`       rtpgen received ${r.rx.rxPackets} packets on ${r.n} calls (sent ${r.rx.txPackets}), lost ${r.rx.lost} of ${r.rx.expected}; jitter p50 ${f(r.rx.p50Ms)} ` +
       `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}` +
-      `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}`);
+      `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}${r.rx.stray ? `; ${r.rx.stray} from no call's port` : ''}`);
   }
   if (r.tshark) {
     log(`       tshark jitter p99 ${f(r.tshark.p99)} ms on ${r.tshark.streams} streams (${r.tshark.samples} samples)` +
       (r.rx ? `; rtpgen on the same ${Math.min(r.n, SAMPLE_STREAMS)} streams: ${f(r.rx.samplePercentile99Ms)} ms (${r.rx.sampleSamples} samples)` : ''));
+  }
+  if (r.stalls) {
+    log(`       machine stalls (a probe thread at ${r.stalls.realtime ? 'SCHED_RR 99' : 'the ordinary priority: real-time refused'}, 2 ms sleeps): ` +
+      `late > 1 ms ${r.stalls.over1ms}, > 5 ms ${r.stalls.over5ms}, > 20 ms ${r.stalls.over20ms} of ${r.stalls.wakeups} wake-ups; p99.9 ${f(r.stalls.p999Ms)} ms, ` +
+      `max ${f(r.stalls.maxMs, 1)} ms; ${pct(r.stalls)} of the 20 ms ticks touched`);
   }
   if (r.answers) log(`       server answers: ${Object.entries(r.answers).map(([k, v]) => `${v} x ${k}`).join(', ')}`);
   if (Object.keys(r.reasons ?? {}).length) log(`       failures: ${Object.entries(r.reasons).map(([k, v]) => `${v} x ${k}`).join('; ')}`);
@@ -199,6 +219,8 @@ async function main() {
     const r = spawnSync(bin, [arg], { encoding: 'utf8', timeout: 10_000 });
     if (r.error) throw new Error(`${bin} is not installed (Debian: apt-get install ${bin === 'sipp' ? 'sip-tester' : 'tshark'})`);
   }
+  stallProbe = buildStallProbe(WORK);
+  if (stallProbe.error) log(`stall probe: not built (${stallProbe.error}); steps are measured without it`);
   const server = await startOpenUm({ root: ROOT, work: WORK, procs, users: STEPS[STEPS.length - 1], address: ADDRESS, gatewayAddress: GEN_ADDRESS, rtp: RTP,
     ...(gen.tls ? { secured: { ca: gen.tls.ca, gatewayFqdn: GATEWAY_FQDN } } : {}) });
   const workers = workerPids(server.proc.child.pid);
@@ -211,7 +233,8 @@ async function main() {
     rows.push(r);
     printRow(r, gen);
     if (r.failed > 0 || (STOP_ON === 'any' && !clean(r))) {
-      log(`  -> step ${n} not clean (${[r.failed ? `${r.failed} failed calls` : '', r.lossPct >= LOSS_LIMIT * 100 ? 'loss' : '', !(r.jitterP99Ms < JITTER_LIMIT_MS) ? 'jitter' : ''].filter(Boolean).join(', ')}): ladder stops`);
+      log(`  -> step ${n} not clean (${[r.failed ? `${r.failed} failed calls` : '', r.lossPct >= LOSS_LIMIT * 100 ? 'loss' : '', !(r.jitterP99Ms < JITTER_LIMIT_MS) ? 'jitter' : ''].filter(Boolean).join(', ')}` +
+        `${stalled(r) ? '; the machine stalled during it' : ''}): ladder stops`);
       break;
     }
     await sleep(3000);

@@ -4,9 +4,11 @@
 // worker) whose media is bench/lib/rtpgen.c (started here, its child). Argument: one JSON object
 //   { bin, audio, address, worker, ports: [w0, w1], sipPorts: [p0, p1], mediaBase, n, seconds, rate,
 //     sample, firstExtension, tls?: { cert, key } (PEM files: TLS to ports instead of UDP), srtp?,
-//     rtpgens?: 1 | 2 (2: a second rtpgen process carries the second worker's calls) }
+//     rtpgens?: 1 | 2 (2: a second rtpgen process carries the second worker's calls),
+//     sharedPorts?: every call of an rtpgen on one RTP port, mediaBase (+ 2 for the second rtpgen) }
 // Calls 0..ceil(n/2)-1 go to ports[0], the rest to ports[1] (as the two SIPp processes did); call i
-// diverts to extension firstExtension + i, its RTP on mediaBase + 2i (RTCP + 1); calls 0..sample-1
+// diverts to extension firstExtension + i, its RTP on mediaBase + 2i (RTCP + 1; sharedPorts: see
+// above and bench/lib/rtpgen-ports.h); calls 0..sample-1
 // are also rtpgen's "sample" streams. Prints one JSON line at the end: calls established / failed
 // (with the reasons), rtpgen's report (jitter, loss, its CPU; with two, merged: counts and CPU
 // added, cpu_ms_max the busier one, each percentile the higher of the two, so never better than
@@ -37,12 +39,17 @@ timer(() => {
 async function main() {
   const cpu0 = process.cpuUsage();
   const half = Math.ceil(cfg.n / 2);
-  // The measuring instrument runs at the priority the server's media threads ask for (the server's
-  // own rule, from the build: OPENUM_MEDIA_NICE, OPENUM_MEDIA_REALTIME or their defaults), so
-  // neither clock waits for the other.
+  // The measuring instrument runs above every ordinary thread, as the server's media threads do (the
+  // server's own rule, from the build: OPENUM_MEDIA_NICE, OPENUM_MEDIA_REALTIME or their defaults),
+  // but one real-time step below them: at the same SCHED_RR priority a media thread that woke while
+  // rtpgen held a core waited for it, up to 10 ms (`perf sched timehist`; rtpgen reads as packets
+  // come, and 1,000 streams keep it running for 45 ms at a time). Preempted, rtpgen loses nothing
+  // it measures: its receive times are the kernel's (SO_TIMESTAMPNS). bench/README.md, "The
+  // instrument's priority".
   const { wantedMediaNice, wantedMediaRealtime } = await import(new URL('../../dist/src/media/thread/media-priority.js', import.meta.url).href);
   const nice = wantedMediaNice(process.env).nice;
-  const realtime = wantedMediaRealtime(process.env).priority;
+  const serverRealtime = wantedMediaRealtime(process.env).priority;
+  const realtime = serverRealtime > 1 ? serverRealtime - 1 : serverRealtime;
   gens = Array.from({ length: cfg.rtpgens === 2 ? 2 : 1 }, () => new Rtpgen(cfg.bin, { address: cfg.address, audio: cfg.audio, maxSeconds: limitSec + 10, nice, realtime, log }));
   await Promise.all(gens.map(async (g) => { await g.ready; await g.reset(); }));
   const of = (id) => gens[id < half ? 0 : gens.length - 1];
@@ -59,7 +66,8 @@ async function main() {
     const due = t0 + (i * 1000) / cfg.rate;
     if (due > Date.now()) await sleep(due - Date.now());
     const uac = uacs[i < half ? 0 : 1];
-    calls.push(uac.call({ id: i, user: String(cfg.firstExtension + i), mediaPort: cfg.mediaBase + 2 * i, seconds: cfg.seconds }));
+    const mediaPort = cfg.sharedPorts ? cfg.mediaBase + (i < half ? 0 : 2 * (gens.length - 1)) : cfg.mediaBase + 2 * i;
+    calls.push(uac.call({ id: i, user: String(cfg.firstExtension + i), mediaPort, seconds: cfg.seconds }));
   }
   const results = await Promise.all(calls);
   const report = merged(await Promise.all(gens.map((g) => g.report())));
@@ -87,7 +95,7 @@ function merged(reports) {
   const [a, b] = reports;
   if (!b) return a;
   const out = { ...a };
-  for (const k of ['cpu_ms', 'rx', 'tx', 'expected', 'lost', 'late_ticks', 'skipped_ticks', 'ticks', 'samples', 'srtp_fail']) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  for (const k of ['cpu_ms', 'rx', 'tx', 'expected', 'lost', 'late_ticks', 'skipped_ticks', 'ticks', 'samples', 'srtp_fail', 'stray']) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
   for (const k of ['p50_us', 'p99_us', 'max_us']) out[k] = Math.max(a[k] ?? -1, b[k] ?? -1);
   out.cpu_ms_max = Math.max(a.cpu_ms ?? 0, b.cpu_ms ?? 0);
   return out;

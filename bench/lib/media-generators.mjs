@@ -84,11 +84,11 @@ export function sippGenerator({ root, work, procs, address, server, workerPorts,
 }
 
 /** The OpenUM generator: gen-step.mjs (a child, with rtpgen its child) a step. */
-export function openumGenerator({ work, procs, address, server, workerPorts, seconds, bin, audio, sample, tls, srtp, rtpgens = 1 }) {
+export function openumGenerator({ work, procs, address, server, workerPorts, seconds, bin, audio, sample, tls, srtp, rtpgens = 1, sharedPorts = false }) {
   return {
     name: srtp ? 'openum (TLS + SRTP)' : 'openum', tls,
     async run(n, dir) {
-      const cfg = { bin, audio, address, worker: server, ports: workerPorts, sipPorts: [15060, 15062], mediaBase: 20000, n, seconds, rate: rateOf(n), sample, firstExtension: 5000, tls, srtp, rtpgens };
+      const cfg = { bin, audio, address, worker: server, ports: workerPorts, sipPorts: [15060, 15062], mediaBase: 20000, n, seconds, rate: rateOf(n), sample, firstExtension: 5000, tls, srtp, rtpgens, sharedPorts };
       const name = `gen-${n}`;
       const p = procs.start(name, process.execPath, [GEN_STEP, JSON.stringify(cfg)], dir, { cwd: dir });
       const limit = seconds + Math.ceil(n / cfg.rate) + 100;
@@ -108,6 +108,7 @@ export function openumGenerator({ work, procs, address, server, workerPorts, sec
           p99Ms: rep.p99_us >= 0 ? rep.p99_us / 1000 : NaN, p50Ms: rep.p50_us / 1000, maxMs: rep.max_us / 1000, samples: rep.samples,
           samplePercentile99Ms: rep.sample_p99_us >= 0 ? rep.sample_p99_us / 1000 : NaN, sampleSamples: rep.sample_samples,
           srtpFailures: rep.srtp_fail, rxPackets: rep.rx, txPackets: rep.tx, expected: rep.expected, lost: rep.lost, lateTicks: rep.late_ticks, skippedTicks: rep.skipped_ticks, ticks: rep.ticks,
+          stray: rep.stray ?? 0,
         },
       };
     },

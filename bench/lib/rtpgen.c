@@ -12,7 +12,8 @@
  * Control protocol: one line per command on stdin, one line per answer on stdout (flushed); the first
  * line out is "ready srtp=1|0" (whether SRTP is built in).
  *   open ID PORT SAMPLE      bind PORT (RTP) and PORT+1 (RTCP, drained) on ADDRESS for call ID
- *                            (0..MAX_CALLS-1) and start receiving; SAMPLE 1 adds the stream to the
+ *                            (0..MAX_CALLS-1), or share them with the calls already open on PORT
+ *                            (rtpgen-ports.h), and start receiving; SAMPLE 1 adds the stream to the
  *                            "sample" measure too (the streams tshark also captures, for comparison)
  *                            -> "ok ID" | "err ID reason"
  *   start ID IP PORT SSRC    send to IP:PORT from the next tick on: PT 8, seq from a random start,
@@ -29,8 +30,9 @@
  *   reset                    zero the measures below (the start of a step) -> "ok reset"
  *   report                   -> "report streams=N tx=N rx=N expected=N lost=N samples=N p50_us=N
  *                               p99_us=N max_us=N sample_streams=N sample_samples=N sample_p99_us=N
- *                               ticks=N late_ticks=N skipped_ticks=N srtp_fail=N cpu_ms=N"
- *                            (counts since the last reset; expected/lost over the calls closed)
+ *                               ticks=N late_ticks=N skipped_ticks=N srtp_fail=N cpu_ms=N stray=N"
+ *                            (counts since the last reset; expected/lost over the calls closed;
+ *                            stray: datagrams from no started call's server port, rtpgen-ports.h)
  *   quit                     exit
  * Receiver jitter, as bench/media.mjs measured it with tshark: per RTP stream (a call's socket) and
  * per packet, |inter-arrival - 20 ms| from the kernel's receive times (SO_TIMESTAMPNS), an
@@ -69,7 +71,7 @@
 #define STDIN_TAG 0xffffffffu
 
 typedef struct {
-  int open, sending, sample, rtp, rtcp;
+  int open, sending, sample, port; /* port: index of its socket pair (rtpgen-ports.h) */
   struct sockaddr_in to;
   uint16_t seq;
   uint32_t ts, ssrc;
@@ -112,45 +114,36 @@ static void say(const char *fmt, ...) {
 /* Two parts of this one translation unit, in files of their own for size */
 #include "rtpgen-measure.h"
 #include "rtpgen-srtp.h"
+#include "rtpgen-ports.h"
 
-static uint64_t tag_of(int id, int rtcp) { return ((uint64_t)rtcp << 32) | (uint32_t)id; }
-
-static int bind_udp(int port, uint64_t tag) {
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0) return -1;
-  int one = 1, buf = 256 * 1024;
-  setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
-  setsockopt(s, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
-  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = bind_addr };
-  if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) { int e = errno; close(s); errno = e; return -1; }
-  struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
-  epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
-  return s;
-}
-
-
-static void drain(int id, int rtcp) {
+/* Reads what arrived on socket pair `index` (RTCP: read and dropped). Each RTP datagram goes to the
+ * call whose server port sent it (rtpgen-ports.h). */
+static void drain(int index, int rtcp) {
   static unsigned char bufs[BATCH][1500];
   static char ctl[BATCH][64];
+  static struct sockaddr_in from[BATCH];
   struct mmsghdr m[BATCH];
   struct iovec iov[BATCH];
-  call_t *c = &calls[id];
-  /* An event of this epoll_wait batch for a call closed earlier in the same batch: its fields are
+  /* An event of this epoll_wait batch for a pair closed earlier in the same batch: its fields are
    * zero, and fd 0 is stdin, a socket when Node spawned us (libuv's socketpair): reading it here
    * would eat commands. */
-  if (!c->open) return;
-  int s = rtcp ? c->rtcp : c->rtp;
+  if (index < 0 || index >= MAX_PORTS || ports[index].refs <= 0) return;
+  int s = rtcp ? ports[index].rtcp : ports[index].rtp;
   for (;;) {
     memset(m, 0, sizeof m);
     for (int i = 0; i < BATCH; i++) {
       iov[i].iov_base = bufs[i]; iov[i].iov_len = sizeof bufs[i];
       m[i].msg_hdr.msg_iov = &iov[i]; m[i].msg_hdr.msg_iovlen = 1;
       m[i].msg_hdr.msg_control = ctl[i]; m[i].msg_hdr.msg_controllen = sizeof ctl[i];
+      m[i].msg_hdr.msg_name = &from[i]; m[i].msg_hdr.msg_namelen = sizeof from[i];
     }
     int n = recvmmsg(s, m, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) return;
     if (rtcp) continue;
     for (int i = 0; i < n; i++) {
+      int id = by_src[ntohs(from[i].sin_port)] - 1;
+      call_t *c = id >= 0 ? &calls[id] : NULL;
+      if (!c || !c->open || c->port != index || c->to.sin_addr.s_addr != from[i].sin_addr.s_addr) { stray++; continue; }
       long long t = 0;
       for (struct cmsghdr *h = CMSG_FIRSTHDR(&m[i].msg_hdr); h; h = CMSG_NXTHDR(&m[i].msg_hdr, h)) {
         if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_TIMESTAMPNS) {
@@ -171,11 +164,11 @@ static void drain(int id, int rtcp) {
 }
 
 static void send_tick(long long k) {
-  unsigned char pkt[12 + FRAME + 16]; /* room for the SRTP authentication tag */
   size_t off = (size_t)((k * FRAME) % (long long)audio_len);
   for (int id = 0; id < MAX_CALLS; id++) {
     call_t *c = &calls[id];
     if (!c->sending) continue;
+    unsigned char *pkt = out_next(c);
     pkt[0] = 0x80;
     pkt[1] = (unsigned char)(8 | (c->tx == 0 ? 0x80 : 0));
     pkt[2] = (unsigned char)(c->seq >> 8); pkt[3] = (unsigned char)c->seq;
@@ -188,15 +181,12 @@ static void send_tick(long long k) {
 #ifdef HAVE_SRTP
     if (c->tx_srtp && srtp_protect(c->tx_srtp, pkt, &len) != srtp_err_status_ok) { srtp_fail++; len = 0; }
 #endif
-    if (len && sendto(c->rtp, pkt, (size_t)len, 0, (struct sockaddr *)&c->to, sizeof c->to) == (ssize_t)len) {
-      c->tx++; tx_total++;
-    }
+    if (len) out_commit(c, len);
     c->seq++;
     c->ts += FRAME;
   }
+  if (out_n > 0) out_flush();
 }
-
-
 
 static void close_call(int id) {
   call_t *c = &calls[id];
@@ -207,8 +197,9 @@ static void close_call(int id) {
   closed_expected += e;
   closed_lost += lost > 0 ? lost : 0;
   say("closed %d tx=%lld rx=%lld expected=%lld lost=%lld", id, c->tx, rx, e, lost);
-  close(c->rtp);
-  close(c->rtcp);
+  int src = ntohs(c->to.sin_port);
+  if (c->sending && by_src[src] == id + 1) by_src[src] = 0;
+  port_close(c->port);
 #ifdef HAVE_SRTP
   if (c->tx_srtp) srtp_dealloc(c->tx_srtp);
   if (c->rx_srtp) srtp_dealloc(c->rx_srtp);
@@ -223,10 +214,10 @@ static void report(void) {
   getrusage(RUSAGE_SELF, &ru);
   long long cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
   say("report streams=%d tx=%lld rx=%lld expected=%lld lost=%lld samples=%lld p50_us=%lld p99_us=%lld max_us=%lld "
-      "sample_streams=%d sample_samples=%lld sample_p99_us=%lld ticks=%lld late_ticks=%lld skipped_ticks=%lld srtp_fail=%lld cpu_ms=%lld",
+      "sample_streams=%d sample_samples=%lld sample_p99_us=%lld ticks=%lld late_ticks=%lld skipped_ticks=%lld srtp_fail=%lld cpu_ms=%lld stray=%lld",
       streams, tx_total, rx_total, closed_expected, closed_lost, n_samples, percentile(hist, n_samples, 0.5),
       percentile(hist, n_samples, 0.99), percentile(hist, n_samples, 1.0), sample_streams, n_sample_samples,
-      percentile(hist_sample, n_sample_samples, 0.99), ticks, late_ticks, skipped_ticks, srtp_fail, cpu_ms);
+      percentile(hist_sample, n_sample_samples, 0.99), ticks, late_ticks, skipped_ticks, srtp_fail, cpu_ms, stray);
 }
 
 static int command(char *line) {
@@ -236,14 +227,14 @@ static int command(char *line) {
   if (sscanf(line, "open %d %d %d", &id, &port, &sample) == 3) {
     if (id < 0 || id >= MAX_CALLS || calls[id].open || port < 1024 || port > 65534) { say("err %d bad open", id); return 0; }
     call_t *c = &calls[id];
-    c->rtp = bind_udp(port, tag_of(id, 0));
-    if (c->rtp < 0) { say("err %d bind %d: %s", id, port, strerror(errno)); return 0; }
-    c->rtcp = bind_udp(port + 1, tag_of(id, 1));
-    if (c->rtcp < 0) { say("err %d bind %d: %s", id, port + 1, strerror(errno)); close(c->rtp); return 0; }
+    const char *why = "";
+    c->port = port_open(port, &why);
+    if (c->port < 0) { say("err %d bind %d or %d: %s", id, port, port + 1, why); c->port = 0; return 0; }
     c->open = 1; c->sample = sample ? 1 : 0;
     say("ok %d", id);
   } else if (sscanf(line, "start %d %63s %d %lu %63s %63s", &id, ip, &port, &ssrc, txkey, rxkey) >= 4) {
     if (id < 0 || id >= MAX_CALLS || !calls[id].open) { say("err %d not open", id); return 0; }
+    if (port < 1 || port > 65535) { say("err %d bad port", id); return 0; }
     call_t *c = &calls[id];
     c->to.sin_family = AF_INET;
     c->to.sin_port = htons((uint16_t)port);
@@ -256,13 +247,14 @@ static int command(char *line) {
     c->seq = (uint16_t)random();
     c->ts = (uint32_t)random();
     c->sending = 1;
+    by_src[port] = id + 1; /* what this server port sends is this call's (rtpgen-ports.h) */
   } else if (sscanf(line, "close %d", &id) == 1) {
     if (id < 0 || id >= MAX_CALLS || !calls[id].open) { say("closed %d tx=0 rx=0 expected=0 lost=0 not_open=1", id); return 0; }
     close_call(id);
   } else if (strncmp(line, "reset", 5) == 0) {
     memset(hist, 0, sizeof hist); memset(hist_sample, 0, sizeof hist_sample);
     n_samples = n_sample_samples = tx_total = rx_total = closed_expected = closed_lost = 0;
-    ticks = late_ticks = skipped_ticks = 0;
+    ticks = late_ticks = skipped_ticks = stray = 0;
     say("ok reset");
   } else if (strncmp(line, "report", 6) == 0) {
     report();
@@ -356,6 +348,6 @@ int main(int argc, char **argv) {
       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
     }
   }
-  for (int i = 0; i < MAX_CALLS; i++) if (calls[i].open) { close(calls[i].rtp); close(calls[i].rtcp); }
+  for (int i = 0; i < MAX_PORTS; i++) if (ports[i].refs > 0) { close(ports[i].rtp); close(ports[i].rtcp); }
   return 0;
 }

@@ -8,6 +8,7 @@ import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rtpPackets } from '../../test/fixtures/sipp/rtp-pcap.mjs';
+import { compileC } from './cc.mjs';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'rtpgen.c');
 
@@ -16,20 +17,10 @@ const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'rtpgen.c');
  * is built with SRTP; if that build fails, without.
  */
 export function buildRtpgen(dir) {
-  const out = join(dir, 'rtpgen');
   const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'libsrtp2'], { encoding: 'utf8', timeout: 10_000 });
   const srtpFlags = pc.status === 0 ? ['-DHAVE_SRTP', ...pc.stdout.trim().split(/\s+/).filter(Boolean)] : undefined;
-  for (const cc of [process.env.CC, 'cc', 'gcc'].filter(Boolean)) {
-    const build = (extra) => spawnSync(cc, ['-O2', '-Wall', '-o', out, SOURCE, ...extra], { encoding: 'utf8', timeout: 60_000 });
-    let r = srtpFlags ? build(srtpFlags) : undefined;
-    if (r?.error) continue;
-    if (r?.status === 0) return { path: out, compiler: cc, srtp: true };
-    r = build([]);
-    if (r.error) continue;
-    if (r.status !== 0) return { error: `${cc} failed: ${(r.stderr || '').trim().slice(-500)}` };
-    return { path: out, compiler: cc, srtp: false };
-  }
-  return { error: 'no C compiler (cc, gcc)' };
+  const built = compileC(SOURCE, join(dir, 'rtpgen'), srtpFlags ? [srtpFlags, []] : [[]]);
+  return built.error ? built : { path: built.path, compiler: built.compiler, srtp: Boolean(srtpFlags) && built.variant === 0 };
 }
 
 /** The PCMA payloads of a pcap (SIPp's g711a.pcap) as one raw A-law file, looped by rtpgen. */
