@@ -11,10 +11,11 @@
 //   from the latched source (or, before latching, from anyone) and has a plausible RTP fixed
 //   header (peekRtp: 12+ octets, version 2). Return the plain RTP packet (auth tag and MKI
 //   removed), or undefined when authentication or the replay check (§3.3.2) fails. The session
-//   parses the result with RtpPacket.deSerialize and hands listeners views into it, so do not
-//   reuse the returned buffer. `packet` may be a view into the batched receiver's arena
-//   (datagram-in.ts), overwritten after the call: read it, never keep it. undefined or a throw drops the packet and counts stats.droppedAuth:
-//   never fail open.
+//   reads the result in place (RtpHeaderView; RtpPacket.deSerialize for onPacket listeners) and
+//   hands its listeners views or ranges of it, so do not reuse the returned buffer. `packet` may
+//   be a view into the batched receiver's arena (datagram-in.ts), overwritten after the call: read
+//   it, never keep it. undefined or a throw drops the packet and counts stats.droppedAuth: never
+//   fail open.
 // - protectRtcp / unprotectRtcp: the same for whole compound RTCP packets (SR/RR + SDES [+ BYE]);
 //   on a multiplexed port (rtcp-mux) the session decides RTP vs RTCP with isRtcp() first.
 // - The session latches onto a source only after unprotect succeeded, so a party without the keys
