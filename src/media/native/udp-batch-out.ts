@@ -1,7 +1,8 @@
 // RTP packets of every call on a media thread sent in one native call per clock tick (issue 12).
 // Each session's send() copies its packet into one arena and describes it (fd, offset, length,
-// port, IPv4), or a plain RTP session writes it there itself (reserve()); a microtask queued by the first packet of a turn hands the whole batch to the
-// native/udp addon once the clock's synchronous run is over. So a tick costs one crossing into C
+// port, IPv4), or a plain RTP session writes it there itself (reserve()); a microtask queued by
+// the first packet of a turn hands the whole batch to the native/udp addon once the clock's
+// synchronous run is over. So a tick costs one crossing into C
 // and one sendto() (or sendmmsg() for several packets of one socket) per packet, instead of
 // dgram's per-send JavaScript, SendWrap and callback tick.
 // What it does not take (the session then sends with dgram): IPv6 destinations, a socket without

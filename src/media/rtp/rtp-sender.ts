@@ -24,6 +24,12 @@ function random32(): number {
   return randomBytes(4).readUInt32BE(0);
 }
 
+/** Throws MediaPacketError('invalid field') for a payload type or timestamp step out of range. */
+export function checkSendOptions(opts: RtpSendOptions): void {
+  checkUint('payloadType', opts.payloadType, 0x7f);
+  checkUint('timestampStep', opts.timestampStep, 0xffffffff);
+}
+
 export class RtpSender {
   readonly ssrc: number;
   readonly clockRate: number;
@@ -61,8 +67,7 @@ export class RtpSender {
 
   /** The next packet; the packet carries the current timestamp, then it advances by timestampStep. */
   next(payload: Buffer, opts: RtpSendOptions, nowMs: number): RtpPacket {
-    checkUint('payloadType', opts.payloadType, 0x7f);
-    checkUint('timestampStep', opts.timestampStep, 0xffffffff);
+    checkSendOptions(opts);
     const packet = new RtpPacket({
       marker: opts.marker ?? false,
       payloadType: opts.payloadType,
@@ -81,8 +86,7 @@ export class RtpSender {
    * `payloadLength` octets the caller puts right after it, and advances as next() does.
    */
   writeNextHeader(out: Uint8Array, offset: number, payloadLength: number, opts: RtpSendOptions, nowMs: number): void {
-    checkUint('payloadType', opts.payloadType, 0x7f);
-    checkUint('timestampStep', opts.timestampStep, 0xffffffff);
+    checkSendOptions(opts);
     if (out.length < offset + RTP_HEADER_SIZE) throw new MediaPacketError('invalid field', `no room for an RTP header at ${offset} of ${out.length} octets`);
     const seq = this.#seq;
     const ts = this.#ts;

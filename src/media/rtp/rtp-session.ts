@@ -14,7 +14,7 @@ import { RtpHeaderView } from './rtp-header-view.js';
 import { RtcpCompound, isRtcpAt } from './rtcp-packet.js';
 import { RtcpState } from './rtcp-reporter.js';
 import { RTP_HEADER_SIZE, RtpPacket, checkRange } from './rtp-packet.js';
-import { RtpSender, type RtpSendOptions } from './rtp-sender.js';
+import { RtpSender, checkSendOptions, type RtpSendOptions } from './rtp-sender.js';
 import { SourceLatch, rtcpDestination, type TransportAddress } from './source-latch.js';
 import { withDefaults, zeroCounters, type RtpSessionOptions, type RtpSessionStats, type RtpSocketPair, type SessionCounter } from './rtp-session-options.js';
 import { PLAIN_RTP, type RtpTransform } from './transform.js';
@@ -140,6 +140,7 @@ export class RtpSession {
    */
   send(payload: Buffer, opts: RtpSendOptions, offset = 0, length = payload.length - offset): boolean {
     checkRange(payload, offset, length);
+    checkSendOptions(opts); // before anything is reserved in a batch: a throw sends nothing
     if (this.#closing) return false;
     const to = this.#rtpLatch.destination();
     if (!to) {
@@ -310,8 +311,7 @@ export class RtpSession {
         this.#counts.listenerErrors++;
       }
     }
-    // Read again into a packet object only for onPacket()'s listeners (tests, tools): it cannot
-    // throw once read() has passed the same octets.
+    // A packet object only for onPacket()'s listeners (tests, tools): read() passed the same octets.
     if (this.#packetListeners.size > 0) this.#packetListeners.emit(RtpPacket.deSerialize(plain.subarray(offset, offset + length)));
   }
 

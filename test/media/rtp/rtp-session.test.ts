@@ -81,7 +81,14 @@ function suite(path: RtpPath): void {
       for (const [offset, length] of [[400, 160], [-1, 10], [0, 481], [1.5, 10]] as const) {
         assert.throws(() => a.send(prompt, { payloadType: 8, timestampStep: 160 }, offset, length), { name: 'MediaPacketError' });
       }
+      assert.throws(() => a.send(prompt, { payloadType: 200, timestampStep: 160 }, 0, 160), { name: 'MediaPacketError' });
       assert.equal(a.stats().packetsOut, 3);
+      // Nothing half-written went out with the next packet's batch: it arrives alone and intact.
+      a.send(prompt, { payloadType: 8, timestampStep: 160 }, 160, 160);
+      await waitFor(() => got.length === 4, 'the fourth frame');
+      assert.equal(got[3], prompt.subarray(160, 320).toString('hex'));
+      assert.equal(b.stats().droppedInvalid, 0);
+      assert.equal(b.stats().packetsIn, 4);
     });
 
     it('onPayload: the header read in place and the payload inside the datagram; a throwing handler is counted', async () => {
