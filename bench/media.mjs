@@ -16,7 +16,7 @@
 // Settings (environment): BENCH_SECONDS (default 30), BENCH_MAX_CALLS (default 1000),
 // BENCH_STEPS (default 50,100,200,400,700,1000), BENCH_STOP_ON (any|failed), BENCH_GEN
 // (openum|sipp), BENCH_TSHARK (1: tshark beside the openum generator too), BENCH_SRTP, BENCH_RTPGENS
-// (2: two rtpgen processes, one per worker's half of the calls),
+// (2: two rtpgen processes, one per worker's half of the calls), BENCH_RTPGEN_SRTP (openssl|libsrtp2),
 // BENCH_ADDRESS, BENCH_GEN_ADDRESS. See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -57,6 +57,7 @@ const loopback = (name, fallback) => {
 if (!['', 'openum', 'sipp'].includes(env.BENCH_GEN ?? '')) refuse(`BENCH_GEN must be openum or sipp, got "${env.BENCH_GEN}"`);
 if (!['', '1', '2'].includes(env.BENCH_RTPGENS ?? '')) refuse(`BENCH_RTPGENS must be 1 or 2 (rtpgen processes), got "${env.BENCH_RTPGENS}"`);
 const RTPGENS = Number(env.BENCH_RTPGENS || 1);
+if (!['', 'openssl', 'libsrtp2'].includes(env.BENCH_RTPGEN_SRTP ?? '')) refuse(`BENCH_RTPGEN_SRTP must be openssl or libsrtp2 (rtpgen's SRTP), got "${env.BENCH_RTPGEN_SRTP}"`);
 const ADDRESS = loopback('BENCH_ADDRESS', '127.0.55.50');
 const GEN_ADDRESS = loopback('BENCH_GEN_ADDRESS', ADDRESS); // the gateway's address: where calls come from
 const RTP = { min: 40000, max: 49999 };
@@ -74,7 +75,8 @@ let stallProbe; // bench/lib/stall-probe.c, built in main(): { path } or { error
 
 /**
  * The generator asked for (BENCH_GEN), or SIPp when rtpgen does not build (said so). BENCH_SRTP=1:
- * the Secured ladder (TLS to the workers' 5066/5068, SRTP), openum generator with libsrtp2 only.
+ * the Secured ladder (TLS to the workers' 5066/5068, SRTP), openum generator only, its SRTP on
+ * libcrypto, or on libsrtp2 with BENCH_RTPGEN_SRTP=libsrtp2 (rtpgen-srtp.h says why both).
  */
 function chooseGenerator() {
   const want = env.BENCH_GEN || 'openum';
@@ -84,9 +86,13 @@ function chooseGenerator() {
   const common = { root: ROOT, work: WORK, procs, address: GEN_ADDRESS, server: ADDRESS, workerPorts: WORKER_PORTS, seconds: SECONDS };
   if (want === 'openum') {
     const built = buildRtpgen(WORK);
-    if (srtp && !built.srtp) throw new Error(`BENCH_SRTP=1: rtpgen was not built with SRTP (${built.error ?? 'no libsrtp2: pkg-config --exists libsrtp2 failed; Debian: libsrtp2-dev'})`);
+    const backend = env.BENCH_RTPGEN_SRTP || built.srtp?.[0];
+    if (srtp && !built.srtp?.length) throw new Error(`BENCH_SRTP=1: rtpgen was not built with SRTP (${built.error ?? 'neither libcrypto nor libsrtp2 found by pkg-config; Debian: libssl-dev or libsrtp2-dev'})`);
+    if (srtp && !built.srtp.includes(backend)) throw new Error(`BENCH_RTPGEN_SRTP: rtpgen was built with ${built.srtp.join(' and ')}, not "${backend}" (Debian: libssl-dev for openssl, libsrtp2-dev for libsrtp2)`);
+    process.env.RTPGEN_SRTP = backend ?? ''; // read by rtpgen.c (rtpgen-srtp.h), inherited through gen-step
+    if (srtp) log(`server SRTP: ${env.OPENUM_SRTP ? `OPENUM_SRTP=${env.OPENUM_SRTP}` : 'its default (OpenSSL through native/srtpcrypto when built)'}`);
     if (built.path) {
-      log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + ${RTPGENS === 2 ? 'two rtpgen processes, one per worker,' : 'rtpgen'} built with ${built.compiler}${built.srtp ? ', libsrtp2' : ''}${srtp ? ', SRTP' : ''})`);
+      log(`generator: openum (Node signalling${srtp ? ' over TLS' : ''} + ${RTPGENS === 2 ? 'two rtpgen processes, one per worker,' : 'rtpgen'} built with ${built.compiler}${built.srtp.length ? `, SRTP on ${built.srtp.join(' and ')}` : ''}${srtp ? `; SRTP with ${backend}` : ''})`);
       const tls = srtp ? gatewayPki(join(WORK, 'pki'), GATEWAY_FQDN) : undefined;
       // One RTP port per rtpgen for all its calls (bench/lib/rtpgen-ports.h), unless tshark samples
       // the greeting streams: its capture filter picks the first calls by their own ports.
@@ -144,12 +150,19 @@ async function step(n, gen, workers) {
   const expected = ended.reduce((s, c) => s + Number(c.rtp.expected ?? 0), 0);
   const sendP99 = ended.map((c) => Number(c.sendJitterP99Ms)).filter(Number.isFinite).sort((a, b) => a - b);
   const loopDelays = ended.map((c) => Number(c.mediaLoopDelayP99Ms)).filter(Number.isFinite);
+  // The workers' side of SRTP: which implementation each call got, and what it refused.
+  const secured = ended.filter((c) => c.srtpStats);
+  const serverSrtp = secured.length ? {
+    implementations: secured.reduce((m, c) => ({ ...m, [c.srtpStats.implementation]: (m[c.srtpStats.implementation] ?? 0) + 1 }), {}),
+    authFailures: secured.reduce((s, c) => s + Number(c.srtpStats.authFailures ?? 0) + Number(c.srtpStats.rtcpAuthFailures ?? 0), 0),
+    replays: secured.reduce((s, c) => s + Number(c.srtpStats.replays ?? 0), 0),
+  } : undefined;
   const tshark = capturing ? jitterP99(cap.file) : undefined;
   const genPct = Object.fromEntries(Object.entries(g.cpu).map(([k, v]) => [k, (v / wall) * 100]));
   return {
     n, ok: g.ok, failed: g.failed, reasons: g.reasons, answers: g.answers, wall, ended: ended.length, lossPct: expected ? (100 * Math.max(0, lost)) / expected : NaN, lost, expected,
     jitterP99Ms: g.rx ? g.rx.p99Ms : tshark?.p99 ?? NaN, jitterStreams: g.rx ? n : tshark?.streams ?? 0,
-    tshark, rx: g.rx,
+    tshark, rx: g.rx, serverSrtp,
     serverSendP99Ms: sendP99.length ? sendP99[Math.floor(sendP99.length * 0.99)] ?? sendP99[sendP99.length - 1] : NaN,
     cpuPct: cpu, rssPerCallKb: (rssPeak - rss0) / n, rssPeakMb: rssPeak / 1024,
     mediaLoopDelayP99Ms: loopDelays.length ? Math.max(...loopDelays) : NaN,
@@ -195,6 +208,10 @@ function printRow(r, gen) {
     log(`       rtpgen received ${r.rx.rxPackets} packets on ${r.n} calls (sent ${r.rx.txPackets}), lost ${r.rx.lost} of ${r.rx.expected}; jitter p50 ${f(r.rx.p50Ms)} ` +
       `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}` +
       `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}${r.rx.stray ? `; ${r.rx.stray} from no call's port` : ''}`);
+  }
+  if (r.serverSrtp) {
+    log(`       server SRTP: ${Object.entries(r.serverSrtp.implementations).map(([k, v]) => `${v} calls on ${k}`).join(', ')}; ` +
+      `authentication failures ${r.serverSrtp.authFailures}, replays ${r.serverSrtp.replays}`);
   }
   if (r.tshark) {
     log(`       tshark jitter p99 ${f(r.tshark.p99)} ms on ${r.tshark.streams} streams (${r.tshark.samples} samples)` +

@@ -6,11 +6,12 @@
 // (12-byte header + 160 bytes of PCMA, 20 ms): a call does 50 pairs a second each way, so
 // pairs/s / 50 is calls per core. Rates are per CPU second (process.cpuUsage), single-threaded.
 // Cases:
-//   js, native         the two SrtpTransform implementations, RTP (what media-channel.ts uses)
+//   js, native, openssl  the SrtpTransform implementations, RTP (what media-channel.ts uses):
+//                      node:crypto, libsrtp2, and ours on Node's OpenSSL (native/srtpcrypto)
 //   addon              the addon's contexts called directly (no TypeScript wrapper)
 //   echo               two N-API calls that copy a Buffer into one allocated in JavaScript: the
 //                      crossing alone, as protect(packet, out) and unprotect(packet, out) cross
-//   js-rtcp, native-rtcp  protectRtcp + unprotectRtcp of a 52-byte RTCP RR
+//   js-rtcp, native-rtcp, openssl-rtcp  protectRtcp + unprotectRtcp of a 52-byte RTCP RR
 //   hmac-*             HMAC-SHA1 of 176 bytes three ways (createHmac; createHash().copy() of
 //                      pre-keyed inner/outer states; crypto.hash() one-shot over key||data)
 //   aes-cm             the JavaScript AES-CM keystream XOR of 160 bytes alone
@@ -19,11 +20,11 @@
 // Bounded: SRTP_ROUNDS (default 7, 1..50) rounds of SRTP_PAIRS (default 20000, 1000..500000)
 // per case, and no new round starts after SRTP_MAX_SECONDS (default 120, 5..600). No sockets.
 // SRTP_CASES=js,native,... picks cases; SRTP_SUITE=AES_CM_128_HMAC_SHA1_80|_32.
-// SRTP_LIVE=K (default 1, 1..1000): the js and native cases keep K sender/receiver pairs alive and
+// SRTP_LIVE=K (default 1, 1..1000): the js, native and openssl cases keep K sender/receiver pairs alive and
 // take them in turn, packet by packet, as a media thread with 2K secured calls does (a server holds
 // one transform per call; each pair here is two). libsrtp2's cost grows with K (bench/README.md).
-// The auto case makes its pairs with createSrtpTransform() (libsrtp2 up to NATIVE_MAX_LIVE
-// sessions, then node:crypto); it runs only beside js, as native's sessions would count against it.
+// The auto case makes its pairs with createSrtpTransform() (what a call gets); it runs only beside
+// js, as native's libsrtp sessions would count against its bound.
 import { Buffer } from 'node:buffer';
 import { createHash, createHmac, hash as oneShot, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -39,6 +40,7 @@ const { NativeSrtpTransform } = await load('srtp/native-transform.js');
 const { srtpAddon, SRTP_ADDON } = await load('srtp/native-binding.js');
 const { nativeStatus } = await load('native/load-native.js');
 const { createSrtpTransform } = await load('srtp/create-transform.js');
+const { opensslCrypto, opensslCryptoStatus, opensslCryptoVersion } = await load('srtp/native-crypto.js');
 const { AesCmCipher, deriveSessionKeys, packetIv } = await load('srtp/kdf.js');
 
 const ROUNDS = int(process.env.SRTP_ROUNDS, 7, 1, 50);
@@ -134,6 +136,7 @@ function aesCase() {
 // Each case is made only if it runs: libsrtp sessions made and not run would still count (auto).
 const options = (local, remote) => ({ suite: SUITE, localKey: local, remoteKey: remote });
 const addon = srtpAddon();
+const openssl = opensslCrypto();
 const bits = SUITE.endsWith('_32') ? 32 : 80;
 const makers = {
   js: () => livePairs((o) => new SrtpTransform(o)),
@@ -165,6 +168,14 @@ const makers = {
     },
   }),
   ...Object.fromEntries(Object.entries(hmacCases()).map(([k, f]) => [k, () => f])),
+  ...(openssl && {
+    openssl: () => livePairs((o) => new SrtpTransform(o, openssl)),
+    'openssl-rtcp': () => {
+      const a = new SrtpTransform(options(KEY_A, KEY_B), openssl);
+      const b = new SrtpTransform(options(KEY_B, KEY_A), openssl);
+      return rtcpPairs((p) => a.protectRtcp(p), (p) => b.unprotectRtcp(p));
+    },
+  }),
   'aes-cm': aesCase,
   ...(addon && { auto: () => livePairs((o) => createSrtpTransform(o)) }),
 };
@@ -179,6 +190,7 @@ const cases = Object.fromEntries(names.map((n) => [n, makers[n]()]));
 
 console.log(`# SRTP bench: ${SUITE}, ${ROUNDS} rounds x ${PAIRS} per case, interleaved; js/native over ${LIVE} live pair(s); node ${process.version}`);
 console.log(`# libsrtp2 addon: ${nativeStatus(SRTP_ADDON.dir, SRTP_ADDON.target)}${addon ? ` (${addon.version()})` : ' - native cases left out'}`);
+console.log(`# OpenSSL addon: ${opensslCryptoStatus()}${openssl ? ` (${opensslCryptoVersion()})` : ' - openssl cases left out'}`);
 console.log(`# load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (rates are per CPU second of this process)`);
 
 for (const name of names) cases[name](Math.max(1000, PAIRS >> 2)); // warm-up (JIT, first streams)

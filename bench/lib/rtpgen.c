@@ -2,15 +2,17 @@
  * PCMA packet per call per tick, paced on an absolute clock, and receives what the server sends on
  * the same sockets, measuring each stream at the receiver, so that neither SIPp (one thread per
  * call) nor tshark is needed. Built at bench time by bench/lib/rtpgen.mjs (cc -O2, into a temp dir);
- * rtpgen-measure.h (receive-side measures) and rtpgen-srtp.h (SDES keys, libsrtp2) are parts of it.
+ * rtpgen-measure.h (receive-side measures), rtpgen-srtp.h (SDES keys, SRTP on libcrypto or
+ * libsrtp2) and rtpgen-ports.h (shared sockets) are parts of it.
  *
- * Usage: rtpgen ADDRESS AUDIO.alaw MAX_SECONDS      (built with -DHAVE_SRTP and -lsrtp2: SRTP too)
+ * Usage: rtpgen ADDRESS AUDIO.alaw MAX_SECONDS      (built with -DHAVE_OPENSSL_SRTP -lcrypto and/or
+ *        -DHAVE_SRTP -lsrtp2: SRTP too; RTPGEN_SRTP=libsrtp2 picks libsrtp2 when both are in)
  *   ADDRESS      IPv4 address every socket binds to (the generator's loopback address)
  *   AUDIO.alaw   raw A-law, 8 kHz, looped: each packet carries the next 160 bytes
  *   MAX_SECONDS  the program exits after this long whatever happens (bounded); also on stdin EOF
  *
  * Control protocol: one line per command on stdin, one line per answer on stdout (flushed); the first
- * line out is "ready srtp=1|0" (whether SRTP is built in).
+ * line out is "ready srtp=1|0 libsrtp=1|0" (whether SRTP is built in, and on libsrtp2).
  *   open ID PORT SAMPLE      bind PORT (RTP) and PORT+1 (RTCP, drained) on ADDRESS for call ID
  *                            (0..MAX_CALLS-1), or share them with the calls already open on PORT
  *                            (rtpgen-ports.h), and start receiving; SAMPLE 1 adds the stream to the
@@ -81,9 +83,7 @@ typedef struct {
   uint32_t rx_ssrc, base_seq, max_ext, cycles;
   uint16_t max_seq;
   long long rx, expected_prev_ssrcs, rx_prev_ssrcs, last_ns;
-#ifdef HAVE_SRTP
-  srtp_t tx_srtp, rx_srtp; /* NULL: plain RTP */
-#endif
+  void *tx_srtp, *rx_srtp; /* NULL: plain RTP; else rtpgen-srtp.h's, one per direction */
 } call_t;
 
 static call_t calls[MAX_CALLS];
@@ -154,9 +154,7 @@ static void drain(int index, int rtcp) {
       }
       if (!t) { struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts); t = ts.tv_sec * 1000000000LL + ts.tv_nsec; }
       int len = (int)m[i].msg_len;
-#ifdef HAVE_SRTP
-      if (c->rx_srtp && srtp_unprotect(c->rx_srtp, bufs[i], &len) != srtp_err_status_ok) { srtp_fail++; continue; }
-#endif
+      if (c->rx_srtp && srtp_open(c, bufs[i], &len) != 0) { srtp_fail++; continue; }
       on_rtp(c, bufs[i], len, t);
     }
     if (n < BATCH) return;
@@ -178,9 +176,7 @@ static void send_tick(long long k) {
     pkt[10] = (unsigned char)(c->ssrc >> 8); pkt[11] = (unsigned char)c->ssrc;
     for (size_t i = 0; i < FRAME; i++) pkt[12 + i] = audio[(off + i) % audio_len];
     int len = 12 + FRAME;
-#ifdef HAVE_SRTP
-    if (c->tx_srtp && srtp_protect(c->tx_srtp, pkt, &len) != srtp_err_status_ok) { srtp_fail++; len = 0; }
-#endif
+    if (c->tx_srtp && srtp_seal(c, pkt, &len) != 0) { srtp_fail++; len = 0; }
     if (len) out_commit(c, len);
     c->seq++;
     c->ts += FRAME;
@@ -200,10 +196,7 @@ static void close_call(int id) {
   int src = ntohs(c->to.sin_port);
   if (c->sending && by_src[src] == id + 1) by_src[src] = 0;
   port_close(c->port);
-#ifdef HAVE_SRTP
-  if (c->tx_srtp) srtp_dealloc(c->tx_srtp);
-  if (c->rx_srtp) srtp_dealloc(c->rx_srtp);
-#endif
+  srtp_release(c);
   memset(c, 0, sizeof *c);
 }
 
@@ -304,19 +297,14 @@ int main(int argc, char **argv) {
   struct rlimit rl = { 2 * MAX_CALLS + 64, 2 * MAX_CALLS + 64 };
   setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the soft limit up to the hard one */
   srandom((unsigned)(now_ns() ^ getpid()));
-#ifdef HAVE_SRTP
-  if (srtp_init() != srtp_err_status_ok) { fprintf(stderr, "rtpgen: srtp_init failed\n"); return 2; }
-#endif
+  const char *srtp_backend = srtp_choose();
+  if (!srtp_backend) { fprintf(stderr, "rtpgen: srtp_init failed\n"); return 2; }
   ep = epoll_create1(EPOLL_CLOEXEC);
   struct epoll_event ev = { .events = EPOLLIN, .data.u64 = STDIN_TAG };
   epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev);
   long long t0 = now_ns(), next = t0 + PTIME_NS, k = 0;
   struct epoll_event evs[256];
-#ifdef HAVE_SRTP
-  say("ready srtp=1");
-#else
-  say("ready srtp=0");
-#endif
+  say("ready srtp=%d libsrtp=%d", *srtp_backend != 0, use_libsrtp);
   for (;;) {
     long long now = now_ns();
     if (now - t0 > max_ns) { fprintf(stderr, "rtpgen: MAX_SECONDS reached\n"); break; }

@@ -12,15 +12,27 @@ import { compileC } from './cc.mjs';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'rtpgen.c');
 
+function pkgFlags(pkg, define) {
+  const pc = spawnSync('pkg-config', ['--cflags', '--libs', pkg], { encoding: 'utf8', timeout: 10_000 });
+  return pc.status === 0 ? [define, ...pc.stdout.trim().split(/\s+/).filter(Boolean)] : undefined;
+}
+
 /**
- * Compiles rtpgen.c into dir: { path, compiler, srtp } or { error }. With libsrtp2 (pkg-config) it
- * is built with SRTP; if that build fails, without.
+ * Compiles rtpgen.c into dir: { path, compiler, srtp: [backends] } or { error }. SRTP comes from
+ * libcrypto (pkg-config libcrypto; Debian: libssl-dev) and libsrtp2 (libsrtp2-dev), each when
+ * found; the first variant that builds wins: both, libcrypto alone, libsrtp2 alone, neither.
  */
 export function buildRtpgen(dir) {
-  const pc = spawnSync('pkg-config', ['--cflags', '--libs', 'libsrtp2'], { encoding: 'utf8', timeout: 10_000 });
-  const srtpFlags = pc.status === 0 ? ['-DHAVE_SRTP', ...pc.stdout.trim().split(/\s+/).filter(Boolean)] : undefined;
-  const built = compileC(SOURCE, join(dir, 'rtpgen'), srtpFlags ? [srtpFlags, []] : [[]]);
-  return built.error ? built : { path: built.path, compiler: built.compiler, srtp: Boolean(srtpFlags) && built.variant === 0 };
+  const openssl = pkgFlags('libcrypto', '-DHAVE_OPENSSL_SRTP');
+  const libsrtp = pkgFlags('libsrtp2', '-DHAVE_SRTP');
+  const variants = [
+    openssl && libsrtp && { flags: [...openssl, ...libsrtp], srtp: ['openssl', 'libsrtp2'] },
+    openssl && { flags: openssl, srtp: ['openssl'] },
+    libsrtp && { flags: libsrtp, srtp: ['libsrtp2'] },
+    { flags: [], srtp: [] },
+  ].filter(Boolean);
+  const built = compileC(SOURCE, join(dir, 'rtpgen'), variants.map((v) => v.flags));
+  return built.error ? built : { path: built.path, compiler: built.compiler, srtp: variants[built.variant].srtp };
 }
 
 /** The PCMA payloads of a pcap (SIPp's g711a.pcap) as one raw A-law file, looped by rtpgen. */

@@ -16,7 +16,7 @@ import type { RtpHeaderView } from './rtp/rtp-header-view.js';
 import type { RtpSendOptions } from './rtp/rtp-sender.js';
 import { RtpSession, type RtpSessionStats, type RtpSocketPair } from './rtp/rtp-session.js';
 import type { RtpTransform } from './rtp/transform.js';
-import { createSrtpTransform, type SrtpStream } from './srtp/create-transform.js';
+import { createSrtpTransform, type SrtpImplementation, type SrtpStream } from './srtp/create-transform.js';
 import type { SrtpStats } from './srtp/srtp-session.js';
 import type { SrtpSuite } from './srtp/suites.js';
 
@@ -39,7 +39,8 @@ export interface MediaChannelOptions {
 
 export interface MediaChannelStats {
   rtp: RtpSessionStats;
-  srtp: SrtpStats | undefined;
+  /** With the implementation that did it (create-transform.ts chooses per call). */
+  srtp: (SrtpStats & { implementation: SrtpImplementation }) | undefined;
   jitter: Readonly<JitterStats> | undefined;
   dtmf: Readonly<DtmfReceiverStats>;
   /** Packets of prompts sent, and how late their ticks ran (p50/p99/max, ms). */
@@ -104,7 +105,7 @@ export class MediaChannel {
     this.codec = media.codec;
     this.#firstOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: true };
     this.#nextOpts = { payloadType: media.payloadType, timestampStep: FRAME_SAMPLES, marker: false };
-    // libsrtp2 when its addon is built, else node:crypto (create-transform.ts, bench/README.md).
+    // OpenSSL when native/srtpcrypto is built, else libsrtp2, else node:crypto (create-transform.ts).
     this.#srtp = media.srtp ? createSrtpTransform({ suite: media.srtp.suite, localKey: media.srtp.localKey, remoteKey: media.srtp.remoteKey }) : undefined;
     const transform: RtpTransform | undefined = this.#srtp;
     this.#session = new RtpSession({
@@ -181,7 +182,7 @@ export class MediaChannel {
     const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0 : 0);
     return {
       rtp: this.#session.stats(),
-      srtp: this.#srtp?.stats(),
+      srtp: this.#srtp ? { ...this.#srtp.stats(), implementation: this.#srtp.implementation } : undefined,
       jitter: (this.#capture?.jitter ?? this.#lastJitter)?.stats,
       dtmf: this.#dtmf.stats,
       played: this.#played,

@@ -10,7 +10,7 @@ export type SrtpErrorCode =
   | 'NOT_RTP' // protect()/protectRtcp() got a packet that is not RTP/RTCP version 2
   | 'BAD_INDEX' // protect() got a sequence number from before the first packet sent (index < 0)
   | 'KEY_EXHAUSTED' // the packet index would repeat: 2^48 SRTP / 2^31 SRTCP packets (RFC 3711 §9.2)
-  | 'NATIVE_FAILURE'; // libsrtp2 (native/srtp) refused to protect for a reason of its own, status in the message
+  | 'NATIVE_FAILURE'; // libsrtp2 (native/srtp) refused to protect for a reason of its own (status in the message), or the transform was closed
 
 export class SrtpError extends CodedError<SrtpErrorCode> {
   constructor(code: SrtpErrorCode, message: string) {

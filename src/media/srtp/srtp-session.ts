@@ -3,8 +3,8 @@
 // (src/media/rtp/) calls; the receive side never throws: it drops (returns undefined) and counts.
 //
 // Why not werift-rtp's SrtpSession/SrtcpSession (0.8.9, lib/rtp/src/srtp/)? It was the brief's
-// first choice and we read it; it is unsuitable here, so this file uses node:crypto directly for
-// the two small, fully specified primitives (AES-CM §4.1.1, HMAC-SHA1 §4.2.1; kdf.ts):
+// first choice and we read it; it is unsuitable here, so this file implements the protocol over
+// the two small, fully specified primitives (AES-CM §4.1.1, HMAC-SHA1 §4.2.1; stream-crypto.ts):
 //  - it has no AES_CM_128_HMAC_SHA1_32 (const.ts knows profiles 0x0001 and 0x0007 only and
 //    CipherAesCtr fixes the tag at 10 bytes), which Exchange-era gateways still offer;
 //  - it keeps no replay list (§3.3.2), and decryptRTCP neither checks nor returns the SRTCP
@@ -17,11 +17,14 @@
 //    which reads without bounds checks (../shared/STYLE.md) and need not reproduce our bytes.
 // werift stays useful as an independent implementation: the tests interoperate with it for
 // AES_CM_128_HMAC_SHA1_80 in both directions and compare its key derivation with ours.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+//
+// The cryptography of each packet is one call to a StreamCrypto (stream-crypto.ts): node:crypto,
+// or OpenSSL through native/srtpcrypto (native-crypto.ts), chosen by create-transform.ts.
 import { SrtpError } from './errors.js';
-import { AesCmCipher, deriveSessionKeys, packetIv, type SessionKeys } from './kdf.js';
+import { deriveSessionKeys } from './kdf.js';
 import { isRtcpHeader, rtpHeaderLength, RTCP_HEADER, RTP_FIXED_HEADER, SRTCP_INDEX_LENGTH } from './packet-bounds.js';
 import { DEFAULT_WINDOW, estimateIndex, MAX_SRTCP_INDEX, MAX_SRTP_INDEX, ReplayWindow } from './replay-window.js';
+import { NODE_CRYPTO, type StreamCrypto, type StreamCryptoMaker } from './stream-crypto.js';
 import { SUITES, type SrtpSuite } from './suites.js';
 
 /** The RTP session's transform hook; undefined from the unprotect side means "drop". */
@@ -59,34 +62,17 @@ export interface SrtpTransformOptions {
   maxSsrcs?: number;
 }
 
-interface StreamKeys extends SessionKeys {
-  readonly cipher: AesCmCipher;
-}
-
 interface DirectionKeys {
-  readonly rtp: StreamKeys;
-  readonly rtcp: StreamKeys;
+  readonly rtp: StreamCrypto;
+  readonly rtcp: StreamCrypto;
 }
 
-const ROC_BYTES = 4;
-
-function keysOf(master: Buffer): DirectionKeys {
-  const withCipher = (k: SessionKeys): StreamKeys => ({ ...k, cipher: new AesCmCipher(k.encryptionKey) });
-  return { rtp: withCipher(deriveSessionKeys(master, 'srtp')), rtcp: withCipher(deriveSessionKeys(master, 'srtcp')) };
+function keysOf(master: Buffer, crypto: StreamCryptoMaker): DirectionKeys {
+  return { rtp: crypto.make(deriveSessionKeys(master, 'srtp')), rtcp: crypto.make(deriveSessionKeys(master, 'srtcp')) };
 }
 
-/** HMAC-SHA1 over the parts, truncated to `length` bytes (RFC 3711 §4.2.1). */
-function tagOf(authKey: Buffer, length: number, ...parts: Uint8Array[]): Buffer {
-  const h = createHmac('sha1', authKey);
-  for (const p of parts) h.update(p);
-  return h.digest().subarray(0, length);
-}
-
-function rocBytes(index: number): Buffer {
-  const b = Buffer.alloc(ROC_BYTES);
-  b.writeUInt32BE(Math.floor(index / 0x10000));
-  return b;
-}
+/** The rollover counter of a 48-bit SRTP index (§3.3.1), authenticated with the packet (§4.2). */
+const rocOf = (index: number): number => Math.floor(index / 0x10000);
 
 /** A Map that forgets its oldest entry beyond `max` (insertion order). */
 function remember<V>(map: Map<number, V>, key: number, value: V, max: number): void {
@@ -99,7 +85,7 @@ function remember<V>(map: Map<number, V>, key: number, value: V, max: number): v
 
 export class SrtpTransform implements PacketTransform {
   readonly suite: SrtpSuite;
-  readonly implementation = 'node:crypto';
+  readonly implementation: StreamCryptoMaker['name'];
   private readonly tagLength: number;
   private readonly rtcpTagLength: number;
   private readonly local: DirectionKeys;
@@ -117,14 +103,18 @@ export class SrtpTransform implements PacketTransform {
     rtcpProtected: 0, rtcpUnprotected: 0, rtcpAuthFailures: 0, rtcpReplays: 0, rtcpTooShort: 0, rtcpMalformed: 0,
   };
 
-  constructor(options: SrtpTransformOptions) {
+  private closed = false; // close() forgot the keys
+
+  /** `crypto` does each packet's AES-CM and HMAC-SHA1 (stream-crypto.ts): node:crypto unless told. */
+  constructor(options: SrtpTransformOptions, crypto: StreamCryptoMaker = NODE_CRYPTO) {
     const params = SUITES[options.suite];
     if (!params) throw new SrtpError('UNSUPPORTED_SUITE', `unsupported SRTP crypto suite ${String(options.suite)}`);
     this.suite = options.suite;
+    this.implementation = crypto.name;
     this.tagLength = params.srtpTagLength;
     this.rtcpTagLength = params.srtcpTagLength;
-    this.local = keysOf(options.localKey);
-    this.remote = keysOf(options.remoteKey);
+    this.local = keysOf(options.localKey, crypto);
+    this.remote = keysOf(options.remoteKey, crypto);
     this.windowSize = options.replayWindow ?? DEFAULT_WINDOW;
     new ReplayWindow(this.windowSize); // validates the size now rather than on the first packet
     this.maxSsrcs = options.maxSsrcs ?? 16;
@@ -134,13 +124,21 @@ export class SrtpTransform implements PacketTransform {
     return { ...this.counters };
   }
 
-  /** Nothing to free (node:crypto objects go with the garbage); here for the SrtpStream interface. */
-  close(): void {}
+  /** Forgets the keys now (native ones are freed, else at garbage collection); later packets are refused. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const k of [this.local, this.remote]) {
+      k.rtp.close();
+      k.rtcp.close();
+    }
+  }
 
   /** RTP → SRTP (RFC 3711 §3.1): encrypt the payload, append the tag. */
   protect(packet: Buffer): Buffer {
     const hl = rtpHeaderLength(packet, packet.length);
     if (hl === undefined) throw new SrtpError('NOT_RTP', 'protect() needs an RTP version 2 packet');
+    if (this.closed) throw new SrtpError('NATIVE_FAILURE', 'protect() after close()');
     const seq = packet.readUInt16BE(2);
     const ssrc = packet.readUInt32BE(8);
     let state = this.sent.get(ssrc);
@@ -151,11 +149,8 @@ export class SrtpTransform implements PacketTransform {
     if (!state) remember(this.sent, ssrc, (state = { highest: index }), this.maxSsrcs);
     if (index > state.highest) state.highest = index;
 
-    const keys = this.local.rtp;
     const out = Buffer.allocUnsafe(packet.length + this.tagLength);
-    packet.copy(out, 0, 0, hl);
-    keys.cipher.xor(packetIv(keys.salt, ssrc, index), packet.subarray(hl), out, hl);
-    tagOf(keys.authKey, this.tagLength, out.subarray(0, packet.length), rocBytes(index)).copy(out, packet.length);
+    this.local.rtp.seal(packet, out, hl, packet.length, packet.length, ssrc, index, rocOf(index), this.tagLength);
     this.counters.protected++;
     return out;
   }
@@ -202,15 +197,11 @@ export class SrtpTransform implements PacketTransform {
       this.counters.replays++;
       return undefined;
     }
-    const keys = this.remote.rtp;
-    const expected = tagOf(keys.authKey, this.tagLength, packet.subarray(0, end), rocBytes(index));
-    if (!timingSafeEqual(expected, packet.subarray(end))) {
+    const out = Buffer.allocUnsafe(end);
+    if (!this.remote.rtp.open(packet, out, hl, end, end, ssrc, index, rocOf(index), this.tagLength)) {
       this.counters.authFailures++;
       return undefined;
     }
-    const out = Buffer.allocUnsafe(end);
-    packet.copy(out, 0, 0, hl);
-    keys.cipher.xor(packetIv(keys.salt, ssrc, index), packet.subarray(hl, end), out, hl);
     // Only an authenticated packet moves the window (§3.3.2): forged ones cannot shift it.
     if (window) window.accept(index);
     else {
@@ -225,19 +216,17 @@ export class SrtpTransform implements PacketTransform {
   /** RTCP → SRTCP (RFC 3711 §3.4): encrypt after the first 8 bytes, E=1 || index, 80-bit tag. */
   protectRtcp(packet: Buffer): Buffer {
     if (!isRtcpHeader(packet, packet.length)) throw new SrtpError('NOT_RTP', 'protectRtcp() needs an RTCP version 2 packet');
+    if (this.closed) throw new SrtpError('NATIVE_FAILURE', 'protectRtcp() after close()');
     const ssrc = packet.readUInt32BE(4);
     const index = this.rtcpSent.get(ssrc) ?? 0;
     if (index > MAX_SRTCP_INDEX) throw new SrtpError('KEY_EXHAUSTED', 'SRTCP master key used for 2^31 packets');
     if (this.rtcpSent.has(ssrc)) this.rtcpSent.set(ssrc, index + 1);
     else remember(this.rtcpSent, ssrc, index + 1, this.maxSsrcs);
 
-    const keys = this.local.rtcp;
     const trailer = packet.length + SRTCP_INDEX_LENGTH;
     const out = Buffer.allocUnsafe(trailer + this.rtcpTagLength);
-    packet.copy(out, 0, 0, RTCP_HEADER);
-    keys.cipher.xor(packetIv(keys.salt, ssrc, index), packet.subarray(RTCP_HEADER), out, RTCP_HEADER);
     out.writeUInt32BE((0x80000000 | index) >>> 0, packet.length);
-    tagOf(keys.authKey, this.rtcpTagLength, out.subarray(0, trailer)).copy(out, trailer);
+    this.local.rtcp.seal(packet, out, RTCP_HEADER, packet.length, trailer, ssrc, index, -1, this.rtcpTagLength);
     this.counters.rtcpProtected++;
     return out;
   }
@@ -263,19 +252,16 @@ export class SrtpTransform implements PacketTransform {
       this.counters.rtcpReplays++;
       return undefined;
     }
-    const keys = this.remote.rtcp;
-    const expected = tagOf(keys.authKey, this.rtcpTagLength, packet.subarray(0, authEnd));
-    if (!timingSafeEqual(expected, packet.subarray(authEnd))) {
+    const out = Buffer.allocUnsafe(end);
+    if (!this.remote.rtcp.open(packet, out, RTCP_HEADER, end, authEnd, ssrc, index, -1, this.rtcpTagLength)) {
       this.counters.rtcpAuthFailures++;
       return undefined;
     }
+    // E = 0 (UNENCRYPTED_SRTCP) is never agreed; checked after the tag, so a forger learns nothing.
     if (!encrypted) {
       this.counters.rtcpMalformed++;
       return undefined;
     }
-    const out = Buffer.allocUnsafe(end);
-    packet.copy(out, 0, 0, RTCP_HEADER);
-    keys.cipher.xor(packetIv(keys.salt, ssrc, index), packet.subarray(RTCP_HEADER, end), out, RTCP_HEADER);
     if (window) window.accept(index);
     else {
       const fresh = new ReplayWindow(this.windowSize);

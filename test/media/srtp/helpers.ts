@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { nativeStatus } from '../../../src/media/native/load-native.js';
 import type { SrtpImplementation, SrtpStream } from '../../../src/media/srtp/create-transform.js';
 import { SRTP_ADDON, srtpAddon } from '../../../src/media/srtp/native-binding.js';
+import { opensslCrypto, opensslCryptoStatus } from '../../../src/media/srtp/native-crypto.js';
 import { NativeSrtpTransform } from '../../../src/media/srtp/native-transform.js';
 import { SrtpTransform, type SrtpTransformOptions } from '../../../src/media/srtp/srtp-session.js';
 
@@ -58,8 +59,8 @@ export function rtcp(ssrc = 0x11223344, extra = 0): Buffer {
 
 /**
  * The SRTP implementations every behaviour test runs against (create-transform.ts picks one per
- * call): node:crypto always, libsrtp2 when native/srtp is built and loads (skipped, with the
- * reason, when it is not, or under OPENUM_NATIVE=0).
+ * call): node:crypto always; OpenSSL (native/srtpcrypto) and libsrtp2 (native/srtp) when their
+ * addon is built and loads (skipped, with the reason, when it is not, or under OPENUM_NATIVE=0).
  */
 export interface Implementation {
   name: SrtpImplementation;
@@ -68,9 +69,18 @@ export interface Implementation {
 }
 
 const addon = srtpAddon();
+const openssl = opensslCrypto();
 
 export const IMPLEMENTATIONS: readonly Implementation[] = [
   { name: 'node:crypto', skip: false, make: (o) => new SrtpTransform(o) },
+  {
+    name: 'openssl',
+    skip: openssl ? false : `OpenSSL addon ${opensslCryptoStatus()} (node scripts/build-native.mjs)`,
+    make: (o) => {
+      if (!openssl) throw new Error('OpenSSL addon not loaded');
+      return new SrtpTransform(o, openssl);
+    },
+  },
   {
     name: 'libsrtp2',
     skip: addon ? false : `libsrtp2 addon ${nativeStatus(SRTP_ADDON.dir, SRTP_ADDON.target)} (node scripts/build-native.mjs)`,

@@ -89,7 +89,7 @@ for (const impl of IMPLEMENTATIONS) describe(`${impl.name}: libsrtp srtp_driver 
   it('unprotects it', () => assert.deepEqual(make().unprotect(srtp), plainRtp));
   it('protects the RTCP packet with SRTCP index 1 (ours starts at 0, §3.4; libsrtp\'s at 1)', () => {
     const t = make();
-    if (impl.name === 'node:crypto') t.protectRtcp(plainRtcp);
+    if (impl.name !== 'libsrtp2') t.protectRtcp(plainRtcp);
     assert.deepEqual(t.protectRtcp(plainRtcp), srtcp);
   });
   it('unprotects the SRTCP packet', () => assert.deepEqual(make().unprotectRtcp(srtcp), plainRtcp));
