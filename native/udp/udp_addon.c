@@ -1,4 +1,5 @@
-/* native/udp: batched RTP sending (udp_batch.c) and receiving (udp_sockets.c, udp_recv.c) for the
+/* native/udp: batched RTP sending (udp_batch.c), paced by a sender thread (udp_pacer.c), and
+ * receiving (udp_sockets.c, udp_recv.c) for the
  * media thread (issue 12), and that thread's priority (udp_thread.c); Linux only (unsupported.c
  * elsewhere). Loaded by
  * src/media/native/udp.ts; the JS path runs when it is not built. */
@@ -50,6 +51,7 @@ NAPI_MODULE_INIT() {
   if (!export_fn(env, exports, "openUdp4", udp_open4)) return NULL;
   if (!export_fn(env, exports, "closeUdp", udp_close)) return NULL;
   if (!export_fn(env, exports, "recvBatch", udp_recv_batch)) return NULL;
+  if (!export_fn(env, exports, "paceBatch", udp_pace_batch)) return NULL;
   if (!export_fn(env, exports, "setThreadNice", udp_set_thread_nice)) return NULL;
   if (!export_fn(env, exports, "threadNice", udp_thread_nice)) return NULL;
   if (!export_fn(env, exports, "setThreadRealtime", udp_set_thread_realtime)) return NULL;

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include "udp_common.h"
 
-#define FIELDS 5
+#define FIELDS UDP_BATCH_FIELDS
 #define MAX_RUN 64
 
 static void address_of(const int32_t *d, struct sockaddr_in *sa) {
@@ -68,6 +68,17 @@ static uint32_t send_run(uint8_t *arena, const int32_t *desc, int32_t *results, 
   return failed;
 }
 
+uint32_t udp_send_all(uint8_t *arena, const int32_t *desc, uint32_t count, int32_t *results) {
+  uint32_t failed = 0;
+  for (uint32_t i = 0; i < count;) {
+    uint32_t n = 1;
+    while (i + n < count && n < MAX_RUN && desc[(i + n) * FIELDS] == desc[i * FIELDS]) n++;
+    failed += send_run(arena, desc, results, i, n);
+    i += n;
+  }
+  return failed;
+}
+
 napi_value udp_send_batch(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -90,13 +101,7 @@ napi_value udp_send_batch(napi_env env, napi_callback_info info) {
       return udp_fail(env, "a packet's fd, offset, length or port is out of range");
     }
   }
-  uint32_t failed = 0;
-  for (uint32_t i = 0; i < count;) {
-    uint32_t n = 1;
-    while (i + n < count && n < MAX_RUN && desc[(i + n) * FIELDS] == desc[i * FIELDS]) n++;
-    failed += send_run((uint8_t *)arena, desc, results, i, n);
-    i += n;
-  }
+  uint32_t failed = udp_send_all((uint8_t *)arena, desc, count, results);
   napi_value out;
   napi_create_uint32(env, failed, &out);
   return out;

@@ -24,10 +24,26 @@ int udp_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length);
  * make the addon read or close a descriptor that belongs to something else (libuv, a file, another
  * thread's socket). When the thread ends (a media thread that exits or is terminated), every
  * socket still in its set is closed (udp_sockets_free), as libuv closes a dgram socket's handle. */
+typedef struct udp_pacer udp_pacer_t;
+
 typedef struct {
   uint32_t *bits;
   size_t words;
+  udp_pacer_t *pacer; /* this thread's pacer (udp_pacer.c), once paceBatch() made one */
 } udp_sockets_t;
+
+/* Int32s per packet in sendBatch's and paceBatch's desc: fd, offset, length, port, IPv4 (host order). */
+#define UDP_BATCH_FIELDS 5
+
+/* Sends desc's `count` packets (already checked) from arena; results[i] = 0 or errno. Returns
+ * how many failed (udp_batch.c). */
+uint32_t udp_send_all(uint8_t *arena, const int32_t *desc, uint32_t count, int32_t *results);
+
+/* udp_pacer.c: 1 when the pacer will close fd after the batches queued before (the caller must
+ * not), 0 when nothing is queued (the caller closes now). */
+int udp_pacer_close_later(udp_pacer_t *p, int fd);
+/* Sends what is queued, stops and frees the pacer (the thread ends). */
+void udp_pacer_stop(udp_pacer_t *p);
 
 /* This thread's set (NULL only if module init failed). */
 udp_sockets_t *udp_sockets_of(napi_env env);
@@ -42,6 +58,7 @@ napi_value udp_send_batch(napi_env env, napi_callback_info info);
 napi_value udp_open4(napi_env env, napi_callback_info info);
 napi_value udp_close(napi_env env, napi_callback_info info);
 napi_value udp_recv_batch(napi_env env, napi_callback_info info);
+napi_value udp_pace_batch(napi_env env, napi_callback_info info);
 napi_value udp_set_thread_nice(napi_env env, napi_callback_info info);
 napi_value udp_thread_nice(napi_env env, napi_callback_info info);
 napi_value udp_set_thread_realtime(napi_env env, napi_callback_info info);

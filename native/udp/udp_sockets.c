@@ -9,7 +9,8 @@
  *   No SO_REUSEADDR, as node:dgram's default: a port bound elsewhere is refused.
  * closeUdp(fd: number): number
  *   Closes a socket this thread's openUdp4() opened; 0, or -EBADF for any other number (nothing
- *   is closed).
+ *   is closed). While the thread's pacer (udp_pacer.c) holds queued packets, it closes the socket
+ *   after sending them, so that the number is not reused under them.
  *
  * Each thread's sockets are a bitmap in its napi instance data (udp_common.h); the thread's end
  * closes what is left in it. */
@@ -54,6 +55,8 @@ static void udp_sockets_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   udp_sockets_t *s = data;
+  udp_pacer_stop(s->pacer); /* sends what is queued and closes what it was asked to, first */
+  s->pacer = NULL;
   for (size_t w = 0; w < s->words; w++) {
     for (int b = 0; s->bits[w] && b < 32; b++) {
       if ((s->bits[w] >> b) & 1u) {
@@ -124,5 +127,6 @@ napi_value udp_close(napi_env env, napi_callback_info info) {
   udp_sockets_t *s = udp_sockets_of(env);
   if (!udp_owned(s, fd)) return udp_number(env, -EBADF);
   unmark(s, fd);
+  if (udp_pacer_close_later(s->pacer, fd)) return udp_number(env, 0); /* after the queued packets */
   return udp_number(env, close(fd) == 0 ? 0 : -errno);
 }

@@ -30,7 +30,7 @@ export class LocalMediaHost implements MediaHost {
     this.clock = clock;
     this.#out = out;
     // The packets the calls queued in a tick's send phase leave together, before its receive.
-    if (out) clock.afterSend(() => out.flush());
+    if (out) clock.afterSend((dueMs) => out.flush(dueMs));
     this.#polled = polled;
   }
 

@@ -5,9 +5,11 @@
 // it owes (at most MAX_CATCH_UP, then it skips ahead), so packets keep their 20 ms average spacing
 // (RFC 3551 §4.2: 20 ms default packetisation) and how late each tick ran is measured.
 // A tick runs in three phases, each over every subscriber of it:
-//  1. send: every call sends its prompt's next packet; then the hooks given to afterSend() run (the
-//     batched native sender, native/udp-batch-out.ts, puts them all on the wire there), so a
-//     packet waits only for the other calls' sends, not for the receive and capture work;
+//  1. send: every call sends its prompt's next packet; then the hooks given to afterSend() run,
+//     with the time of the next frame: the batched native sender (native/udp-batch-out.ts) hands
+//     them all to its pacer thread to go out exactly then, one frame after the frame they were
+//     built for, so how late this tick ran does not move them (or, without a pacer, puts them on
+//     the wire at once, and a packet waits only for the other calls' sends);
 //  2. first: the batched native receiver (native/udp-batch-in.ts) reads every RTP socket, so what
 //     arrived before a tick is in the jitter buffers when
 //  3. the rest (capture) pop their frames.
@@ -22,7 +24,7 @@ export class MediaClock {
   readonly #send = new Set<Tick>();
   readonly #first = new Set<Tick>();
   readonly #subscribers = new Set<Tick>();
-  readonly #afterSend = new Set<() => void>();
+  readonly #afterSend = new Set<(dueMs: number) => void>();
   readonly #due: (Tick | undefined)[] = [];
   #timer: NodeJS.Timeout | undefined;
   #next = 0;
@@ -39,8 +41,11 @@ export class MediaClock {
     return this.#send.size + this.#subscribers.size + this.#first.size;
   }
 
-  /** Runs `fn` in every tick after the send phase; it does not keep the clock running by itself. */
-  afterSend(fn: () => void): () => void {
+  /**
+   * Runs `fn` in every tick after the send phase, with the performance.now() time of the next
+   * frame (this tick's nominal time + frameMs); it does not keep the clock running by itself.
+   */
+  afterSend(fn: (dueMs: number) => void): () => void {
     this.#afterSend.add(fn);
     return () => this.#afterSend.delete(fn);
   }
@@ -97,9 +102,10 @@ export class MediaClock {
     while (this.#next <= now && ran < MAX_CATCH_UP && this.subscribers > 0) {
       const lateness = now - this.#next;
       this.#phase(this.#send, lateness);
+      const due = this.#next + this.frameMs;
       for (const fn of this.#afterSend) {
         try {
-          fn();
+          fn(due);
         } catch {
           this.errors++;
         }

@@ -8,15 +8,26 @@
 // What it does not take (the session then sends with dgram): IPv6 destinations, a socket without
 // a descriptor, a packet larger than the arena. A packet the kernel refuses (EAGAIN when a socket
 // buffer is full) is dropped and counted by the session: late media is worth nothing.
+//
+// Paced (a UdpPaceAddon: the media thread with the batched receive, OPENUM_MEDIA_PACE not 0): a
+// flush with the time the packets are due (the clock's next frame, media-clock.ts) hands them to
+// the addon's pacer thread (native/udp/udp_pacer.c), which sends them exactly then, in order,
+// whatever the media thread's JavaScript is doing; failures come back with later batches. Only
+// the addon's own sockets are taken (their closing waits for the queue); the rest go by dgram.
 import type { Socket } from 'node:dgram';
 import { isPolled, type RtpSocket } from '../rtp/datagram-in.js';
 import type { DatagramOut } from '../rtp/datagram-out.js';
 import type { TransportAddress } from '../rtp/source-latch.js';
 import { ipv4ToInt } from './ipv4.js';
-import { UDP_BATCH_FIELDS as FIELDS, type UdpAddon } from './udp.js';
+import { performance } from 'node:perf_hooks';
+import { UDP_BATCH_FIELDS as FIELDS, type UdpAddon, type UdpPaceAddon } from './udp.js';
 
 const ARENA_BYTES = 256 * 1024;
 const MAX_PACKETS = 2048;
+/** Batches the pacer can hold (udp_pacer.c SLOTS): the failure callbacks of as many are kept. */
+const PACED = 16;
+/** Failures reported per paceBatch() call at most; the rest come with the next. */
+const REPORT_PAIRS = 1024;
 
 /**
  * The descriptor under a bound dgram socket (Linux), read from its handle; -1 when there is none.
@@ -32,10 +43,14 @@ function fdOf(socket: Socket): number {
 
 export class BatchedUdpOut implements DatagramOut {
   readonly #addon: UdpAddon;
+  readonly #pacer: UdpPaceAddon | undefined;
+  /** The failure callbacks of the batches the pacer holds, by batch number % PACED. */
+  readonly #inFlight: { seq: number; failed: (() => void)[] }[] = Array.from({ length: PACED }, () => ({ seq: -1, failed: [] }));
+  readonly #paceReport = new Int32Array(2 + 2 * REPORT_PAIRS);
   readonly #arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
   readonly #desc = new Int32Array(MAX_PACKETS * FIELDS);
   readonly #results = new Int32Array(MAX_PACKETS);
-  readonly #failed: (() => void)[] = [];
+  #failed: (() => void)[] = [];
   readonly #fds = new WeakMap<Socket, number>();
   #count = 0;
   #used = 0;
@@ -47,12 +62,15 @@ export class BatchedUdpOut implements DatagramOut {
     this.#scheduled = false;
     this.flush();
   };
-  /** Native calls made and packets they carried (for benchmarks). */
+  /** Native calls made and packets they carried (for benchmarks); batches the pacer took. */
   batches = 0;
   packets = 0;
+  paced = 0;
 
-  constructor(addon: UdpAddon) {
+  /** `pacer`: the same addon when it can pace (udp.ts loadUdpPaceAddon), else undefined. */
+  constructor(addon: UdpAddon, pacer?: UdpPaceAddon) {
     this.#addon = addon;
+    this.#pacer = pacer;
   }
 
   get arena(): Buffer {
@@ -74,6 +92,9 @@ export class BatchedUdpOut implements DatagramOut {
       this.#lastAddress = to.address;
       this.#lastIp = ip;
     }
+    // Paced, only the addon's own sockets: a dgram socket's descriptor could be closed and reused
+    // while its packet waits in the pacer.
+    if (this.#pacer && !isPolled(socket)) return -1;
     let fd = isPolled(socket) ? socket.fd : this.#fds.get(socket);
     if (fd === undefined) {
       fd = fdOf(socket as Socket);
@@ -99,11 +120,12 @@ export class BatchedUdpOut implements DatagramOut {
     return offset;
   }
 
-  flush(): void {
+  flush(dueMs?: number): void {
     const count = this.#count;
     if (count === 0) return;
     this.#count = 0;
     this.#used = 0;
+    if (this.#pacer && this.#pace(count, dueMs === undefined ? 0 : (dueMs - performance.now()) * 1000)) return;
     let failures: number;
     try {
       failures = this.#addon.sendBatch(this.#arena, this.#desc, count, this.#results);
@@ -118,12 +140,42 @@ export class BatchedUdpOut implements DatagramOut {
     this.#failed.fill(noop, 0, count); // drop the sessions' callbacks until the next batch
   }
 
-  #report(i: number): void {
+  #report(i: number, failed = this.#failed): void {
     try {
-      this.#failed[i]?.();
+      failed[i]?.();
     } catch {
       // a session's counter cannot throw; if it did, the other packets are still reported
     }
+  }
+
+  /** Queues the batch on the pacer; false when it did not take it (the caller sends it now). */
+  #pace(count: number, delayUs: number): boolean {
+    const report = this.#paceReport;
+    let seq: number;
+    try {
+      seq = this.#pacer!.paceBatch(this.#arena, this.#desc, count, delayUs, report);
+    } catch {
+      seq = -1; // a described range was refused: sendBatch refuses it too, and reports the batch
+    }
+    if (seq < 0) return false;
+    this.batches++;
+    this.paced++;
+    this.packets += count;
+    // Packets of earlier batches the kernel refused, while their callbacks are still here.
+    for (let k = 0; k < report[0]!; k++) {
+      const batch = report[2 + 2 * k]! >>> 0;
+      const slot = this.#inFlight[batch % PACED]!;
+      if (slot.seq === batch) this.#report(report[3 + 2 * k]!, slot.failed);
+    }
+    // This batch's callbacks go where the batch PACED before it kept its own (long sent: the pacer
+    // holds at most PACED), and that array, emptied, takes the next batch's.
+    const slot = this.#inFlight[seq % PACED]!;
+    const spare = slot.failed;
+    spare.fill(noop);
+    slot.failed = this.#failed;
+    slot.seq = seq;
+    this.#failed = spare;
+    return true;
   }
 }
 

@@ -1,5 +1,6 @@
 // The native/udp addon's surface (native/udp/*.c), or undefined when the JS path is used
-// (load-native.ts): sendBatch sends a clock tick's RTP packets in one call (udp_batch.c);
+// (load-native.ts): sendBatch sends a clock tick's RTP packets in one call (udp_batch.c), paceBatch
+// has a sender thread send them when they are due (udp_pacer.c);
 // openUdp4/closeUdp/recvBatch own a media thread's IPv4 RTP sockets and read them all in one call
 // per tick (udp_sockets.c, udp_recv.c); setThreadNice/threadNice give the media thread its
 // priority (udp_thread.c, ../thread/media-priority.ts).
@@ -31,6 +32,15 @@ export interface UdpRecvAddon extends UdpAddon {
   recvBatch(fds: Int32Array, from: number, to: number, arena: Uint8Array, slot: number, desc: Int32Array, state: Int32Array): number;
 }
 
+export interface UdpPaceAddon extends UdpRecvAddon {
+  /**
+   * Queues desc's first `count` packets (on openUdp4() sockets only) for the thread's pacer, to go
+   * delayUs µs from now; returns the batch's number, or -errno (-EBUSY: the queue stayed full) when
+   * the caller must send them itself. report: [failures n, last batch sent, n x (batch, index)].
+   */
+  paceBatch(arena: Uint8Array, desc: Int32Array, count: number, delayUs: number, report: Int32Array): number;
+}
+
 /** The addon, or undefined with the reason (not built, OPENUM_NATIVE=0, no sendBatch on this OS). */
 export function loadUdpAddon(): { addon: UdpAddon | undefined; why: string } {
   const { addon, why } = loadNative('udp');
@@ -53,4 +63,16 @@ export function loadUdpRecvAddon(env: NodeJS.ProcessEnv = process.env): { addon:
     return { addon: undefined, why: 'native/udp has no recvBatch (an older build: node scripts/build-native.mjs)' };
   }
   return { addon: addon as UdpRecvAddon, why };
+}
+
+/**
+ * The addon when it can also pace the sending (native/udp/udp_pacer.c): the batched receive is in
+ * use (the paced packets must all be on sockets it owns) and OPENUM_MEDIA_PACE is not 0.
+ */
+export function loadUdpPaceAddon(env: NodeJS.ProcessEnv = process.env): { addon: UdpPaceAddon | undefined; why: string } {
+  const { addon, why } = loadUdpRecvAddon(env);
+  if (!addon) return { addon: undefined, why };
+  if (env.OPENUM_MEDIA_PACE === '0') return { addon: undefined, why: 'OPENUM_MEDIA_PACE=0' };
+  if (typeof (addon as Partial<UdpPaceAddon>).paceBatch !== 'function') return { addon: undefined, why: 'native/udp has no paceBatch (an older build: node scripts/build-native.mjs)' };
+  return { addon: addon as UdpPaceAddon, why };
 }

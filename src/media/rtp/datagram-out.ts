@@ -4,8 +4,10 @@
 // Contract: send() takes a complete datagram (`wire`, which the session does not touch again) to
 // go from `socket` to `to`, or returns false when it cannot (the session then uses socket.send).
 // If a datagram it took fails to go out later, it calls `failed` once (the session counts
-// sendErrors). Datagrams taken go out before flush() returns; the session calls flush() before it
-// closes its sockets, so nothing is sent on a closed (or reused) descriptor.
+// sendErrors). Datagrams taken go out before flush() returns, or, when flush() is given the time
+// they are due (the clock's next frame), are queued to go out then, in order, on a sender that
+// closes a socket only after what it queued for it (../native/udp-batch-out.ts). The session calls
+// flush() before it closes its sockets, so nothing is sent on a closed (or reused) descriptor.
 import type { RtpSocket } from './datagram-in.js';
 import type { TransportAddress } from './source-latch.js';
 
@@ -18,5 +20,6 @@ export interface DatagramOut {
    */
   reserve(socket: RtpSocket, to: TransportAddress, length: number, failed: () => void): number;
   readonly arena: Buffer;
-  flush(): void;
+  /** Sends what was taken; `dueMs` (performance.now() time): not before then, if it can pace. */
+  flush(dueMs?: number): void;
 }

@@ -9,7 +9,7 @@ import { LocalMediaHost } from '../local-media-host.js';
 import { MediaClock } from '../media-clock.js';
 import { BatchedUdpIn } from '../native/udp-batch-in.js';
 import { BatchedUdpOut } from '../native/udp-batch-out.js';
-import { loadUdpAddon, loadUdpRecvAddon } from '../native/udp.js';
+import { loadUdpAddon, loadUdpPaceAddon, loadUdpRecvAddon } from '../native/udp.js';
 import { applyMediaPriority, type ThreadPriorityAddon } from './media-priority.js';
 import { FrameBatch } from './frame-batch.js';
 import type { FromThread, ToThread } from './protocol.js';
@@ -19,12 +19,14 @@ if (!port) throw new Error('media-thread.js runs as a worker thread');
 // RTP packets leave through the native/udp addon in one call per tick when it is built (and
 // OPENUM_NATIVE is not 0), else through dgram (../native/udp-batch-out.ts). The addon also owns
 // the IPv4 RTP sockets and reads them all once per clock tick, unless OPENUM_NATIVE_RECV=0
-// (../native/udp-batch-in.ts).
+// (../native/udp-batch-in.ts). With both, a pacer thread sends each tick's packets when the next
+// frame is due, unless OPENUM_MEDIA_PACE=0 (native/udp/udp_pacer.c).
 const loaded = loadUdpAddon();
 const udp = loaded.addon;
 const recv = loadUdpRecvAddon().addon;
+const pacer = loadUdpPaceAddon().addon;
 const clock = new MediaClock();
-const host = new LocalMediaHost(clock, udp ? new BatchedUdpOut(udp) : undefined, recv ? new BatchedUdpIn(recv, clock) : undefined);
+const host = new LocalMediaHost(clock, udp ? new BatchedUdpOut(udp, pacer) : undefined, recv ? new BatchedUdpIn(recv, clock) : undefined);
 const leases = new Map<number, MediaLease>();
 const endpoints = new Map<number, ReturnType<LocalMediaHost['open']>>();
 let nextId = 1;
