@@ -9,8 +9,9 @@
 //   sipp   two SIPp processes (one thread per call), tshark on lo for the jitter of ~40 streams
 // Per step it prints calls established/failed, RTP loss (the workers' 'call ended' lines), the
 // greeting's jitter p99 as received, the server's send p99, the workers' CPU and RSS per call, the
-// generator's CPU beside them and the machine's; which limit was met; then the largest N with
-// loss < 0.1 % and jitter p99 < 5 ms. Not a test. Everything runs on BENCH_ADDRESS (server) and
+// generator's CPU beside them and the machine's, the messages recorded and how their files' length
+// follows the time recorded over; which limit was met; then the largest N with loss < 0.1 %,
+// jitter p99 < 5 ms and every message at its length. Not a test. Everything runs on BENCH_ADDRESS (server) and
 // BENCH_GEN_ADDRESS (generator); every run is bounded in calls, packets and time; every process
 // this script starts is stopped by its PID.
 // Settings (environment): BENCH_SECONDS (default 30), BENCH_MAX_CALLS (default 1000),
@@ -29,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { SIPP_G711A } from '../test/fixtures/sipp/rtp-pcap.mjs';
 import { openumGenerator, sippGenerator } from './lib/media-generators.mjs';
 import { gatewayPki } from './lib/gateway-pki.mjs';
-import { callEnded, machineTicks, rssKb, startOpenUm, WORKER_PORTS, WORKER_TLS_PORTS, workerPids, workerTicks } from './lib/media-server.mjs';
+import { callEnded, machineTicks, recordings, rssKb, startOpenUm, WORKER_PORTS, WORKER_TLS_PORTS, workerPids, workerTicks } from './lib/media-server.mjs';
 import { Processes, ticks } from './lib/processes.mjs';
 import { alawFromPcap, buildRtpgen } from './lib/rtpgen.mjs';
 import { buildStallProbe, StallProbe } from './lib/stall-probe.mjs';
@@ -65,6 +66,7 @@ const GEN_MEDIA_BASE = 20000;        // the openum generator's RTP ports: 20000 
 const SAMPLE_STREAMS = 40;           // greeting streams tshark captures per step (at most)
 const LOSS_LIMIT = 0.001;            // 0.1 %
 const JITTER_LIMIT_MS = 5;
+const RECORDING_SLACK_MS = 200;      // |wall time - file length|: a few frames of jitter buffer and the BYE's handling
 const GATEWAY_FQDN = 'gw.bench.test'; // BENCH_SRTP=1: the gateway's certificate name
 const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const CPUS = readdirSync('/sys/devices/system/cpu').filter((c) => /^cpu\d+$/.test(c)).length || 1;
@@ -157,12 +159,18 @@ async function step(n, gen, workers) {
     authFailures: secured.reduce((s, c) => s + Number(c.srtpStats.authFailures ?? 0) + Number(c.srtpStats.rtcpAuthFailures ?? 0), 0),
     replays: secured.reduce((s, c) => s + Number(c.srtpStats.replays ?? 0), 0),
   } : undefined;
+  // Every call's message at its true length: the samples in the file against the wall time it was
+  // recorded over, from 'recording started' to the BYE (media-server.mjs recordings()).
+  const recs = recordings(logFile, t0);
+  const shortfall = recs.map((m) => m.wallMs - m.durationMs).sort((a, b) => a - b);
+  const recorded = { messages: recs.length, shortfallP50Ms: shortfall[Math.floor(shortfall.length / 2)] ?? NaN, shortfallMaxMs: shortfall[shortfall.length - 1] ?? NaN,
+    shortfallMinMs: shortfall[0] ?? NaN, durationP50Ms: recs.map((m) => m.durationMs).sort((a, b) => a - b)[Math.floor(recs.length / 2)] ?? NaN };
   const tshark = capturing ? jitterP99(cap.file) : undefined;
   const genPct = Object.fromEntries(Object.entries(g.cpu).map(([k, v]) => [k, (v / wall) * 100]));
   return {
     n, ok: g.ok, failed: g.failed, reasons: g.reasons, answers: g.answers, wall, ended: ended.length, lossPct: expected ? (100 * Math.max(0, lost)) / expected : NaN, lost, expected,
     jitterP99Ms: g.rx ? g.rx.p99Ms : tshark?.p99 ?? NaN, jitterStreams: g.rx ? n : tshark?.streams ?? 0,
-    tshark, rx: g.rx, serverSrtp,
+    tshark, rx: g.rx, serverSrtp, recorded,
     serverSendP99Ms: sendP99.length ? sendP99[Math.floor(sendP99.length * 0.99)] ?? sendP99[sendP99.length - 1] : NaN,
     cpuPct: cpu, rssPerCallKb: (rssPeak - rss0) / n, rssPeakMb: rssPeak / 1024,
     mediaLoopDelayP99Ms: loopDelays.length ? Math.max(...loopDelays) : NaN,
@@ -171,7 +179,9 @@ async function step(n, gen, workers) {
   };
 }
 
-const clean = (r) => r.failed === 0 && r.lossPct < LOSS_LIMIT * 100 && r.jitterP99Ms < JITTER_LIMIT_MS;
+/** Every established call left a message whose file is as long as the time it was recorded over, within RECORDING_SLACK_MS. */
+const recordedTrue = (r) => !r.recorded || (r.recorded.messages >= r.ok && !(Math.max(r.recorded.shortfallMaxMs, -r.recorded.shortfallMinMs) > RECORDING_SLACK_MS));
+const clean = (r) => r.failed === 0 && r.lossPct < LOSS_LIMIT * 100 && r.jitterP99Ms < JITTER_LIMIT_MS && recordedTrue(r);
 /** The stall probe (at SCHED_RR 99) saw stalls over 5 ms touch at least half the 1 % of ticks a jitter p99 allows. */
 const stalled = (r) => Boolean(r.stalls?.realtime && r.stalls.touched >= 0.005 * r.stalls.ticks);
 const genParts = (r) => Object.entries(r.genPct).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' + ');
@@ -179,6 +189,10 @@ const genParts = (r) => Object.entries(r.genPct).map(([k, v]) => `${k} ${v.toFix
 /** Which limit a step met: the machine, the load generator (one of its processes near a core), the server, or none. */
 function limitOf(r, gen) {
   if (clean(r)) return 'none';
+  if (!recordedTrue(r)) {
+    return `server: ${r.recorded.messages} messages for ${r.ok} calls, files from ${f(r.recorded.shortfallMaxMs, 0)} ms shorter to ${f(-r.recorded.shortfallMinMs, 0)} ms ` +
+      `longer than the time recorded over (more than ${RECORDING_SLACK_MS} ms either way): audio lost or made up between the socket and the file`;
+  }
   if (stalled(r)) {
     return `the machine itself: a probe thread that nothing on it outranks woke over 5 ms late ${r.stalls.over5ms} times (max ${r.stalls.maxMs.toFixed(1)} ms), ` +
       `stalls of the kernel or the hypervisor that the server's media threads could not escape either; they alone put ${pct(r.stalls)} of the ` +
@@ -208,6 +222,10 @@ function printRow(r, gen) {
     log(`       rtpgen received ${r.rx.rxPackets} packets on ${r.n} calls (sent ${r.rx.txPackets}), lost ${r.rx.lost} of ${r.rx.expected}; jitter p50 ${f(r.rx.p50Ms)} ` +
       `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}` +
       `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}${r.rx.stray ? `; ${r.rx.stray} from no call's port` : ''}`);
+  }
+  if (r.recorded) {
+    log(`       recorded: ${r.recorded.messages} messages of ${r.ok} calls, ${f(r.recorded.durationP50Ms / 1000, 1)} s each (median); ` +
+      `wall time minus the file's length: median ${f(r.recorded.shortfallP50Ms, 0)} ms, from ${f(r.recorded.shortfallMinMs, 0)} to ${f(r.recorded.shortfallMaxMs, 0)} ms`);
   }
   if (r.serverSrtp) {
     log(`       server SRTP: ${Object.entries(r.serverSrtp.implementations).map(([k, v]) => `${v} calls on ${k}`).join(', ')}; ` +
@@ -258,7 +276,7 @@ async function main() {
   }
   await procs.stopAll();
   const best = rows.filter(clean).pop();
-  log(`\nlargest N with loss < ${LOSS_LIMIT * 100} % and receiver jitter p99 < ${JITTER_LIMIT_MS} ms: ${best ? best.n : 'none'} (generator: ${gen.name})`);
+  log(`\nlargest N with loss < ${LOSS_LIMIT * 100} %, receiver jitter p99 < ${JITTER_LIMIT_MS} ms and every message at its length: ${best ? best.n : 'none'} (generator: ${gen.name})`);
   // Published Asterisk sizing: about 100 G.711 calls per GHz of total CPU (issue 12).
   const mhz = readFileSync('/proc/cpuinfo', 'utf8').match(/^cpu MHz\s*:\s*([\d.]+)/m)?.[1];
   if (mhz) {

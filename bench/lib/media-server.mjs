@@ -66,6 +66,33 @@ export function callEnded(logFile, since) {
   return out;
 }
 
+/**
+ * The messages the workers recorded since `since` (ms): for each 'message stored', its duration
+ * (the samples in the file) and the wall time it was recorded over, from its 'recording started'
+ * line to its call's 'dialog ended' (the BYE's arrival). The duration must follow the wall time:
+ * audio lost between the socket and the file would show as a shortfall.
+ */
+export function recordings(logFile, since) {
+  const started = new Map(); // messageId -> { time, callId }
+  const byes = new Map(); // callId -> time
+  const stored = [];
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"recording started"') && !line.includes('"message stored"') && !line.includes('"dialog ended"')) continue;
+    try {
+      const j = JSON.parse(line);
+      if (j.time < since) continue;
+      if (j.msg === 'recording started') started.set(j.messageId, { time: j.time, callId: j.callId });
+      else if (j.msg === 'dialog ended') byes.set(j.callId, j.time);
+      else if (j.msg === 'message stored') stored.push(j);
+    } catch { /* partial line */ }
+  }
+  return stored.flatMap((j) => {
+    const s = started.get(j.messageId);
+    const end = s && byes.get(s.callId);
+    return s && end !== undefined ? [{ durationMs: Number(j.durationMs), wallMs: end - s.time }] : [];
+  });
+}
+
 /** Busy and total clock ticks of the whole machine (/proc/stat), for "which limit was hit". */
 export function machineTicks() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
