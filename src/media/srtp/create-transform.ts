@@ -49,6 +49,15 @@ function libsrtp2(options: SrtpTransformOptions, maxLive: number): SrtpStream | 
   return undefined;
 }
 
+/** What a new Secured call gets here (OPENUM_SRTP and the addons; libsrtp2's bound aside). */
+export function preferredSrtpImplementation(): SrtpImplementation {
+  const prefer = process.env.OPENUM_SRTP;
+  if (prefer === 'node:crypto') return 'node:crypto';
+  const openssl = opensslCrypto() !== undefined;
+  if (openssl && prefer !== 'libsrtp2') return 'openssl';
+  return srtpAddon() ? 'libsrtp2' : openssl ? 'openssl' : 'node:crypto';
+}
+
 export function createSrtpTransform(options: SrtpTransformOptions, maxLive: number = NATIVE_MAX_LIVE): SrtpStream {
   const prefer = process.env.OPENUM_SRTP;
   if (prefer === 'node:crypto') return new SrtpTransform(options, NODE_CRYPTO);

@@ -5,5 +5,5 @@ export { chooseCrypto, cryptoLines, evaluateCrypto, generateCrypto, parseCryptoL
 export type { ChosenCrypto, CryptoAttribute, CryptoOffer, CryptoVerdict, GeneratedCrypto } from './sdes.js';
 export { SrtpTransform, type PacketTransform, type SrtpStats, type SrtpTransformOptions } from './srtp-session.js';
 export { SUITES, isSupportedSuite, type SrtpSuite } from './suites.js';
-export { createSrtpTransform, nativeSrtpAvailable, type SrtpImplementation, type SrtpStream } from './create-transform.js';
+export { createSrtpTransform, nativeSrtpAvailable, preferredSrtpImplementation, type SrtpImplementation, type SrtpStream } from './create-transform.js';
 export { NativeSrtpTransform } from './native-transform.js';

@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import { LocalMediaHost } from '../../media/local-media-host.js';
 import type { MediaHost } from '../../media/media-host.js';
-import { loadUdpAddon, loadUdpRecvAddon } from '../../media/native/udp.js';
+import { loadUdpAddon, loadUdpPaceAddon, loadUdpRecvAddon } from '../../media/native/udp.js';
+import { preferredSrtpImplementation } from '../../media/srtp/index.js';
 import { wantedMediaNice, wantedMediaRealtime } from '../../media/thread/media-priority.js';
 import { ThreadMediaHost } from '../../media/thread/thread-media-host.js';
 
@@ -16,9 +17,10 @@ export function mediaHost(log: Logger, env: NodeJS.ProcessEnv = process.env): Me
   // The thread loads native/udp itself (media-thread.ts); this only says which way RTP will go.
   const udp = loadUdpAddon();
   const recv = loadUdpRecvAddon(env);
-  const sent = udp.addon ? 'sent in batches by native/udp' : `sent by dgram (${udp.why})`;
+  const pace = loadUdpPaceAddon(env);
+  const sent = udp.addon ? `sent in batches by native/udp${pace.addon ? ' when due (a pacer thread)' : ` as built (not paced: ${pace.why})`}` : `sent by dgram (${udp.why})`;
   const received = recv.addon ? 'IPv4 RTP received in batches by native/udp' : `received by dgram (${recv.why})`;
-  log.info(`call media on a media thread, RTP ${sent}, ${received}`);
+  log.info(`call media on a media thread, RTP ${sent}, ${received}; SRTP on ${preferredSrtpImplementation()}`);
   // A wrong setting is said at start, not only when the first call starts the thread.
   for (const setting of [wantedMediaNice(env).problem, wantedMediaRealtime(env).problem]) if (setting) log.warn(`media thread: ${setting}`);
   return new ThreadMediaHost({

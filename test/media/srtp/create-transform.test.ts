@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createSrtpTransform, nativeSrtpAvailable } from '../../../src/media/srtp/create-transform.js';
+import { createSrtpTransform, nativeSrtpAvailable, preferredSrtpImplementation } from '../../../src/media/srtp/create-transform.js';
 import { opensslCrypto } from '../../../src/media/srtp/native-crypto.js';
 import { KEY_A, KEY_B, rtp } from './helpers.js';
 
@@ -39,6 +39,16 @@ describe('createSrtpTransform', () => {
       b.close();
     }
     a.close();
+  });
+
+  it('preferredSrtpImplementation() says what a new call gets, whatever OPENUM_SRTP prefers', () => {
+    for (const prefer of ['', 'openssl', 'libsrtp2', 'node:crypto']) {
+      preferring(prefer, () => {
+        const t = createSrtpTransform(options);
+        assert.equal(preferredSrtpImplementation(), t.implementation, `OPENUM_SRTP=${prefer}`);
+        t.close();
+      });
+    }
   });
 
   it('OPENUM_SRTP names the one to prefer; one that is not there falls back', () => {
