@@ -15,7 +15,7 @@
  * paceBatch(arena, desc, count, delayUs, report: Int32Array): number
  *   Copies desc's first `count` packets (udp_batch.c's fields; every fd one of this thread's
  *   openUdp4() sockets) and queues them to go delayUs µs from now (<= 0: as soon as the batches
- *   before them went). Returns the batch's sequence number (uint32, +1 per batch), or -EBUSY when
+ *   before them went; at most a second). Returns the batch's sequence number (uint32, +1 per batch), or -EBUSY when
  *   SLOTS batches are still queued after a wait of QUEUE_WAIT_MS (the caller then sends at once).
  *   report gets what happened since the last call: report[0] = failed packets reported, report[1]
  *   = the sequence number of the last batch sent (-1: none yet), then report[0] pairs (batch,
@@ -34,6 +34,7 @@
 
 #define SLOTS 16
 #define QUEUE_WAIT_MS 200
+#define MAX_DELAY_US 1000000.0 /* a batch is never held longer than a second */
 
 typedef struct {
   uint8_t *arena;
@@ -217,6 +218,7 @@ napi_value udp_pace_batch(napi_env env, napi_callback_info info) {
   /* The slot is past the pacer's head: only this thread touches it until tail moves. */
   if (!fill(b, arena, desc, count)) return udp_number(env, -ENOMEM);
   b->close_fd = -1;
+  if (delay_us > MAX_DELAY_US) delay_us = MAX_DELAY_US;
   b->due_ns = delay_us > 0 ? now_ns() + (int64_t)(delay_us * 1000.0) : 0;
   pthread_mutex_lock(&p->mu);
   b->seq = p->next_seq++;
@@ -225,9 +227,11 @@ napi_value udp_pace_batch(napi_env env, napi_callback_info info) {
   pthread_cond_signal(&p->queued);
   /* What went since the last call. */
   uint32_t room = (uint32_t)((report_len - 2) / 2), n = p->n_failures < room ? p->n_failures : room;
-  memcpy(report + 2, p->failures, (size_t)n * 2 * sizeof *report);
-  memmove(p->failures, p->failures + n * 2, (size_t)(p->n_failures - n) * 2 * sizeof *report);
-  p->n_failures -= n;
+  if (n > 0) {
+    memcpy(report + 2, p->failures, (size_t)n * 2 * sizeof *report);
+    memmove(p->failures, p->failures + n * 2, (size_t)(p->n_failures - n) * 2 * sizeof *report);
+    p->n_failures -= n;
+  }
   report[0] = (int32_t)n;
   report[1] = (int32_t)p->last_sent;
   pthread_mutex_unlock(&p->mu);

@@ -55,6 +55,18 @@ describe('native/udp pacer', { skip }, () => {
     await closeRaw(peer);
   });
 
+  it('holds a batch at most a second, whatever delay it was given', async () => {
+    const peer = await bindRaw(PEER);
+    let got = 0;
+    peer.on('message', () => got++);
+    const socket = ownSocket();
+    const desc = new Int32Array([socket.fd, 0, 4, peer.address().port, ipv4ToInt(PEER)!]);
+    assert.ok(addon!.paceBatch(Buffer.alloc(4), desc, 1, 3.6e9, new Int32Array(8)) >= 0); // an hour
+    await waitFor(() => got === 1, 'the packet', 5000);
+    socket.close();
+    await closeRaw(peer);
+  });
+
   it('reports a packet the kernel refused to the callback of that packet, with a later batch', async () => {
     const socket = ownSocket();
     const out = new BatchedUdpOut(addon!, addon);
