@@ -161,9 +161,10 @@ async function step(n, gen, workers) {
   } : undefined;
   // Every call's message at its true length: the samples in the file against the wall time it was
   // recorded over, from 'recording started' to the BYE (media-server.mjs recordings()).
-  const recs = recordings(logFile, t0);
+  const { started, ended: recs } = recordings(logFile, t0);
   const shortfall = recs.map((m) => m.wallMs - m.durationMs).sort((a, b) => a - b);
-  const recorded = { messages: recs.length, shortfallP50Ms: shortfall[Math.floor(shortfall.length / 2)] ?? NaN, shortfallMaxMs: shortfall[shortfall.length - 1] ?? NaN,
+  const recorded = { started, ended: recs.length, messages: recs.filter((m) => m.stored).length, missed: recs.filter((m) => !m.stored).length,
+    shortfallP50Ms: shortfall[Math.floor(shortfall.length / 2)] ?? NaN, shortfallMaxMs: shortfall[shortfall.length - 1] ?? NaN,
     shortfallMinMs: shortfall[0] ?? NaN, durationP50Ms: recs.map((m) => m.durationMs).sort((a, b) => a - b)[Math.floor(recs.length / 2)] ?? NaN };
   const tshark = capturing ? jitterP99(cap.file) : undefined;
   const genPct = Object.fromEntries(Object.entries(g.cpu).map(([k, v]) => [k, (v / wall) * 100]));
@@ -179,8 +180,12 @@ async function step(n, gen, workers) {
   };
 }
 
-/** Every established call left a message whose file is as long as the time it was recorded over, within RECORDING_SLACK_MS. */
-const recordedTrue = (r) => !r.recorded || (r.recorded.messages >= r.ok && !(Math.max(r.recorded.shortfallMaxMs, -r.recorded.shortfallMinMs) > RECORDING_SLACK_MS));
+/**
+ * Every recording that started ended in a file (a message, or one too short: a missed call) as
+ * long as the time it was recorded over, within RECORDING_SLACK_MS. Calls that end during the
+ * greeting (BENCH_SECONDS too short) record nothing, and are not judged here.
+ */
+const recordedTrue = (r) => !r.recorded || (r.recorded.ended === r.recorded.started && !(Math.max(r.recorded.shortfallMaxMs, -r.recorded.shortfallMinMs) > RECORDING_SLACK_MS));
 const clean = (r) => r.failed === 0 && r.lossPct < LOSS_LIMIT * 100 && r.jitterP99Ms < JITTER_LIMIT_MS && recordedTrue(r);
 /** The stall probe (at SCHED_RR 99) saw stalls over 5 ms touch at least half the 1 % of ticks a jitter p99 allows. */
 const stalled = (r) => Boolean(r.stalls?.realtime && r.stalls.touched >= 0.005 * r.stalls.ticks);
@@ -190,7 +195,7 @@ const genParts = (r) => Object.entries(r.genPct).map(([k, v]) => `${k} ${v.toFix
 function limitOf(r, gen) {
   if (clean(r)) return 'none';
   if (!recordedTrue(r)) {
-    return `server: ${r.recorded.messages} messages for ${r.ok} calls, files from ${f(r.recorded.shortfallMaxMs, 0)} ms shorter to ${f(-r.recorded.shortfallMinMs, 0)} ms ` +
+    return `server: ${r.recorded.ended} of ${r.recorded.started} recordings ended in a file, files from ${f(r.recorded.shortfallMaxMs, 0)} ms shorter to ${f(-r.recorded.shortfallMinMs, 0)} ms ` +
       `longer than the time recorded over (more than ${RECORDING_SLACK_MS} ms either way): audio lost or made up between the socket and the file`;
   }
   if (stalled(r)) {
@@ -223,8 +228,10 @@ function printRow(r, gen) {
       `p99 ${f(r.rx.p99Ms)} max ${f(r.rx.maxMs)} ms; its ticks late > 1 ms ${r.rx.lateTicks} of ${r.rx.ticks}, skipped ${r.rx.skippedTicks}` +
       `${gen.tls ? `; SRTP failures ${r.rx.srtpFailures}` : ''}${r.rx.stray ? `; ${r.rx.stray} from no call's port` : ''}`);
   }
-  if (r.recorded) {
-    log(`       recorded: ${r.recorded.messages} messages of ${r.ok} calls, ${f(r.recorded.durationP50Ms / 1000, 1)} s each (median); ` +
+  if (r.recorded?.started === 0) log(`       recorded: nothing (calls of ${SECONDS} s end during the greeting)`);
+  else if (r.recorded) {
+    log(`       recorded: ${r.recorded.messages} messages${r.recorded.missed ? ` and ${r.recorded.missed} too short (missed calls)` : ''} of ${r.ok} calls ` +
+      `(${r.recorded.started} recordings started), ${f(r.recorded.durationP50Ms / 1000, 1)} s each (median); ` +
       `wall time minus the file's length: median ${f(r.recorded.shortfallP50Ms, 0)} ms, from ${f(r.recorded.shortfallMinMs, 0)} to ${f(r.recorded.shortfallMaxMs, 0)} ms`);
   }
   if (r.serverSrtp) {

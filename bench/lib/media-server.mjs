@@ -67,30 +67,32 @@ export function callEnded(logFile, since) {
 }
 
 /**
- * The messages the workers recorded since `since` (ms): for each 'message stored', its duration
- * (the samples in the file) and the wall time it was recorded over, from its 'recording started'
- * line to its call's 'dialog ended' (the BYE's arrival). The duration must follow the wall time:
- * audio lost between the socket and the file would show as a shortfall.
+ * The recordings the workers made since `since` (ms): how many started, and for each that ended
+ * ('message stored', or 'recording too short: missed call'), its duration (the samples in the
+ * file) and the wall time it was recorded over, from its 'recording started' line to its call's
+ * 'dialog ended' (the BYE's arrival). The duration must follow the wall time: audio lost between
+ * the socket and the file would show as a shortfall.
  */
 export function recordings(logFile, since) {
   const started = new Map(); // messageId -> { time, callId }
   const byes = new Map(); // callId -> time
-  const stored = [];
+  const ends = [];
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.includes('"recording started"') && !line.includes('"message stored"') && !line.includes('"dialog ended"')) continue;
+    if (!/"(recording started|message stored|recording too short: missed call|dialog ended)"/.test(line)) continue;
     try {
       const j = JSON.parse(line);
       if (j.time < since) continue;
       if (j.msg === 'recording started') started.set(j.messageId, { time: j.time, callId: j.callId });
       else if (j.msg === 'dialog ended') byes.set(j.callId, j.time);
-      else if (j.msg === 'message stored') stored.push(j);
+      else if (j.msg === 'message stored' || j.msg === 'recording too short: missed call') ends.push(j);
     } catch { /* partial line */ }
   }
-  return stored.flatMap((j) => {
+  const ended = ends.flatMap((j) => {
     const s = started.get(j.messageId);
     const end = s && byes.get(s.callId);
-    return s && end !== undefined ? [{ durationMs: Number(j.durationMs), wallMs: end - s.time }] : [];
+    return s && end !== undefined ? [{ durationMs: Number(j.durationMs), wallMs: end - s.time, stored: j.msg === 'message stored' }] : [];
   });
+  return { started: started.size, ended };
 }
 
 /** Busy and total clock ticks of the whole machine (/proc/stat), for "which limit was hit". */

@@ -179,27 +179,16 @@ static const char *srtp_setup(call_t *c, const char *txkey, const char *rxkey) {
 #endif
 }
 
-/* 0: done; else the packet is to be dropped and counted */
-static int srtp_seal(call_t *c, unsigned char *pkt, int *len) {
+/* Protects (outbound) or authenticates and decrypts (inbound) in place; 0: done, else the packet
+ * is to be dropped and counted */
+static int srtp_apply(call_t *c, int outbound, unsigned char *pkt, int *len) {
 #ifdef HAVE_SRTP
-  if (use_libsrtp) return srtp_protect(c->tx_srtp, pkt, len) == srtp_err_status_ok ? 0 : -1;
+  if (use_libsrtp) return (outbound ? srtp_protect(c->tx_srtp, pkt, len) : srtp_unprotect(c->rx_srtp, pkt, len)) == srtp_err_status_ok ? 0 : -1;
 #endif
 #ifdef HAVE_OPENSSL_SRTP
-  return ossl_protect(c->tx_srtp, pkt, len);
+  return outbound ? ossl_protect(c->tx_srtp, pkt, len) : ossl_unprotect(c->rx_srtp, pkt, len);
 #else
-  (void)c; (void)pkt; (void)len;
-  return -1;
-#endif
-}
-
-static int srtp_open(call_t *c, unsigned char *pkt, int *len) {
-#ifdef HAVE_SRTP
-  if (use_libsrtp) return srtp_unprotect(c->rx_srtp, pkt, len) == srtp_err_status_ok ? 0 : -1;
-#endif
-#ifdef HAVE_OPENSSL_SRTP
-  return ossl_unprotect(c->rx_srtp, pkt, len);
-#else
-  (void)c; (void)pkt; (void)len;
+  (void)c; (void)outbound; (void)pkt; (void)len;
   return -1;
 #endif
 }

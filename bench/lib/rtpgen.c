@@ -154,7 +154,7 @@ static void drain(int index, int rtcp) {
       }
       if (!t) { struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts); t = ts.tv_sec * 1000000000LL + ts.tv_nsec; }
       int len = (int)m[i].msg_len;
-      if (c->rx_srtp && srtp_open(c, bufs[i], &len) != 0) { srtp_fail++; continue; }
+      if (c->rx_srtp && srtp_apply(c, 0, bufs[i], &len) != 0) { srtp_fail++; continue; }
       on_rtp(c, bufs[i], len, t);
     }
     if (n < BATCH) return;
@@ -176,7 +176,7 @@ static void send_tick(long long k) {
     pkt[10] = (unsigned char)(c->ssrc >> 8); pkt[11] = (unsigned char)c->ssrc;
     for (size_t i = 0; i < FRAME; i++) pkt[12 + i] = audio[(off + i) % audio_len];
     int len = 12 + FRAME;
-    if (c->tx_srtp && srtp_seal(c, pkt, &len) != 0) { srtp_fail++; len = 0; }
+    if (c->tx_srtp && srtp_apply(c, 1, pkt, &len) != 0) { srtp_fail++; len = 0; }
     if (len) out_commit(c, len);
     c->seq++;
     c->ts += FRAME;

@@ -19,13 +19,13 @@ int udp_int32_array(napi_env env, napi_value value, int32_t **data, size_t *leng
 /* The bytes of a Buffer (or any Uint8Array); 0 when value is anything else. */
 int udp_bytes(napi_env env, napi_value value, uint8_t **data, size_t *length);
 
+typedef struct udp_pacer udp_pacer_t;
+
 /* The sockets one thread (one napi_env) opened with openUdp4() and has not closed. Only those are
  * read by its recvBatch() or closed by its closeUdp(): a wrong number from JavaScript can never
  * make the addon read or close a descriptor that belongs to something else (libuv, a file, another
  * thread's socket). When the thread ends (a media thread that exits or is terminated), every
  * socket still in its set is closed (udp_sockets_free), as libuv closes a dgram socket's handle. */
-typedef struct udp_pacer udp_pacer_t;
-
 typedef struct {
   uint32_t *bits;
   size_t words;

@@ -108,7 +108,7 @@ static void *pacer_main(void *arg) {
   return NULL;
 }
 
-static udp_pacer_t *pacer_of(napi_env env, udp_sockets_t *s) {
+static udp_pacer_t *pacer_of(udp_sockets_t *s) {
   if (s->pacer) return s->pacer;
   udp_pacer_t *p = calloc(1, sizeof *p);
   if (!p) return NULL;
@@ -125,7 +125,6 @@ static udp_pacer_t *pacer_of(napi_env env, udp_sockets_t *s) {
     free(p);
     return NULL;
   }
-  (void)env;
   int policy;
   struct sched_param sp;
   if (pthread_getschedparam(pthread_self(), &policy, &sp) == 0 && (policy == SCHED_RR || policy == SCHED_FIFO) &&
@@ -209,7 +208,7 @@ napi_value udp_pace_batch(napi_env env, napi_callback_info info) {
     /* Only this thread's own sockets: their closing waits for the queue (udp_sockets.c). */
     if (!udp_owned(s, d[0])) return udp_fail(env, "a packet's fd is not one of this thread's openUdp4() sockets");
   }
-  udp_pacer_t *p = pacer_of(env, s);
+  udp_pacer_t *p = pacer_of(s);
   if (!p) return udp_number(env, -ENOMEM);
   pthread_mutex_lock(&p->mu);
   pace_batch_t *b = free_slot(p);

@@ -18,7 +18,7 @@
 // the bound); node:crypto makes a cipher and an HMAC object per packet. OpenSSL with keyed state
 // made once per stream is cheaper than both, with 2 calls or 1,000.
 import { opensslCrypto } from './native-crypto.js';
-import { srtpAddon } from './native-binding.js';
+import { srtpAddon, type SrtpAddon } from './native-binding.js';
 import { NATIVE_MAX_WINDOW, NativeSrtpTransform } from './native-transform.js';
 import { SrtpTransform, type PacketTransform, type SrtpStats, type SrtpTransformOptions } from './srtp-session.js';
 import { NODE_CRYPTO } from './stream-crypto.js';
@@ -42,26 +42,30 @@ export function nativeSrtpAvailable(): boolean {
 /** libsrtp sessions (two per call) past which new calls do not use libsrtp2: 512 calls a process. */
 export const NATIVE_MAX_LIVE = 1024;
 
-function libsrtp2(options: SrtpTransformOptions, maxLive: number): SrtpStream | undefined {
-  const addon = srtpAddon();
-  // Both suites of suites.ts are libsrtp policies (srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80/_32).
-  if (addon && (options.replayWindow ?? 0) <= NATIVE_MAX_WINDOW && addon.live() + 2 <= maxLive) return new NativeSrtpTransform(addon, options);
-  return undefined;
-}
-
-/** What a new Secured call gets here (OPENUM_SRTP and the addons; libsrtp2's bound aside). */
-export function preferredSrtpImplementation(): SrtpImplementation {
+/**
+ * The one choice, for createSrtpTransform() and preferredSrtpImplementation(): OPENUM_SRTP's
+ * preference, then the order above. `libsrtpTakes` says whether libsrtp2 may take this call.
+ */
+function choose(libsrtpTakes: (addon: SrtpAddon) => boolean): SrtpImplementation {
   const prefer = process.env.OPENUM_SRTP;
   if (prefer === 'node:crypto') return 'node:crypto';
   const openssl = opensslCrypto() !== undefined;
   if (openssl && prefer !== 'libsrtp2') return 'openssl';
-  return srtpAddon() ? 'libsrtp2' : openssl ? 'openssl' : 'node:crypto';
+  const addon = srtpAddon();
+  if (addon && libsrtpTakes(addon)) return 'libsrtp2';
+  return openssl ? 'openssl' : 'node:crypto';
+}
+
+/** What a new Secured call gets here (OPENUM_SRTP and the addons; libsrtp2's bound aside). */
+export function preferredSrtpImplementation(): SrtpImplementation {
+  return choose(() => true);
 }
 
 export function createSrtpTransform(options: SrtpTransformOptions, maxLive: number = NATIVE_MAX_LIVE): SrtpStream {
-  const prefer = process.env.OPENUM_SRTP;
-  if (prefer === 'node:crypto') return new SrtpTransform(options, NODE_CRYPTO);
+  // Both suites of suites.ts are libsrtp policies (srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80/_32).
+  const which = choose((addon) => (options.replayWindow ?? 0) <= NATIVE_MAX_WINDOW && addon.live() + 2 <= maxLive);
+  const addon = srtpAddon();
   const openssl = opensslCrypto();
-  if (openssl && prefer !== 'libsrtp2') return new SrtpTransform(options, openssl);
-  return libsrtp2(options, maxLive) ?? new SrtpTransform(options, openssl ?? NODE_CRYPTO);
+  if (which === 'libsrtp2' && addon) return new NativeSrtpTransform(addon, options);
+  return new SrtpTransform(options, which === 'openssl' && openssl ? openssl : NODE_CRYPTO);
 }
